@@ -1,0 +1,37 @@
+"""The package's public surface and its import cost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import tpnb
+
+
+def test_all_is_sorted_and_resolvable() -> None:
+    assert tpnb.__all__ == sorted(tpnb.__all__)
+    for name in tpnb.__all__:
+        assert getattr(tpnb, name) is not None, name
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    try:
+        tpnb.no_such_thing  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_thing" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected AttributeError")
+
+
+def test_import_tpnb_stays_light() -> None:
+    """``import tpnb`` must not pull in matplotlib, ipywidgets, flask or pandas."""
+    code = (
+        "import sys, tpnb\n"
+        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'flask', 'pandas', 'requests_cache')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "", f"import tpnb loaded: {out}"

@@ -1,0 +1,58 @@
+"""tpnb: the Trustpilot Public and Customer APIs as typed pandas DataFrames, charts and widgets.
+
+Start with :func:`tpnb.connect`::
+
+    import tpnb
+    tp = tpnb.connect()                       # demo mode: the embedded emulator, no account needed
+    reviews = tp.reviews("northwind-outdoor.example")
+
+``import tpnb`` stays light: the public names below are loaded on first use (PEP 562), so
+neither matplotlib nor ipywidgets (nor the emulator's Flask app) is imported until needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY: dict[str, str] = {
+    "APIError": "tpnb.errors",
+    "AuthError": "tpnb.errors",
+    "Client": "tpnb.client",
+    "ConfigError": "tpnb.errors",
+    "NotFoundError": "tpnb.errors",
+    "RateLimitError": "tpnb.errors",
+    "Settings": "tpnb.config",
+    "TpnbError": "tpnb.errors",
+    "connect": "tpnb.client",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tpnb.client import Client, connect
+    from tpnb.config import Settings
+    from tpnb.errors import (
+        APIError,
+        AuthError,
+        ConfigError,
+        NotFoundError,
+        RateLimitError,
+        TpnbError,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tpnb' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
