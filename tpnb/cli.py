@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 # subcommand name -> module providing add_parser(subparsers) (which sets ``func`` on its parser)
 SUBCOMMANDS: dict[str, str] = {
+    "demo": "tpnb.demo",
     "emulator": "tpnb.emulator.cli",
 }
 
