@@ -1,0 +1,57 @@
+"""Charts of review frames (matplotlib, object API, no I/O).
+
+Every ``plot_*`` takes a review DataFrame (from :func:`tpnb.frames.review_frame` or the client),
+gets its numbers from :mod:`tpnb.analysis`, draws on ``ax`` (or on a new figure when ``ax`` is
+None) and returns the Axes. Nothing here calls pyplot or ``plt.show()``: figures are
+:class:`ChartFigure` objects, so they are safe to build inside ipywidgets callbacks and are never
+left open in pyplot's figure list.
+
+Showing a chart in Jupyter (JupyterLab, Notebook 7, Voila, an ``Output`` widget, HTML export)::
+
+    from tpnb.charts import plot_ratings_over_time
+    ax = plot_ratings_over_time(reviews, freq="MS")
+    ax.figure              # as the cell's last expression, or display(ax.figure)
+
+To combine charts, pass your own axes (pyplot or object API)::
+
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(12, 4), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    plot_rating_distribution(reviews, ax=left)
+    plot_language_mix(reviews, ax=right)
+
+Save with ``ax.figure.savefig("ratings.png")``; :func:`figure_png` returns PNG bytes in memory.
+Empty frames draw a "No reviews" panel instead of raising.
+"""
+
+from __future__ import annotations
+
+from tpnb.charts._style import (
+    STAR_COLOURS,
+    TRUSTSCORE_BANDS,
+    ChartFigure,
+    figure_png,
+)
+from tpnb.charts.activity import plot_language_mix, plot_reply_stats
+from tpnb.charts.compare import METRICS, plot_comparison
+from tpnb.charts.dashboard import plot_dashboard
+from tpnb.charts.ratings import (
+    plot_rating_distribution,
+    plot_ratings_over_time,
+    plot_trustscore_history,
+)
+
+__all__ = [
+    "METRICS",
+    "STAR_COLOURS",
+    "TRUSTSCORE_BANDS",
+    "ChartFigure",
+    "figure_png",
+    "plot_comparison",
+    "plot_dashboard",
+    "plot_language_mix",
+    "plot_rating_distribution",
+    "plot_ratings_over_time",
+    "plot_reply_stats",
+    "plot_trustscore_history",
+]
