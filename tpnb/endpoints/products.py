@@ -1,0 +1,67 @@
+"""Product reviews (public and private) and invitation links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tpnb.endpoints._common import Conn, Json, query, seg
+
+
+def get_product_review_summary(conn: Conn, business_unit_id: str, skus: Sequence[str]) -> Json:
+    """``GET /product-reviews/business-units/{id}?sku=`` -> the summary for those SKUs."""
+    path = f"/product-reviews/business-units/{seg(business_unit_id)}"
+    return conn.get_json(path, query(sku=skus))
+
+
+def list_product_reviews(
+    conn: Conn,
+    business_unit_id: str,
+    *,
+    skus: Sequence[str] | None = None,
+    product_url: str | None = None,
+    page: int = 1,
+    per_page: int = 100,
+    language: Sequence[str] | None = None,
+    stars: Sequence[int] | None = None,
+    locale: str | None = None,
+) -> Json:
+    """``GET /product-reviews/business-units/{id}/reviews`` -> ``{"productReviews": [...]}``."""
+    params = query(
+        sku=skus,
+        productUrl=product_url,
+        page=page,
+        perPage=per_page,
+        language=language,
+        stars=stars,
+        locale=locale,
+    )
+    return conn.get_json(f"/product-reviews/business-units/{seg(business_unit_id)}/reviews", params)
+
+
+def list_private_product_reviews(
+    conn: Conn,
+    business_unit_id: str,
+    *,
+    skus: Sequence[str] | None = None,
+    page: int = 1,
+    per_page: int = 100,
+    language: Sequence[str] | None = None,
+    state: str | None = None,
+    locale: str | None = None,
+) -> Json:
+    """``GET /private/product-reviews/business-units/{id}/reviews`` (OAuth)."""
+    params = query(
+        sku=skus, page=page, perPage=per_page, language=language, state=state, locale=locale
+    )
+    path = f"/private/product-reviews/business-units/{seg(business_unit_id)}/reviews"
+    return conn.get_json(path, params, private=True)
+
+
+def create_invitation_link(conn: Conn, business_unit_id: str, body: Mapping[str, Any]) -> Json:
+    """``POST`` (invitations host) ``/private/business-units/{id}/invitation-links``.
+
+    ``body``: ``{locationId, referenceId, email, name, locale, tags, redirectUri}`` -> ``{id, url}``.
+    """
+    path = f"/private/business-units/{seg(business_unit_id)}/invitation-links"
+    return conn.post_json(path, dict(body), api="invitations")
