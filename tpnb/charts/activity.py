@@ -75,7 +75,7 @@ def plot_reply_stats(reviews: pd.DataFrame, *, freq: str = "MS", ax: Axes | None
     date_axis(ax)
     ax.set_ylim(0, 1.08)
     ax.yaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set_ylabel(f"Reviews replied to (per {word})")
+    ax.set_ylabel(f"Share replied to (per {word})")
     style_axes(ax)
 
     hours = stats["median_reply_hours"].to_numpy(dtype="float64", na_value=np.nan)
@@ -92,7 +92,7 @@ def plot_reply_stats(reviews: pd.DataFrame, *, freq: str = "MS", ax: Axes | None
     twin.tick_params(colors=INK, labelsize=9, length=3)
     twin.legend(
         handles=[
-            Patch(color=BRAND_GREEN, alpha=0.85, label="Reviews replied to"),
+            Patch(color=BRAND_GREEN, alpha=0.85, label="Replied"),
             Line2D(
                 [], [], color=INK, marker="o", markersize=4, label=f"Median reply time ({unit})"
             ),
@@ -105,7 +105,7 @@ def plot_reply_stats(reviews: pd.DataFrame, *, freq: str = "MS", ax: Axes | None
         borderaxespad=0.2,
     )
     total, replied = int(stats["reviews"].sum()), int(stats["replied"].sum())
-    set_titles(ax, title, f"{replied:,} of {total:,} reviews replied to ({replied / total:.0%})")
+    set_titles(ax, title, f"{replied:,} of {total:,} replied to ({replied / total:.0%})")
     return ax
 
 

@@ -76,8 +76,8 @@ def plot_comparison(
         ax: Axes to draw on; by default a new figure is made, taller with more units.
 
     Returns:
-        The Axes drawn on; bar widths are the metric's values (units without a value are shown
-        as "n/a").
+        The Axes drawn on; bar widths are the metric's values (a unit without reviews is labelled
+        "no reviews", a missing value "n/a", both with a zero-width bar).
     """
     if metric not in METRICS:
         raise ValueError(f"metric {metric!r} is not one of {sorted(METRICS)}")
@@ -103,9 +103,13 @@ def plot_comparison(
     finite = [v for v in heights if v == v]
     top = upper if upper is not None else (max(finite) if finite else 1.0)
     ax.set_xlim(0, max(top, 1e-9) * 1.18)
-    for bar, value in zip(bars, heights, strict=True):
+    counts = pd.to_numeric(table["reviews"], errors="coerce").loc[order].fillna(0)
+    for bar, value, count in zip(bars, heights, counts, strict=True):
+        text = "no reviews" if count == 0 else "n/a" if value != value else fmt(value)
+        if count == 0:
+            bar.set_width(0.0)
         ax.annotate(
-            "n/a" if value != value else fmt(value),
+            text,
             xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
             xytext=(4, 0),
             textcoords="offset points",

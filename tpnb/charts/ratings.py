@@ -117,12 +117,13 @@ def plot_ratings_over_time(
 
     means = rot["mean_stars"].to_numpy(dtype="float64", na_value=np.nan)
     twin = ax.twinx()
-    twin.plot(centres, means, color=INK, linewidth=1.8, zorder=3)
+    dense = len(means) > 40
+    twin.plot(centres, means, color=INK, linewidth=1.2 if dense else 1.8, zorder=3)
     ok = ~np.isnan(means)
     twin.scatter(
         centres[ok],
         means[ok],
-        s=26,
+        s=10 if dense else 26,
         c=[star_colour(v) for v in means[ok]],
         edgecolors=INK,
         linewidths=0.6,
