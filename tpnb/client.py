@@ -1,0 +1,159 @@
+"""``tpnb.connect()`` and the :class:`Client` facade users hold in a notebook.
+
+The client is small on purpose: the transport lives in :mod:`tpnb.connection`; the DataFrame
+methods are added by the data layer. With no credentials anywhere, :func:`connect` starts the
+embedded emulator and says so (demo mode).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tpnb.config import Settings
+from tpnb.connection import Connection
+from tpnb.errors import ConfigError
+from tpnb.stats import Stats
+
+__all__ = ["DEMO_NOTICE", "Client", "connect"]
+
+DEMO_NOTICE = (
+    "tpnb demo mode: no Trustpilot credentials found, so this is demo data from the local "
+    "emulator at {url} (set TRUSTPILOT_API_KEY to use the real API)."
+)
+
+
+class Client:
+    """What ``tpnb.connect()`` returns: one identity's access to the API.
+
+    Attributes:
+        connection: The transport (:class:`tpnb.connection.Connection`).
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    @property
+    def stats(self) -> Stats:
+        """Requests sent, cache hits, 304 revalidations, retries, bytes, token requests."""
+        return self.connection.stats
+
+    @property
+    def demo(self) -> bool:
+        """True when talking to the embedded emulator (demo data)."""
+        return self.connection.demo
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force (secrets hidden from the repr)."""
+        return self.connection.settings
+
+    def authorization_url(self, redirect_uri: str, state: str | None = None) -> str:
+        """The browser URL of the authorization-code login (see :meth:`login_with_code`)."""
+        return self.connection.authorization_url(redirect_uri, state)
+
+    def login_with_code(self, code: str, redirect_uri: str) -> None:
+        """Finish an authorization-code login with the ``code`` from the redirect."""
+        self.connection.login_with_code(code, redirect_uri)
+
+    def logout(self) -> bool:
+        """Revoke the OAuth tokens and delete the stored token file."""
+        return self.connection.logout()
+
+    def close(self) -> None:
+        """Close the connection (and stop the demo emulator)."""
+        self.connection.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self.demo:
+            return "<tpnb.Client demo: local emulator, demo data>"
+        return f"<tpnb.Client {self.settings.base_url}>"
+
+
+def connect(
+    demo: bool | None = None,
+    *,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> Client:
+    """Connect to the Trustpilot API, or to the embedded emulator in demo mode.
+
+    Credentials come from the arguments or the environment (``TRUSTPILOT_API_KEY``,
+    ``TRUSTPILOT_API_SECRET``, ``TRUSTPILOT_USERNAME``, ``TRUSTPILOT_PASSWORD``; ``TPNB_*`` for
+    tpnb's own settings, see :class:`tpnb.config.Settings`).
+
+    Args:
+        demo: ``None`` (default): demo mode only when no API key is set anywhere; ``True``:
+            always the emulator; ``False``: never (raises when credentials are missing).
+        settings: Ready-made settings (then ``overrides`` are applied on top).
+        **overrides: Any :class:`~tpnb.config.Settings` field, e.g. ``api_key=...``,
+            ``cache_backend="memory"``.
+
+    Raises:
+        ConfigError: ``demo=False`` without credentials, or a bad setting.
+    """
+    if settings is None:
+        settings = Settings.from_env(**overrides)
+    elif overrides:
+        settings = settings.replace(**{k: v for k, v in overrides.items() if v is not None})
+    want_demo = demo if demo is not None else settings.demo
+    if want_demo is None:
+        want_demo = not settings.api_key
+    if not want_demo:
+        if not settings.api_key:
+            raise ConfigError(
+                "no Trustpilot credentials: set TRUSTPILOT_API_KEY (and TRUSTPILOT_API_SECRET, "
+                "TRUSTPILOT_USERNAME, TRUSTPILOT_PASSWORD for private calls) or pass api_key=...; "
+                "connect() without demo=False uses the demo emulator instead"
+            )
+        return Client(Connection(settings))
+    return Client(_demo_connection(settings, explicit=set(overrides)))
+
+
+def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
+    from tpnb.emulator import serve  # heavy (Flask, the data set): only in demo mode
+
+    server = serve()
+    try:
+        creds = dict(server.credentials)
+        changes: dict[str, Any] = {
+            "api_key": creds["api_key"],
+            "api_secret": creds["api_secret"],
+            "username": creds["username"],
+            "password": creds["password"],
+            "base_url": server.api_url,
+            "invitations_url": server.invitations_url,
+            "authorize_url": server.authorize_url,
+            "business_user_id": None,
+        }
+        # a fresh emulator each time: keep its cache and tokens out of the user's directories
+        if "cache_backend" not in explicit:
+            changes["cache_backend"] = "memory"
+        temp_dir = None
+        if "token_dir" not in explicit:
+            temp_dir = Path(tempfile.mkdtemp(prefix="tpnb-demo-tokens-"))
+            changes["token_dir"] = temp_dir
+        conn = Connection(settings.replace(**changes), emulator=server)
+        if temp_dir is not None:
+            conn.owned_dirs.append(temp_dir)
+    except BaseException:
+        _stop(server)
+        raise
+    print(DEMO_NOTICE.format(url=server.api_url), file=sys.stderr)
+    return conn
+
+
+def _stop(server: Any) -> None:
+    for name in ("close", "stop", "shutdown"):
+        stop = getattr(server, name, None)
+        if callable(stop):
+            stop()
+            return

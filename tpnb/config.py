@@ -1,0 +1,332 @@
+"""tpnb's settings: one frozen object, read from the environment in one place.
+
+``Settings.from_env(**overrides)`` reads ``TRUSTPILOT_API_KEY``, ``TRUSTPILOT_API_SECRET``,
+``TRUSTPILOT_USERNAME``, ``TRUSTPILOT_PASSWORD`` and tpnb's own ``TPNB_*`` variables (listed in
+:data:`ENV_VARS`); keyword overrides win over the environment, and an override of ``None`` means
+"not given". Every value is checked when the object is built: a bad one raises
+:class:`~tpnb.errors.ConfigError` naming the setting and what is allowed. Secrets never appear in
+the repr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from tpnb.errors import ConfigError
+
+__all__ = [
+    "CACHE_BACKENDS",
+    "DEFAULT_AUTHORIZE_URL",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_CACHE_EXPIRY",
+    "DEFAULT_INVITATIONS_URL",
+    "DEFAULT_PACE_LIMITS",
+    "ENV_VARS",
+    "SECRET_FIELDS",
+    "Settings",
+    "is_loopback_url",
+]
+
+DEFAULT_BASE_URL = "https://api.trustpilot.com/v1"
+DEFAULT_INVITATIONS_URL = "https://invitations-api.trustpilot.com/v1"
+DEFAULT_AUTHORIZE_URL = "https://authenticate.trustpilot.com"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_MAX_RETRIES = 4
+DEFAULT_BACKOFF_FACTOR = 0.5
+DEFAULT_BACKOFF_MAX = 30.0
+DEFAULT_RETRY_AFTER_MAX = 120.0
+DEFAULT_TOKEN_REFRESH_SKEW = 300.0
+#: Trustpilot's guidance: at most 833 calls per 5 minutes and 10,000 per hour (calls, seconds).
+DEFAULT_PACE_LIMITS: tuple[tuple[int, float], ...] = ((833, 300.0), (10_000, 3600.0))
+#: Seconds a response *without* cache headers is kept, per resource class (see tpnb.cachepolicy).
+#: 0 means "not cached". Responses with Cache-Control/ETag follow their headers instead.
+DEFAULT_CACHE_EXPIRY: Mapping[str, float] = MappingProxyType(
+    {
+        "business_unit_ids": 30 * 86400.0,  # business-units/find: ids never change
+        "profiles": 86400.0,  # business units, profile info, scores, consumers: about a day
+        "resources": 7 * 86400.0,  # categories, resources (images, strings, countries)
+        "reviews": 600.0,  # review lists and single reviews: short
+        "private": 0.0,  # customer-API responses
+        "default": 300.0,  # any other public GET
+    }
+)
+CACHE_BACKENDS = ("sqlite", "memory", "redis")
+SECRET_FIELDS = ("api_key", "api_secret", "password")
+
+#: Environment variable -> Settings field.
+ENV_VARS: Mapping[str, str] = MappingProxyType(
+    {
+        "TRUSTPILOT_API_KEY": "api_key",
+        "TRUSTPILOT_API_SECRET": "api_secret",
+        "TRUSTPILOT_USERNAME": "username",
+        "TRUSTPILOT_PASSWORD": "password",
+        "TPNB_BUSINESS_USER_ID": "business_user_id",
+        "TPNB_BASE_URL": "base_url",
+        "TPNB_INVITATIONS_URL": "invitations_url",
+        "TPNB_AUTHORIZE_URL": "authorize_url",
+        "TPNB_CACHE_BACKEND": "cache_backend",
+        "TPNB_CACHE_PATH": "cache_path",
+        "TPNB_CACHE_EXPIRY": "cache_expiry",
+        "TPNB_REDIS_URL": "redis_url",
+        "TPNB_TOKEN_DIR": "token_dir",
+        "TPNB_TIMEOUT": "timeout",
+        "TPNB_CONNECT_TIMEOUT": "connect_timeout",
+        "TPNB_MAX_RETRIES": "max_retries",
+        "TPNB_BACKOFF_FACTOR": "backoff_factor",
+        "TPNB_BACKOFF_MAX": "backoff_max",
+        "TPNB_RETRY_AFTER_MAX": "retry_after_max",
+        "TPNB_PACE_LIMITS": "pace_limits",
+        "TPNB_TOKEN_REFRESH_SKEW": "token_refresh_skew",
+        "TPNB_DEMO": "demo",
+    }
+)
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url``'s host is ``localhost`` or a loopback IP address."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a tpnb connection needs, validated once.
+
+    Attributes:
+        api_key: The API key ("client id"); sent only as the ``apikey`` header.
+        api_secret: The API secret, used only for the OAuth token endpoint.
+        username: A business user's login, for the password grant.
+        password: That user's password.
+        business_user_id: The business user's id, when known (partitions the cache for private calls).
+        base_url: The API root; any non-loopback host must be https.
+        invitations_url: The invitations API root.
+        authorize_url: Where the authorization-code flow sends the browser.
+        cache_backend: ``"sqlite"`` (default), ``"memory"`` or ``"redis"``.
+        cache_path: The SQLite file (default: the user cache directory).
+        cache_expiry: Seconds per resource class for responses without cache headers.
+        redis_url: ``redis://`` URL when ``cache_backend="redis"``.
+        token_dir: Where tokens are stored (default: the user state directory).
+        timeout: Read time-out in seconds, on every request.
+        connect_timeout: Connect time-out in seconds.
+        max_retries: Retries after the first attempt (connection errors, 429, 500/502/503/504).
+        backoff_factor: Base of the exponential back-off, in seconds.
+        backoff_max: Longest back-off between two attempts.
+        retry_after_max: Longest ``Retry-After`` honoured; a longer one fails at once.
+        pace_limits: ``(calls, seconds)`` windows the client never exceeds (it sleeps instead).
+        token_refresh_skew: Refresh this many seconds before the token expires (at most a tenth
+            of the token's lifetime).
+        demo: ``True`` forces demo mode, ``False`` forbids it, ``None`` = demo when no credentials.
+    """
+
+    api_key: str | None = field(default=None, repr=False)
+    api_secret: str | None = field(default=None, repr=False)
+    username: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    business_user_id: str | None = None
+    base_url: str = DEFAULT_BASE_URL
+    invitations_url: str = DEFAULT_INVITATIONS_URL
+    authorize_url: str = DEFAULT_AUTHORIZE_URL
+    cache_backend: str = "sqlite"
+    cache_path: Path | None = None
+    cache_expiry: Mapping[str, float] = DEFAULT_CACHE_EXPIRY
+    redis_url: str | None = None
+    token_dir: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    backoff_factor: float = DEFAULT_BACKOFF_FACTOR
+    backoff_max: float = DEFAULT_BACKOFF_MAX
+    retry_after_max: float = DEFAULT_RETRY_AFTER_MAX
+    pace_limits: tuple[tuple[int, float], ...] = DEFAULT_PACE_LIMITS
+    token_refresh_skew: float = DEFAULT_TOKEN_REFRESH_SKEW
+    demo: bool | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("base_url", "invitations_url", "authorize_url"):
+            url = str(getattr(self, name)).rstrip("/")
+            object.__setattr__(self, name, url)
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ConfigError(f"{name} must be an http(s) URL with a host, got {url!r}")
+            if parts.scheme != "https" and not is_loopback_url(url):
+                raise ConfigError(
+                    f"{name} must use https for a non-loopback host (got {url!r}); "
+                    "plain http is allowed only for localhost/127.0.0.1, e.g. the emulator"
+                )
+            if parts.query or parts.fragment or "@" in parts.netloc:
+                raise ConfigError(f"{name} must not carry a query, fragment or credentials")
+        if self.cache_backend not in CACHE_BACKENDS:
+            raise ConfigError(
+                f"cache_backend must be one of {', '.join(CACHE_BACKENDS)}, "
+                f"got {self.cache_backend!r}"
+            )
+        if self.cache_backend == "redis" and not self.redis_url:
+            raise ConfigError("cache_backend='redis' needs redis_url (or TPNB_REDIS_URL)")
+        for name in ("cache_path", "token_dir"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, Path(value).expanduser())
+        expiry = dict(DEFAULT_CACHE_EXPIRY)
+        for key, seconds in dict(self.cache_expiry).items():
+            if key not in DEFAULT_CACHE_EXPIRY:
+                raise ConfigError(
+                    f"cache_expiry has an unknown resource class {key!r}; "
+                    f"allowed: {', '.join(DEFAULT_CACHE_EXPIRY)}"
+                )
+            expiry[key] = _number("cache_expiry[" + key + "]", seconds, minimum=0.0)
+        object.__setattr__(self, "cache_expiry", MappingProxyType(expiry))
+        for name in ("timeout", "connect_timeout"):
+            object.__setattr__(self, name, _number(name, getattr(self, name), minimum=1e-3))
+        for name in ("backoff_factor", "backoff_max", "retry_after_max", "token_refresh_skew"):
+            object.__setattr__(self, name, _number(name, getattr(self, name), minimum=0.0))
+        retries = _number("max_retries", self.max_retries, minimum=0.0)
+        if retries != int(retries):
+            raise ConfigError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
+        object.__setattr__(self, "max_retries", int(retries))
+        object.__setattr__(self, "pace_limits", _pace_limits(self.pace_limits))
+        if self.demo is not None and not isinstance(self.demo, bool):
+            raise ConfigError(f"demo must be True, False or None, got {self.demo!r}")
+        self._check_credentials()
+
+    def _check_credentials(self) -> None:
+        for name in (*SECRET_FIELDS, "username", "business_user_id"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise ConfigError(f"{name} must be a non-empty string when given")
+        if self.api_secret and not self.api_key:
+            raise ConfigError("api_secret is set but api_key is not: set TRUSTPILOT_API_KEY too")
+        if bool(self.username) != bool(self.password):
+            given, missing = ("username", "password") if self.username else ("password", "username")
+            raise ConfigError(
+                f"{given} is set but {missing} is not: set both TRUSTPILOT_USERNAME and "
+                "TRUSTPILOT_PASSWORD for the password grant, or neither"
+            )
+        if self.username and not self.api_secret:
+            raise ConfigError(
+                "a username/password login needs the API secret too: set TRUSTPILOT_API_SECRET"
+            )
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from the environment, then apply keyword overrides.
+
+        Args:
+            environ: The environment to read (default ``os.environ``).
+            **overrides: Field values that win over the environment; ``None`` means "not given".
+
+        Raises:
+            ConfigError: An unknown setting name, or a value that is not allowed.
+        """
+        env = os.environ if environ is None else environ
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(overrides) - fields)
+        if unknown:
+            raise ConfigError(
+                f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}"
+            )
+        values: dict[str, Any] = {}
+        for var, name in ENV_VARS.items():
+            raw = env.get(var)
+            if raw is not None and raw.strip() != "":
+                values[name] = _parse_env(var, name, raw.strip())
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def has_credentials(self) -> bool:
+        """True when an API key is set (public calls possible)."""
+        return bool(self.api_key)
+
+    @property
+    def can_login(self) -> bool:
+        """True when private calls can get a token without a browser (key and secret set)."""
+        return bool(self.api_key and self.api_secret)
+
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values set here (for redaction)."""
+        return tuple(v for v in (self.api_key, self.api_secret, self.password) if v)
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name in (*SECRET_FIELDS, "username"):
+                shown.append(f"{f.name}={'<set>' if value else None}")
+            elif f.name == "cache_expiry":
+                shown.append(f"cache_expiry={dict(value)!r}")
+            else:
+                shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+
+def _number(name: str, value: Any, *, minimum: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if isinstance(value, bool) or number != number or number < minimum:
+        raise ConfigError(f"{name} must be a number >= {minimum:g}, got {value!r}")
+    return number
+
+
+def _pace_limits(value: Any) -> tuple[tuple[int, float], ...]:
+    try:
+        pairs = tuple((c, s) for c, s in value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"pace_limits must be (calls, seconds) pairs like ((833, 300), (10000, 3600)), "
+            f"got {value!r}"
+        ) from None
+    limits = []
+    for calls, seconds in pairs:
+        count = _number("pace_limits calls", calls, minimum=1.0)
+        if count != int(count):
+            raise ConfigError(f"pace_limits calls must be whole numbers, got {calls!r}")
+        limits.append((int(count), _number("pace_limits seconds", seconds, minimum=1e-3)))
+    return tuple(limits)
+
+
+def _parse_env(var: str, name: str, raw: str) -> Any:
+    """Turn one environment string into the field's type (checked later by Settings)."""
+    try:
+        if name == "pace_limits":  # "833/300,10000/3600"
+            return tuple(
+                (int(c), float(s))
+                for c, s in (part.split("/") for part in raw.split(",") if part.strip())
+            )
+        if name == "cache_expiry":  # "reviews=60,profiles=3600"
+            return {
+                k.strip(): float(v)
+                for k, v in (part.split("=") for part in raw.split(",") if part.strip())
+            }
+    except ValueError:
+        example = "833/300,10000/3600" if name == "pace_limits" else "reviews=60,profiles=3600"
+        raise ConfigError(f"{var} must look like {example!r}, got {raw!r}") from None
+    if name == "demo":
+        lowered = raw.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{var} must be true or false, got {raw!r}")
+    return raw

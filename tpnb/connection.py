@@ -1,0 +1,372 @@
+"""The transport every tpnb call goes through: one :class:`Connection` per identity.
+
+Order of operations for :meth:`Connection.get_json` (and the write methods):
+
+1. build the URL from ``settings.base_url`` (or ``invitations_url``) and the path; attach the
+   ``apikey`` header, and for private calls ``Authorization: Bearer`` from
+   :class:`~tpnb.tokens.TokenManager` (which reuses, refreshes or logs in as needed);
+2. send through :class:`~tpnb.session.CachedOAuth2Session` with a (connect, read) time-out; a
+   fresh cache entry answers without any request;
+3. below the cache, the :class:`_CountingAdapter` paces the request (:class:`~tpnb.pacing.Pacer`,
+   it sleeps rather than exceed a limit) and counts it in :class:`~tpnb.stats.Stats`;
+4. retry connection errors, time-outs, 429 and 500/502/503/504 with back-off (:mod:`tpnb.retry`);
+5. on a 401 to a private call, renew the token once and send once more;
+6. decode the JSON, or raise the :class:`~tpnb.errors.APIError` subclass for the status.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth
+
+from tpnb.cachepolicy import fingerprint
+from tpnb.config import Settings
+from tpnb.errors import (
+    APIError,
+    ConfigError,
+    TransportError,
+    api_error_for,
+    redact,
+)
+from tpnb.pacing import Pacer
+from tpnb.retry import RetryPolicy, parse_retry_after
+from tpnb.session import CachedOAuth2Session
+from tpnb.stats import Stats
+from tpnb.tokens import TokenManager, TokenStore, default_token_dir
+
+__all__ = ["Connection"]
+
+logger = logging.getLogger(__name__)
+
+Api = Literal["api", "invitations"]
+
+
+class _CountingAdapter(HTTPAdapter):
+    """Below the cache: every request that reaches the network is paced and counted."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(max_retries=0, pool_maxsize=32)
+        self._conn = connection
+
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        conn = self._conn
+        waited = conn.pacer.acquire()
+        if waited > 0:
+            conn.stats.add("paced")
+            conn.stats.add("paced_seconds", waited)
+        conn.stats.add("requests")
+        conn.local.sent = True
+        response = super().send(request, *args, **kwargs)
+        conn.local.status = response.status_code
+        conn.stats.add("bytes_received", len(response.content))
+        return response
+
+
+class Connection:
+    """A cached, authenticated, paced and retrying connection to the Trustpilot API.
+
+    Args:
+        settings: Credentials, URLs, cache and resilience settings.
+        emulator: The embedded emulator server in demo mode (stopped by :meth:`close`).
+        sleep: Sleep function used by retries and pacing (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        emulator: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not settings.api_key:
+            raise ConfigError(
+                "no API key: set TRUSTPILOT_API_KEY (and TRUSTPILOT_API_SECRET for private calls), "
+                "pass api_key=..., or use demo mode"
+            )
+        self.settings = settings
+        self.emulator = emulator
+        self.demo = emulator is not None
+        self.stats = Stats()
+        self.local = threading.local()
+        self._sleep = sleep
+        self.pacer = Pacer(settings.pace_limits, sleep=sleep)
+        self.retry_policy = RetryPolicy(
+            max_retries=settings.max_retries,
+            backoff_factor=settings.backoff_factor,
+            backoff_max=settings.backoff_max,
+            retry_after_max=settings.retry_after_max,
+        )
+        self.tokens: TokenManager | None = None
+        if settings.can_login:
+            self.tokens = TokenManager(
+                settings,
+                self._post_token_form,
+                TokenStore(settings.token_dir or default_token_dir()),
+                on_request=lambda: self.stats.add("token_requests"),
+            )
+        tokens = self.tokens
+        self.session = CachedOAuth2Session(
+            settings,
+            public_identity=fingerprint("apikey", settings.api_key),
+            private_identity=lambda: tokens.partition if tokens else "none",
+        )
+        adapter = _CountingAdapter(self)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._closed = False
+        self.owned_dirs: list[Path] = []  # removed by close() (demo token directory)
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def business_user_id(self) -> str | None:
+        """The business user's id when known (settings or token response), else None."""
+        if self.tokens is not None:
+            return self.tokens.business_user_id
+        return self.settings.business_user_id
+
+    def _secrets(self) -> tuple[str, ...]:
+        held = self.tokens.secrets() if self.tokens is not None else ()
+        return (*self.settings.secrets(), *held)
+
+    # ------------------------------------------------------------------ public API
+    def get_json(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        private: bool = False,
+        api: Api = "api",
+    ) -> Any:
+        """GET ``path`` (relative to the API root) and return the decoded JSON."""
+        return self._call("GET", path, params=params, private=private, api=api)
+
+    def post_json(
+        self, path: str, json: Any = None, *, private: bool = True, api: Api = "api"
+    ) -> Any:
+        """POST a JSON body; returns the decoded answer (None when empty)."""
+        return self._call("POST", path, json=json, private=private, api=api)
+
+    def put_json(
+        self, path: str, json: Any = None, *, private: bool = True, api: Api = "api"
+    ) -> Any:
+        """PUT a JSON body; returns the decoded answer (None when empty)."""
+        return self._call("PUT", path, json=json, private=private, api=api)
+
+    def delete(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        private: bool = True,
+        api: Api = "api",
+    ) -> Any:
+        """DELETE ``path``; returns the decoded answer (None when empty)."""
+        return self._call("DELETE", path, params=params, private=private, api=api)
+
+    def authorization_url(self, redirect_uri: str, state: str | None = None) -> str:
+        """The URL where a business user logs in (authorization-code grant).
+
+        Open it in a browser; the redirect to ``redirect_uri`` carries ``?code=...``, which
+        :meth:`login_with_code` exchanges for tokens. The URL contains the api key as
+        ``client_id`` (OAuth's public client identifier), as Trustpilot documents.
+        """
+        self._require_login("the authorization-code login")
+        self.session.redirect_uri = redirect_uri
+        url, _state = self.session.authorization_url(self.settings.authorize_url, state=state)
+        return str(url)
+
+    def login_with_code(self, code: str, redirect_uri: str) -> None:
+        """Exchange the ``code`` from the authorize redirect for tokens (stored for reuse)."""
+        self._require_login("login_with_code").login_with_code(code, redirect_uri)
+
+    def logout(self) -> bool:
+        """Revoke the tokens and delete the stored token file; True when revocation succeeded."""
+        return self.tokens.logout() if self.tokens is not None else True
+
+    def close(self) -> None:
+        """Close the session and its cache connection; stop the demo emulator."""
+        if self._closed:
+            return
+        self._closed = True
+        self.session.close()  # type: ignore[no-untyped-call]
+        for directory in self.owned_dirs:
+            shutil.rmtree(directory, ignore_errors=True)
+        if self.emulator is not None:
+            for name in ("close", "stop", "shutdown"):
+                stop = getattr(self.emulator, name, None)
+                if callable(stop):
+                    stop()
+                    break
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "demo (local emulator)" if self.demo else self.settings.base_url
+        return f"<tpnb.Connection {mode}, cache={self.settings.cache_backend}>"
+
+    # ------------------------------------------------------------------ internals
+    def _require_login(self, what: str) -> TokenManager:
+        if self.tokens is None:
+            raise ConfigError(
+                f"{what} needs an OAuth login: set TRUSTPILOT_API_SECRET, and "
+                "TRUSTPILOT_USERNAME/TRUSTPILOT_PASSWORD (or use tp.login_with_code)"
+            )
+        return self.tokens
+
+    def _url(self, path: str, api: Api) -> str:
+        if api not in ("api", "invitations"):
+            raise ValueError(f"api must be 'api' or 'invitations', got {api!r}")
+        if not path.startswith("/") or "://" in path:
+            raise ValueError(
+                f"path must be relative to the API root and start with '/', got {path!r}"
+            )
+        root = self.settings.base_url if api == "api" else self.settings.invitations_url
+        return root + path
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        private: bool,
+        api: Api,
+    ) -> Any:
+        url = self._url(path, api)
+        headers = {"apikey": str(self.settings.api_key), "Accept": "application/json"}
+        bearer = None
+        if private:
+            bearer = self._require_login(f"the private call {method} {path}").bearer()
+            headers["Authorization"] = f"Bearer {bearer}"
+        kwargs: dict[str, Any] = {"params": dict(params) if params else None, "headers": headers}
+        if json is not None:
+            kwargs["json"] = json
+        response = self._send(method, url, **kwargs)
+        if response.status_code == 401 and bearer is not None and self.tokens is not None:
+            logger.info("tpnb: %s %s answered 401; renewing the token once", method, path)
+            headers["Authorization"] = f"Bearer {self.tokens.renew_after_401(bearer)}"
+            response = self._send(method, url, **kwargs)
+        return self._decode(response, method, path)
+
+    def _decode(self, response: requests.Response, method: str, path: str) -> Any:
+        if response.status_code >= 400 or response.status_code < 200:
+            raise api_error_for(
+                response,
+                method=method,
+                path=path,
+                secrets=self._secrets(),
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            )
+        if not response.content:
+            return None
+        try:
+            return jsonlib.loads(response.content)
+        except ValueError:
+            raise APIError(
+                response.status_code,
+                "the response body is not valid JSON",
+                method=method,
+                path=path,
+            ) from None
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One logical request: attempts with retries, each through cache, pacing and stats."""
+        policy = self.retry_policy
+        path = urlsplit(url).path
+        timeout = (self.settings.connect_timeout, self.settings.timeout)
+        attempt = 0
+        while True:
+            self.local.sent = False
+            self.local.status = None
+            try:
+                response = self.session.request(method, url, timeout=timeout, **kwargs)
+                if method in ("GET", "HEAD") and response.status_code == 200:
+                    self._check_body(response)
+            except (requests.RequestException, _TruncatedBody) as error:
+                if attempt < policy.max_retries and (
+                    isinstance(error, _TruncatedBody) or policy.should_retry_error(method, error)
+                ):
+                    self._retry_wait(policy.backoff(attempt))
+                    attempt += 1
+                    continue
+                _blank_credentials(getattr(error, "request", None))
+                host = urlsplit(url).hostname
+                raise TransportError(
+                    f"{method} {path} on {host} failed after {attempt + 1} attempt(s): "
+                    f"{type(error).__name__}: {redact(str(error), self._secrets())}"
+                ) from None
+            if getattr(response, "from_cache", False):
+                if not self.local.sent:
+                    self.stats.add("cache_hits")
+                elif self.local.status == 304:
+                    self.stats.add("revalidations")
+            if attempt < policy.max_retries and policy.should_retry_status(
+                method, response.status_code
+            ):
+                wait = policy.wait_for(
+                    attempt, parse_retry_after(response.headers.get("Retry-After"))
+                )
+                if wait is not None:
+                    logger.info(
+                        "tpnb: %s %s answered %s; retry %d in %.1f s",
+                        method, path, response.status_code, attempt + 1, wait,
+                    )  # fmt: skip
+                    self._retry_wait(wait)
+                    attempt += 1
+                    continue
+            return response
+
+    def _check_body(self, response: requests.Response) -> None:
+        """A 200 JSON body that does not parse was cut short: drop any cached copy and retry."""
+        if "json" not in response.headers.get("Content-Type", "") or not response.content:
+            return
+        try:
+            jsonlib.loads(response.content)
+        except ValueError:
+            cache_key = getattr(response, "cache_key", None)
+            if cache_key:
+                self.session.cache.delete(cache_key)
+            raise _TruncatedBody from None
+
+    def _retry_wait(self, seconds: float) -> None:
+        self.stats.add("retries")
+        if seconds > 0:
+            self._sleep(seconds)
+
+    def _post_token_form(self, url: str, form: Mapping[str, str]) -> requests.Response:
+        """POST to a token endpoint with the client's Basic auth (never cached)."""
+        auth = HTTPBasicAuth(str(self.settings.api_key), str(self.settings.api_secret))
+        return self._send(
+            "POST", url, data=dict(form), auth=auth, headers={"Accept": "application/json"}
+        )
+
+
+class _TruncatedBody(Exception):
+    """A 200 answer whose JSON body does not parse (a cut connection)."""
+
+
+def _blank_credentials(request: Any) -> None:
+    headers = getattr(request, "headers", None)
+    if headers is None:
+        return
+    for name in ("apikey", "Authorization"):
+        if name in headers:
+            headers[name] = "***"

@@ -1,0 +1,143 @@
+"""The HTTP session: requests-cache's ``CacheMixin`` over requests-oauthlib's ``OAuth2Session``.
+
+What the mix adds to a plain session, and the traps it closes (see
+``shared/docs/cache-and-auth.md``):
+
+- ``cache_control=True``: ``max-age``, ``ETag``/304 and ``no-store`` are honoured; headerless
+  responses follow tpnb's per-resource policy (:mod:`tpnb.cachepolicy`).
+- only GET/HEAD answers with status 200 are stored; nothing under ``/oauth/``; nothing that went
+  through a redirect (the history would keep the request headers).
+- cache keys are partitioned by identity via a custom ``key_fn``; each session builds its own
+  backend object, so two sessions never share a ``key_fn``.
+- SQLite (WAL, in the user cache directory) is the default backend; Redis and SQLite use the JSON
+  serializer, never pickle (a shared backend must not run code on load).
+- the credentials are attached per request by :mod:`tpnb.connection` (``apikey`` header on every
+  call, bearer only on private calls) and the names used are exactly those requests-cache redacts.
+
+``OAuth2Session.request`` is bypassed (:meth:`CachedOAuth2Session.request`): it would log every
+request's headers (api key and bearer token) at DEBUG, and it refuses plain-http URLs through a
+process-wide environment switch. tpnb manages tokens itself (:mod:`tpnb.tokens`) and validates
+the transport in :class:`~tpnb.config.Settings` (https unless loopback); the OAuth2Session part
+serves the authorization-code URL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import requests
+from requests_cache import CacheMixin
+from requests_cache.backends.base import BaseCache
+from requests_cache.backends.sqlite import SQLiteCache
+from requests_cache.policy.directives import set_request_headers
+from requests_oauthlib import OAuth2Session
+
+from tpnb.cachepolicy import (
+    default_expire_after,
+    make_filter_fn,
+    make_key_fn,
+    urls_expire_after,
+)
+from tpnb.config import Settings
+from tpnb.errors import ConfigError
+
+__all__ = ["CachedOAuth2Session", "build_backend", "default_cache_path"]
+
+#: Headers that requests-cache removes from keys and stored requests: tpnb sends credentials only
+#: under these exact spellings (matching is case-sensitive).
+REDACTED_PARAMETERS = (
+    "Authorization",
+    "Proxy-Authorization",
+    "apikey",
+    "X-API-Key",
+    "access_token",
+    "refresh_token",
+    "api_key",
+    "password",
+    "client_secret",
+    "token",
+)
+
+
+def default_cache_path() -> Path:
+    """``<user cache dir>/tpnb/http_cache.sqlite``."""
+    return Path(platformdirs.user_cache_dir("tpnb", appauthor=False)) / "http_cache.sqlite"
+
+
+def build_backend(settings: Settings, *, namespace: str = "tpnb") -> BaseCache:
+    """A new cache backend object for one session, as the settings choose."""
+    if settings.cache_backend == "memory":
+        return BaseCache(cache_name="tpnb-memory")
+    if settings.cache_backend == "redis":
+        try:
+            from redis import Redis
+            from requests_cache.backends.redis import RedisCache
+        except ImportError:  # pragma: no cover - redis is an optional extra
+            raise ConfigError(
+                "cache_backend='redis' needs the redis package: pip install tpnb[redis]"
+            ) from None
+        connection = Redis.from_url(settings.redis_url or "")
+        return RedisCache(namespace=namespace, connection=connection, serializer="json")
+    path = settings.cache_path or default_cache_path()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():  # create it private: the cache holds API answers
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    return SQLiteCache(path, serializer="json", wal=True, busy_timeout=30_000)
+
+
+class CachedOAuth2Session(CacheMixin, OAuth2Session):  # type: ignore[misc]
+    """A requests session with tpnb's cache policy and the OAuth client of one api key.
+
+    Args:
+        settings: Where the cache lives and how long headerless responses are kept.
+        public_identity: Fingerprint of the api key (partitions every cache entry).
+        private_identity: Returns the business-user partition for private calls.
+        backend: A backend object for this session alone (default: from the settings).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        public_identity: str,
+        private_identity: Any,
+        backend: BaseCache | None = None,
+    ) -> None:
+        expiry = settings.cache_expiry
+        super().__init__(
+            backend=backend if backend is not None else build_backend(settings),
+            cache_control=True,
+            expire_after=default_expire_after(expiry),
+            urls_expire_after=urls_expire_after(expiry),  # type: ignore[arg-type]
+            allowable_codes=(200,),
+            allowable_methods=("GET", "HEAD"),
+            ignored_parameters=REDACTED_PARAMETERS,
+            key_fn=make_key_fn(public_identity, private_identity),
+            filter_fn=make_filter_fn(expiry),
+            stale_if_error=False,
+            client_id=settings.api_key,
+        )
+        self.max_redirects = 0
+
+    def request(  # type: ignore[override]
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Any = None,
+        expire_after: Any = None,
+        only_if_cached: bool = False,
+        refresh: bool = False,
+        force_refresh: bool = False,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """CacheMixin's request, sent without OAuth2Session.request (see the module docstring)."""
+        kwargs.setdefault("allow_redirects", False)
+        headers = set_request_headers(headers, expire_after, only_if_cached, refresh, force_refresh)
+        return requests.Session.request(self, method, url, headers=headers, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<CachedOAuth2Session cache={type(self.cache).__name__}>"
