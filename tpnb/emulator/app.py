@@ -1,0 +1,285 @@
+"""The emulator's WSGI application: state, gateway checks (apikey, bearer, rate limit), errors.
+
+Order of operations for every request (the gateway, then the backend):
+
+1. :class:`~tpnb.emulator.faults.FaultMiddleware` logs ``(method, path)`` and may inject a fault;
+2. :func:`_gateway` (``before_request``): admin (``/_emulator/``), the authorize page and the
+   token endpoints skip it; ``/private/`` paths need ``Authorization: Bearer <token>`` (401
+   fault when missing, unknown, revoked or expired; the ``apikey`` is accepted, not required,
+   but an unknown one is a 401); every other path needs a known ``apikey`` header or query
+   parameter (401 fault), except ``/v1/resources/*`` where it is optional ([I]: BRUNO marks them
+   ``auth: none``); then the call is counted against the key's rate limit (429);
+3. the route (``routes_*`` modules) validates parameters (400), looks things up (404, 403) and
+   renders with :func:`~tpnb.emulator.httputil.json_response` (ETag, Cache-Control, JSONP).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from tpnb.emulator.dataset import ApiClient, BusinessUser, Dataset
+from tpnb.emulator.faults import ADMIN_PREFIX, FaultInjector, FaultMiddleware
+from tpnb.emulator.httputil import (
+    DEFAULT_MAX_AGE,
+    ApiError,
+    app_error,
+    error_response,
+    fault_error,
+)
+from tpnb.emulator.limits import DEFAULT_RATE_LIMITS, RateLimiter
+from tpnb.emulator.tokens import DEFAULT_REFRESH_LIMIT, DEFAULT_TOKEN_LIFETIME, TokenStore
+from tpnb.emulator.webhooks import WebhookDispatcher
+
+STATE_KEY = "tpnb_emulator"
+_QUERY_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a private call acts for: the api client and, unless client-credentials, a user."""
+
+    client: ApiClient
+    user: BusinessUser | None
+    unit_ids: frozenset[str]
+
+
+class EmulatorState:
+    """Everything the routes share: the data set plus the HTTP-side state."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        token_lifetime: float = DEFAULT_TOKEN_LIFETIME,
+        refresh_limit: tuple[int, float] = DEFAULT_REFRESH_LIMIT,
+        rate_limits: Sequence[tuple[int, float]] = DEFAULT_RATE_LIMITS,
+        max_age: dict[str, int] | None = None,
+        fault_seed: int = 0,
+    ) -> None:
+        unknown = set(max_age or {}) - set(DEFAULT_MAX_AGE)
+        if unknown:
+            raise ValueError(f"unknown max_age keys {sorted(unknown)}; allowed: {DEFAULT_MAX_AGE}")
+        self.dataset = dataset
+        self.tokens = TokenStore(token_lifetime=token_lifetime, refresh_limit=refresh_limit)
+        self.limiter = RateLimiter(rate_limits)
+        self.faults = FaultInjector(fault_seed)
+        self.webhooks = WebhookDispatcher()
+        self.max_age = {**DEFAULT_MAX_AGE, **(max_age or {})}
+        self.api_base = "http://127.0.0.1/v1"  # replaced by the server once it has a port
+        self.invitations: list[dict[str, Any]] = []
+        self._log_lock = threading.Lock()
+        self.request_log: list[tuple[str, str]] = []
+        self._query_lock = threading.Lock()
+        self._query_cache: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+
+    def log_request(self, method: str, path: str) -> None:
+        """Record one API call (admin calls are not recorded)."""
+        with self._log_lock:
+            self.request_log.append((method, path))
+
+    def clear_log(self) -> None:
+        """Forget recorded calls."""
+        with self._log_lock:
+            self.request_log.clear()
+
+    def query_reviews(self, **kwargs: Any) -> np.ndarray:
+        """``Dataset.query_reviews`` memoised per data-set version (pagination walks)."""
+        key = (self.dataset.version, *sorted((k, _freeze(v)) for k, v in kwargs.items()))
+        with self._query_lock:
+            hit = self._query_cache.get(key)
+            if hit is not None:
+                self._query_cache.move_to_end(key)
+                return hit
+        rows = self.dataset.query_reviews(**kwargs)
+        with self._query_lock:
+            self._query_cache[key] = rows
+            while len(self._query_cache) > _QUERY_CACHE_SIZE:
+                self._query_cache.popitem(last=False)
+        return rows
+
+    def units_of_client(self, client: ApiClient) -> frozenset[str]:
+        """Units a client-credentials token may manage without ``x-business-user-id``."""
+        user_ids = getattr(client, "business_user_ids", None)
+        users = self.dataset.business_users.values()
+        if user_ids is not None:
+            users = [u for u in users if u.id in user_ids]  # type: ignore[assignment]
+        out: set[str] = set()
+        for user in users:
+            out |= user.business_unit_ids
+        return frozenset(out)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value))
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def state() -> EmulatorState:
+    """The :class:`EmulatorState` of the running app."""
+    return cast(EmulatorState, current_app.extensions[STATE_KEY])
+
+
+def identity() -> Identity:
+    """The identity of the current private call (set by the gateway)."""
+    return cast(Identity, g.identity)
+
+
+def api_key_of_request() -> str | None:
+    """The ``apikey`` header or query parameter, if any."""
+    return request.headers.get("apikey") or request.args.get("apikey") or None
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def _resolve_identity(st: EmulatorState, token: str | None) -> Identity:
+    if token is None:
+        raise fault_error(401, "Invalid access token", "oauth.v2.InvalidAccessToken")
+    grant = st.tokens.check_access(token)
+    if grant == "expired":
+        raise fault_error(401, "Access Token expired", "keymanagement.service.access_token_expired")
+    if isinstance(grant, str):
+        raise fault_error(401, "Invalid Access Token", "keymanagement.service.invalid_access_token")
+    ds = st.dataset
+    client = ds.api_clients[grant.client_key]
+    if grant.user_id is not None:
+        user = ds.business_users[grant.user_id]
+        return Identity(client, user, user.business_unit_ids)
+    acting = request.headers.get("x-business-user-id") or request.args.get("x-business-user-id")
+    if acting:
+        user_or_none = ds.business_users.get(acting)
+        allowed = st.units_of_client(client)
+        if user_or_none is None or not user_or_none.business_unit_ids <= allowed:
+            raise app_error(
+                403,
+                "x-business-user-id is not a business user of this application",
+                details={"parameter": "x-business-user-id"},
+            )
+        return Identity(client, user_or_none, user_or_none.business_unit_ids)
+    return Identity(client, None, st.units_of_client(client))
+
+
+def _gateway() -> Response | None:
+    path = request.path
+    if path.startswith((ADMIN_PREFIX, "/authenticate", "/v1/oauth/")):
+        return None
+    st = state()
+    key = api_key_of_request()
+    if key is not None and key not in st.dataset.api_clients:
+        raise fault_error(401, "Invalid ApiKey", "oauth.v2.InvalidApiKey")
+    if path.startswith(("/v1/private/", "/invitations-api/v1/private/")):
+        g.identity = _resolve_identity(st, _bearer())
+        key = key or identity().client.api_key
+    elif key is None and not path.startswith("/v1/resources/"):
+        raise fault_error(
+            401,
+            "Failed to resolve API Key variable request.header.apikey",
+            "steps.oauth.v2.FailedToResolveAPIKey",
+        )
+    if key is not None:
+        check_rate_limit(st, key)
+    return None
+
+
+def check_rate_limit(st: EmulatorState, key: str) -> None:
+    """Count one call for ``key`` or raise the 429."""
+    verdict = st.limiter.hit(key)
+    if verdict is not None:
+        raise ApiError(
+            429,
+            {
+                "message": (
+                    f"Too many requests: at most {verdict.limit} calls per "
+                    f"{verdict.window:g} s for this api key"
+                ),
+                "errorCode": 429,
+                "details": {
+                    "limit": verdict.limit,
+                    "windowSeconds": verdict.window,
+                    "retryAfter": verdict.retry_after,
+                },
+            },
+            {"Retry-After": str(verdict.retry_after)},
+        )
+
+
+def _handle_api_error(err: ApiError) -> Response:
+    return error_response(err)
+
+
+def _handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    if status == 404:
+        message = f"Not found: {request.path}"
+    elif status == 405:
+        message = f"Method {request.method} not allowed on {request.path}"
+    else:
+        message = exc.description or exc.name
+    resp = error_response(app_error(status, message))
+    if status == 405:
+        allowed = exc.get_response().headers.get("Allow")
+        if allowed:
+            resp.headers["Allow"] = allowed
+    return resp
+
+
+def create_app(dataset: Dataset, **options: Any) -> Flask:
+    """Build the Flask app serving ``dataset``.
+
+    Args:
+        dataset: The data set (from :func:`tpnb.emulator.dataset.build_dataset`).
+        **options: Keyword options of :class:`EmulatorState` (``token_lifetime``,
+            ``refresh_limit``, ``rate_limits``, ``max_age``, ``fault_seed``).
+
+    Returns:
+        The app; ``app.extensions["tpnb_emulator"]`` is its :class:`EmulatorState` and
+        ``app.wsgi_app`` is wrapped by the fault middleware.
+    """
+    from tpnb.emulator import (
+        admin,
+        oauth,
+        routes_bu,
+        routes_invitations,
+        routes_misc,
+        routes_private,
+        routes_reviews,
+    )
+
+    app = Flask("tpnb.emulator")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    st = EmulatorState(dataset, **options)
+    app.extensions[STATE_KEY] = st
+    app.url_map.strict_slashes = False
+    app.before_request(_gateway)
+    app.register_error_handler(ApiError, _handle_api_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    for blueprint in (
+        oauth.blueprint,
+        routes_bu.blueprint,
+        routes_reviews.blueprint,
+        routes_private.blueprint,
+        routes_misc.blueprint,
+        routes_invitations.blueprint,
+        admin.blueprint,
+    ):
+        app.register_blueprint(blueprint)
+    inner: Callable[..., Any] = app.wsgi_app
+    app.wsgi_app = FaultMiddleware(inner, st.faults, st.log_request)  # type: ignore[method-assign]
+    return app

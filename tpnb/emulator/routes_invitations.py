@@ -1,0 +1,148 @@
+"""Invitation API routes (stand in for ``https://invitations-api.trustpilot.com/v1``).
+
+Served under ``/invitations-api/v1``; every path is private (bearer token, unit access as in
+:mod:`tpnb.emulator.routes_private`). Bodies must be ``application/json`` (415 otherwise).
+Choices ([I]: the responses are not documented):
+
+* ``POST /private/business-units/{id}/email-invitations``: needs ``consumerEmail`` and
+  ``consumerName``; answers 202 with an empty body and records the invitation (without
+  sending anything) in ``server.admin.invitations``;
+* ``POST /private/business-units/{id}/invitation-links``: needs ``email``; answers 200
+  ``{"id", "url"}``;
+* ``GET /private/business-units/{id}/templates``: ``{"templates": [{id, name,
+  isDefaultTemplate, locale, language, type}]}`` (a default and a reminder template per unit);
+* ``POST /private/business-units/{id}/invitation-data/delete``: ``customerEmails`` (list) or
+  ``deleteOlderThan`` (date-time), not both; answers 202 and forgets matching invitations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Blueprint, Response
+
+from tpnb.emulator.app import state
+from tpnb.emulator.httputil import app_error, bad_param, empty_response, json_response
+from tpnb.emulator.routes_private import require_access
+from tpnb.emulator.routes_reviews import json_body
+
+blueprint = Blueprint(
+    "invitations", __name__, url_prefix="/invitations-api/v1/private/business-units/<bu_id>"
+)
+WEB_BASE = "https://www.trustpilot.com"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _string(body: dict[str, Any], name: str, *, required: bool) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise bad_param(name, value, "a non-empty string" + (" (required)" if required else ""))
+    return value
+
+
+def _email(body: dict[str, Any], name: str) -> str:
+    value = _string(body, name, required=True)
+    assert value is not None
+    if "@" not in value:
+        raise bad_param(name, value, "an email address")
+    return value
+
+
+@blueprint.post("/email-invitations")
+def email_invitation(bu_id: str) -> Response:
+    """Record an email invitation (202)."""
+    require_access(bu_id)
+    body = json_body()
+    record = {
+        "type": "email",
+        "businessUnitId": bu_id,
+        "consumerEmail": _email(body, "consumerEmail"),
+        "consumerName": _string(body, "consumerName", required=True),
+        "referenceNumber": _string(body, "referenceNumber", required=False),
+        "locale": _string(body, "locale", required=False),
+        "serviceReviewInvitation": body.get("serviceReviewInvitation"),
+        "productReviewInvitation": body.get("productReviewInvitation"),
+        "createdAt": _now(),
+    }
+    state().invitations.append(record)
+    return empty_response(202)
+
+
+@blueprint.post("/invitation-links")
+def invitation_link(bu_id: str) -> Response:
+    """Create a service-review invitation link."""
+    require_access(bu_id)
+    body = json_body()
+    link_id = uuid.uuid4().hex[:24]
+    record = {
+        "type": "link",
+        "id": link_id,
+        "businessUnitId": bu_id,
+        "email": _email(body, "email"),
+        "name": _string(body, "name", required=False),
+        "referenceId": _string(body, "referenceId", required=False),
+        "locale": _string(body, "locale", required=False),
+        "tags": body.get("tags") or [],
+        "redirectUri": _string(body, "redirectUri", required=False),
+        "createdAt": _now(),
+    }
+    state().invitations.append(record)
+    url = f"{WEB_BASE}/evaluate-link/{link_id}"
+    return json_response({"id": link_id, "url": url}, cache=None, max_age=state().max_age)
+
+
+@blueprint.get("/templates")
+def templates(bu_id: str) -> Response:
+    """List invitation templates."""
+    require_access(bu_id)
+    items = []
+    for name, kind, default in (
+        ("Default service review invitation", "Invitation", True),
+        ("Reminder", "Reminder", False),
+    ):
+        template_id = hashlib.sha1(f"{bu_id}:{name}".encode()).hexdigest()[:24]
+        items.append(
+            {
+                "id": template_id,
+                "name": name,
+                "isDefaultTemplate": default,
+                "locale": "en-US",
+                "language": "en",
+                "type": kind,
+            }
+        )
+    return json_response({"templates": items}, cache=None, max_age=state().max_age)
+
+
+@blueprint.post("/invitation-data/delete")
+def delete_data(bu_id: str) -> Response:
+    """Forget invitations by customer email or by age (not both)."""
+    require_access(bu_id)
+    body = json_body()
+    emails, older = body.get("customerEmails"), body.get("deleteOlderThan")
+    if (emails is None) == (older is None):
+        raise app_error(400, "Give exactly one of 'customerEmails' and 'deleteOlderThan'")
+    if emails is not None and (
+        not isinstance(emails, list) or not all(isinstance(e, str) for e in emails)
+    ):
+        raise bad_param("customerEmails", emails, "a list of email addresses")
+    if older is not None and not isinstance(older, str):
+        raise bad_param("deleteOlderThan", older, "an ISO 8601 date-time")
+    wanted = {e.lower() for e in emails or []}
+    kept = []
+    for record in state().invitations:
+        email = str(record.get("consumerEmail") or record.get("email") or "").lower()
+        same_unit = record["businessUnitId"] == bu_id
+        if same_unit and (email in wanted or (older is not None and record["createdAt"] < older)):
+            continue
+        kept.append(record)
+    state().invitations[:] = kept
+    return empty_response(202)

@@ -1,0 +1,185 @@
+"""Private (OAuth) service-review routes: business-unit reviews, one review, reply, tags.
+
+The gateway (:mod:`tpnb.emulator.app`) has already checked the bearer token. Access rule: a
+password/authorization-code token acts for its business user and sees that user's units only; a
+client-credentials token acts for the api client and sees the units of every business user of
+the application ([I]), or of one user when ``x-business-user-id`` (header or query) names it.
+A unit outside that set is 403 (unknown units too: the docs say a wrong unit id "may result in
+403"); an unknown review id is 404.
+
+Choices ([I]): private lists include reported reviews (filter with ``reported``); the date range
+is ``startDateTime`` inclusive, ``endDateTime`` exclusive, zone-less values UTC; ``POST reply``
+answers 201 with an empty body, ``DELETE reply`` 204; tags: ``GET`` -> ``{"tags": [...]}``,
+``POST`` replaces (201), ``PUT`` adds (200), ``DELETE ?group=&value=`` removes one (204); write
+bodies must be ``application/json`` (415 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+from tpnb.emulator import listing, params
+from tpnb.emulator.app import identity, state
+from tpnb.emulator.httputil import app_error, bad_param, empty_response, json_response
+from tpnb.emulator.routes_reviews import json_body
+
+blueprint = Blueprint("private", __name__, url_prefix="/v1/private")
+FIND_REVIEWER = ("contacted", "notContacted")
+
+
+def require_access(bu_id: str) -> None:
+    """403 unless the caller may manage ``bu_id``."""
+    if bu_id not in identity().unit_ids:
+        raise app_error(
+            403,
+            f"Forbidden: this token has no access to business unit {bu_id}",
+            details={"businessUnitId": bu_id},
+        )
+
+
+def _private(payload: object, status: int = 200) -> Response:
+    return json_response(payload, cache=None, max_age=state().max_age, status=status)
+
+
+def _review_unit(review_id: str) -> tuple[int, str]:
+    ds = state().dataset
+    row = ds.review_row(review_id)
+    if row is None:
+        raise app_error(404, f"Review not found: {review_id}")
+    bu_id = ds.review_json(row, params.api_base())["businessUnit"]["id"]
+    require_access(bu_id)
+    return row, str(bu_id)
+
+
+@blueprint.get("/business-units/<bu_id>/reviews")
+def reviews(bu_id: str) -> Response:
+    """``GET /private/business-units/{id}/reviews`` with the private filters."""
+    require_access(bu_id)
+    filters = listing.public_filters()
+    filters["include_reported"] = True
+    find_reviewer = params.get_str("findReviewer")
+    if find_reviewer is not None and find_reviewer not in FIND_REVIEWER:
+        raise bad_param("findReviewer", find_reviewer, " or ".join(FIND_REVIEWER))
+    start, end = params.get_datetime("startDateTime"), params.get_datetime("endDateTime")
+    if start is not None and end is not None and end < start:
+        raise bad_param(
+            "endDateTime", params.get_str("endDateTime"), "a date-time >= startDateTime"
+        )
+    filters.update(
+        reported=params.get_bool("reported"),
+        start=start,
+        end=end,
+        reference_id=params.get_str("referenceId"),
+        referral_email=params.get_str("referralEmail"),
+        source=params.get_str("source"),
+        username=params.get_str("username"),
+        find_reviewer=find_reviewer,
+    )
+    listing.page_and_size()
+    rows = state().query_reviews(business_unit_id=bu_id, **filters)
+    return listing.review_list(rows, private=True, cache=None)
+
+
+@blueprint.get("/reviews/<review_id>")
+def review(review_id: str) -> Response:
+    """``GET /private/reviews/{id}``."""
+    row, _ = _review_unit(review_id)
+    return _private(state().dataset.review_json(row, params.api_base(), private=True))
+
+
+@blueprint.post("/reviews/<review_id>/reply")
+def reply(review_id: str) -> Response:
+    """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``."""
+    _review_unit(review_id)
+    body = json_body()
+    message = body.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise bad_param("message", message, "a non-empty string")
+    author = body.get("authorBusinessUserId")
+    users = state().dataset.business_users
+    if not isinstance(author, str) or author not in users:
+        raise bad_param("authorBusinessUserId", author, "the id of a business user")
+    state().dataset.set_reply(review_id, message, author)
+    return empty_response(201)
+
+
+@blueprint.delete("/reviews/<review_id>/reply")
+def delete_reply(review_id: str) -> Response:
+    """``DELETE /private/reviews/{id}/reply``."""
+    _review_unit(review_id)
+    state().dataset.delete_reply(review_id)
+    return empty_response(204)
+
+
+def _tags_body() -> list[dict[str, str]]:
+    tags = json_body().get("tags")
+    allowed = 'a JSON list of {"group": str, "value": str} objects'
+    if not isinstance(tags, list):
+        raise bad_param("tags", tags, allowed)
+    out: list[dict[str, str]] = []
+    for tag in tags:
+        if (
+            not isinstance(tag, dict)
+            or not isinstance(tag.get("group"), str)
+            or not isinstance(tag.get("value"), str)
+            or not tag["group"]
+            or not tag["value"]
+        ):
+            raise bad_param("tags", tag, allowed)
+        out.append({"group": tag["group"], "value": tag["value"]})
+    return out
+
+
+@blueprint.get("/reviews/<review_id>/tags")
+def tags(review_id: str) -> Response:
+    """``GET /private/reviews/{id}/tags``."""
+    _review_unit(review_id)
+    return _private({"tags": state().dataset.review_tags(review_id)})
+
+
+@blueprint.post("/reviews/<review_id>/tags")
+def set_tags(review_id: str) -> Response:
+    """``POST /private/reviews/{id}/tags``: replace the tags."""
+    _review_unit(review_id)
+    state().dataset.set_review_tags(review_id, _tags_body())
+    return empty_response(201)
+
+
+@blueprint.put("/reviews/<review_id>/tags")
+def add_tags(review_id: str) -> Response:
+    """``PUT /private/reviews/{id}/tags``: add tags."""
+    _review_unit(review_id)
+    state().dataset.add_review_tags(review_id, _tags_body())
+    return empty_response(200)
+
+
+@blueprint.delete("/reviews/<review_id>/tags")
+def remove_tag(review_id: str) -> Response:
+    """``DELETE /private/reviews/{id}/tags?group=&value=``."""
+    _review_unit(review_id)
+    group, value = params.get_str("group"), params.get_str("value")
+    if group is None:
+        raise bad_param("group", None, "the tag group (required)")
+    if value is None:
+        raise bad_param("value", None, "the tag value (required)")
+    state().dataset.remove_review_tag(review_id, group, value)
+    return empty_response(204)
+
+
+@blueprint.post("/reviews/<review_id>/find-reviewer")
+def find_reviewer(review_id: str) -> Response:
+    """``POST /private/reviews/{id}/find-reviewer``: recorded, answered 201 ``{"id"}`` ([I])."""
+    _review_unit(review_id)
+    body: dict[str, Any] = json_body()
+    message = body.get("message")
+    if message is not None and not isinstance(message, str):
+        raise bad_param("message", message, "a string or null")
+    ds = state().dataset
+    request_id = (
+        ds.request_find_reviewer(review_id, message)
+        if hasattr(ds, "request_find_reviewer")
+        else None
+    )
+    return _private({"id": request_id}, status=201)
