@@ -1,0 +1,514 @@
+"""The archive: one SQLite file holding business units, reviews, replies, tags and sync state.
+
+Why SQLite rather than DuckDB: the archive's workload is many small transactional writes (a sync
+commits one window at a time, the webhook receiver one POST at a time, possibly both at once),
+which is SQLite's home ground: it ships with Python (no new dependency), its WAL journal lets
+readers (a notebook) read while one writer writes, ``BEGIN IMMEDIATE`` plus a busy time-out makes a
+second writer wait instead of failing, and a process killed mid-transaction leaves the file as it
+was before that transaction. DuckDB is faster at scans but allows one writing process per file,
+and the analytics side is served anyway by :func:`tpnb.store.export_parquet` (Parquet that DuckDB,
+Spark or Dask read directly).
+
+Reading back: :meth:`Archive.reviews` and :meth:`Archive.private_reviews` take the client's
+filters and return the same typed DataFrame as ``Client.reviews`` / ``Client.private_reviews``,
+built by the same converter (:func:`tpnb.frames.review_frame`) from the stored JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tpnb import params
+from tpnb.errors import TpnbError
+from tpnb.store import queries
+from tpnb.store.schema import (
+    DDL,
+    REVIEW_COLUMNS,
+    SCHEMA_VERSION,
+    ReviewRow,
+    canonical,
+    review_row,
+    strip_links,
+    unit_names,
+)
+
+__all__ = ["Archive", "ArchiveBusyError", "ArchiveError", "SyncState", "UnknownUnitError"]
+
+#: Seconds a writer waits for another writer before :class:`ArchiveBusyError`.
+DEFAULT_TIMEOUT = 30.0
+_CHUNK = 500  # ids per ``IN (...)`` query (SQLite allows 32766 variables; keep statements small)
+
+
+class ArchiveError(TpnbError):
+    """The archive file cannot be used (not an archive, newer format, unreadable)."""
+
+
+class ArchiveBusyError(ArchiveError):
+    """Another process holds the archive (a sync, or a write) longer than the time-out."""
+
+
+class UnknownUnitError(ArchiveError, LookupError):
+    """The archive holds nothing for this business unit."""
+
+
+def now_iso() -> str:
+    """The current UTC time in the archive's timestamp format."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """Where the sync of one business unit stands (a row of ``sync_state``)."""
+
+    business_unit_id: str
+    phase: str  # "initial" while the first pull runs, then "ready"
+    mode: str  # "private" or "public": which API the reviews came from
+    walked_until: str | None = None
+    newest_created_at: str | None = None
+    newest_updated_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    last_report: str | None = None
+
+
+class Archive:
+    """A local review archive in one SQLite file (created on first use).
+
+    Args:
+        path: The archive file (``.sqlite`` by convention). Its directory must exist.
+        timeout: Seconds a write waits for another process's write before
+            :class:`ArchiveBusyError`.
+
+    Example::
+
+        archive = Archive("reviews.sqlite")
+        tp.sync("northwind-outdoor.example", archive)
+        df = archive.private_reviews("northwind-outdoor.example", since="2025-01-01")
+
+    Connections are per thread (SQLite connections are not shared between threads), so one
+    ``Archive`` may serve a notebook and a webhook receiver thread at once.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.path = Path(path).expanduser().resolve()
+        if not self.path.parent.is_dir():
+            raise ArchiveError(f"archive directory does not exist: {self.path.parent}")
+        if timeout < 0:
+            raise ArchiveError(f"timeout must be >= 0 seconds, got {timeout}")
+        self.timeout = float(timeout)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+        self._connect()  # create / validate the file now, so a bad path fails here
+
+    # --- connections and transactions -------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if self._closed:
+            raise ArchiveError(f"archive {self.path} is closed")
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise ArchiveError(
+                    f"archive {self.path} has format {version}; this tpnb reads up to "
+                    f"{SCHEMA_VERSION}: upgrade tpnb"
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                        for statement in DDL.split(";"):
+                            if statement.strip():
+                                conn.execute(statement)
+                        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ArchiveBusyError(
+                    f"archive {self.path} stayed locked by another process for {self.timeout} s"
+                ) from exc
+            raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path} is not a tpnb archive (SQLite said: {exc})") from exc
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): all of it is stored, or none of it.
+
+        An exception, including ``KeyboardInterrupt``, rolls back; so does a killed process
+        (SQLite discards an uncommitted WAL tail on the next open).
+
+        Raises:
+            ArchiveBusyError: Another process kept the write lock longer than the time-out.
+        """
+        conn = self._connect()
+        if conn.in_transaction:
+            raise ArchiveError("archive transactions do not nest")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ArchiveBusyError(
+                f"archive {self.path} is being written by another process; waited "
+                f"{self.timeout} s (pass a larger timeout= to wait longer)"
+            ) from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every connection this object opened (in any thread)."""
+        with self._lock:
+            self._closed = True
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.path)!r})"
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._connect().execute(sql, tuple(args)).fetchall()
+
+    # --- business units --------------------------------------------------------------------------
+    def resolve_unit(self, business_unit: str) -> str:
+        """The id of a business unit given as an id or one of its domains.
+
+        Raises:
+            UnknownUnitError: When the archive holds nothing for it.
+            tpnb.errors.ConfigError: When ``business_unit`` is neither an id nor a domain.
+        """
+        ref = params.business_unit(business_unit)
+        if ref.id is not None:
+            known = self._read(
+                "SELECT 1 FROM business_units WHERE id = ? UNION ALL "
+                "SELECT 1 FROM reviews WHERE business_unit_id = ? LIMIT 1",
+                (ref.id, ref.id),
+            )
+            if known:
+                return ref.id
+        else:
+            rows = self._read(
+                "SELECT business_unit_id FROM unit_names WHERE name = ?", (ref.domain,)
+            )
+            if rows:
+                return str(rows[0][0])
+        known_names = [r[0] for r in self._read("SELECT identifying_name FROM business_units")]
+        raise UnknownUnitError(
+            f"archive {self.path.name} holds nothing for business unit {str(ref)!r}; "
+            f"it holds: {', '.join(sorted(n for n in known_names if n)) or 'no units yet'} "
+            "(run sync first)"
+        )
+
+    def put_business_unit(self, conn: sqlite3.Connection, unit: Mapping[str, Any]) -> str:
+        """Store (or replace) a business unit's JSON inside ``conn``'s transaction."""
+        unit_id = unit.get("id")
+        if not isinstance(unit_id, str):
+            raise ValueError(f"a business unit needs a string 'id', got {unit_id!r}")
+        name = unit.get("name") if isinstance(unit.get("name"), Mapping) else {}
+        conn.execute(
+            "INSERT INTO business_units(id, identifying_name, display_name, json, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "identifying_name = excluded.identifying_name, display_name = excluded.display_name, "
+            "json = excluded.json, fetched_at = excluded.fetched_at",
+            (
+                unit_id,
+                name.get("identifying") if isinstance(name, Mapping) else None,
+                unit.get("displayName"),
+                canonical(strip_links(dict(unit))),
+                now_iso(),
+            ),
+        )
+        conn.execute("DELETE FROM unit_names WHERE business_unit_id = ?", (unit_id,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO unit_names(name, business_unit_id) VALUES (?, ?)",
+            [(n, unit_id) for n in unit_names(unit)],
+        )
+        return unit_id
+
+    def business_unit_json(self, business_unit: str) -> dict[str, Any] | None:
+        """The stored JSON of one business unit (as last fetched by a sync), or ``None``."""
+        unit_id = self.resolve_unit(business_unit)
+        rows = self._read("SELECT json FROM business_units WHERE id = ?", (unit_id,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def business_units(self) -> pd.DataFrame:
+        """Every archived business unit, as ``Client.business_unit`` frames them."""
+        from tpnb.frames import business_unit_frame
+
+        rows = self._read("SELECT json FROM business_units ORDER BY identifying_name, id")
+        frame: pd.DataFrame = business_unit_frame([json.loads(r[0]) for r in rows])
+        return frame
+
+    # --- reviews: reading --------------------------------------------------------------------------
+    def reviews(self, business_unit: str, **filters: Any) -> pd.DataFrame:
+        """Archived reviews of one unit, as ``Client.reviews`` returns them (public columns).
+
+        Takes the client's filters: ``stars, language, since, until, responded, tag_group,
+        tag_value, order_by, include_reported, location, limit``. Like the public API, reported
+        reviews are left out unless ``include_reported=True``.
+        """
+        return self._frame(business_unit, filters, private=False)
+
+    def private_reviews(self, business_unit: str, **filters: Any) -> pd.DataFrame:
+        """Archived reviews of one unit, as ``Client.private_reviews`` returns them.
+
+        Takes the public filters (but not ``include_reported``) plus ``reported, reference_id,
+        referral_email, source, username, find_reviewer``. Reviews archived from the public API
+        have NA in the private columns.
+        """
+        return self._frame(business_unit, filters, private=True)
+
+    def _frame(
+        self, business_unit: str, filters: Mapping[str, Any], *, private: bool
+    ) -> pd.DataFrame:
+        from tpnb.frames import review_frame
+
+        query = queries.ReviewQuery.build(filters, private=private)
+        unit_id = self.resolve_unit(business_unit)
+        sql, args = query.sql(unit_id)
+        records = [json.loads(r[0]) for r in self._read(sql, args)]
+        frame: pd.DataFrame = review_frame(records, private=private, business_unit_id=unit_id)
+        return frame
+
+    def review_json(self, review_id: str) -> dict[str, Any] | None:
+        """The stored JSON of one review, or ``None`` when the archive does not hold it."""
+        rows = self._read("SELECT json FROM reviews WHERE id = ?", (params.review_id(review_id),))
+        return json.loads(rows[0][0]) if rows else None
+
+    def review_ids(
+        self, business_unit_id: str | None, since: str | None = None, until: str | None = None
+    ) -> set[str]:
+        """Ids of the unit's archived reviews created in ``[since, until)`` (archive timestamps)."""
+        sql = "SELECT id FROM reviews WHERE business_unit_id IS ?"
+        args: list[Any] = [business_unit_id]
+        if since is not None:
+            sql += " AND created_at >= ?"
+            args.append(since)
+        if until is not None:
+            sql += " AND created_at < ?"
+            args.append(until)
+        return {r[0] for r in self._read(sql, args)}
+
+    def counts(self, business_unit_id: str) -> dict[int, int]:
+        """Archived reviews of a unit per star (1..5, all present), from the indexed column."""
+        out = dict.fromkeys(range(1, 6), 0)
+        for stars, n in self._read(
+            "SELECT stars, COUNT(*) FROM reviews WHERE business_unit_id = ? GROUP BY stars",
+            (business_unit_id,),
+        ):
+            if stars in out:
+                out[stars] = n
+        return out
+
+    def pending_completion(self, business_unit_id: str | None = None) -> list[str]:
+        """Ids of reviews written from webhook events that the next sync will complete."""
+        if business_unit_id is None:
+            rows = self._read("SELECT id FROM reviews WHERE needs_completion = 1 ORDER BY id")
+        else:
+            rows = self._read(
+                "SELECT id FROM reviews WHERE needs_completion = 1 "
+                "AND (business_unit_id = ? OR business_unit_id IS NULL) ORDER BY id",
+                (business_unit_id,),
+            )
+        return [r[0] for r in rows]
+
+    def tags(self, business_unit: str) -> pd.DataFrame:
+        """Every archived tag of a unit's reviews: columns ``review_id, group, value``."""
+        unit_id = self.resolve_unit(business_unit)
+        rows = self._read(
+            "SELECT t.review_id, t.tag_group, t.tag_value FROM tags t JOIN reviews r "
+            "ON r.id = t.review_id WHERE r.business_unit_id = ? ORDER BY 1, 2, 3",
+            (unit_id,),
+        )
+        return pd.DataFrame(rows, columns=["review_id", "group", "value"]).astype("string")
+
+    # --- reviews: writing (inside a transaction) ---------------------------------------------------
+    def upsert_reviews(
+        self,
+        conn: sqlite3.Connection,
+        reviews: Iterable[Mapping[str, Any]],
+        *,
+        unit_id: str | None,
+        private: bool,
+        needs_completion: bool = False,
+    ) -> tuple[list[str], list[str]]:
+        """Insert new reviews and update changed ones; return ``(added_ids, changed_ids)``.
+
+        A review whose stored JSON is identical (and complete) is not written at all. Writing a
+        review that the archive had deleted (a tombstone) brings it back: the API is the truth.
+        """
+        rows: dict[str, ReviewRow] = {}
+        for review in reviews:
+            row = review_row(review, unit_id, private=private)
+            rows[row.id] = row
+        existing: dict[str, tuple[str, int]] = {}
+        ids = list(rows)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for rid, stored, pending in conn.execute(
+                f"SELECT id, json, needs_completion FROM reviews WHERE id IN ({marks})", chunk
+            ):
+                existing[rid] = (stored, pending)
+        added: list[str] = []
+        changed: list[str] = []
+        stamp = now_iso()
+        flag = 1 if needs_completion else 0
+        for rid, row in rows.items():
+            old = existing.get(rid)
+            if old is not None and old[0] == row.json and old[1] == flag:
+                continue
+            values = row.review_values(flag, stamp)
+            if old is None:
+                conn.execute(
+                    f"INSERT INTO reviews({REVIEW_COLUMNS}) VALUES ({','.join('?' * len(values))})",
+                    values,
+                )
+                added.append(rid)
+            else:
+                sets = ", ".join(f"{c.strip()} = ?" for c in REVIEW_COLUMNS.split(",")[1:])
+                conn.execute(f"UPDATE reviews SET {sets} WHERE id = ?", (*values[1:], rid))
+                if old[0] != row.json:
+                    changed.append(rid)
+                conn.execute("DELETE FROM replies WHERE review_id = ?", (rid,))
+                conn.execute("DELETE FROM tags WHERE review_id = ?", (rid,))
+            if row.reply is not None:
+                conn.execute("INSERT INTO replies VALUES (?, ?, ?, ?, ?)", (rid, *row.reply))
+            conn.executemany(
+                "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", [(rid, g, v) for g, v in row.tags]
+            )
+        if not needs_completion and ids:
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                conn.execute(
+                    f"DELETE FROM tombstones WHERE review_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+        return added, changed
+
+    def delete_reviews(
+        self, conn: sqlite3.Connection, ids: Iterable[str], *, origin: str
+    ) -> list[str]:
+        """Delete reviews (with their replies and tags), leaving tombstones; return those deleted.
+
+        Ids the archive does not hold still get a tombstone (a webhook may announce a deletion
+        before the archive ever saw the review), but are not counted as deleted.
+        """
+        removed: list[str] = []
+        stamp = now_iso()
+        for rid in dict.fromkeys(ids):
+            unit = conn.execute(
+                "SELECT business_unit_id FROM reviews WHERE id = ?", (rid,)
+            ).fetchone()
+            if unit is not None:
+                conn.execute("DELETE FROM reviews WHERE id = ?", (rid,))
+                removed.append(rid)
+            conn.execute(
+                "INSERT OR IGNORE INTO tombstones VALUES (?, ?, ?, ?)",
+                (rid, unit[0] if unit else None, stamp, origin),
+            )
+        return removed
+
+    def is_tombstoned(self, conn: sqlite3.Connection, review_id: str) -> bool:
+        """Whether the archive recorded the review as deleted."""
+        hit = conn.execute("SELECT 1 FROM tombstones WHERE review_id = ?", (review_id,))
+        return hit.fetchone() is not None
+
+    # --- sync state --------------------------------------------------------------------------------
+    def sync_state(self, business_unit_id: str) -> SyncState | None:
+        """The sync state of one unit (by id), or ``None`` before its first sync."""
+        rows = self._read(
+            "SELECT business_unit_id, phase, mode, walked_until, newest_created_at, "
+            "newest_updated_at, started_at, finished_at, last_report FROM sync_state "
+            "WHERE business_unit_id = ?",
+            (business_unit_id,),
+        )
+        return SyncState(*rows[0]) if rows else None
+
+    def save_sync_state(self, conn: sqlite3.Connection, state: SyncState) -> None:
+        """Write a unit's sync state inside ``conn``'s transaction."""
+        conn.execute(
+            "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.business_unit_id,
+                state.phase,
+                state.mode,
+                state.walked_until,
+                state.newest_created_at,
+                state.newest_updated_at,
+                state.started_at,
+                state.finished_at,
+                state.last_report,
+            ),
+        )
+
+    def newest(self, business_unit_id: str) -> tuple[str | None, str | None]:
+        """The newest ``created_at`` and ``updated_at`` archived for a unit."""
+        row = self._read(
+            "SELECT MAX(created_at), MAX(updated_at) FROM reviews WHERE business_unit_id = ?",
+            (business_unit_id,),
+        )[0]
+        return row[0], row[1]
+
+    def status(self) -> pd.DataFrame:
+        """One row per archived unit: name, reviews, pending completions and its sync state."""
+        rows = self._read(
+            "SELECT b.id, b.identifying_name, "
+            "(SELECT COUNT(*) FROM reviews r WHERE r.business_unit_id = b.id), "
+            "(SELECT COUNT(*) FROM reviews r WHERE r.business_unit_id = b.id "
+            " AND r.needs_completion = 1), "
+            "s.phase, s.mode, s.newest_created_at, s.finished_at "
+            "FROM business_units b LEFT JOIN sync_state s ON s.business_unit_id = b.id ORDER BY 2"
+        )
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "business_unit_id",
+                "identifying_name",
+                "reviews",
+                "pending_completion",
+                "phase",
+                "mode",
+                "newest_created_at",
+                "last_sync",
+            ],
+        )
+        for col in ("newest_created_at", "last_sync"):
+            frame[col] = pd.to_datetime(frame[col], utc=True, format="ISO8601")
+        return frame.astype({"reviews": "int64", "pending_completion": "int64"})

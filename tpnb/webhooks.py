@@ -1,0 +1,302 @@
+"""The webhook receiver: a small WSGI app that applies Trustpilot's review events to an archive.
+
+Trustpilot POSTs ``{"events": [...]}`` to the subscription URL (API notes §3.5) and signs nothing;
+the only protection documented is HTTP Basic credentials embedded in that URL
+(``https://user:password@host/path``). So the receiver:
+
+1. answers 401 (with ``WWW-Authenticate``) unless the Basic credentials match, compared in
+   constant time; credentials are never logged, echoed or kept in a repr;
+2. accepts only ``POST`` (405 otherwise) with a declared length up to ``max_body`` bytes (413
+   above it, 411 without a length), decoded as UTF-8 JSON in the documented shape (400 otherwise);
+3. applies all events of the POST in one archive transaction (:func:`tpnb.store.apply_events`):
+   idempotent, unknown event names ignored and logged, nothing stored when the body is rejected;
+4. answers 200 with the counts ``{"applied", "duplicates", "ignored", "stale"}``, or 503 with
+   ``Retry-After`` when the archive stayed locked by another writer.
+
+Events do not name the business unit; add ``?business_unit=<id>`` to the subscription URL (or
+pass ``business_unit=`` here) so new reviews are filed under it; otherwise the next sync of any
+unit resolves them. Run it in a notebook thread with :func:`serve`, or in the foreground with
+``tpnb webhooks --archive FILE --port N --username U --password P``. It binds 127.0.0.1 unless
+told otherwise: put a TLS-terminating proxy in front of it to receive from the internet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from tpnb.store import Archive, ArchiveBusyError, EventError, apply_events, parse_events
+
+__all__ = ["DEFAULT_MAX_BODY", "ReceiverServer", "WebhookReceiver", "add_parser", "serve"]
+
+logger = logging.getLogger("tpnb.webhooks")
+
+#: Largest accepted body (bytes): far above any real batch of review events.
+DEFAULT_MAX_BODY = 1024 * 1024
+_DRAIN_LIMIT = 8 * 1024 * 1024  # read and discard at most this much of a rejected body
+
+StartResponse = Callable[..., Any]
+_REASONS = {
+    200: "200 OK",
+    400: "400 Bad Request",
+    401: "401 Unauthorized",
+    405: "405 Method Not Allowed",
+    411: "411 Length Required",
+    413: "413 Content Too Large",
+    503: "503 Service Unavailable",
+}
+
+
+def _digest(value: bytes) -> bytes:
+    return hashlib.sha256(value).digest()
+
+
+class WebhookReceiver:
+    """The WSGI application (thread-safe; one archive connection per serving thread).
+
+    Args:
+        archive: The archive to write, or the path of its file.
+        username: The Basic user name configured in the subscription URL.
+        password: The Basic password configured in the subscription URL.
+        business_unit: The 24-hex id of the unit the subscription is for, when known.
+        max_body: Largest accepted body in bytes.
+    """
+
+    def __init__(
+        self,
+        archive: Archive | str | os.PathLike[str],
+        *,
+        username: str,
+        password: str,
+        business_unit: str | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        if not isinstance(username, str) or not username or ":" in username:
+            raise ValueError("username must be a non-empty string without ':'")
+        if not isinstance(password, str) or not password:
+            raise ValueError("password must be a non-empty string")
+        if max_body < 1:
+            raise ValueError(f"max_body must be a positive number of bytes, got {max_body}")
+        self.archive = archive if isinstance(archive, Archive) else Archive(archive)
+        self.username = username
+        self._expected = _digest(f"{username}:{password}".encode())
+        self.business_unit = _unit_id(business_unit) if business_unit else None
+        self.max_body = max_body
+
+    def __repr__(self) -> str:
+        return f"WebhookReceiver(archive={self.archive!r}, username={self.username!r})"
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        status, body, headers = self._handle(environ)
+        payload = json.dumps(body).encode()
+        start_response(
+            _REASONS[status],
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(payload))),
+                *headers,
+            ],
+        )
+        return [payload]
+
+    def _authorized(self, header: str) -> bool:
+        scheme, _, token = header.partition(" ")
+        try:
+            given = base64.b64decode(token.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            given = b""
+        ok = hmac.compare_digest(_digest(given), self._expected)
+        return ok and scheme.lower() == "basic"
+
+    def _handle(self, environ: dict[str, Any]) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
+        if not self._authorized(environ.get("HTTP_AUTHORIZATION", "")):
+            logger.warning("webhook request refused: missing or wrong credentials")
+            self._drain(environ)
+            return 401, {"error": "unauthorized"}, [("WWW-Authenticate", 'Basic realm="tpnb"')]
+        if environ.get("REQUEST_METHOD") != "POST":
+            return 405, {"error": "only POST is accepted"}, [("Allow", "POST")]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return 411, {"error": "a Content-Length is required"}, []
+        if length > self.max_body:
+            logger.warning("webhook body refused: %d bytes > %d", length, self.max_body)
+            self._drain(environ)
+            return 413, {"error": f"body larger than {self.max_body} bytes"}, []
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            events = parse_events(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError) as exc:
+            reason = str(exc) if isinstance(exc, EventError) else "the body is not valid JSON"
+            logger.warning("webhook body refused: %s", reason)
+            return 400, {"error": reason}, []
+        unit = self.business_unit
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if "business_unit" in query:
+            try:
+                unit = _unit_id(query["business_unit"][0])
+            except ValueError as exc:
+                return 400, {"error": str(exc)}, []
+        try:
+            outcome = apply_events(self.archive, events, business_unit_id=unit)
+        except ArchiveBusyError:
+            logger.warning("webhook events not stored: the archive is busy")
+            return 503, {"error": "archive busy, retry later"}, [("Retry-After", "5")]
+        logger.info("webhook POST: %s", outcome.as_dict())
+        return 200, outcome.as_dict(), []
+
+    def _drain(self, environ: dict[str, Any]) -> None:
+        """Read a rejected body (up to a limit) so the client sees our answer, not a reset."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return
+        stream = environ["wsgi.input"]
+        remaining = min(length, _DRAIN_LIMIT)
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 65536))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+
+
+def _unit_id(value: str) -> str:
+    text = value.strip().lower()
+    if len(text) != 24 or any(c not in "0123456789abcdef" for c in text):
+        raise ValueError(f"business_unit must be a 24-hex business unit id, got {value!r}")
+    return text
+
+
+class ReceiverServer:
+    """A receiver served by a threaded werkzeug server in a background thread.
+
+    Use as a context manager (or call :meth:`shutdown`). :attr:`url` has no credentials;
+    :meth:`subscription_url` builds the URL to register, credentials included (treat it as a
+    secret).
+    """
+
+    def __init__(self, receiver: WebhookReceiver, host: str, port: int) -> None:
+        from werkzeug.serving import make_server
+
+        self.receiver = receiver
+        self._server = make_server(host, port, receiver, threaded=True)
+        self.host = host
+        self.port = int(self._server.server_port)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="tpnb-webhooks", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """The receiver's URL, without credentials."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    def subscription_url(self, password: str, business_unit: str | None = None) -> str:
+        """The URL to register as a webhook subscription: credentials and unit included."""
+        user = quote(self.receiver.username, safe="")
+        url = self.url.replace("://", f"://{user}:{quote(password, safe='')}@", 1)
+        return url + (f"?business_unit={_unit_id(business_unit)}" if business_unit else "")
+
+    def shutdown(self) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> ReceiverServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.shutdown()
+
+    def __repr__(self) -> str:
+        return f"ReceiverServer(url={self.url!r}, archive={self.receiver.archive!r})"
+
+
+def serve(
+    archive: Archive | str | os.PathLike[str],
+    *,
+    username: str,
+    password: str,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    business_unit: str | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> ReceiverServer:
+    """Start a receiver in a background thread (port 0 = a free port); returns the server.
+
+    Example::
+
+        with serve("reviews.sqlite", username="hook", password=secret) as receiver:
+            emulator.admin.subscribe(receiver.subscription_url(secret))
+    """
+    receiver = WebhookReceiver(
+        archive,
+        username=username,
+        password=password,
+        business_unit=business_unit,
+        max_body=max_body,
+    )
+    return ReceiverServer(receiver, host, port)
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``tpnb webhooks`` on the CLI's subparsers."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "webhooks",
+        help="receive Trustpilot webhook events into a local archive",
+        description="Run the webhook receiver in the foreground (Ctrl-C stops it).",
+    )
+    parser.add_argument("--archive", required=True, help="archive file (created if missing)")
+    parser.add_argument("--port", type=int, required=True, help="port to listen on")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--username", required=True, help="Basic user of the subscription URL")
+    parser.add_argument("--password", required=True, help="Basic password of the subscription URL")
+    parser.add_argument("--business-unit", default=None, help="24-hex id the subscription is for")
+    parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from werkzeug.serving import make_server
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    receiver = WebhookReceiver(
+        args.archive,
+        username=args.username,
+        password=args.password,
+        business_unit=args.business_unit,
+        max_body=args.max_body,
+    )
+    server = make_server(args.host, args.port, receiver, threaded=True)
+    print(
+        f"tpnb webhooks: receiving on http://{args.host}:{server.server_port}/ into {args.archive}"
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        receiver.archive.close()
+    return 0
