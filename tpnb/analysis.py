@@ -1,0 +1,416 @@
+"""The analyst's helpers: pure pandas on a review frame (public or private), no I/O.
+
+Every function takes a frame from :func:`tpnb.frames.review_frame` (only the columns it needs must
+be present), works on an empty frame, and returns plain pandas objects. Time series are indexed
+by ``period``: the UTC start of each bin (``freq`` is a pandas offset alias such as ``"D"``,
+``"W"`` (weeks starting Sunday), ``"MS"``, ``"QS"``, ``"YS"``), every bin between the first and last
+review present.
+
+TrustScore (:func:`trustscore`) follows Trustpilot's published method (TS-EXPL in
+docs/trustpilot-api.md §5): a Bayesian average that always includes 7 imaginary reviews of 3.5 stars,
+and a time weight that halves a review's value about every 6 months. The exact weights are not
+public; tpnb uses ``w = 0.5 ** (age_days / 182.5)`` (the emulator's formula), counts only reviews
+whose ``counts_towards_trust_score`` is true or unknown, and rounds to one decimal, half up::
+
+    TrustScore = (7 * 3.5 + sum(w_i * stars_i)) / (7 + sum(w_i))
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpnb.frames import DATETIME_DTYPE, STRING_DTYPE, parse_timestamp
+
+PRIOR_REVIEWS = 7
+PRIOR_STARS = 3.5
+HALF_LIFE_DAYS = 182.5
+_US_PER_DAY = 86_400 * 1_000_000
+_US_PER_HOUR = 3_600 * 1_000_000
+
+
+# --- input checks ------------------------------------------------------------------------------
+def _check_frame(reviews: object, columns: tuple[str, ...]) -> pd.DataFrame:
+    if not isinstance(reviews, pd.DataFrame):
+        raise TypeError(
+            f"expected a review DataFrame (from tpnb.frames.review_frame or Client.reviews), "
+            f"got {type(reviews).__name__}"
+        )
+    missing = [c for c in columns if c not in reviews.columns]
+    if missing:
+        raise ValueError(
+            f"the review frame lacks column(s) {missing}; this function needs {list(columns)} "
+            "(as made by tpnb.frames.review_frame)"
+        )
+    return reviews
+
+
+def _check_freq(freq: object) -> str:
+    allowed = "a pandas offset alias such as 'D', 'W', 'MS', 'QS' or 'YS'"
+    if not isinstance(freq, str) or not freq.strip():
+        raise ValueError(f"freq must be {allowed}, got {freq!r}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError, Warning) as exc:
+        raise ValueError(f"freq {freq!r} is not valid: use {allowed} ({exc})") from exc
+    return freq
+
+
+def _times(frame: pd.DataFrame, column: str) -> np.ndarray[Any, Any]:
+    """A column as int64 microseconds since the epoch (UTC); NaT -> the int64 minimum."""
+    s = frame[column]
+    if not isinstance(s.dtype, pd.DatetimeTZDtype):
+        if pd.api.types.is_datetime64_dtype(s.dtype):
+            s = s.dt.tz_localize("UTC")
+        else:
+            s = pd.to_datetime(s, utc=True, format="ISO8601")
+    return s.dt.tz_convert("UTC").dt.as_unit("us").to_numpy(dtype="datetime64[us]").view("int64")
+
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _stars(frame: pd.DataFrame) -> np.ndarray[Any, Any]:
+    """``stars`` as float64 with NaN for NA."""
+    return pd.to_numeric(frame["stars"], errors="coerce").astype("float64").to_numpy()
+
+
+def _at(at: object) -> int | None:
+    if at is None:
+        return None
+    if isinstance(at, (str, datetime, pd.Timestamp)):
+        ts = parse_timestamp(at)
+        if ts is not None:
+            return int(ts.value)  # microsecond unit
+    raise ValueError(f"at must be a timestamp (str, datetime or pandas Timestamp), got {at!r}")
+
+
+def _period_index(values: Any) -> pd.DatetimeIndex:
+    idx = pd.DatetimeIndex(values, name="period")
+    if idx.tz is None:
+        idx = idx.tz_localize("UTC")
+    return idx.as_unit("us")
+
+
+def _bins(
+    times_us: np.ndarray[Any, Any], freq: str
+) -> tuple[pd.DatetimeIndex, np.ndarray[Any, Any]]:
+    """Period starts covering the times (every bin from first to last) and each time's bin."""
+    valid = times_us[times_us != _NAT]
+    if valid.size == 0:
+        return _period_index([]), np.zeros(0, dtype=np.int64)
+    t = pd.DatetimeIndex(valid.astype("datetime64[us]")).tz_localize("UTC")
+    counts = pd.Series(1, index=t).resample(freq, closed="left", label="left").size()
+    starts = _period_index(counts.index)
+    pos = np.searchsorted(starts.asi8, times_us, side="right") - 1
+    pos[times_us == _NAT] = -1
+    return starts, pos
+
+
+def _empty_series_frame(columns: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {name: pd.Series([], dtype=dtype) for name, dtype in columns.items()},
+        index=_period_index([]),
+    )
+
+
+# --- distributions ------------------------------------------------------------------------------
+def rating_distribution(reviews: pd.DataFrame) -> pd.DataFrame:
+    """How many reviews gave 1..5 stars.
+
+    Returns:
+        Index ``stars`` 1..5 (always all five), columns ``count`` (int64) and ``share`` (float64,
+        summing to 1, or all 0 without rated reviews).
+    """
+    frame = _check_frame(reviews, ("stars",))
+    stars = _stars(frame)
+    rated = stars[np.isin(stars, [1, 2, 3, 4, 5])].astype(np.int64)
+    count = np.bincount(rated, minlength=6)[1:6].astype(np.int64)
+    total = count.sum()
+    share = count / total if total else np.zeros(5)
+    index = pd.Index(np.arange(1, 6, dtype=np.int64), name="stars")
+    return pd.DataFrame({"count": count, "share": share.astype("float64")}, index=index)
+
+
+def ratings_over_time(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+    """Reviews per period by ``created_at``.
+
+    Returns:
+        Index ``period`` (UTC bin starts), columns ``count`` (int64, all reviews),
+        ``mean_stars``, ``share_1_star``, ``share_5_star`` (float64 over rated reviews, NaN for a
+        period without any).
+    """
+    frame = _check_frame(reviews, ("stars", "created_at"))
+    freq = _check_freq(freq)
+    starts, pos = _bins(_times(frame, "created_at"), freq)
+    if len(starts) == 0:
+        return _empty_series_frame(
+            {
+                "count": "int64",
+                "mean_stars": "float64",
+                "share_1_star": "float64",
+                "share_5_star": "float64",
+            }
+        )
+    stars = _stars(frame)
+    ok = pos >= 0
+    n = len(starts)
+    count = np.bincount(pos[ok], minlength=n)
+    rated_ok = ok & ~np.isnan(stars)
+    rated = np.bincount(pos[rated_ok], minlength=n).astype("float64")
+    total = np.bincount(pos[rated_ok], weights=stars[rated_ok], minlength=n)
+    ones = np.bincount(pos[rated_ok], weights=(stars[rated_ok] == 1), minlength=n)
+    fives = np.bincount(pos[rated_ok], weights=(stars[rated_ok] == 5), minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        data = {
+            "count": count.astype(np.int64),
+            "mean_stars": np.where(rated > 0, total / rated, np.nan),
+            "share_1_star": np.where(rated > 0, ones / rated, np.nan),
+            "share_5_star": np.where(rated > 0, fives / rated, np.nan),
+        }
+    return pd.DataFrame(data, index=starts)
+
+
+def language_mix(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Reviews per language (reviews without a language are left out).
+
+    Returns:
+        Index ``language`` (most reviews first), columns ``count`` (int64), ``share`` (float64, of
+        the reviews with a language) and ``mean_stars`` (float64).
+    """
+    frame = _check_frame(reviews, ("stars", "language"))
+    lang = frame["language"].astype(STRING_DTYPE)
+    data = pd.DataFrame({"language": lang.to_numpy(), "stars": _stars(frame)}).dropna(
+        subset=["language"]
+    )
+    grouped = data.groupby("language", sort=True)["stars"]
+    out = pd.DataFrame({"count": grouped.size().astype(np.int64), "mean_stars": grouped.mean()})
+    total = int(out["count"].sum())
+    out.insert(1, "share", (out["count"] / total).astype("float64") if total else 0.0)
+    out = out.astype({"share": "float64", "mean_stars": "float64"})
+    out = out.sort_values("count", ascending=False, kind="stable")
+    out.index = pd.Index(out.index, dtype=STRING_DTYPE, name="language")
+    return out
+
+
+# --- TrustScore ---------------------------------------------------------------------------------
+def _round_half_up(x: float, ndigits: int) -> float:
+    scale = float(10**ndigits)
+    return math.floor(x * scale + 0.5 + 1e-9) / scale
+
+
+def _score(stars: np.ndarray[Any, Any], times_us: np.ndarray[Any, Any], at_us: int) -> float:
+    if stars.size == 0:
+        return 0.0
+    age_days = (at_us - times_us) / _US_PER_DAY
+    w = 0.5 ** (age_days / HALF_LIFE_DAYS)
+    raw = (PRIOR_REVIEWS * PRIOR_STARS + float(np.dot(w, stars))) / (PRIOR_REVIEWS + float(w.sum()))
+    return _round_half_up(raw, 1)
+
+
+def _counting(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Stars and created_at (us) of the reviews that count, sorted by time."""
+    stars = _stars(frame)
+    times = _times(frame, "created_at")
+    keep = ~np.isnan(stars) & (times != _NAT)
+    if "counts_towards_trust_score" in frame.columns:
+        counts = frame["counts_towards_trust_score"].astype("boolean").fillna(True)
+        keep &= counts.to_numpy(dtype=bool)
+    order = np.argsort(times[keep], kind="stable")
+    return stars[keep][order], times[keep][order]
+
+
+def trustscore(reviews: pd.DataFrame, at: str | datetime | pd.Timestamp | None = None) -> float:
+    """The TrustScore of a set of reviews, by Trustpilot's published method (see module docs).
+
+    Args:
+        reviews: A review frame (``stars``, ``created_at``; ``counts_towards_trust_score`` used
+            when present, NA counting as true).
+        at: The moment to score at (naive = UTC); reviews after it are ignored. ``None`` means the
+            newest counting review's time, i.e. when Trustpilot last recalculated (on every new
+            review); pass ``pd.Timestamp.now(tz="UTC")`` to include today's decay.
+
+    Returns:
+        The score, 1.0..5.0 rounded to one decimal, or 0.0 without counting reviews.
+    """
+    frame = _check_frame(reviews, ("stars", "created_at"))
+    stars, times = _counting(frame)
+    at_us = _at(at)
+    if at_us is None:
+        return _score(stars, times, int(times[-1])) if times.size else 0.0
+    n = int(np.searchsorted(times, at_us, side="right"))
+    return _score(stars[:n], times[:n], at_us)
+
+
+def trustscore_stars(score: float) -> float:
+    """The star rating shown for a TrustScore: nearest half star, half up, within 1..5; 0 for 0."""
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or math.isnan(score):
+        raise ValueError(f"score must be a number 0..5, got {score!r}")
+    if not 0 <= score <= 5:
+        raise ValueError(f"score must be within 0..5, got {score!r}")
+    if score == 0:
+        return 0.0
+    return min(5.0, max(1.0, _round_half_up(score * 2, 0) / 2))
+
+
+def trustscore_history(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+    """The TrustScore at the end of each period (counting the reviews written before it).
+
+    Returns:
+        Index ``period`` (bin starts), columns ``trust_score`` and ``stars`` (float64, scored at
+        the period's end) and ``reviews`` (int64, counting reviews up to the period's end).
+    """
+    frame = _check_frame(reviews, ("stars", "created_at"))
+    freq = _check_freq(freq)
+    stars, times = _counting(frame)
+    starts, _ = _bins(times, freq)
+    if len(starts) == 0:
+        return _empty_series_frame(
+            {"trust_score": "float64", "stars": "float64", "reviews": "int64"}
+        )
+    ends = starts + pd.tseries.frequencies.to_offset(freq)
+    scores, stars_out, counts = [], [], []
+    for end in ends.as_unit("us").asi8:
+        n = int(np.searchsorted(times, end, side="left"))  # created strictly before the end
+        score = _score(stars[:n], times[:n], int(end))
+        scores.append(score)
+        stars_out.append(trustscore_stars(score))
+        counts.append(n)
+    return pd.DataFrame(
+        {
+            "trust_score": np.array(scores, dtype="float64"),
+            "stars": np.array(stars_out, dtype="float64"),
+            "reviews": np.array(counts, dtype=np.int64),
+        },
+        index=starts,
+    )
+
+
+# --- replies ------------------------------------------------------------------------------------
+def _reply_hours(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Whether each review has a reply, and the hours to it (NaN without a reply time)."""
+    has_text = frame["reply_text"].notna().to_numpy() if "reply_text" in frame else False
+    replied_at = _times(frame, "reply_created_at")
+    created = _times(frame, "created_at")
+    replied = (replied_at != _NAT) | has_text
+    ok = (replied_at != _NAT) & (created != _NAT)
+    hours = np.full(len(frame), np.nan)
+    hours[ok] = (replied_at[ok] - created[ok]) / _US_PER_HOUR
+    return np.asarray(replied, dtype=bool), hours
+
+
+def reply_stats(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+    """How many reviews of each period (by ``created_at``) got a reply, and how fast.
+
+    Returns:
+        Index ``period``, columns ``reviews``, ``replied`` (int64), ``reply_rate`` (float64, NaN
+        for a period without reviews) and ``median_reply_hours`` (float64, NaN without replies).
+    """
+    frame = _check_frame(reviews, ("created_at", "reply_created_at"))
+    freq = _check_freq(freq)
+    starts, pos = _bins(_times(frame, "created_at"), freq)
+    if len(starts) == 0:
+        return _empty_series_frame(
+            {
+                "reviews": "int64",
+                "replied": "int64",
+                "reply_rate": "float64",
+                "median_reply_hours": "float64",
+            }
+        )
+    replied, hours = _reply_hours(frame)
+    ok = pos >= 0
+    n = len(starts)
+    total = np.bincount(pos[ok], minlength=n).astype(np.int64)
+    done = np.bincount(pos[ok & replied], minlength=n).astype(np.int64)
+    timed = ok & ~np.isnan(hours)
+    medians = pd.Series(hours[timed]).groupby(pos[timed]).median().reindex(range(n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(total > 0, done / total, np.nan)
+    return pd.DataFrame(
+        {
+            "reviews": total,
+            "replied": done,
+            "reply_rate": rate.astype("float64"),
+            "median_reply_hours": medians.to_numpy(dtype="float64"),
+        },
+        index=starts,
+    )
+
+
+# --- several units ------------------------------------------------------------------------------
+def compare(
+    frames_by_unit: Mapping[str, pd.DataFrame], *, at: str | datetime | pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """One summary row per business unit.
+
+    Args:
+        frames_by_unit: Unit label (name, domain or id) -> its review frame.
+        at: Passed to :func:`trustscore` for every unit (``None``: each unit's newest review).
+
+    Returns:
+        Index ``unit``, columns ``reviews`` (int64), ``mean_stars``, ``trust_score``, ``stars``,
+        ``share_5_star``, ``share_1_star``, ``reply_rate``, ``median_reply_hours`` (float64, NaN
+        where undefined), ``first_review``, ``last_review`` (UTC timestamps).
+    """
+    if not isinstance(frames_by_unit, Mapping):
+        raise TypeError(
+            f"frames_by_unit must map unit names to review frames, got {type(frames_by_unit).__name__}"
+        )
+    rows: dict[str, list[Any]] = {k: [] for k in _COMPARE_COLUMNS}
+    for reviews in frames_by_unit.values():
+        frame = _check_frame(reviews, ("stars", "created_at", "reply_created_at"))
+        stars = _stars(frame)
+        rated = stars[~np.isnan(stars)]
+        created = _times(frame, "created_at")
+        created = created[created != _NAT]
+        replied, hours = _reply_hours(frame)
+        score = trustscore(frame, at=at)
+        n = len(frame)
+        values = {
+            "reviews": n,
+            "mean_stars": float(rated.mean()) if rated.size else np.nan,
+            "trust_score": score,
+            "stars": trustscore_stars(score),
+            "share_5_star": float((rated == 5).mean()) if rated.size else np.nan,
+            "share_1_star": float((rated == 1).mean()) if rated.size else np.nan,
+            "reply_rate": float(replied.mean()) if n else np.nan,
+            "median_reply_hours": float(np.nanmedian(hours))
+            if (~np.isnan(hours)).any()
+            else np.nan,
+            "first_review": created.min() if created.size else _NAT,
+            "last_review": created.max() if created.size else _NAT,
+        }
+        for key, value in values.items():
+            rows[key].append(value)
+    data: dict[str, Any] = {}
+    for key, dtype in _COMPARE_COLUMNS.items():
+        if dtype == "datetime":
+            us = np.array(rows[key], dtype=np.int64).view("datetime64[us]")
+            data[key] = pd.DatetimeIndex(us).tz_localize("UTC").astype(DATETIME_DTYPE)
+        else:
+            data[key] = np.array(rows[key], dtype=dtype)
+    index = pd.Index([str(u) for u in frames_by_unit], dtype=STRING_DTYPE, name="unit")
+    return pd.DataFrame(data, index=index)
+
+
+_COMPARE_COLUMNS: dict[str, str] = {
+    "reviews": "int64",
+    "mean_stars": "float64",
+    "trust_score": "float64",
+    "stars": "float64",
+    "share_5_star": "float64",
+    "share_1_star": "float64",
+    "reply_rate": "float64",
+    "median_reply_hours": "float64",
+    "first_review": "datetime",
+    "last_review": "datetime",
+}
