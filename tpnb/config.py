@@ -142,7 +142,7 @@ class Settings:
     authorize_url: str = DEFAULT_AUTHORIZE_URL
     cache_backend: str = "sqlite"
     cache_path: Path | None = None
-    cache_expiry: Mapping[str, float] = DEFAULT_CACHE_EXPIRY
+    cache_expiry: Mapping[str, float] = field(default_factory=lambda: DEFAULT_CACHE_EXPIRY)
     redis_url: str | None = None
     token_dir: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
