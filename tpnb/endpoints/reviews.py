@@ -39,10 +39,15 @@ def list_business_unit_reviews(
 
 
 def list_all_reviews(
-    conn: Conn, business_unit_id: str, *, page_token: str | None = None, per_page: int = 100
+    conn: Conn,
+    business_unit_id: str,
+    *,
+    page_token: str | None = None,
+    per_page: int = 100,
+    include_reported: bool | None = None,
 ) -> Json:
     """``GET /business-units/{id}/all-reviews`` (keyset paging with ``pageToken``)."""
-    params = query(pageToken=page_token, perPage=per_page)
+    params = query(pageToken=page_token, perPage=per_page, includeReportedReviews=include_reported)
     return conn.get_json(f"/business-units/{seg(business_unit_id)}/all-reviews", params)
 
 

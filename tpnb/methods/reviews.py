@@ -1,0 +1,252 @@
+"""Public reviews and consumers as DataFrames."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tpnb import endpoints as ep
+from tpnb import frames, params
+from tpnb.errors import ConfigError
+from tpnb.methods._base import MethodsBase
+from tpnb.methods._reviewlist import (
+    date_keep,
+    expected_total,
+    newer_than,
+    older_than,
+    sort_items,
+)
+from tpnb.paging import PER_PAGE, Collector, walk_tokens
+from tpnb.slicing import DESC, Slice, Walker
+
+
+class ReviewMethods(MethodsBase):
+    """Public service reviews: a unit's reviews, one review, latest, likes; consumers."""
+
+    def reviews(
+        self,
+        business_unit: str,
+        *,
+        stars: int | list[int] | str | None = None,
+        language: str | list[str] | None = None,
+        since: Any = None,
+        until: Any = None,
+        responded: bool | None = None,
+        tag_group: str | None = None,
+        tag_value: str | None = None,
+        order_by: str | list[str] | None = None,
+        include_reported: bool = False,
+        location: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: bool = False,
+    ) -> Any:
+        """A business unit's public reviews, every page (``/business-units/{id}/reviews``).
+
+        The public endpoint has no date filter, so ``since``/``until`` are applied to
+        ``created_at`` on the client, and the walk stops as soon as the pages leave the range
+        (newest first for ``since``, oldest first for ``until`` alone). Units beyond the API's
+        100,000-record cap come back whole (see :mod:`tpnb.slicing`).
+
+        Args:
+            business_unit: A 24-hex id or a domain.
+            stars: 1..5, or several (``[4, 5]`` or ``"4,5"``).
+            language: ISO 639-1 code(s) (``"en"``, ``["en", "da"]``).
+            since: Reviews created at or after this (str/date/datetime/Timestamp; naive = UTC).
+            until: Reviews created before this.
+            responded: Only reviews with (``True``) or without (``False``) a company reply.
+            tag_group: Only reviews with a tag in this group.
+            tag_value: Only reviews with this tag value.
+            order_by: ``createdat.desc`` (default), ``createdat.asc``, ``stars.desc``,
+                ``stars.asc``, or several.
+            include_reported: Include reviews that are reported (hidden by default).
+            location: A location id (UUID) of the unit.
+            limit: At most this many reviews (the first in ``order_by``); ``None``: all.
+            progress: Show a progress bar for multi-page work.
+            raw: Return the list of review JSON objects instead of a DataFrame.
+
+        Returns:
+            One row per review (columns: :data:`tpnb.frames.REVIEW_SCHEMA`).
+        """
+        st = params.stars(stars)
+        langs = params.languages(language)
+        start, end = params.date_range(since, until)
+        resp = params.flag(responded, "responded")
+        tg = params.optional_text(tag_group, "tag_group")
+        tv = params.optional_text(tag_value, "tag_value")
+        order = params.order_by(order_by)
+        inc = params.flag(include_reported, "include_reported")
+        loc = params.location_id(location)
+        n = params.limit(limit)
+        bar = self._progress(progress, "reviews")
+        bu = self._unit_id(business_unit)
+        if n == 0:
+            return [] if raw else frames.review_frame([], business_unit_id=bu)
+        conn = self._conn
+        server_filtered = any(x is not None for x in (st, langs, resp, tg, tv, loc))
+
+        def fetch(sl: Slice, page: int) -> Any:
+            return ep.list_business_unit_reviews(
+                conn,
+                bu,
+                page=page,
+                per_page=PER_PAGE,
+                stars=sl.stars,
+                language=langs,
+                order_by=sl.order,
+                responded=resp,
+                tag_group=tg,
+                tag_value=tv,
+                include_reported=inc or None,
+                location_id=loc,
+            )
+
+        def fetch_token(token: str | None) -> Any:
+            return ep.list_all_reviews(conn, bu, page_token=token, include_reported=inc or None)
+
+        collector = Collector(n, date_keep(start, end))
+        plain = n is None and start is None and end is None and not server_filtered
+        expected = expected_total(conn, bu) if plain else None
+        walker = Walker(fetch, collector, bar, self.concurrency, expected)
+        with bar:
+            done = False
+            by_date = order is None or order[0].startswith("createdat")
+            if n is not None or (start is not None and by_date):
+                # a bounded walk in the wanted order: newest first unless told otherwise
+                sl = Slice(order or DESC, st)
+                stop = None
+                if start is not None and sl.order[0] == "createdat.desc":
+                    stop = older_than(start)
+                elif end is not None and sl.order[0] == "createdat.asc":
+                    stop = newer_than(end)
+                state = walker.newest(sl, stop=stop)
+                done = not state.capped or collector.full
+                if not done:
+                    collector.limit = None  # past the cap: everything, then sort and cut
+            if not done:
+                walker.public_full(
+                    st,
+                    fetch_token=None if server_filtered else fetch_token,
+                    stop_asc=newer_than(end) if end is not None else None,
+                )
+        items = sort_items(collector.items, order)[:n]
+        return items if raw else frames.review_frame(items, business_unit_id=bu)
+
+    def all_reviews(
+        self,
+        business_unit: str,
+        *,
+        include_reported: bool = False,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: bool = False,
+    ) -> Any:
+        """Every public review, newest first, through the keyset-paged ``all-reviews`` endpoint.
+
+        Sequential (one page at a time) but immune to reviews arriving or being deleted
+        during the walk, and not subject to the 100,000-record cap.
+        """
+        inc = params.flag(include_reported, "include_reported")
+        n = params.limit(limit)
+        bar = self._progress(progress, "all reviews")
+        bu = self._unit_id(business_unit)
+        collector = Collector(n)
+        if n != 0:
+            with bar:
+                pages = walk_tokens(
+                    lambda token: ep.list_all_reviews(
+                        self._conn, bu, page_token=token, include_reported=inc or None
+                    ),
+                    "reviews",
+                    progress=bar,
+                )
+                try:
+                    for items in pages:
+                        collector.add(items)
+                        if collector.full:
+                            break
+                finally:
+                    pages.close()
+        items = collector.items
+        return items if raw else frames.review_frame(items, business_unit_id=bu)
+
+    def review(self, review_id: str, *, raw: bool = False) -> Any:
+        """One public review by id (a one-row DataFrame)."""
+        data = ep.get_review(self._conn, params.review_id(review_id))
+        return data if raw else frames.review_frame(data)
+
+    def review_likes(self, review_id: str, *, raw: bool = False) -> Any:
+        """The consumers who liked a review (one row per like)."""
+        rid = params.review_id(review_id)
+        data = ep.get_review_likes(self._conn, rid)
+        return data if raw else frames.like_frame(data, review_id=rid)
+
+    def latest_reviews(
+        self, language: str | list[str] = "en", count: int = 20, *, raw: bool = False
+    ) -> Any:
+        """The newest reviews on Trustpilot in some language(s) (``count`` 1..100)."""
+        langs = params.languages(language)
+        if langs is None:
+            raise ConfigError("latest_reviews needs a language such as 'en'")
+        n = params.count(count, "count", 1, 100)
+        data = ep.list_latest_reviews(self._conn, langs, count=n)
+        return data if raw else frames.review_frame(data)
+
+    def consumer(self, consumer_id: str, *, raw: bool = False) -> Any:
+        """A consumer (display name, location, number of reviews), one row."""
+        data = ep.get_consumer(self._conn, params.consumer_id(consumer_id))
+        return data if raw else frames.consumer_frame(data)
+
+    def consumer_profile(self, consumer_id: str, *, raw: bool = False) -> Any:
+        """A consumer's profile (``/consumers/{id}/profile``), one row."""
+        data = ep.get_consumer_profile(self._conn, params.consumer_id(consumer_id))
+        return data if raw else frames.consumer_frame(data)
+
+    def consumer_profiles(self, consumer_ids: list[str], *, raw: bool = False) -> Any:
+        """Several consumers' profiles in one request (unknown ids are left out)."""
+        if isinstance(consumer_ids, str):
+            consumer_ids = [consumer_ids]
+        ids = [params.consumer_id(i) for i in consumer_ids]
+        if not ids:
+            raise ConfigError("consumer_profiles needs at least one consumer id")
+        data = ep.bulk_consumer_profiles(self._conn, list(dict.fromkeys(ids)))
+        return data if raw else frames.consumer_frame(data)
+
+    def consumer_reviews(
+        self,
+        consumer_id: str,
+        *,
+        stars: int | list[int] | str | None = None,
+        language: str | list[str] | None = None,
+        business_unit: str | None = None,
+        order_by: str | list[str] | None = None,
+        include_reported: bool = False,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: bool = False,
+    ) -> Any:
+        """The reviews a consumer wrote, every page (``/consumers/{id}/reviews``)."""
+        cid = params.consumer_id(consumer_id)
+        st = params.stars(stars)
+        langs = params.languages(language)
+        order = params.order_by(order_by)
+        inc = params.flag(include_reported, "include_reported")
+        n = params.limit(limit)
+        bar = self._progress(progress, "consumer reviews")
+        bu = None if business_unit is None else self._unit_id(business_unit)
+        sl = order or DESC
+        items = self._collect_pages(
+            lambda page: ep.list_consumer_reviews(
+                self._conn,
+                cid,
+                page=page,
+                stars=st,
+                language=langs,
+                order_by=sl,
+                business_unit_id=bu,
+                include_reported=inc or None,
+            ),
+            "reviews",
+            limit=n,
+            progress=bar,
+        )
+        return items if raw else frames.review_frame(items)

@@ -1,0 +1,332 @@
+"""Page walking: page numbers, next-page links and tokens, to exhaustion or a limit.
+
+The walkers know nothing about HTTP: they call a ``fetch`` function (usually a
+:mod:`tpnb.endpoints` function with its arguments bound) and read the API's paging signals:
+
+* page-numbered lists (``page``/``perPage``): the ``next-page`` entry of ``links``; when a
+  response has no ``links`` at all, a page shorter than ``perPage`` is the last;
+* token lists: ``nextPageToken`` (all-reviews), ``cursor`` (business-units/all), or a
+  ``next-page`` link carrying ``pageToken``/``cursor``.
+
+:func:`walk_pages` may fetch pages concurrently (a small thread pool, within the session's own
+pacing, which blocks the worker threads rather than the API); it always yields pages in order,
+stops early (``stop``), and on Ctrl-C or when the consumer stops iterating cancels what is
+queued and waits for the requests in flight, so no thread is left running.
+
+How the review strategies (:mod:`tpnb.slicing`) use these walkers, and why, is described there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+API_RECORD_CAP = 100_000
+PER_PAGE = 100
+DEFAULT_CONCURRENCY = 4
+
+Json = Any
+Item = dict[str, Any]
+
+
+def items_of(payload: Json, key: str) -> list[Item]:
+    """The list under ``key`` of a list response (``[]`` when missing or null)."""
+    if isinstance(payload, dict):
+        value = payload.get(key)
+        return list(value) if isinstance(value, list) else []
+    return list(payload) if isinstance(payload, list) else []
+
+
+def _next_link(payload: Json) -> str | None:
+    """The href of the ``next-page`` link (GET), if any."""
+    links = payload.get("links") if isinstance(payload, dict) else None
+    for link in links or ():
+        if (
+            isinstance(link, dict)
+            and link.get("rel") == "next-page"
+            and str(link.get("method", "GET")).upper() == "GET"
+            and link.get("href")
+        ):
+            return str(link["href"])
+    return None
+
+
+def has_next_page(payload: Json, count: int, per_page: int) -> bool:
+    """Whether a page-numbered list has another page after this one."""
+    if count == 0:
+        return False
+    if isinstance(payload, dict) and "links" in payload:
+        return _next_link(payload) is not None
+    return count >= per_page
+
+
+def next_token(payload: Json, *names: str) -> str | None:
+    """The continuation token of a token-paged list: a body field or the next-page link's query."""
+    if isinstance(payload, dict):
+        for name in names:
+            value = payload.get(name)
+            if isinstance(value, str) and value:
+                return value
+    href = _next_link(payload)
+    if href:
+        query = parse_qs(urlsplit(href).query)
+        for name in names:
+            for candidate in (name, "pageToken", "cursor"):
+                if query.get(candidate):
+                    return query[candidate][0]
+    return None
+
+
+class Progress:
+    """A tqdm.auto bar shown only once a walk turns out to need more than one request.
+
+    Args:
+        enabled: ``False`` shows nothing.
+        desc: The bar's label.
+        total: Expected number of requests, when known.
+    """
+
+    def __init__(self, enabled: bool, desc: str, total: int | None = None) -> None:
+        self.enabled = enabled
+        self.desc = desc
+        self.total = total
+        self.requests = 0
+        self._bar: Any = None
+
+    def update(self, items: int) -> None:
+        """Count one request that returned ``items`` items."""
+        self.requests += 1
+        if not self.enabled:
+            return
+        if self._bar is None:
+            if self.requests < 2:
+                return
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=self.total, desc=self.desc, unit="page", leave=False)
+            self._bar.update(1)
+        self._bar.update(1)
+
+    def close(self) -> None:
+        """Close the bar (if one was shown)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class WalkState:
+    """What a walk learnt besides its items.
+
+    Attributes:
+        pages: Requests made by this walk.
+        capped: The walk ended because the API's 100,000-record depth cap was reached.
+        stopped: The walk ended because ``stop`` said so (not by exhaustion).
+    """
+
+    pages: int = 0
+    capped: bool = False
+    stopped: bool = False
+    last_page: int = field(default=0, repr=False)
+
+
+def walk_pages(
+    fetch: Callable[[int], Json],
+    key: str,
+    *,
+    per_page: int = PER_PAGE,
+    concurrency: int = 1,
+    stop: Callable[[list[Item]], bool] | None = None,
+    progress: Progress | None = None,
+    expected_pages: int | None = None,
+    state: WalkState | None = None,
+) -> Generator[list[Item], None, None]:
+    """Yield the items of each page of a page-numbered list, in page order.
+
+    Args:
+        fetch: ``fetch(page)`` returns the JSON of that page (1-based).
+        key: The list's key in the response (``"reviews"``, ``"businessUnits"``...).
+        per_page: The ``perPage`` the fetch function sends.
+        concurrency: Pages in flight at once after the first (1 = strictly sequential).
+        stop: Called with each page's items; ``True`` ends the walk after that page.
+        progress: Counts requests (and shows a bar).
+        expected_pages: A hint bounding how far ahead pages are requested.
+        state: Filled in with the number of requests and whether the depth cap was reached.
+
+    Yields:
+        The non-empty item lists, page 1 first.
+    """
+    state = state if state is not None else WalkState()
+    cap_page = API_RECORD_CAP // per_page
+
+    def finish(page: int, items: list[Item], payload: Json) -> bool:
+        state.pages += 1
+        state.last_page = page
+        if progress is not None:
+            progress.update(len(items))
+        if stop is not None and items and stop(items):
+            state.stopped = True
+            return True
+        more = has_next_page(payload, len(items), per_page)
+        if not more and page >= cap_page and len(items) == per_page:
+            state.capped = True
+        return not more
+
+    payload = fetch(1)
+    items = items_of(payload, key)
+    last = finish(1, items, payload)
+    if items:
+        yield items
+    if last:
+        return
+    if concurrency <= 1:
+        page = 1
+        while not last:
+            page += 1
+            payload = fetch(page)
+            items = items_of(payload, key)
+            last = finish(page, items, payload)
+            if items:
+                yield items
+        return
+    yield from _walk_concurrent(fetch, key, concurrency, expected_pages, finish)
+
+
+def _walk_concurrent(
+    fetch: Callable[[int], Json],
+    key: str,
+    concurrency: int,
+    expected_pages: int | None,
+    finish: Callable[[int, list[Item], Json], bool],
+) -> Generator[list[Item], None, None]:
+    """Pages 2, 3, ... with up to ``concurrency`` requests in flight, yielded in order."""
+    cancelled = threading.Event()
+
+    def task(page: int) -> Json:
+        if cancelled.is_set():
+            return None
+        return fetch(page)
+
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tpnb-page")
+    pending: deque[tuple[int, Future[Json]]] = deque()
+    next_page = 2
+    try:
+        while True:
+            while len(pending) < concurrency and (
+                expected_pages is None or next_page <= expected_pages + 1 or not pending
+            ):
+                pending.append((next_page, pool.submit(task, next_page)))
+                next_page += 1
+            page, future = pending.popleft()
+            payload = future.result()
+            items = items_of(payload, key)
+            last = finish(page, items, payload)
+            if items:
+                yield items
+            if last:
+                return
+    finally:
+        cancelled.set()
+        for _, future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def walk_tokens(
+    fetch: Callable[[str | None], Json],
+    key: str,
+    token_names: Iterable[str] = ("nextPageToken",),
+    *,
+    stop: Callable[[list[Item]], bool] | None = None,
+    progress: Progress | None = None,
+    state: WalkState | None = None,
+) -> Generator[list[Item], None, None]:
+    """Yield the items of each page of a token-paged list (strictly sequential).
+
+    Args:
+        fetch: ``fetch(token)`` returns the JSON of the page after ``token`` (``None``: first).
+        key: The list's key in the response.
+        token_names: Body fields (or link query parameters) holding the next token.
+        stop: Called with each page's items; ``True`` ends the walk after that page.
+        progress: Counts requests (and shows a bar).
+        state: Filled in with the number of requests.
+    """
+    state = state if state is not None else WalkState()
+    names = tuple(token_names)
+    token: str | None = None
+    seen: set[str] = set()
+    while True:
+        payload = fetch(token)
+        items = items_of(payload, key)
+        state.pages += 1
+        if progress is not None:
+            progress.update(len(items))
+        if items:
+            yield items
+        if stop is not None and items and stop(items):
+            state.stopped = True
+            return
+        token = next_token(payload, *names)
+        if not items or token is None or token in seen:
+            return
+        seen.add(token)
+
+
+class Collector:
+    """Items de-duplicated by id, in first-seen order, up to an optional limit.
+
+    Args:
+        limit: Keep at most this many items (``None``: all).
+        keep: Only items for which this returns ``True`` are kept (client-side filters).
+    """
+
+    def __init__(
+        self, limit: int | None = None, keep: Callable[[Item], bool] | None = None
+    ) -> None:
+        self.limit = limit
+        self.keep = keep
+        self.by_id: dict[str, Item] = {}
+        self.ids: set[str] = set()
+        self.duplicates = 0
+
+    @property
+    def full(self) -> bool:
+        """``True`` once ``limit`` items are held."""
+        return self.limit is not None and len(self.by_id) >= self.limit
+
+    def add(self, items: Iterable[Item]) -> int:
+        """Add items (skipping known ids and unwanted ones); return how many were new."""
+        new = 0
+        for item in items:
+            if self.full:
+                break
+            ident = str(item.get("id"))
+            if ident in self.ids:
+                self.duplicates += 1
+                continue
+            self.ids.add(ident)
+            if self.keep is not None and not self.keep(item):
+                continue
+            self.by_id[ident] = item
+            new += 1
+        return new
+
+    def seen(self, items: Iterable[Item]) -> bool:
+        """Whether any of ``items`` was seen before (kept or not)."""
+        return any(str(item.get("id")) in self.ids for item in items)
+
+    @property
+    def items(self) -> list[Item]:
+        """The kept items, in first-seen order."""
+        return list(self.by_id.values())
