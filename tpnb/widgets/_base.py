@@ -1,0 +1,98 @@
+"""What the widgets share: the client capabilities they read, error-safe callbacks, the style.
+
+Widgets never call HTTP themselves: they call the :class:`tpnb.Client` they are given. This
+module reads the two facts about that client a widget shows (demo mode, Customer API) without
+importing the client layer, so a stand-in object with the same methods works too.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+import ipywidgets as w
+
+from tpnb.widgets.render import STYLE, message_html
+
+__all__ = ["MessageArea", "guarded", "has_customer_api", "is_demo", "style_widget"]
+
+log = logging.getLogger("tpnb.widgets")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def is_demo(client: Any) -> bool:
+    """Whether ``client`` serves demo data (the embedded emulator, no credentials)."""
+    for name in ("demo", "is_demo", "demo_mode"):
+        value = getattr(client, name, None)
+        if isinstance(value, bool):
+            return value
+    settings = getattr(client, "settings", None)
+    value = getattr(settings, "demo", None)
+    return bool(value) if isinstance(value, bool) else False
+
+
+def has_customer_api(client: Any) -> bool:
+    """Whether ``client`` can call the Customer (OAuth) API, e.g. to reply to a review.
+
+    True when the client's settings allow a business-user login (``settings.can_login``), or an
+    explicit ``has_customer_api`` attribute says so.
+    """
+    value = getattr(client, "has_customer_api", None)
+    if isinstance(value, bool):
+        return value
+    settings = getattr(client, "settings", None)
+    value = getattr(settings, "can_login", None)
+    return value if isinstance(value, bool) else False
+
+
+class MessageArea(w.HTML):  # type: ignore[misc]  # ipywidgets is untyped
+    """One line of status for a widget: info, success, warning or error (or nothing)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("tpnb-message-area")
+
+    def show(self, text: str, kind: str = "info") -> None:
+        """Show ``text`` styled as ``kind`` (``info``, ``success``, ``warning``, ``error``)."""
+        self.value = message_html(text, kind)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        """Hide the message."""
+        self.value = ""
+
+
+class _HasMessages(Protocol):
+    messages: MessageArea
+
+
+S = TypeVar("S", bound=_HasMessages)
+
+
+def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R | None]:
+    """Run a widget callback; an exception shows as an error message in the widget, not a trace.
+
+    The exception is also logged (at WARNING, with its traceback) for the developer.
+    """
+
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            log.warning("widget callback %s failed", method.__qualname__, exc_info=True)
+            text = str(exc) or type(exc).__name__
+            self.messages.show(f"{type(exc).__name__}: {text}", "error")
+            return None
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
+
+
+def style_widget() -> w.HTML:
+    """An invisible HTML widget carrying the shared ``tpnb-`` stylesheet."""
+    style = w.HTML(STYLE, layout=w.Layout(height="0px", margin="0", overflow="hidden"))
+    style.add_class("tpnb-style")
+    return style

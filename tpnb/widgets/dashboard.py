@@ -1,0 +1,109 @@
+"""Dashboard and app(): finder, explorer and charts linked in one layout (a Voila app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+import traitlets
+
+from tpnb.widgets._base import is_demo, style_widget
+from tpnb.widgets.explorer import ReviewExplorer
+from tpnb.widgets.finder import BusinessUnitFinder
+from tpnb.widgets.ratings import RatingCharts
+from tpnb.widgets.render import demo_badge_html
+
+__all__ = ["Dashboard", "app"]
+
+
+class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
+    """A business-unit finder, a review explorer and rating charts, linked.
+
+    Choosing a unit in the finder loads its reviews into the explorer; the charts follow the
+    explorer's selection (``value``), so filtering to 1-star reviews in German redraws the charts
+    for exactly those reviews.
+
+    Attributes:
+        finder: the :class:`BusinessUnitFinder`.
+        explorer: the :class:`ReviewExplorer`.
+        charts: the :class:`RatingCharts`.
+        value: the explorer's current selection (a DataFrame).
+
+    Args:
+        client: a :class:`tpnb.Client`; by default :func:`tpnb.connect` (demo data from the
+            embedded emulator when no credentials are set).
+        query: a domain or name to look up at once.
+        timezone: the timezone dates are shown in.
+        progress: show progress bars while loading.
+        export_dir: folder the explorer's exports go to.
+    """
+
+    value = traitlets.Instance(pd.DataFrame)
+
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        query: str = "",
+        timezone: str = "UTC",
+        progress: bool = True,
+        export_dir: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if client is None:
+            from tpnb.client import connect
+
+            client = connect()
+        self.client = client
+        self.explorer = ReviewExplorer(
+            client, timezone=timezone, progress=progress, export_dir=export_dir
+        )
+        self.charts = RatingCharts(self.explorer.value, size=(6.6, 3.4))
+        self.finder = BusinessUnitFinder(client)
+        demo = demo_badge_html() if is_demo(client) else ""
+        header = w.HTML(
+            '<div style="display:flex;align-items:center;gap:12px">'
+            '<span class="tpnb-title">Trustpilot reviews</span>'
+            f"{demo}</div>"
+        )
+        header.add_class("tpnb-header")
+        self.explorer.add_class("tpnb-panel")
+        self.charts.add_class("tpnb-panel")
+        self.finder.add_class("tpnb-panel")
+        body = w.GridBox(
+            [self.explorer, self.charts],
+            layout=w.Layout(
+                grid_template_columns="minmax(0, 3fr) minmax(340px, 2fr)",
+                grid_gap="14px",
+                align_items="start",
+                width="100%",
+            ),
+        )
+        body.add_class("tpnb-dashboard-body")
+        super().__init__([style_widget(), header, self.finder, body], **kwargs)
+        self.layout.width = "100%"
+        self.add_class("tpnb-root")
+        self.add_class("tpnb-dashboard")
+        self.finder.observe(self._on_unit, names="value")
+        traitlets.dlink((self.explorer, "value"), (self.charts, "value"))
+        traitlets.dlink((self.explorer, "value"), (self, "value"))
+        if query:
+            self.finder.search(query)
+
+    def _on_unit(self, change: dict[str, Any]) -> None:
+        unit = self.finder.business_unit
+        if unit is not None:
+            name = unit.get("display_name")
+            self.explorer.label = "" if name is None or pd.isna(name) else str(name)
+        self.explorer.business_unit = change["new"]
+
+
+def app(client: Any = None, **kwargs: Any) -> Dashboard:
+    """The tpnb dashboard, ready for ``display()`` or as a Voila notebook's last cell.
+
+    Args:
+        client: a :class:`tpnb.Client`; by default :func:`tpnb.connect`.
+        **kwargs: passed to :class:`Dashboard` (``query``, ``timezone``, ``progress``...).
+    """
+    return Dashboard(client, **kwargs)

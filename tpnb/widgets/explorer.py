@@ -1,0 +1,299 @@
+"""ReviewExplorer: load a business unit's reviews once, then filter, page, read and export them."""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+import ipywidgets as w
+import pandas as pd
+import traitlets
+
+from tpnb.widgets._base import MessageArea, guarded, has_customer_api, is_demo, style_widget
+from tpnb.widgets.controls import FilterBar
+from tpnb.widgets.detail import ReviewDetail
+from tpnb.widgets.filtering import ReviewFilter, ReviewIndex, language_counts
+from tpnb.widgets.render import demo_badge_html
+from tpnb.widgets.table import ReviewTable
+
+__all__ = ["ReviewExplorer"]
+
+ExportFormat = Literal["csv", "parquet"]
+#: largest export offered as an in-page download link (bigger files are only saved to disk)
+MAX_DOWNLOAD_BYTES = 15_000_000
+_MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+
+
+def _empty_reviews() -> pd.DataFrame:
+    return pd.DataFrame({"id": pd.Series([], dtype="string")})
+
+
+class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
+    """Explore one business unit's reviews: filter in the kernel, read, reply, export.
+
+    The reviews are fetched once through the client (public reviews, or private ones when the
+    Customer API is connected) with a progress bar; every filter change after that is answered
+    from memory by a :class:`~tpnb.widgets.filtering.ReviewIndex`, with no further requests.
+
+    Attributes:
+        value: the current selection: every review passing the filters, sorted (a DataFrame).
+        reviews: all loaded reviews. Assign a review frame to explore it without a client.
+        business_unit: the business unit id; assigning one (e.g. linked to a
+            :class:`BusinessUnitFinder`'s ``value``) loads its reviews.
+        label: the name shown above the reviews (default: the business unit id).
+
+    Args:
+        client: a :class:`tpnb.Client` (``None`` to explore a given ``reviews`` frame only).
+        business_unit: a business unit id or domain to load at once.
+        reviews: a review frame to explore instead of loading one.
+        timezone: the timezone dates are shown in (IANA name).
+        page_size: rows per page.
+        export_dir: folder exports are written to (default: the working directory).
+        progress: show a progress bar while loading (``False`` in scripts and tests).
+    """
+
+    value = traitlets.Instance(pd.DataFrame)
+    reviews = traitlets.Instance(pd.DataFrame)
+    business_unit = traitlets.Unicode("")
+    label = traitlets.Unicode("")
+
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        business_unit: str = "",
+        reviews: pd.DataFrame | None = None,
+        timezone: str = "UTC",
+        page_size: int = 10,
+        export_dir: str | Path | None = None,
+        progress: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        self.client = client
+        self.progress = progress
+        self.export_dir = Path(export_dir) if export_dir is not None else None
+        self.index = ReviewIndex(_empty_reviews())
+        self.requests_made = 0  # client calls made by this widget (loads and replies)
+        self.summary = w.HTML()
+        self.summary.add_class("tpnb-explorer-summary")
+        self.messages = MessageArea()
+        self.loading = w.Output()
+        self.loading.add_class("tpnb-explorer-progress")
+        self.filters = FilterBar(timezone=timezone)
+        self.count = w.HTML()
+        self.count.add_class("tpnb-explorer-count")
+        self.table = ReviewTable(page_size=page_size)
+        self.detail = ReviewDetail(
+            can_reply=client is not None and has_customer_api(client), post_reply=self._post_reply
+        )
+        self.detail.layout.display = "none"
+        self.export_format = w.Dropdown(
+            options=[("CSV", "csv"), ("Parquet", "parquet")],
+            value="csv",
+            layout=w.Layout(width="110px"),
+        )
+        self.export_format.add_class("tpnb-export-format")
+        self.export_button = w.Button(description="Export selection", icon="download")
+        self.export_button.add_class("tpnb-export")
+        self.export_link = w.HTML()
+        self.export_link.add_class("tpnb-export-link")
+        export_bar = w.HBox(
+            [self.export_format, self.export_button, self.export_link],
+            layout=w.Layout(align_items="center", gap="8px"),
+        )
+        head = w.HBox(
+            [self.summary, export_bar],
+            layout=w.Layout(
+                justify_content="space-between", align_items="center", flex_flow="row wrap"
+            ),
+        )
+        super().__init__(
+            [
+                style_widget(),
+                head,
+                self.messages,
+                self.loading,
+                self.filters,
+                self.count,
+                self.table,
+                self.detail,
+            ],
+            **kwargs,
+        )
+        self.add_class("tpnb-root")
+        self.add_class("tpnb-explorer")
+        self.filters.on_change(self._on_filters)
+        self.table.on_open(self.open_review)
+        self.detail.on_close(self.close_review)
+        self.export_button.on_click(lambda _b: self.export(self.export_format.value))
+        self.observe(self._on_reviews, names="reviews")
+        self.observe(self._on_business_unit, names="business_unit")
+        self.reviews = reviews if reviews is not None else _empty_reviews()
+        if business_unit:
+            self.business_unit = business_unit
+
+    # --- loading ---------------------------------------------------------------------------------
+    def _on_business_unit(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.load(change["new"])
+
+    @guarded
+    def load(self, business_unit: str) -> pd.DataFrame:
+        """Fetch every review of ``business_unit`` (id or domain) through the client, once.
+
+        Returns:
+            The loaded reviews (also in :attr:`reviews`).
+        """
+        if self.client is None:
+            raise RuntimeError(
+                "this explorer has no client: assign a review frame to .reviews instead"
+            )
+        private = has_customer_api(self.client)
+        fetch = self.client.private_reviews if private else self.client.reviews
+        self.messages.show("Loading reviews\u2026 (filters work as soon as they are in)", "info")
+        self.loading.clear_output()
+        self.loading.layout.display = "flex"
+        try:
+            if self.progress:
+                with self.loading:
+                    frame: pd.DataFrame = fetch(business_unit, progress=True)
+            else:
+                frame = fetch(business_unit, progress=False)
+        finally:
+            self.requests_made += 1
+            self.loading.clear_output()
+            self.loading.layout.display = "none"
+        self.messages.clear()
+        self.reviews = frame
+        return frame
+
+    def _on_reviews(self, change: dict[str, Any]) -> None:
+        frame: pd.DataFrame = change["new"]
+        self.index = ReviewIndex(frame)
+        self.filters.set_languages(language_counts(frame))
+        self.close_review()
+        self.refresh(page=1)
+
+    def _on_filters(self) -> None:
+        self.refresh()
+
+    # --- filtering -------------------------------------------------------------------------------
+    @property
+    def filter(self) -> ReviewFilter:
+        """The filter the controls describe now."""
+        return self.filters.filter
+
+    @guarded
+    def refresh(self, page: int | None = None) -> pd.DataFrame:
+        """Apply the controls to the loaded reviews: update :attr:`value`, the count and the table."""
+        flt = self.filters.filter
+        selection = self.reviews.take(self.index.select(flt))
+        self.messages.clear()
+        self.value = selection
+        shown = self.table.show(selection, tz=flt.tz, page=page)
+        total = len(self.reviews)
+        of = f" of {total:,} loaded" if len(selection) != total else ""
+        self.count.value = (
+            f'<span class="tpnb-muted">Showing <b>{shown.first:,}\u2013{shown.last:,}</b> of '
+            f"<b>{len(selection):,}</b> reviews{of}</span>"
+        )
+        self._show_summary()
+        return selection
+
+    def _show_summary(self) -> None:
+        demo = " " + demo_badge_html() if self.client is not None and is_demo(self.client) else ""
+        n = len(self.reviews)
+        if n == 0 and not self.business_unit:
+            text = "No reviews loaded yet."
+        else:
+            name = html.escape(self.label or self.business_unit or "Reviews")
+            text = f"<b>{name}</b> &middot; {n:,} reviews loaded"
+        self.summary.value = f'<span class="tpnb-summary">{text}</span>{demo}'
+
+    # --- detail and reply ------------------------------------------------------------------------
+    def _row(self, review_id: str) -> pd.Series:
+        matches = self.reviews.index[self.reviews["id"] == review_id]
+        if len(matches) == 0:
+            raise KeyError(f"review {review_id!r} is not among the loaded reviews")
+        row: pd.Series = self.reviews.loc[matches[0]]
+        return row
+
+    @guarded
+    def open_review(self, review_id: str) -> None:
+        """Show one review (by id) in the detail view instead of the table."""
+        self.detail.show(self._row(review_id), self.filters.timezone.value)
+        self.table.layout.display = "none"
+        self.detail.layout.display = "flex"
+
+    def close_review(self) -> None:
+        """Go back from the detail view to the table."""
+        self.detail.layout.display = "none"
+        self.table.layout.display = "flex"
+
+    def _post_reply(self, review_id: str, message: str) -> None:
+        """Send a reply through the client, then show it without reloading the reviews."""
+        self.requests_made += 1
+        self.client.reply_to_review(review_id, message)
+        label = self.reviews.index[self.reviews["id"] == review_id]
+        now = pd.Timestamp.now(tz="UTC")
+        frame = self.reviews.copy()
+        frame.loc[label, "reply_text"] = message
+        for column in ("reply_created_at", "reply_updated_at"):
+            if column in frame:
+                frame.loc[label, column] = now
+        self._replace_reviews(frame)
+        self.detail.show(self._row(review_id), self.filters.timezone.value)
+
+    def _replace_reviews(self, frame: pd.DataFrame) -> None:
+        """Swap in an updated frame of the same reviews, keeping filters, page and detail view."""
+        with self.hold_trait_notifications():
+            self.unobserve(self._on_reviews, names="reviews")
+            try:
+                self.reviews = frame
+            finally:
+                self.observe(self._on_reviews, names="reviews")
+        self.index = ReviewIndex(frame)
+        self.refresh()
+
+    # --- export ----------------------------------------------------------------------------------
+    @guarded
+    def export(self, fmt: ExportFormat = "csv", path: str | Path | None = None) -> Path:
+        """Write the current selection to a CSV or Parquet file and offer it for download.
+
+        Args:
+            fmt: ``"csv"`` or ``"parquet"``.
+            path: the file to write; by default ``reviews-<unit>-<UTC time>.<fmt>`` in
+                ``export_dir`` (or the working directory).
+
+        Returns:
+            The written file's path.
+        """
+        if fmt not in _MIME:
+            raise ValueError(f"unknown export format {fmt!r}; allowed: csv, parquet")
+        if path is None:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+            unit = (
+                "".join(c if c.isalnum() or c in "-." else "-" for c in self.business_unit)
+                or "selection"
+            )
+            path = (self.export_dir or Path.cwd()) / f"reviews-{unit}-{stamp}.{fmt}"
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        selection = self.value
+        if fmt == "csv":
+            selection.to_csv(path, index=False)
+        else:
+            selection.to_parquet(path, index=False)
+        size = path.stat().st_size
+        link = ""
+        if size <= MAX_DOWNLOAD_BYTES:
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            link = (
+                f'<a class="tpnb-download" download="{html.escape(path.name)}" '
+                f'href="data:{_MIME[fmt]};base64,{data}">Download {html.escape(path.name)}</a> '
+            )
+        self.export_link.value = f'{link}<span class="tpnb-muted">{len(selection):,} reviews saved to {html.escape(str(path))}</span>'
+        return path

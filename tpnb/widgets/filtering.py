@@ -1,0 +1,307 @@
+"""Pure in-kernel filtering, sorting and paging of a review frame (no widgets, no I/O).
+
+The :class:`ReviewExplorer` loads a business unit's reviews once and then answers every filter
+change from memory. This module holds that logic so it can be tested and benchmarked without a
+user interface:
+
+- :class:`ReviewFilter` is one frozen description of what the user asked for (stars, languages,
+  date range, text, replied, verified, sort order), validated on construction.
+- :class:`ReviewIndex` precomputes NumPy views of the columns a filter reads, once per loaded
+  frame, and caches the text-search mask (the one costly step), so that changing the stars or the
+  language on 100,000 reviews costs a few milliseconds.
+- :func:`paginate` turns a selection length, a page number and a page size into a :class:`Page`.
+
+Column names are those of ``tpnb.frames.review_frame`` (see FRAMES.md): ``stars``, ``language``,
+``created_at``, ``title``, ``text``, ``reply_text``, ``is_verified``, ``number_of_likes``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "SORT_ORDERS",
+    "Page",
+    "ReviewFilter",
+    "ReviewIndex",
+    "SortOrder",
+    "filter_reviews",
+    "language_counts",
+    "paginate",
+]
+
+SortOrder = Literal["newest", "oldest", "highest", "lowest", "most_liked"]
+#: sort order -> label shown in the explorer's "Sort" dropdown
+SORT_ORDERS: dict[str, str] = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "highest": "Highest rated",
+    "lowest": "Lowest rated",
+    "most_liked": "Most liked",
+}
+_ALLOWED_SORTS = get_args(SortOrder)
+
+
+def _to_utc(
+    value: date | datetime | pd.Timestamp | str | None, tz: str, *, end: bool
+) -> pd.Timestamp | None:
+    """A bound given as a day (in ``tz``) or a moment, as a UTC Timestamp.
+
+    A plain ``date`` means the whole day in the viewer's timezone: its start for ``since``, the
+    start of the next day (exclusive) for ``until``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = datetime.combine(value + timedelta(days=1) if end else value, time())
+        return pd.Timestamp(day).tz_localize(tz).tz_convert("UTC")
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(tz)
+    return stamp.tz_convert("UTC")
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """What the user asked to see. Empty ``stars``/``languages`` and ``None`` mean "any".
+
+    Args:
+        stars: star ratings to keep, each 1..5.
+        languages: language codes to keep (as in the ``language`` column, e.g. ``"en"``).
+        since: first day (a ``date``, in ``tz``) or moment to keep, inclusive.
+        until: last day (a ``date``, in ``tz``, inclusive) or moment (exclusive).
+        text: case-insensitive substring searched in the title and the text.
+        replied: ``True`` only replied reviews, ``False`` only unreplied, ``None`` both.
+        verified: ``True`` only verified reviews, ``False`` only unverified, ``None`` both.
+        sort: one of :data:`SORT_ORDERS`.
+        tz: the IANA timezone that plain dates are read in (the viewer's choice).
+
+    Raises:
+        ValueError: a star outside 1..5, an unknown sort order or timezone, ``since`` after
+            ``until``.
+    """
+
+    stars: frozenset[int] = field(default_factory=frozenset)
+    languages: frozenset[str] = field(default_factory=frozenset)
+    since: date | datetime | None = None
+    until: date | datetime | None = None
+    text: str = ""
+    replied: bool | None = None
+    verified: bool | None = None
+    sort: SortOrder = "newest"
+    tz: str = "UTC"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stars", frozenset(int(s) for s in self.stars))
+        object.__setattr__(self, "languages", frozenset(str(code) for code in self.languages))
+        bad = sorted(s for s in self.stars if not 1 <= s <= 5)
+        if bad:
+            raise ValueError(f"stars must be between 1 and 5, got {bad}")
+        if self.sort not in _ALLOWED_SORTS:
+            raise ValueError(
+                f"unknown sort order {self.sort!r}; allowed: {', '.join(_ALLOWED_SORTS)}"
+            )
+        try:
+            start, stop = self.bounds()
+        except Exception as exc:  # unknown timezone names raise various errors
+            raise ValueError(f"cannot read the date range in timezone {self.tz!r}: {exc}") from exc
+        if start is not None and stop is not None and start >= stop:
+            raise ValueError(
+                f"since ({self.since}) is after until ({self.until}): the range is empty"
+            )
+
+    def bounds(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """The date range as UTC ``[start, stop)`` Timestamps (``None`` = open)."""
+        return _to_utc(self.since, self.tz, end=False), _to_utc(self.until, self.tz, end=True)
+
+
+def _bool_array(column: pd.Series | None, length: int) -> np.ndarray:
+    """A nullable boolean column as a plain bool array (NA -> False)."""
+    if column is None:
+        return np.zeros(length, dtype=bool)
+    return np.asarray(column.astype("boolean").fillna(False), dtype=bool)
+
+
+class ReviewIndex:
+    """A review frame prepared for fast repeated filtering.
+
+    Build it once per loaded frame; :meth:`select` then answers each :class:`ReviewFilter` with
+    row positions, and :meth:`frame` with the selected rows. The frame is never modified.
+
+    Args:
+        reviews: a review frame (``tpnb.frames.review_frame`` columns; missing optional columns
+            are treated as empty).
+    """
+
+    def __init__(self, reviews: pd.DataFrame) -> None:
+        self.reviews = reviews
+        n = len(reviews)
+        self._n = n
+        stars = reviews["stars"] if "stars" in reviews else pd.Series([pd.NA] * n)
+        self._stars = np.asarray(stars.astype("Float64").fillna(0), dtype=np.int8)
+        created = reviews.get("created_at")
+        if created is None or n == 0:
+            self._created = np.zeros(n, dtype=np.int64)
+        else:
+            utc = pd.to_datetime(created, utc=True).dt.tz_localize(None)
+            # NaT becomes int64's minimum: before every bound, last in "newest first"
+            self._created = utc.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        language = reviews.get("language")
+        language_str = (
+            pd.Series([""] * n, index=reviews.index)
+            if language is None
+            else language.astype("string").fillna("")
+        )
+        self._language_codes, self._language_uniques = pd.factorize(language_str)
+        reply = reviews.get("reply_text")
+        self._replied = (
+            np.zeros(n, dtype=bool)
+            if reply is None
+            else np.asarray(reply.notna() & (reply.astype("string") != ""), dtype=bool)
+        )
+        self._verified = _bool_array(reviews.get("is_verified"), n)
+        likes = reviews.get("number_of_likes")
+        self._likes = (
+            np.zeros(n, dtype=np.int64)
+            if likes is None
+            else np.asarray(likes.astype("Float64").fillna(0), dtype=np.int64)
+        )
+        self._haystack: pd.Series | None = None
+        self._text_cache: tuple[str, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _text_mask(self, needle: str) -> np.ndarray:
+        needle = needle.strip()
+        if self._text_cache is not None and self._text_cache[0] == needle:
+            return self._text_cache[1]
+        if self._haystack is None:
+            parts = [
+                self.reviews[col].astype("string").fillna("")
+                for col in ("title", "text", "consumer_name")
+                if col in self.reviews
+            ]
+            joined = parts[0] if parts else pd.Series([""] * self._n, dtype="string")
+            for part in parts[1:]:
+                joined = joined + "\n" + part
+            self._haystack = joined.astype("string[pyarrow]")
+        mask = np.asarray(
+            self._haystack.str.contains(needle, case=False, regex=False).fillna(False), dtype=bool
+        )
+        self._text_cache = (needle, mask)
+        return mask
+
+    def mask(self, flt: ReviewFilter) -> np.ndarray:
+        """A boolean array: which rows pass ``flt`` (in frame order)."""
+        keep = np.ones(self._n, dtype=bool)
+        if flt.stars:
+            keep &= np.isin(self._stars, np.fromiter(flt.stars, dtype=np.int8))
+        if flt.languages:
+            wanted = [i for i, code in enumerate(self._language_uniques) if code in flt.languages]
+            keep &= np.isin(
+                self._language_codes, np.asarray(wanted, dtype=self._language_codes.dtype)
+            )
+        start, stop = flt.bounds()
+        if start is not None:
+            keep &= self._created >= start.as_unit("ns").value
+        if stop is not None:
+            keep &= self._created < stop.as_unit("ns").value
+        if flt.replied is not None:
+            keep &= self._replied if flt.replied else ~self._replied
+        if flt.verified is not None:
+            keep &= self._verified if flt.verified else ~self._verified
+        if flt.text.strip():
+            keep &= self._text_mask(flt.text)
+        return keep
+
+    def select(self, flt: ReviewFilter) -> np.ndarray:
+        """Row positions that pass ``flt``, in the filter's sort order (ties: newest first)."""
+        positions = np.flatnonzero(self.mask(flt))
+        if flt.sort == "newest":
+            order = np.argsort(-self._created[positions], kind="stable")
+        elif flt.sort == "oldest":
+            order = np.argsort(self._created[positions], kind="stable")
+        else:
+            key = self._likes if flt.sort == "most_liked" else self._stars.astype(np.int64)
+            primary = -key[positions] if flt.sort in ("highest", "most_liked") else key[positions]
+            order = np.lexsort((-self._created[positions], primary))
+        return positions[order]
+
+    def frame(self, flt: ReviewFilter) -> pd.DataFrame:
+        """The selected rows of the frame, sorted (a new frame; the index is kept)."""
+        return self.reviews.take(self.select(flt))
+
+
+def filter_reviews(reviews: pd.DataFrame, flt: ReviewFilter | None = None) -> pd.DataFrame:
+    """Filter and sort a review frame once (for repeated filtering, keep a :class:`ReviewIndex`).
+
+    Args:
+        reviews: a review frame.
+        flt: the filter; ``None`` keeps everything, newest first.
+
+    Returns:
+        The selected rows, sorted.
+    """
+    return ReviewIndex(reviews).frame(flt or ReviewFilter())
+
+
+def language_counts(reviews: pd.DataFrame) -> list[tuple[str, int]]:
+    """``(language, number of reviews)`` pairs, most frequent first, missing languages left out."""
+    if "language" not in reviews or reviews.empty:
+        return []
+    counts = reviews["language"].astype("string").dropna().value_counts()
+    return sorted(
+        ((str(k), int(v)) for k, v in counts.items() if str(k)), key=lambda kv: (-kv[1], kv[0])
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a selection: ``rows`` slices the selection; ``number`` is 1-based."""
+
+    number: int
+    count: int
+    size: int
+    total: int
+
+    @property
+    def rows(self) -> slice:
+        """The slice of the selection shown on this page."""
+        start = (self.number - 1) * self.size
+        return slice(start, min(start + self.size, self.total))
+
+    @property
+    def first(self) -> int:
+        """1-based position of the first row shown (0 when the selection is empty)."""
+        return 0 if self.total == 0 else self.rows.start + 1
+
+    @property
+    def last(self) -> int:
+        """1-based position of the last row shown."""
+        return int(self.rows.stop)
+
+
+def paginate(total: int, number: int, size: int) -> Page:
+    """The page ``number`` of a selection of ``total`` rows, clamped to the pages that exist.
+
+    Args:
+        total: rows in the selection (>= 0).
+        number: wanted page, 1-based; values outside 1..count are clamped.
+        size: rows per page (>= 1).
+
+    Raises:
+        ValueError: a negative ``total`` or a ``size`` below 1.
+    """
+    if total < 0:
+        raise ValueError(f"total must be >= 0, got {total}")
+    if size < 1:
+        raise ValueError(f"page size must be >= 1, got {size}")
+    count = max(1, math.ceil(total / size))
+    return Page(number=min(max(1, number), count), count=count, size=size, total=total)

@@ -1,0 +1,168 @@
+"""BusinessUnitFinder: type a domain or a company name, choose the business unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+import traitlets
+
+from tpnb.widgets._base import MessageArea, guarded, is_demo, style_widget
+from tpnb.widgets.render import business_unit_card_html, demo_badge_html
+
+__all__ = ["BusinessUnitFinder"]
+
+#: most matches shown as cards
+MAX_CARDS = 6
+
+
+def looks_like_domain(text: str) -> bool:
+    """Whether ``text`` reads as a domain (``example.com``) rather than a company name."""
+    text = text.strip().lower()
+    for prefix in ("https://", "http://"):
+        text = text.removeprefix(prefix)
+    text = text.removeprefix("www.").split("/", 1)[0]
+    return "." in text and " " not in text and not text.startswith(".") and not text.endswith(".")
+
+
+def _domain(text: str) -> str:
+    text = text.strip().lower()
+    for prefix in ("https://", "http://"):
+        text = text.removeprefix(prefix)
+    return text.split("/", 1)[0]
+
+
+class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
+    """Find a business unit by domain or by name and choose one.
+
+    Typing a domain looks it up with ``client.find_business_unit`` (one exact match is chosen at
+    once); anything else, or a domain Trustpilot does not know, is searched by name with
+    ``client.search_business_units``, and the matches are shown as cards to choose from.
+
+    Attributes:
+        value: the chosen business unit's id ("" until one is chosen).
+        business_unit: the chosen unit's row (a ``pd.Series`` of ``business_unit_frame``
+            columns), or ``None``.
+        matches: the last matches (a ``business_unit_frame``).
+
+    Args:
+        client: a :class:`tpnb.Client` (or anything with ``find_business_unit`` and
+            ``search_business_units`` returning business-unit frames).
+        query: text to search for at once.
+        country: ISO country code passed to the name search (``None``: all countries).
+    """
+
+    value = traitlets.Unicode("")
+    business_unit = traitlets.Instance(pd.Series, allow_none=True)
+
+    def __init__(
+        self, client: Any, *, query: str = "", country: str | None = None, **kwargs: Any
+    ) -> None:
+        self.client = client
+        self.country = country
+        self.matches = pd.DataFrame()
+        self.query = w.Text(
+            value=query,
+            placeholder="Domain (e.g. example.com) or company name",
+            continuous_update=False,
+            layout=w.Layout(flex="1 1 auto", width="auto"),
+        )
+        self.query.add_class("tpnb-finder-query")
+        self.search_button = w.Button(description="Find", button_style="primary", icon="search")
+        self.search_button.add_class("tpnb-finder-search")
+        self.messages = MessageArea()
+        self.results = w.VBox(layout=w.Layout(width="100%"))
+        self.results.add_class("tpnb-finder-results")
+        self.chosen = w.HTML()
+        self.chosen.add_class("tpnb-finder-chosen")
+        label = w.HTML(
+            "<b>Business unit</b>" + (" " + demo_badge_html() if is_demo(client) else "")
+        )
+        label.add_class("tpnb-finder-label")
+        bar = w.HBox([self.query, self.search_button], layout=w.Layout(width="100%"))
+        super().__init__(
+            [style_widget(), label, bar, self.messages, self.results, self.chosen], **kwargs
+        )
+        self.add_class("tpnb-root")
+        self.add_class("tpnb-finder")
+        self.query.observe(self._on_query, names="value")
+        self.search_button.on_click(lambda _button: self.search())
+        if query:
+            self.search()
+
+    def _on_query(self, change: dict[str, Any]) -> None:
+        if change["new"].strip():
+            self.search()
+
+    @guarded
+    def search(self, text: str | None = None) -> pd.DataFrame:
+        """Look ``text`` (default: the text box) up and show the matches.
+
+        Returns:
+            The matches (a business-unit frame; empty when nothing matched).
+        """
+        if text is not None and text != self.query.value:
+            self.query.value = text  # fires _on_query, which searches
+            return self.matches
+        text = self.query.value.strip()
+        self.messages.clear()
+        if not text:
+            self.messages.show("Type a domain (e.g. example.com) or a company name.", "info")
+            return self.matches
+        self.messages.show(f"Searching for \u201c{text}\u201d\u2026", "info")
+        matches = self._lookup(text)
+        self.matches = matches
+        self._show_matches(matches)
+        if matches.empty:
+            self.messages.show(
+                f"No business unit found for \u201c{text}\u201d. Check the spelling, or try the "
+                "website's domain or another part of the name.",
+                "warning",
+            )
+        elif len(matches) == 1 and looks_like_domain(text):
+            self.choose(0)
+            self.messages.clear()
+        else:
+            self.messages.show(f"{len(matches)} matches: choose one.", "info")
+        return matches
+
+    def _lookup(self, text: str) -> pd.DataFrame:
+        if looks_like_domain(text):
+            try:
+                found: pd.DataFrame = self.client.find_business_unit(_domain(text))
+            except Exception as exc:
+                if type(exc).__name__ != "NotFoundError":
+                    raise
+            else:
+                if len(found):
+                    return found.reset_index(drop=True)
+        kwargs = {"country": self.country} if self.country else {}
+        searched: pd.DataFrame = self.client.search_business_units(text, **kwargs)
+        return searched.head(MAX_CARDS).reset_index(drop=True)
+
+    def _show_matches(self, matches: pd.DataFrame) -> None:
+        cards = []
+        for i, (_, row) in enumerate(matches.iterrows()):
+            body = w.HTML(business_unit_card_html(row), layout=w.Layout(flex="1 1 auto"))
+            button = w.Button(description="Choose", icon="check", layout=w.Layout(width="110px"))
+            button.add_class("tpnb-finder-choose")
+            button.on_click(lambda _b, i=i: self.choose(i))
+            card = w.HBox([body, button], layout=w.Layout(align_items="center", width="100%"))
+            card.add_class("tpnb-panel")
+            card.add_class("tpnb-finder-card")
+            cards.append(card)
+        self.results.children = cards
+
+    @guarded
+    def choose(self, position: int) -> None:
+        """Choose the match at ``position`` (0-based): sets :attr:`business_unit` and :attr:`value`."""
+        if not 0 <= position < len(self.matches):
+            raise IndexError(f"no match at position {position}; there are {len(self.matches)}")
+        row = self.matches.iloc[position]
+        self.results.children = []
+        self.chosen.value = (
+            '<div class="tpnb-panel tpnb-selected">' + business_unit_card_html(row) + "</div>"
+        )
+        self.business_unit = row
+        self.value = str(row["id"])

@@ -1,0 +1,138 @@
+"""RatingCharts: the tpnb.charts plots of a review frame, with chart, period and date controls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+import traitlets
+from IPython.display import display
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from tpnb import charts
+from tpnb.widgets._base import MessageArea, guarded, style_widget
+from tpnb.widgets.filtering import ReviewFilter, ReviewIndex
+
+__all__ = ["CHARTS", "PERIODS", "RatingCharts"]
+
+
+def _with_freq(plot: Callable[..., Axes]) -> Callable[[pd.DataFrame, str, Axes], Axes]:
+    return lambda reviews, freq, ax: plot(reviews, freq=freq, ax=ax)
+
+
+def _without_freq(plot: Callable[..., Axes]) -> Callable[[pd.DataFrame, str, Axes], Axes]:
+    return lambda reviews, _freq, ax: plot(reviews, ax=ax)
+
+
+#: chart key -> (label, draw(reviews, freq, ax), uses the period control)
+CHARTS: dict[str, tuple[str, Callable[[pd.DataFrame, str, Axes], Axes], bool]] = {
+    "over_time": ("Ratings over time", _with_freq(charts.plot_ratings_over_time), True),
+    "distribution": ("Rating distribution", _without_freq(charts.plot_rating_distribution), False),
+    "trustscore": ("TrustScore history", _with_freq(charts.plot_trustscore_history), True),
+    "replies": ("Replies", _with_freq(charts.plot_reply_stats), True),
+    "languages": ("Languages", _without_freq(charts.plot_language_mix), False),
+}
+#: period label -> pandas offset alias
+PERIODS: dict[str, str] = {"Week": "W", "Month": "MS", "Quarter": "QS"}
+
+
+class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
+    """Charts of a review frame that redraw whenever the frame or a control changes.
+
+    Link it to an explorer's selection with
+    ``traitlets.dlink((explorer, "value"), (rating_charts, "value"))``.
+
+    Attributes:
+        value: the review frame charted.
+        figure: the last figure drawn (a matplotlib ``Figure``, object API, never pyplot).
+        draws: how many times a chart was drawn.
+
+    Args:
+        reviews: the review frame to chart first.
+        chart: a key of :data:`CHARTS`.
+        period: a key of :data:`PERIODS`.
+        size: figure size in inches.
+    """
+
+    value = traitlets.Instance(pd.DataFrame)
+
+    def __init__(
+        self,
+        reviews: pd.DataFrame | None = None,
+        *,
+        chart: str = "over_time",
+        period: str = "Month",
+        size: tuple[float, float] = (7.0, 3.6),
+        **kwargs: Any,
+    ) -> None:
+        if chart not in CHARTS:
+            raise ValueError(f"unknown chart {chart!r}; allowed: {', '.join(CHARTS)}")
+        if period not in PERIODS:
+            raise ValueError(f"unknown period {period!r}; allowed: {', '.join(PERIODS)}")
+        self.size = size
+        self.figure: Figure | None = None
+        self.draws = 0
+        self.chart = w.Dropdown(
+            options=[(label, key) for key, (label, _draw, _p) in CHARTS.items()],
+            value=chart,
+            layout=w.Layout(width="190px"),
+        )
+        self.chart.add_class("tpnb-chart-type")
+        self.period = w.ToggleButtons(options=list(PERIODS), value=period)
+        self.period.style.button_width = "72px"
+        self.period.add_class("tpnb-chart-period")
+        self.since = w.DatePicker(description="From", layout=w.Layout(width="180px"))
+        self.since.style.description_width = "40px"
+        self.since.add_class("tpnb-chart-since")
+        self.until = w.DatePicker(description="to", layout=w.Layout(width="160px"))
+        self.until.style.description_width = "22px"
+        self.until.add_class("tpnb-chart-until")
+        self.messages = MessageArea()
+        self.output = w.Output(layout=w.Layout(min_height="200px"))
+        self.output.add_class("tpnb-chart-output")
+        wrap = w.Layout(flex_flow="row wrap", align_items="center", gap="4px 10px")
+        controls = w.HBox([self.chart, self.period], layout=wrap)
+        dates = w.HBox([self.since, self.until], layout=wrap)
+        super().__init__([style_widget(), controls, dates, self.messages, self.output], **kwargs)
+        self.add_class("tpnb-root")
+        self.add_class("tpnb-charts")
+        for control in (self.chart, self.period, self.since, self.until):
+            control.observe(self._redraw, names="value")
+        self.observe(self._redraw, names="value")
+        self.value = reviews if reviews is not None else pd.DataFrame()
+
+    def _redraw(self, _change: Any = None) -> None:
+        self.redraw()
+
+    @property
+    def freq(self) -> str:
+        """The pandas offset alias of the chosen period."""
+        return PERIODS[self.period.value]
+
+    def charted(self) -> pd.DataFrame:
+        """The reviews drawn: :attr:`value` restricted to the chosen date range."""
+        since: date | None = self.since.value
+        until: date | None = self.until.value
+        if (since is None and until is None) or self.value.empty:
+            return self.value
+        return ReviewIndex(self.value).frame(ReviewFilter(since=since, until=until, sort="oldest"))
+
+    @guarded
+    def redraw(self) -> Figure | None:
+        """Draw the chosen chart of :attr:`value` into the output (object API, no pyplot)."""
+        _label, draw, uses_period = CHARTS[self.chart.value]
+        self.period.disabled = not uses_period
+        reviews = self.charted()
+        fig = charts.ChartFigure(figsize=self.size, layout="constrained", facecolor="white")
+        draw(reviews, self.freq, fig.add_subplot())
+        self.messages.clear()
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(fig)  # type: ignore[no-untyped-call]
+        self.figure = fig
+        self.draws += 1
+        return fig

@@ -1,0 +1,267 @@
+"""Pure HTML rendering for the widgets: stars, review rows, review details, business-unit cards.
+
+Every function takes plain values or one row (a ``pd.Series`` with the ``tpnb.frames`` column
+names) and returns an HTML string; all user text is escaped. The styles live in :data:`STYLE`,
+scoped by the ``tpnb-`` class prefix, and are injected once by each top-level widget.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Literal
+
+import pandas as pd
+
+__all__ = [
+    "STAR_COLOURS",
+    "STYLE",
+    "business_unit_card_html",
+    "demo_badge_html",
+    "format_time",
+    "message_html",
+    "review_detail_html",
+    "review_header_html",
+    "review_row_html",
+    "stars_html",
+]
+
+#: Trustpilot's star colours, by star rating (0 = no rating / empty star)
+STAR_COLOURS: dict[int, str] = {
+    0: "#dcdce6",
+    1: "#ff3722",
+    2: "#ff8622",
+    3: "#ffce00",
+    4: "#73cf11",
+    5: "#00b67a",
+}
+
+_ROW_GRID = "grid-template-columns: 128px 104px minmax(0, 1fr) 150px 44px 92px;"
+
+STYLE = f"""
+<style>
+.tpnb-root {{ font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; color: #191919; }}
+.tpnb-root .widget-html-content {{ line-height: 1.4; }}
+.tpnb-stars {{ display: inline-flex; gap: 2px; vertical-align: middle; }}
+.tpnb-star {{ display: inline-flex; align-items: center; justify-content: center; color: #fff;
+  border-radius: 2px; font-weight: bold; }}
+.tpnb-grid {{ display: grid; {_ROW_GRID} gap: 10px; align-items: start; font-size: 13px;
+  width: 100%; }}
+.tpnb-grid-head {{ font-weight: 600; color: #6b6b83; text-transform: uppercase; font-size: 11px;
+  letter-spacing: .04em; border-bottom: 2px solid #e5e5dd; padding: 4px 0; }}
+.tpnb-cell-title {{ font-weight: 600; }}
+.tpnb-cell-text {{ color: #3b3b4f; white-space: pre-wrap; overflow-wrap: anywhere; }}
+.tpnb-cell-text details summary {{ cursor: pointer; list-style: none; }}
+.tpnb-cell-text details summary::after {{ content: ' more'; color: #1c5fd6; font-weight: 600; }}
+.tpnb-cell-text details[open] summary {{ display: none; }}
+.tpnb-muted {{ color: #6b6b83; font-size: 12px; }}
+.tpnb-badge {{ display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 11px;
+  font-weight: 600; margin: 0 4px 2px 0; white-space: nowrap; }}
+.tpnb-badge-verified {{ background: #e6f7f1; color: #00795a; }}
+.tpnb-badge-replied {{ background: #e8eefc; color: #1c4db0; }}
+.tpnb-badge-demo {{ background: #fff4cc; color: #7a5a00; border: 1px solid #ffce00;
+  font-size: 12px; padding: 2px 10px; }}
+.tpnb-message {{ padding: 8px 12px; border-radius: 6px; font-size: 13px; margin: 2px 0; }}
+.tpnb-message-info {{ background: #f0f4ff; color: #1c3d8f; }}
+.tpnb-message-success {{ background: #e6f7f1; color: #00614a; }}
+.tpnb-message-warning {{ background: #fff7e0; color: #7a5a00; }}
+.tpnb-message-error {{ background: #fdecea; color: #a4161a; }}
+.tpnb-card-body {{ font-size: 13px; }}
+.tpnb-card-name {{ font-size: 15px; font-weight: 600; }}
+.tpnb-detail {{ font-size: 14px; }}
+.tpnb-detail h3 {{ margin: 6px 0; font-size: 17px; }}
+.tpnb-detail .tpnb-detail-text {{ white-space: pre-wrap; margin: 8px 0 12px; }}
+.tpnb-reply {{ border-left: 4px solid #00b67a; background: #f7f9f7; padding: 8px 12px;
+  border-radius: 0 6px 6px 0; margin-top: 8px; }}
+.tpnb-reply-head {{ font-weight: 600; font-size: 13px; margin-bottom: 4px; }}
+.tpnb-panel {{ border: 1px solid #e5e5dd; border-radius: 8px; padding: 10px 14px !important;
+  background: #fff; }}
+.tpnb-row {{ border-bottom: 1px solid #f0f0ea; padding: 6px 0; }}
+.tpnb-row:hover {{ background: #fafaf7; }}
+.tpnb-title {{ font-size: 22px; font-weight: 700; }}
+.tpnb-summary {{ font-size: 14px; }}
+</style>
+"""
+
+
+def _text(value: Any) -> str:
+    """A cell value as escaped text ("" for NA)."""
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def stars_html(stars: Any, *, size: int = 16) -> str:
+    """Five Trustpilot-style star boxes, the first ``stars`` of them coloured for that rating.
+
+    Args:
+        stars: the rating (1..5; a half star such as 4.5 colours half of the last box). NA or 0
+            draws five empty boxes.
+        size: box size in pixels.
+    """
+    value = 0.0 if stars is None or pd.isna(stars) else min(5.0, max(0.0, float(stars)))
+    colour = STAR_COLOURS[math.ceil(value)]  # a half star takes the colour of the rating above
+    boxes = []
+    for i in range(1, 6):
+        if value >= i:
+            background = colour
+        elif value > i - 1:
+            background = f"linear-gradient(90deg, {colour} 50%, {STAR_COLOURS[0]} 50%)"
+        else:
+            background = STAR_COLOURS[0]
+        boxes.append(
+            f'<span class="tpnb-star" style="background:{background};width:{size}px;'
+            f'height:{size}px;font-size:{int(size * 0.78)}px">&#9733;</span>'
+        )
+    label = "no rating" if value == 0 else f"{value:g} star{'s' if value != 1 else ''}"
+    return f'<span class="tpnb-stars" title="{label}" aria-label="{label}">{"".join(boxes)}</span>'
+
+
+def format_time(value: Any, tz: str, *, with_time: bool = True) -> str:
+    """A UTC timestamp as text in timezone ``tz`` (e.g. ``"12 Mar 2024, 14:05"``); "" for NA."""
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    local = stamp.tz_convert(tz)
+    return local.strftime("%d %b %Y, %H:%M" if with_time else "%d %b %Y")
+
+
+def _truncated(text: str, limit: int) -> str:
+    """Escaped text; beyond ``limit`` characters, a ``<details>`` that expands to the full text."""
+    if len(text) <= limit:
+        return html.escape(text)
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return f"<details><summary>{html.escape(cut)}&hellip;</summary>{html.escape(text)}</details>"
+
+
+def _badges(row: pd.Series) -> str:
+    badges = []
+    if row.get("is_verified") is True or (
+        row.get("is_verified") is not None
+        and not pd.isna(row.get("is_verified"))
+        and bool(row.get("is_verified"))
+    ):
+        badges.append('<span class="tpnb-badge tpnb-badge-verified">Verified</span>')
+    reply = row.get("reply_text")
+    if reply is not None and not pd.isna(reply) and str(reply):
+        badges.append('<span class="tpnb-badge tpnb-badge-replied">Replied</span>')
+    return "".join(badges)
+
+
+def review_header_html() -> str:
+    """The column headings that line up with :func:`review_row_html`."""
+    cells = ["Date", "Rating", "Review", "Reviewer", "Lang", "Status"]
+    return (
+        '<div class="tpnb-grid tpnb-grid-head">'
+        + "".join(f"<div>{c}</div>" for c in cells)
+        + "</div>"
+    )
+
+
+def review_row_html(row: pd.Series, tz: str, *, truncate: int = 220) -> str:
+    """One review as a table row (a CSS grid matching :func:`review_header_html`).
+
+    Args:
+        row: one review (``tpnb.frames.review_frame`` columns).
+        tz: the timezone dates are shown in.
+        truncate: characters of text shown before the rest folds into a ``<details>``.
+    """
+    text = "" if pd.isna(row.get("text", pd.NA)) else str(row.get("text"))
+    reviewer = _text(row.get("consumer_name"))
+    location = _text(row.get("consumer_location"))
+    return (
+        '<div class="tpnb-grid">'
+        f"<div>{format_time(row.get('created_at'), tz)}</div>"
+        f"<div>{stars_html(row.get('stars'))}</div>"
+        f'<div><div class="tpnb-cell-title">{_text(row.get("title"))}</div>'
+        f'<div class="tpnb-cell-text">{_truncated(text, truncate)}</div></div>'
+        f'<div>{reviewer}<div class="tpnb-muted">{location}</div></div>'
+        f'<div class="tpnb-muted">{_text(row.get("language"))}</div>'
+        f"<div>{_badges(row)}</div>"
+        "</div>"
+    )
+
+
+def review_detail_html(row: pd.Series, tz: str) -> str:
+    """The full review with its metadata and the company's reply, for the detail panel."""
+    facts = [
+        (
+            "Reviewer",
+            " · ".join(
+                x
+                for x in (_text(row.get("consumer_name")), _text(row.get("consumer_location")))
+                if x
+            ),
+        ),
+        ("Posted", format_time(row.get("created_at"), tz)),
+        ("Experienced", format_time(row.get("experienced_at"), tz, with_time=False)),
+        ("Language", _text(row.get("language"))),
+        ("Verification", _text(row.get("verification_level"))),
+        ("Likes", _text(row.get("number_of_likes"))),
+        ("Location", _text(row.get("location_name"))),
+        ("Review id", _text(row.get("id"))),
+    ]
+    facts_html = " &nbsp;·&nbsp; ".join(
+        f'<span class="tpnb-muted">{k}:</span> {v}' for k, v in facts if v
+    )
+    reply = row.get("reply_text")
+    if reply is not None and not pd.isna(reply) and str(reply):
+        when = format_time(row.get("reply_created_at"), tz)
+        reply_html = (
+            '<div class="tpnb-reply"><div class="tpnb-reply-head">Reply from the company'
+            f' <span class="tpnb-muted">{when}</span></div>'
+            f'<div class="tpnb-detail-text">{_text(reply)}</div></div>'
+        )
+    else:
+        reply_html = '<div class="tpnb-muted">No reply yet.</div>'
+    return (
+        '<div class="tpnb-detail">'
+        f"{stars_html(row.get('stars'), size=20)} {_badges(row)}"
+        f"<h3>{_text(row.get('title'))}</h3>"
+        f'<div class="tpnb-detail-text">{_text(row.get("text"))}</div>'
+        f'<div class="tpnb-muted">{facts_html}</div>'
+        f"{reply_html}</div>"
+    )
+
+
+def _number(value: Any, fmt: str = "{:,}") -> str:
+    if value is None or pd.isna(value):
+        return "\u2013"
+    return fmt.format(value)
+
+
+def business_unit_card_html(row: pd.Series) -> str:
+    """A business unit as a card body: name, domain, country, TrustScore, stars, review count."""
+    name = (
+        _text(row.get("display_name")) or _text(row.get("identifying_name")) or _text(row.get("id"))
+    )
+    domain = _text(row.get("identifying_name"))
+    country = _text(row.get("country"))
+    score = row.get("trust_score")
+    stars = row.get("stars")
+    reviews = row.get("number_of_reviews")
+    return (
+        '<div class="tpnb-card-body">'
+        f'<div class="tpnb-card-name">{name}</div>'
+        f'<div class="tpnb-muted">{domain}{" · " + country if country else ""}</div>'
+        f"<div>{stars_html(stars, size=18)} &nbsp;<b>TrustScore {_number(score, '{:.1f}')}</b>"
+        f' &nbsp;<span class="tpnb-muted">{_number(reviews)} reviews</span></div>'
+        "</div>"
+    )
+
+
+def message_html(text: str, kind: Literal["info", "success", "warning", "error"] = "info") -> str:
+    """A coloured one-line message (``text`` is escaped); "" for an empty text."""
+    if not text:
+        return ""
+    return f'<div class="tpnb-message tpnb-message-{kind}">{html.escape(text)}</div>'
+
+
+def demo_badge_html() -> str:
+    """The "Demo data" badge shown when the client talks to the embedded emulator."""
+    return (
+        '<span class="tpnb-badge tpnb-badge-demo" title="No Trustpilot credentials: '
+        'synthetic data from the local emulator">Demo data</span>'
+    )
