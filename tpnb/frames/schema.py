@@ -372,6 +372,9 @@ def _column_values(
         parent = _level(rows, path[:-1], levels)
         # map(dict.get, ...) runs the whole column in C: the hot loop of the converter
         got = list(map(dict.get, parent, repeat(path[-1]), repeat(missing)))
+        if values is not None and column.kind not in ("list", "tags", "objects", "present"):
+            # an alternative such as numberOfReviews (for numberOfReviews.total) may be an object
+            got = [None if isinstance(v, dict) else v for v in got]
         if values is None or values.count(None) == len(values):
             values = got
         elif None in values or _MISSING in values:
