@@ -100,7 +100,8 @@ def test_filter_fn_refuses_oauth_redirects_and_zero_classes() -> None:
 def test_fingerprint_is_one_way_and_stable() -> None:
     fp = fingerprint("apikey", "secret-value")
     assert fp == fingerprint("apikey", "secret-value")
-    assert "secret-value" not in fp and len(fp) == 32
+    assert "secret-value" not in fp
+    assert len(fp) == 32
     assert fp != fingerprint("apikey", "secret-valuf")
 
 
@@ -160,7 +161,8 @@ def test_retry_decisions() -> None:
     assert policy.wait_for(0, 3.0) == 3.0
     assert policy.wait_for(0, 11.0) is None  # longer than the cap: give up
     waits = [policy.backoff(n, rng=lambda: 0.5) for n in range(5)]
-    assert waits == sorted(waits) and max(waits) == 5.0
+    assert waits == sorted(waits)
+    assert max(waits) == 5.0
     assert policy.backoff(1, rng=lambda: 0.0) < policy.backoff(1, rng=lambda: 0.99)  # jitter
 
 
@@ -181,7 +183,8 @@ def test_stats_snapshot_reset_and_repr() -> None:
     assert (stats.snapshot() - before).requests == 1
     assert stats.requests == 4
     assert stats.as_dict()["cache_hits"] == 1
-    assert "4 requests sent" in repr(stats) and "4.0 KiB" in repr(stats)
+    assert "4 requests sent" in repr(stats)
+    assert "4.0 KiB" in repr(stats)
     stats.reset()
     assert stats.as_dict()["requests"] == 0
 

@@ -1,0 +1,91 @@
+"""tpnb.connect(): credentials from the environment, demo mode said plainly, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sessionkit import settings_for
+
+import tpnb
+from tpnb.client import Client, connect
+from tpnb.errors import ConfigError
+
+CRED_VARS = (
+    "TRUSTPILOT_API_KEY",
+    "TRUSTPILOT_API_SECRET",
+    "TRUSTPILOT_USERNAME",
+    "TRUSTPILOT_PASSWORD",
+)
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in CRED_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("TPNB_DEMO", raising=False)
+
+
+def test_public_names() -> None:
+    assert tpnb.connect is connect
+    assert tpnb.Client is Client
+
+
+def test_demo_false_without_credentials_says_what_to_set(no_credentials: None) -> None:
+    with pytest.raises(ConfigError, match="TRUSTPILOT_API_KEY"):
+        connect(demo=False)
+
+
+def test_demo_mode_without_credentials(
+    no_credentials: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with connect() as tp:
+        assert tp.demo
+        assert "demo" in repr(tp)
+        notice = capsys.readouterr().err
+        assert "demo data from the local emulator" in notice
+        assert tp.connection.emulator is not None
+        unit = next(iter(tp.connection.emulator.dataset.business_unit_ids()))
+        assert tp.connection.get_json(f"/business-units/{unit}")["id"] == unit
+        assert tp.stats.requests == 1
+        assert tp.settings.cache_backend == "memory"
+        token_dir = tp.settings.token_dir
+    assert token_dir is not None
+    assert not token_dir.exists()  # the demo's temporary token directory is removed
+    assert not tp.connection.emulator.running
+
+
+def test_connect_with_credentials_from_environment(
+    emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = settings_for(emulator, tmp_path)
+    monkeypatch.setenv("TRUSTPILOT_API_KEY", s.api_key or "")
+    monkeypatch.setenv("TRUSTPILOT_API_SECRET", s.api_secret or "")
+    monkeypatch.setenv("TRUSTPILOT_USERNAME", s.username or "")
+    monkeypatch.setenv("TRUSTPILOT_PASSWORD", s.password or "")
+    monkeypatch.setenv("TPNB_BASE_URL", s.base_url)
+    monkeypatch.setenv("TPNB_CACHE_BACKEND", "memory")
+    monkeypatch.setenv("TPNB_TOKEN_DIR", str(tmp_path / "tokens"))
+    with connect() as tp:
+        assert not tp.demo
+        assert "demo" not in repr(tp)
+        for secret in (s.api_key, s.api_secret, s.password):
+            assert secret is not None
+            assert secret not in repr(tp) + repr(tp.settings) + repr(tp.connection)
+        unit = next(iter(emulator.dataset.business_unit_ids()))
+        assert tp.connection.get_json(f"/business-units/{unit}")["id"] == unit
+        assert tp.logout() is True
+
+
+def test_non_loopback_http_is_refused(no_credentials: None) -> None:
+    with pytest.raises(ConfigError, match="https"):
+        connect(api_key="k", base_url="http://api.example.com/v1")
+
+
+def test_private_call_without_secret_is_a_config_error(emulator: Any, tmp_path: Path) -> None:
+    s = settings_for(
+        emulator, tmp_path, api_secret=None, username=None, password=None, cache_backend="memory"
+    )
+    with connect(settings=s) as tp, pytest.raises(ConfigError, match="TRUSTPILOT_API_SECRET"):
+        tp.connection.get_json("/private/business-units/x/reviews", private=True)
