@@ -1,0 +1,33 @@
+"""The DataFrame methods of :class:`tpnb.Client`, as mixins over ``self.connection``.
+
+Each mixin groups one resource family; :class:`DataMethods` combines them all::
+
+    class Client(DataMethods): ...   # needs a ``connection`` attribute (tpnb.connection)
+
+Every method validates its arguments (:mod:`tpnb.params`) before any request, accepts a
+business unit as a 24-hex id or a domain (domain lookups are cached per client), walks every
+page (:mod:`tpnb.paging`, :mod:`tpnb.slicing`) and returns a typed DataFrame (:mod:`tpnb.frames`);
+``raw=True`` returns the JSON instead.
+"""
+
+from __future__ import annotations
+
+from tpnb.methods._base import MethodsBase
+from tpnb.methods.customer import CustomerMethods
+from tpnb.methods.products import ProductMethods
+from tpnb.methods.reviews import ReviewMethods
+from tpnb.methods.units import BusinessUnitMethods
+
+
+class DataMethods(BusinessUnitMethods, ReviewMethods, CustomerMethods, ProductMethods):
+    """All DataFrame methods: business units, reviews, consumers, Customer API, products."""
+
+
+__all__ = [
+    "BusinessUnitMethods",
+    "CustomerMethods",
+    "DataMethods",
+    "MethodsBase",
+    "ProductMethods",
+    "ReviewMethods",
+]
