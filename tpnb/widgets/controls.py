@@ -37,6 +37,13 @@ def _dropdown(options: Any, value: Any, width: str, css: str, **kwargs: Any) -> 
     return widget
 
 
+def _wrap_row(children: list[w.Widget]) -> w.HBox:
+    """A row of controls that wraps on narrow screens."""
+    row = w.HBox(children, layout=w.Layout(flex_flow="row wrap", align_items="center"))
+    row.add_class("tpnb-gap")
+    return row
+
+
 class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Stars, language, dates, text, replied, verified, sort and timezone controls.
 
@@ -93,12 +100,10 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         )
         self.reset_button.add_class("tpnb-filter-reset")
         self.reset_button.on_click(lambda _b: self.reset())
-        wrap = w.Layout(flex_flow="row wrap", align_items="center", gap="4px 10px")
-        stars = w.HBox(self.star_buttons, layout=w.Layout(gap="2px"))
-        row1 = w.HBox([stars, self.language, self.text, self.replied, self.verified], layout=wrap)
-        row2 = w.HBox(
-            [self.since, self.until, self.sort, self.timezone, self.reset_button], layout=wrap
-        )
+        stars = w.HBox(self.star_buttons)
+        stars.add_class("tpnb-gap-small")
+        row1 = _wrap_row([stars, self.language, self.text, self.replied, self.verified])
+        row2 = _wrap_row([self.since, self.until, self.sort, self.timezone, self.reset_button])
         super().__init__([row1, row2], **kwargs)
         self.add_class("tpnb-filters")
         for control in self._controls():

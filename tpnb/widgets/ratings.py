@@ -94,9 +94,14 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.messages = MessageArea()
         self.output = w.Output(layout=w.Layout(min_height="200px"))
         self.output.add_class("tpnb-chart-output")
-        wrap = w.Layout(flex_flow="row wrap", align_items="center", gap="4px 10px")
-        controls = w.HBox([self.chart, self.period], layout=wrap)
-        dates = w.HBox([self.since, self.until], layout=wrap)
+        controls = w.HBox(
+            [self.chart, self.period], layout=w.Layout(flex_flow="row wrap", align_items="center")
+        )
+        dates = w.HBox(
+            [self.since, self.until], layout=w.Layout(flex_flow="row wrap", align_items="center")
+        )
+        controls.add_class("tpnb-gap")
+        dates.add_class("tpnb-gap")
         super().__init__([style_widget(), controls, dates, self.messages, self.output], **kwargs)
         self.add_class("tpnb-root")
         self.add_class("tpnb-charts")

@@ -78,6 +78,8 @@ STYLE = f"""
   background: #fff; }}
 .tpnb-row {{ border-bottom: 1px solid #f0f0ea; padding: 6px 0; }}
 .tpnb-row:hover {{ background: #fafaf7; }}
+.tpnb-gap {{ gap: 6px 10px; }}
+.tpnb-gap-small {{ gap: 2px; }}
 .tpnb-title {{ font-size: 22px; font-weight: 700; }}
 .tpnb-summary {{ font-size: 14px; }}
 </style>

@@ -58,8 +58,9 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.page_size.observe(lambda _c: self.go(1), names="value")
         pager = w.HBox(
             [self.prev_button, self.page_label, self.next_button, self.page_size],
-            layout=w.Layout(align_items="center", gap="8px", margin="8px 0 0 0"),
+            layout=w.Layout(align_items="center", margin="8px 0 0 0"),
         )
+        pager.add_class("tpnb-gap")
         self._row_html: list[w.HTML] = []
         self._row_buttons: list[w.Button] = []
         self._row_boxes: list[w.HBox] = []
@@ -79,9 +80,8 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             )
             button.add_class("tpnb-row-open")
             button.on_click(lambda _b, i=i: self._open_row(i))
-            box = w.HBox(
-                [cell, button], layout=w.Layout(align_items="flex-start", gap="8px", width="100%")
-            )
+            box = w.HBox([cell, button], layout=w.Layout(align_items="flex-start", width="100%"))
+            box.add_class("tpnb-gap")
             box.add_class("tpnb-row")
             self._row_html.append(cell)
             self._row_buttons.append(button)
