@@ -20,10 +20,8 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +30,20 @@ import pandas as pd
 from tpnb import params
 from tpnb.errors import TpnbError
 from tpnb.store import queries
-from tpnb.store.schema import (
-    DDL,
-    REVIEW_COLUMNS,
-    SCHEMA_VERSION,
-    ReviewRow,
-    canonical,
-    review_row,
-    strip_links,
-    unit_names,
-)
+from tpnb.store.schema import DDL, SCHEMA_VERSION, SyncState
+from tpnb.store.writes import ArchiveWrites, now_iso
 
-__all__ = ["Archive", "ArchiveBusyError", "ArchiveError", "SyncState", "UnknownUnitError"]
+__all__ = [
+    "Archive",
+    "ArchiveBusyError",
+    "ArchiveError",
+    "SyncState",
+    "UnknownUnitError",
+    "now_iso",
+]
 
 #: Seconds a writer waits for another writer before :class:`ArchiveBusyError`.
 DEFAULT_TIMEOUT = 30.0
-_CHUNK = 500  # ids per ``IN (...)`` query (SQLite allows 32766 variables; keep statements small)
 
 
 class ArchiveError(TpnbError):
@@ -62,27 +58,7 @@ class UnknownUnitError(ArchiveError, LookupError):
     """The archive holds nothing for this business unit."""
 
 
-def now_iso() -> str:
-    """The current UTC time in the archive's timestamp format."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@dataclass(frozen=True)
-class SyncState:
-    """Where the sync of one business unit stands (a row of ``sync_state``)."""
-
-    business_unit_id: str
-    phase: str  # "initial" while the first pull runs, then "ready"
-    mode: str  # "private" or "public": which API the reviews came from
-    walked_until: str | None = None
-    newest_created_at: str | None = None
-    newest_updated_at: str | None = None
-    started_at: str | None = None
-    finished_at: str | None = None
-    last_report: str | None = None
-
-
-class Archive:
+class Archive(ArchiveWrites):
     """A local review archive in one SQLite file (created on first use).
 
     Args:
@@ -235,32 +211,6 @@ class Archive:
             "(run sync first)"
         )
 
-    def put_business_unit(self, conn: sqlite3.Connection, unit: Mapping[str, Any]) -> str:
-        """Store (or replace) a business unit's JSON inside ``conn``'s transaction."""
-        unit_id = unit.get("id")
-        if not isinstance(unit_id, str):
-            raise ValueError(f"a business unit needs a string 'id', got {unit_id!r}")
-        name = unit.get("name") if isinstance(unit.get("name"), Mapping) else {}
-        conn.execute(
-            "INSERT INTO business_units(id, identifying_name, display_name, json, fetched_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "identifying_name = excluded.identifying_name, display_name = excluded.display_name, "
-            "json = excluded.json, fetched_at = excluded.fetched_at",
-            (
-                unit_id,
-                name.get("identifying") if isinstance(name, Mapping) else None,
-                unit.get("displayName"),
-                canonical(strip_links(dict(unit))),
-                now_iso(),
-            ),
-        )
-        conn.execute("DELETE FROM unit_names WHERE business_unit_id = ?", (unit_id,))
-        conn.executemany(
-            "INSERT OR REPLACE INTO unit_names(name, business_unit_id) VALUES (?, ?)",
-            [(n, unit_id) for n in unit_names(unit)],
-        )
-        return unit_id
-
     def business_unit_json(self, business_unit: str) -> dict[str, Any] | None:
         """The stored JSON of one business unit (as last fetched by a sync), or ``None``."""
         unit_id = self.resolve_unit(business_unit)
@@ -358,98 +308,6 @@ class Archive:
         )
         return pd.DataFrame(rows, columns=["review_id", "group", "value"]).astype("string")
 
-    # --- reviews: writing (inside a transaction) ---------------------------------------------------
-    def upsert_reviews(
-        self,
-        conn: sqlite3.Connection,
-        reviews: Iterable[Mapping[str, Any]],
-        *,
-        unit_id: str | None,
-        private: bool,
-        needs_completion: bool = False,
-    ) -> tuple[list[str], list[str]]:
-        """Insert new reviews and update changed ones; return ``(added_ids, changed_ids)``.
-
-        A review whose stored JSON is identical (and complete) is not written at all. Writing a
-        review that the archive had deleted (a tombstone) brings it back: the API is the truth.
-        """
-        rows: dict[str, ReviewRow] = {}
-        for review in reviews:
-            row = review_row(review, unit_id, private=private)
-            rows[row.id] = row
-        existing: dict[str, tuple[str, int]] = {}
-        ids = list(rows)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for rid, stored, pending in conn.execute(
-                f"SELECT id, json, needs_completion FROM reviews WHERE id IN ({marks})", chunk
-            ):
-                existing[rid] = (stored, pending)
-        added: list[str] = []
-        changed: list[str] = []
-        stamp = now_iso()
-        flag = 1 if needs_completion else 0
-        for rid, row in rows.items():
-            old = existing.get(rid)
-            if old is not None and old[0] == row.json and old[1] == flag:
-                continue
-            values = row.review_values(flag, stamp)
-            if old is None:
-                conn.execute(
-                    f"INSERT INTO reviews({REVIEW_COLUMNS}) VALUES ({','.join('?' * len(values))})",
-                    values,
-                )
-                added.append(rid)
-            else:
-                sets = ", ".join(f"{c.strip()} = ?" for c in REVIEW_COLUMNS.split(",")[1:])
-                conn.execute(f"UPDATE reviews SET {sets} WHERE id = ?", (*values[1:], rid))
-                if old[0] != row.json:
-                    changed.append(rid)
-                conn.execute("DELETE FROM replies WHERE review_id = ?", (rid,))
-                conn.execute("DELETE FROM tags WHERE review_id = ?", (rid,))
-            if row.reply is not None:
-                conn.execute("INSERT INTO replies VALUES (?, ?, ?, ?, ?)", (rid, *row.reply))
-            conn.executemany(
-                "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", [(rid, g, v) for g, v in row.tags]
-            )
-        if not needs_completion and ids:
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                conn.execute(
-                    f"DELETE FROM tombstones WHERE review_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-        return added, changed
-
-    def delete_reviews(
-        self, conn: sqlite3.Connection, ids: Iterable[str], *, origin: str
-    ) -> list[str]:
-        """Delete reviews (with their replies and tags), leaving tombstones; return those deleted.
-
-        Ids the archive does not hold still get a tombstone (a webhook may announce a deletion
-        before the archive ever saw the review), but are not counted as deleted.
-        """
-        removed: list[str] = []
-        stamp = now_iso()
-        for rid in dict.fromkeys(ids):
-            unit = conn.execute(
-                "SELECT business_unit_id FROM reviews WHERE id = ?", (rid,)
-            ).fetchone()
-            if unit is not None:
-                conn.execute("DELETE FROM reviews WHERE id = ?", (rid,))
-                removed.append(rid)
-            conn.execute(
-                "INSERT OR IGNORE INTO tombstones VALUES (?, ?, ?, ?)",
-                (rid, unit[0] if unit else None, stamp, origin),
-            )
-        return removed
-
-    def is_tombstoned(self, conn: sqlite3.Connection, review_id: str) -> bool:
-        """Whether the archive recorded the review as deleted."""
-        hit = conn.execute("SELECT 1 FROM tombstones WHERE review_id = ?", (review_id,))
-        return hit.fetchone() is not None
-
     # --- sync state --------------------------------------------------------------------------------
     def sync_state(self, business_unit_id: str) -> SyncState | None:
         """The sync state of one unit (by id), or ``None`` before its first sync."""
@@ -461,23 +319,6 @@ class Archive:
         )
         return SyncState(*rows[0]) if rows else None
 
-    def save_sync_state(self, conn: sqlite3.Connection, state: SyncState) -> None:
-        """Write a unit's sync state inside ``conn``'s transaction."""
-        conn.execute(
-            "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                state.business_unit_id,
-                state.phase,
-                state.mode,
-                state.walked_until,
-                state.newest_created_at,
-                state.newest_updated_at,
-                state.started_at,
-                state.finished_at,
-                state.last_report,
-            ),
-        )
-
     def newest(self, business_unit_id: str) -> tuple[str | None, str | None]:
         """The newest ``created_at`` and ``updated_at`` archived for a unit."""
         row = self._read(
@@ -485,6 +326,12 @@ class Archive:
             (business_unit_id,),
         )[0]
         return row[0], row[1]
+
+    def oldest(self, business_unit_id: str) -> str | None:
+        """The oldest ``created_at`` archived for a unit."""
+        return self._read(  # type: ignore[no-any-return]
+            "SELECT MIN(created_at) FROM reviews WHERE business_unit_id = ?", (business_unit_id,)
+        )[0][0]
 
     def status(self) -> pd.DataFrame:
         """One row per archived unit: name, reviews, pending completions and its sync state."""

@@ -96,6 +96,21 @@ CREATE TABLE IF NOT EXISTS webhook_events (
 
 
 @dataclass(frozen=True)
+class SyncState:
+    """Where the sync of one business unit stands (a row of ``sync_state``)."""
+
+    business_unit_id: str
+    phase: str  # "initial" while the first pull runs, then "ready"
+    mode: str  # "private" or "public": which API the reviews came from
+    walked_until: str | None = None
+    newest_created_at: str | None = None
+    newest_updated_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    last_report: str | None = None
+
+
+@dataclass(frozen=True)
 class ReviewRow:
     """What the archive stores for one review (see the ``reviews``, ``replies``, ``tags`` tables)."""
 

@@ -1,0 +1,397 @@
+"""``sync(client, business_unit, archive)``: keep a local archive of one unit's reviews up to date.
+
+Trustpilot asks integrators to keep their own copy, update it incrementally and not poll: a sync
+spends as few requests as it can. Order of operations (each window is one archive transaction
+that also moves the checkpoint, so a crash or Ctrl-C loses at most the window in flight):
+
+1. take the archive's sync lock (a second process waits up to ``wait`` seconds, then gets
+   :class:`~tpnb.store.ArchiveBusyError`), fetch the business unit (1 request) and store it;
+2. **first sync** (or ``full=True``): walk the private review list oldest first in ``createdAt``
+   windows sized to about ``batch_size`` reviews, from the oldest review (or, after an
+   interruption, from the checkpoint) to an open-ended last window. **Later syncs**: one open
+   window from ``min(newest created_at - overlap, now - recheck)``: new reviews plus recent edits
+   and replies. In every window, archived reviews the API no longer lists are removed;
+3. complete the reviews that webhook events wrote (``needs_completion``) and that the walk did
+   not refresh, one ``GET /private/reviews/{id}`` each (404: removed);
+4. audit everything older than the walk: compare the archive's count with the API's count of
+   that range (about one request, see :func:`tpnb.store.remote.count_window`); only when they
+   differ, bisect the range by time, counting halves, and re-list just the small windows whose
+   counts differ. Deletions anywhere in the history are found this way;
+5. record the sync state and return a :class:`SyncReport`.
+
+What polling cannot see cheaply: a text-only edit (or a new reply) to a review older than the
+``recheck`` window does not change any count. Webhooks report those (see :mod:`tpnb.webhooks`);
+``full=True`` re-walks everything.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from tpnb import endpoints as ep
+from tpnb import params
+from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
+from tpnb.paging import Progress, has_next_page, items_of
+from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
+from tpnb.store.remote import PER_PAGE, Item, count_window, list_window
+from tpnb.store.schema import iso
+
+__all__ = ["DEFAULT_BATCH", "DEFAULT_OVERLAP", "DEFAULT_RECHECK", "SyncReport", "sync"]
+
+DEFAULT_OVERLAP = timedelta(days=1)
+DEFAULT_RECHECK = timedelta(days=7)
+DEFAULT_BATCH = 2000
+#: Audit: a window with at most this many reviews is re-listed rather than bisected further.
+LEAF_SIZE = 500
+_SPLIT_ABOVE = 90_000  # counts above this cannot be probed (100k cap): split first
+
+
+@dataclass
+class SyncReport:
+    """What one sync did. ``str(report)`` is a one-line summary."""
+
+    business_unit_id: str
+    first_sync: bool = False
+    resumed: bool = False
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    completed: int = 0
+    windows: int = 0
+    audited_windows: int = 0
+    requests: int = 0
+    cache_hits: int = 0
+    archived: int = 0
+    seconds: float = 0.0
+    added_ids: list[str] = field(default_factory=list, repr=False)
+    changed_ids: list[str] = field(default_factory=list, repr=False)
+    removed_ids: list[str] = field(default_factory=list, repr=False)
+
+    def __str__(self) -> str:
+        kind = "first sync" + (" (resumed)" if self.resumed else "") if self.first_sync else "sync"
+        return (
+            f"{kind} of {self.business_unit_id}: {self.added} added, {self.changed} changed, "
+            f"{self.removed} removed, {self.completed} completed; {self.archived} archived; "
+            f"{self.requests} requests ({self.cache_hits} from cache) in {self.seconds:.1f} s"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts (without the id lists)."""
+        out = asdict(self)
+        for key in ("added_ids", "changed_ids", "removed_ids"):
+            out.pop(key)
+        return out
+
+
+def _api_time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _floor(moment: datetime) -> datetime:
+    return moment.replace(microsecond=0)
+
+
+class _Sync:
+    """One run: the archive, the remote list of one unit, and the report being filled."""
+
+    def __init__(self, client: Any, unit_id: str, archive: Archive, progress: bool) -> None:
+        self.conn = client.connection
+        self.unit_id = unit_id
+        self.archive = archive
+        self.report = SyncReport(unit_id)
+        self.progress = Progress(progress, f"sync {unit_id}")
+
+    # --- remote ---------------------------------------------------------------------------------
+    def fetch(
+        self, page: int, start: datetime | None, end: datetime | None, per_page: int = PER_PAGE
+    ) -> tuple[list[Item], bool]:
+        payload = ep.list_private_reviews(
+            self.conn,
+            self.unit_id,
+            page=page,
+            per_page=per_page,
+            order_by=["createdat.asc"],
+            start=_api_time(start),
+            end=_api_time(end),
+        )
+        items = items_of(payload, "reviews")
+        self.progress.update(len(items))
+        return items, has_next_page(payload, len(items), per_page)
+
+    def oldest(self) -> datetime | None:
+        items, _ = self.fetch(1, None, None, per_page=1)
+        created = iso(items[0].get("createdAt")) if items else None
+        return _floor(_parse(created)) if created else None  # type: ignore[arg-type]
+
+    # --- archive --------------------------------------------------------------------------------
+    def store_window(
+        self,
+        items: list[Item],
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        state: SyncState | None = None,
+    ) -> None:
+        """Upsert a listed window and remove what it no longer holds, in one transaction."""
+        remote = {str(item["id"]) for item in items}
+        with self.archive.transaction() as conn:
+            local = self.archive.review_ids(self.unit_id, iso(start), iso(end))
+            pending = set(self.archive.pending_completion(self.unit_id))
+            added, changed = self.archive.upsert_reviews(
+                conn, items, unit_id=self.unit_id, private=True
+            )
+            removed = self.archive.delete_reviews(
+                conn, sorted(local - remote - pending), origin="sync"
+            )
+            if state is not None:
+                self.archive.save_sync_state(conn, state)
+        self.report.added_ids += added
+        self.report.changed_ids += changed
+        self.report.removed_ids += removed
+        self.report.windows += 1
+
+    # --- steps ----------------------------------------------------------------------------------
+    def walk(
+        self, start: datetime | None, state: SyncState, *, batch: int, estimate: int
+    ) -> datetime | None:
+        """Step 2: windows from ``start`` to an open end, checkpointing each.
+
+        Returns:
+            The start of the last (open) window: everything before it was listed.
+        """
+        last_start = start
+        now = _floor(datetime.now(timezone.utc))
+        length: timedelta | None = None
+        if start is not None and start < now:
+            windows = max(1, -(-estimate // batch))
+            length = max((now - start) / windows, timedelta(hours=1))
+        while True:
+            end = None if length is None or start is None else _floor(start + length)
+            if end is not None and end >= now:
+                end = None
+            items = list_window(self.fetch, start, end)
+            done = end is None
+            state = SyncState(
+                self.unit_id,
+                "ready" if done else state.phase,
+                "private",
+                walked_until=None if done else iso(end),
+                started_at=state.started_at,
+            )
+            self.store_window(items, start, end, state=state)
+            if done:
+                return last_start
+            assert length is not None
+            factor = min(4.0, max(0.25, batch / max(len(items), 1)))
+            length = max(length * factor, timedelta(hours=1))
+            start = last_start = end
+
+    def complete(self) -> None:
+        """Step 3: fetch each review a webhook wrote and the walk did not refresh."""
+        for rid in self.archive.pending_completion(self.unit_id):
+            try:
+                review = ep.get_private_review(self.conn, rid)
+            except NotFoundError:
+                with self.archive.transaction() as conn:
+                    self.report.removed_ids += self.archive.delete_reviews(
+                        conn, [rid], origin="sync"
+                    )
+                continue
+            except ForbiddenError:  # another company's review: leave it for its owner
+                continue
+            unit = (review.get("businessUnit") or {}).get("id") or self.unit_id
+            with self.archive.transaction() as conn:
+                self.archive.upsert_reviews(conn, [review], unit_id=unit, private=True)
+            self.report.completed += 1
+
+    def audit(self, end: datetime | None) -> None:
+        """Step 4: counts of everything created before ``end``; re-list only what differs."""
+        first = self.archive.oldest(self.unit_id)
+        if first is None or end is None:
+            return
+        start = _floor(_parse(first))  # type: ignore[arg-type]
+        self.reconcile(start, end, None)
+
+    def reconcile(self, start: datetime, end: datetime, remote: int | None) -> None:
+        local = len(self.archive.review_ids(self.unit_id, iso(start), iso(end)))
+        if remote is None and local <= _SPLIT_ABOVE:
+            remote = count_window(self.fetch, start, end, local)
+        if remote == local:
+            return
+        self.report.audited_windows += 1
+        small = remote is not None and max(local, remote) <= LEAF_SIZE
+        if small or end - start <= timedelta(hours=1):
+            self.store_window(list_window(self.fetch, start, end), start, end)
+            return
+        middle = _floor(start + (end - start) / 2)
+        left_local = len(self.archive.review_ids(self.unit_id, iso(start), iso(middle)))
+        left = (
+            count_window(self.fetch, start, middle, left_local)
+            if left_local <= _SPLIT_ABOVE
+            else None
+        )
+        self.reconcile(start, middle, left)
+        right = None if remote is None or left is None else remote - left
+        self.reconcile(middle, end, right)
+
+
+def _unit_json(conn: Any, business_unit: str) -> dict[str, Any]:
+    ref = params.business_unit(business_unit)
+    if ref.id is not None:
+        data = ep.get_business_unit(conn, ref.id)
+    else:
+        assert ref.domain is not None
+        data = ep.find_business_unit(conn, ref.domain)
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise NotFoundError(404, f"no business unit {business_unit!r}", path="/business-units")
+    return data
+
+
+def _check(value: object, name: str, kind: type, minimum: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, kind) or value < minimum:
+        raise ConfigError(f"{name} must be a {kind.__name__} >= {minimum!r}, got {value!r}")
+
+
+def sync(
+    client: Any,
+    business_unit: str,
+    archive: Archive | str,
+    *,
+    full: bool = False,
+    overlap: timedelta = DEFAULT_OVERLAP,
+    recheck: timedelta = DEFAULT_RECHECK,
+    batch_size: int = DEFAULT_BATCH,
+    wait: float = 300.0,
+    progress: bool = False,
+) -> SyncReport:
+    """Bring the archive's copy of one business unit's reviews up to date (see the module doc).
+
+    Args:
+        client: A :class:`tpnb.Client` whose business user may read the unit's private reviews.
+        business_unit: The unit, as a 24-hex id or a domain.
+        archive: An :class:`~tpnb.store.Archive`, or the path of its file.
+        full: Re-walk the whole history (finds old text-only edits; costs one request per 100
+            reviews).
+        overlap: How far before the newest archived ``created_at`` a later sync starts listing,
+            so nothing on the edge of the last window is missed.
+        recheck: Reviews created this recently are always re-listed (recent edits, new replies).
+        batch_size: Reviews per window (= per transaction) of a first sync.
+        wait: Seconds to wait for another process syncing the same archive.
+        progress: Show a tqdm progress bar (pages fetched).
+
+    Returns:
+        A :class:`SyncReport`: added, changed, removed, completed, requests spent.
+
+    Raises:
+        ArchiveBusyError: Another sync held the archive longer than ``wait``.
+        tpnb.errors.ConfigError: A bad argument (raised before any request).
+        tpnb.errors.ForbiddenError: The business user may not read this unit's reviews.
+    """
+    from filelock import FileLock, Timeout
+
+    params.business_unit(business_unit)
+    _check(batch_size, "batch_size", int, 100)
+    _check(wait, "wait", (int, float), 0)  # type: ignore[arg-type]
+    for name, value in (("overlap", overlap), ("recheck", recheck)):
+        if not isinstance(value, timedelta) or value < timedelta(0):
+            raise ConfigError(f"{name} must be a timedelta >= 0, got {value!r}")
+    if not isinstance(archive, Archive):
+        archive = Archive(archive)
+    started = time.monotonic()
+    before = client.stats.snapshot()
+    lock = FileLock(f"{archive.path}-sync.lock", timeout=wait)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ArchiveBusyError(
+            f"another process is syncing archive {archive.path.name}; waited {wait} s "
+            "(pass a larger wait= to wait longer)"
+        ) from None
+    try:
+        report = _run(client, business_unit, archive, full, overlap, recheck, batch_size, progress)
+    finally:
+        lock.release()
+    spent = client.stats.snapshot() - before
+    report.requests = spent.requests
+    report.cache_hits = spent.cache_hits
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _run(
+    client: Any,
+    business_unit: str,
+    archive: Archive,
+    full: bool,
+    overlap: timedelta,
+    recheck: timedelta,
+    batch_size: int,
+    progress: bool,
+) -> SyncReport:
+    unit = _unit_json(client.connection, business_unit)
+    unit_id = str(unit["id"])
+    with archive.transaction() as conn:
+        archive.put_business_unit(conn, unit)
+    run = _Sync(client, unit_id, archive, progress)
+    report = run.report
+    state = archive.sync_state(unit_id)
+    counts = unit.get("numberOfReviews")
+    estimate = int(counts.get("total") or 0) if isinstance(counts, dict) else 0
+    try:
+        with run.progress:
+            if state is None or state.phase == "initial" or full:
+                report.first_sync = state is None or state.phase == "initial"
+                resume = state is not None and state.phase == "initial" and state.walked_until
+                report.resumed = bool(resume) and not full
+                start = _parse(state.walked_until) if report.resumed and state else run.oldest()
+                new_state = SyncState(
+                    unit_id,
+                    "initial" if report.first_sync else "ready",
+                    "private",
+                    started_at=now_iso(),
+                )
+                audit_end = run.walk(start, new_state, batch=batch_size, estimate=estimate)
+            else:
+                now = datetime.now(timezone.utc)
+                newest = _parse(archive.newest(unit_id)[0])
+                since = now - recheck if newest is None else min(now - recheck, newest - overlap)
+                audit_end = run.walk(_floor(since), state, batch=batch_size, estimate=0)
+            run.complete()
+            run.audit(audit_end)
+    except (ForbiddenError, AuthError) as exc:
+        if isinstance(exc, ForbiddenError):
+            raise ForbiddenError(
+                exc.status,
+                f"sync reads the Customer API: the business user may not read the reviews of "
+                f"{unit_id} ({exc.message})",
+                method=exc.method,
+                path=exc.path,
+            ) from exc
+        raise
+    report.added, report.changed = len(report.added_ids), len(report.changed_ids)
+    report.removed = len(report.removed_ids)
+    newest_created, newest_updated = archive.newest(unit_id)
+    report.archived = len(archive.review_ids(unit_id))
+    with archive.transaction() as conn:
+        archive.save_sync_state(
+            conn,
+            SyncState(
+                unit_id,
+                "ready",
+                "private",
+                newest_created_at=newest_created,
+                newest_updated_at=newest_updated,
+                started_at=state.started_at if state else None,
+                finished_at=now_iso(),
+                last_report=json.dumps(report.as_dict()),
+            ),
+        )
+    return report
