@@ -72,7 +72,10 @@ def _times(frame: pd.DataFrame, column: str) -> np.ndarray[Any, Any]:
             s = s.dt.tz_localize("UTC")
         else:
             s = pd.to_datetime(s, utc=True, format="ISO8601")
-    return s.dt.tz_convert("UTC").dt.as_unit("us").to_numpy(dtype="datetime64[us]").view("int64")
+    us: np.ndarray[Any, Any] = (
+        s.dt.tz_convert("UTC").dt.as_unit("us").to_numpy(dtype="datetime64[us]")
+    )
+    return us.view("int64")
 
 
 _NAT = np.iinfo(np.int64).min
@@ -89,7 +92,7 @@ def _at(at: object) -> int | None:
     if isinstance(at, (str, datetime, pd.Timestamp)):
         ts = parse_timestamp(at)
         if ts is not None:
-            return int(ts.value)  # microsecond unit
+            return int(ts.value) // 1000  # Timestamp.value is in nanoseconds whatever the unit
     raise ValueError(f"at must be a timestamp (str, datetime or pandas Timestamp), got {at!r}")
 
 
