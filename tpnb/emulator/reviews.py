@@ -1,0 +1,214 @@
+"""The columnar review table: numpy columns with spare capacity, per-unit sorted indexes, queries.
+
+A review is a row index. Generated rows never move; :meth:`ReviewTable.append` writes a new row
+into spare capacity (doubling it when full) and :meth:`ReviewTable.delete` marks a row deleted.
+Each business unit keeps its live rows in an index sorted by ``(created, id tail)`` ascending,
+maintained on every mutation, so a unit query is a few vectorised masks over that index.
+Values that cannot live in a column (free text of added reviews, custom tags...) are kept in
+per-row override dicts. The table itself does no locking: :class:`~tpnb.emulator.dataset.Dataset`
+holds its lock around every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tpnb.emulator.generate import REVIEW_COLUMNS
+from tpnb.emulator.ids import id_tails
+
+Rows = npt.NDArray[np.int64]
+ORDER_FIELDS = ("createdat", "stars")
+ORDER_DIRECTIONS = ("asc", "desc")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Normalised query filters (codes and row-level predicates already resolved)."""
+
+    stars: frozenset[int] | None = None
+    languages: frozenset[int] | None = None
+    location: int | None = None
+    responded: bool | None = None
+    tagsets: frozenset[int] | None = None  # generated tag sets that match a tag filter
+    custom_tag_rows: frozenset[int] | None = None  # custom-tagged rows that match it
+    include_reported: bool = False
+    reported: bool | None = None
+    start_s: int | None = None
+    end_s: int | None = None
+    source: int | None = None
+    consumers: frozenset[int] | None = None
+    find_state: tuple[int, ...] | None = None
+    extra_mask: Callable[[Rows], npt.NDArray[np.bool_]] | None = None  # e.g. referenceId
+
+
+class ReviewTable:
+    """Numpy columns of all reviews plus override dicts and per-unit sorted indexes."""
+
+    def __init__(self, cols: dict[str, npt.NDArray[np.generic]], offsets: Rows, units: int,
+                 salt: int) -> None:  # fmt: skip
+        self._cols = cols
+        self.n = int(cols["created"].size)
+        self.salt = salt
+        self.unit_rows: list[Rows] = [
+            np.arange(offsets[u], offsets[u + 1], dtype=np.int64) for u in range(units)
+        ]
+        self.texts: dict[int, tuple[str, str]] = {}
+        self.reply_texts: dict[int, str] = {}
+        self.tags: dict[int, tuple[tuple[str, str], ...]] = {}
+        self.references: dict[int, str | None] = {}
+        self.emails: dict[int, str | None] = {}
+        self.find_messages: dict[int, list[str | None]] = {}
+        self._global: Rows | None = None
+        self._by_consumer: tuple[Rows, Rows] | None = None
+
+    def col(self, name: str) -> npt.NDArray[np.generic]:
+        """The live part of column ``name`` (a view)."""
+        return self._cols[name][: self.n]
+
+    def __getitem__(self, name: str) -> npt.NDArray[np.generic]:
+        return self._cols[name][: self.n]
+
+    def set(self, name: str, row: int, value: int) -> None:
+        """Set one cell."""
+        self._cols[name][row] = value
+        self._invalidate()
+
+    def tails(self, rows: Rows) -> npt.NDArray[np.uint64]:
+        """The id tails of ``rows`` (ties in ``created`` are broken by them)."""
+        return id_tails(rows, self.salt)
+
+    def _invalidate(self) -> None:
+        self._global = None
+        self._by_consumer = None
+
+    # --- mutations ---------------------------------------------------------------------------
+    def append(self, values: dict[str, int]) -> int:
+        """Append one row (columns not given take their fill value) and index it."""
+        row = self.n
+        capacity = self._cols["created"].size
+        if row >= capacity:
+            grow = max(1024, capacity)
+            for name, (dtype, fill) in REVIEW_COLUMNS.items():
+                self._cols[name] = np.concatenate(
+                    [self._cols[name], np.full(grow, fill, dtype=dtype)]
+                )
+        for name, (_dtype, fill) in REVIEW_COLUMNS.items():
+            self._cols[name][row] = values.get(name, fill)
+        self.n = row + 1
+        unit = int(values["bu"])
+        self.unit_rows[unit] = self._insert_sorted(self.unit_rows[unit], row)
+        self._invalidate()
+        return row
+
+    def _insert_sorted(self, index: Rows, row: int) -> Rows:
+        created = self["created"]
+        at = int(np.searchsorted(created[index], created[row], side="left"))
+        tail = int(self.tails(np.array([row]))[0])
+        while at < index.size and created[index[at]] == created[row]:
+            if int(self.tails(index[at : at + 1])[0]) > tail:
+                break
+            at += 1
+        return np.insert(index, at, row)
+
+    def reindex(self, row: int) -> None:
+        """Re-sort ``row`` in its unit index (after its ``created`` changed)."""
+        unit = int(self["bu"][row])
+        index = self.unit_rows[unit]
+        self.unit_rows[unit] = self._insert_sorted(index[index != row], row)
+        self._invalidate()
+
+    def delete(self, row: int) -> None:
+        """Mark ``row`` deleted and drop it from its unit index."""
+        self._cols["deleted"][row] = True
+        unit = int(self["bu"][row])
+        index = self.unit_rows[unit]
+        self.unit_rows[unit] = index[index != row]
+        self._invalidate()
+
+    # --- indexes -----------------------------------------------------------------------------
+    def all_rows(self) -> Rows:
+        """Every live row sorted by (created, id tail) ascending (built lazily)."""
+        if self._global is None:
+            rows = np.flatnonzero(~self["deleted"]).astype(np.int64)
+            order = np.lexsort((self.tails(rows), self["created"][rows]))
+            self._global = rows[order]
+        return self._global
+
+    def consumer_rows(self, consumer: int) -> Rows:
+        """Live rows of one consumer sorted by (created, id tail) ascending."""
+        if self._by_consumer is None:
+            rows = self.all_rows()
+            order = np.argsort(self["consumer"][rows], kind="stable")
+            ordered = rows[order]
+            counts = np.bincount(self["consumer"][ordered], minlength=1)
+            starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            self._by_consumer = (ordered, starts)
+        ordered, starts = self._by_consumer
+        if consumer < 0 or consumer + 1 >= starts.size:
+            return np.zeros(0, dtype=np.int64)
+        return ordered[starts[consumer] : starts[consumer + 1]]
+
+    # --- queries -----------------------------------------------------------------------------
+    def filter(self, rows: Rows, f: Filters) -> Rows:
+        """The rows of ``rows`` (order kept) that pass every filter in ``f``."""
+        mask = np.ones(rows.size, dtype=bool)
+        if f.stars is not None:
+            mask &= np.isin(self["stars"][rows], list(f.stars))
+        if f.languages is not None:
+            mask &= np.isin(self["lang"][rows], list(f.languages))
+        if f.location is not None:
+            mask &= self["location"][rows] == f.location
+        if f.responded is not None:
+            mask &= (self["reply_at"][rows] >= 0) == f.responded
+        reported = self["reported"][rows] >= 0
+        if f.reported is not None:
+            mask &= reported == f.reported
+        elif not f.include_reported:
+            mask &= ~reported
+        if f.start_s is not None or f.end_s is not None:
+            created = self["created"][rows]
+            if f.start_s is not None:
+                mask &= created >= f.start_s
+            if f.end_s is not None:
+                mask &= created < f.end_s
+        if f.source is not None:
+            mask &= self["source"][rows] == f.source
+        if f.consumers is not None:
+            mask &= np.isin(self["consumer"][rows], list(f.consumers))
+        if f.find_state is not None:
+            mask &= np.isin(self["find_state"][rows], list(f.find_state))
+        if f.tagsets is not None:
+            tagset = self["tagset"][rows]
+            tag_mask = np.isin(tagset, list(f.tagsets))
+            if f.custom_tag_rows:
+                tag_mask |= np.isin(rows, list(f.custom_tag_rows))
+            mask &= tag_mask
+        if f.extra_mask is not None:
+            mask &= f.extra_mask(rows)
+        return rows[mask]
+
+    def order(self, rows: Rows, order_by: Sequence[tuple[str, str]]) -> Rows:
+        """Sort ``rows`` (given ascending by created, id) by ``order_by``; ties by id."""
+        keys = [(field_.lower(), direction.lower()) for field_, direction in order_by]
+        for field_, direction in keys:
+            if field_ not in ORDER_FIELDS or direction not in ORDER_DIRECTIONS:
+                raise ValueError(
+                    f"unknown order {field_}.{direction}; allowed: createdat.asc, createdat.desc, "
+                    "stars.asc, stars.desc"
+                )
+        created_dir = next((d for f_, d in keys if f_ == "createdat"), "desc")
+        out = rows[::-1] if created_dir == "desc" else rows
+        for field_, direction in reversed(keys):
+            if field_ == "createdat" and (field_, direction) == keys[-1] and len(keys) == 1:
+                break  # already in that order
+            values = self["created" if field_ == "createdat" else "stars"][out].astype(np.int64)
+            out = out[np.argsort(-values if direction == "desc" else values, kind="stable")]
+        return out
+
+    def sorted_subset(self, rows: Rows) -> Rows:
+        """``rows`` sorted ascending by (created, id tail)."""
+        return rows[np.lexsort((self.tails(rows), self["created"][rows]))]
