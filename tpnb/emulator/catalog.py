@@ -50,7 +50,9 @@ class Unit:
         return (self.spec.domain, *self.referring)
 
 
-def make_unit(index: int, uid: str, spec: U.UnitSpec, locations: tuple[int, ...], created: str) -> Unit:
+def make_unit(
+    index: int, uid: str, spec: U.UnitSpec, locations: tuple[int, ...], created: str
+) -> Unit:
     """Derive a :class:`Unit` from its spec."""
     words = [w for w in spec.display.replace("&", " ").split() if w[0].isalpha()]
     prefix = "".join(w[0] for w in words[:2]).upper() or "ORD"
@@ -93,10 +95,17 @@ def profile_info_json(unit: Unit, base_url: str) -> JSON:
         "email": f"hello@{s.domain}",
         "phone": s.phone or None,
         "companyName": s.display,
-        "address": {"street": s.street or None, "city": s.city or None, "postcode": s.postcode or None,
-                    "country": s.country, "countryCode": s.country},  # fmt: skip
-        "description": {"header": s.tagline or None,
-                        "text": f"{s.display}: {s.tagline}." if s.tagline else None},  # fmt: skip
+        "address": {
+            "street": s.street or None,
+            "city": s.city or None,
+            "postcode": s.postcode or None,
+            "country": s.country,
+            "countryCode": s.country,
+        },
+        "description": {
+            "header": s.tagline or None,
+            "text": f"{s.display}: {s.tagline}." if s.tagline else None,
+        },
         "socialmedia": {
             "facebook": f"https://facebook.example/{handle}",
             "linkedin": f"https://linkedin.example/company/{handle}",

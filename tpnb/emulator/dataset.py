@@ -37,7 +37,6 @@ from tpnb.emulator.ids import (
     KIND_CONSUMER,
     KIND_MISC,
     KIND_REVIEW,
-    index_from_id,
     object_id,
     salt_for,
     uuid_from,
@@ -162,8 +161,9 @@ class Dataset(QueriesMixin, MutationsMixin, ProductsMixin):
         self._user_index = {user.id: i for i, user in enumerate(self.user_list)}
         self.api_clients = {
             DEMO_API_KEY: ApiClient(DEMO_API_KEY, DEMO_API_SECRET, "tpnb demo", REDIRECT_URIS),
-            SECOND_API_KEY: ApiClient(SECOND_API_KEY, SECOND_API_SECRET, "tpnb second client",
-                                      REDIRECT_URIS),  # fmt: skip
+            SECOND_API_KEY: ApiClient(
+                SECOND_API_KEY, SECOND_API_SECRET, "tpnb second client", REDIRECT_URIS
+            ),
         }
 
     def _unit_user_indexes(self, u: int) -> npt.NDArray[np.int64]:
@@ -171,43 +171,6 @@ class Dataset(QueriesMixin, MutationsMixin, ProductsMixin):
         owner = 2 + u
         shared = [i for i in (0, 1) if uid in self.user_list[i].business_unit_ids]
         return np.array([owner, owner, *shared], dtype=np.int64)
-
-    def user_by_username(self, username: str) -> BusinessUser | None:
-        """The business user whose login (e-mail, case-insensitive) is ``username``."""
-        return self._users_by_name.get(username.strip().lower())
-
-    # --- ids -----------------------------------------------------------------------------------
-    def review_id(self, row: int) -> str:
-        """The 24-hex id of review ``row``."""
-        return object_id(int(self.table["created"][row]), row, self._review_salt)
-
-    def review_row(self, review_id: str) -> int | None:
-        """The row of a live review id, or None."""
-        with self.lock:
-            row = index_from_id(review_id, self._review_salt, self.table.n)
-            if row is None or bool(self.table["deleted"][row]) or self.review_id(row) != review_id:
-                return None
-            return row
-
-    def consumer_id(self, c: int) -> str:
-        """The 24-hex id of consumer ``c``."""
-        return object_id(int(self.consumers["created"][c]), c, self._consumer_salt)
-
-    def consumer_index(self, consumer_id: str) -> int | None:
-        """The index of a consumer id, or None."""
-        c = index_from_id(consumer_id, self._consumer_salt, int(self.consumers["lang"].size))
-        if c is None or self.consumer_id(c) != consumer_id:
-            return None
-        return c
-
-    def _unit(self, bu_id: str) -> int | None:
-        return self.unit_index.get(bu_id)
-
-    def _touch(self, unit: int) -> None:
-        """Record a mutation of ``unit`` (caller holds the lock)."""
-        self.version += 1
-        self._aggregates.pop(unit, None)
-        self._query_cache.clear()
 
     # --- determinism ---------------------------------------------------------------------------
     def canonical_bytes(self) -> bytes:

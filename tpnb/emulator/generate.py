@@ -8,15 +8,17 @@ Review text is not stored: titles and texts are rendered from phrase banks on de
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from tpnb.emulator import units as U
 
-Array = npt.NDArray[np.generic]
+Array = npt.NDArray[Any]
 DAY = 86400
 
 # dtype and fill value of every review column (the fill is used for appended rows' defaults)
@@ -113,7 +115,8 @@ def _stars(rng: np.random.Generator, spec: U.UnitSpec, invited: Array, incident:
     cdf = np.cumsum(table, axis=1)
     kind = invited.astype(np.int64) + 2 * incident.astype(np.int64)
     draws = rng.random(invited.size)
-    return (1 + (draws[:, None] > cdf[kind]).sum(axis=1)).astype(np.int8)
+    stars: Array = (1 + (draws[:, None] > cdf[kind]).sum(axis=1)).astype(np.int8)
+    return stars
 
 
 def _unit_reviews(
@@ -133,7 +136,9 @@ def _unit_reviews(
     rate = spec.reply_rate * np.where(stars <= 2, 1.15, np.where(stars == 3, 1.0, 0.85))
     if spec.domain == U.REPLY_START_UNIT:
         rate = np.where(created >= epoch(U.REPLY_START), rate, 0.0)
-    delay = np.maximum(rng.lognormal(np.log(spec.reply_hours * 3600), 0.9, n), 1200).astype(np.int64)
+    delay = np.maximum(rng.lognormal(np.log(spec.reply_hours * 3600), 0.9, n), 1200).astype(
+        np.int64
+    )
     reply_at = created + delay
     has_reply = (rng.random(n) < np.minimum(rate, 0.98)) & (reply_at < now_s - 60)
     reply_upd = reply_at + rng.integers(3600, 20 * DAY, n)
@@ -169,7 +174,9 @@ def _unit_reviews(
     }  # fmt: skip
 
 
-def _consumers(rng: np.random.Generator, cols: dict[str, Array], us_units: Array) -> dict[str, Array]:
+def _consumers(
+    rng: np.random.Generator, cols: dict[str, Array], us_units: Array
+) -> dict[str, Array]:
     """Assign a consumer to every review: most write once, a pool per language writes several."""
     lang = cols["lang"]
     total = lang.size
@@ -234,7 +241,7 @@ def _product_reviews(
     return out
 
 
-def generate(seed: int, now_s: int, scale: float, unit_users: list[Array]) -> Generated:
+def generate(seed: int, now_s: int, scale: float, unit_users: Sequence[Array]) -> Generated:
     """Generate every column. ``unit_users[u]`` are the business-user indexes that reply for unit u."""
     rng = np.random.Generator(np.random.PCG64(seed))
     loc_counts = [len(s.locations) for s in U.UNITS]

@@ -9,15 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from tpnb.emulator import units
+from tpnb.emulator.core import DatasetCore
 from tpnb.emulator.queries import to_epoch
-
-if TYPE_CHECKING:
-    from tpnb.emulator.dataset import Dataset
 
 TagLike = Mapping[str, str] | tuple[str, str]
 EDITABLE = ("stars", "title", "text", "language", "reference_id", "referral_email", "tags",
@@ -41,25 +39,27 @@ def _stars(stars: Any) -> int:
     return int(stars)
 
 
-class MutationsMixin:
+class MutationsMixin(DatasetCore):
     """Mutations of the data set (mixed into Dataset)."""
 
-    def _wall_now(self: Dataset) -> int:
+    def _wall_now(self) -> int:
         """Timestamp for a live change: wall-clock time, but never before the data set's now."""
         return max(int(time.time()), self.now_s)
 
-    def _row(self: Dataset, review_id: str) -> int:
+    def _row(self, review_id: str) -> int:
         row = self.review_row(review_id)
         if row is None:
             raise LookupError(f"unknown review id {review_id!r}")
         return row
 
-    def _language_code(self: Dataset, language: str) -> int:
+    def _language_code(self, language: str) -> int:
         if language not in units.LANGUAGES:
-            raise ValueError(f"language must be one of {', '.join(units.LANGUAGES)}; got {language!r}")
+            raise ValueError(
+                f"language must be one of {', '.join(units.LANGUAGES)}; got {language!r}"
+            )
         return units.LANGUAGES.index(language)
 
-    def _new_consumer(self: Dataset, lang: int, created: int) -> int:
+    def _new_consumer(self, lang: int, created: int) -> int:
         c = int(self.consumers["lang"].size)
         values = {"lang": lang, "country": lang, "first": c % 24, "last": c % 16, "style": 1,
                   "city": c % 10, "image": False, "created": created}  # fmt: skip
@@ -69,7 +69,7 @@ class MutationsMixin:
         self.consumer_review_counts = np.append(self.consumer_review_counts, 0)
         return c
 
-    def add_review(self: Dataset, business_unit_id: str, *, stars: int, title: str, text: str,
+    def add_review(self, business_unit_id: str, *, stars: int, title: str, text: str,
                    language: str = "en", consumer_id: str | None = None,
                    created_at: datetime | None = None, reference_id: str | None = None,
                    referral_email: str | None = None, tags: Iterable[TagLike] = (),
@@ -96,7 +96,9 @@ class MutationsMixin:
             if source is None:
                 source = "InvitationApi" if reference_id or referral_email else "Organic"
             if source not in units.SOURCES:
-                raise ValueError(f"source must be one of {', '.join(units.SOURCES)}; got {source!r}")
+                raise ValueError(
+                    f"source must be one of {', '.join(units.SOURCES)}; got {source!r}"
+                )
             code = units.SOURCES.index(source)
             loc = -1
             if location_id is not None:
@@ -121,7 +123,7 @@ class MutationsMixin:
             self._touch(u)
             return self.review_id(row)
 
-    def update_review(self: Dataset, review_id: str, **fields: Any) -> None:
+    def update_review(self, review_id: str, **fields: Any) -> None:
         """Edit a review (fields: ``stars, title, text, language, reference_id, referral_email,
         tags, location_id, is_verified``); sets ``updatedAt``."""
         unknown = set(fields) - set(EDITABLE)
@@ -147,16 +149,22 @@ class MutationsMixin:
             if "tags" in fields:
                 self._set_tags(row, _tags(fields["tags"]))
             if "location_id" in fields:
-                loc = -1 if fields["location_id"] is None else self.location_index.get(fields["location_id"], -9)
+                loc = (
+                    -1
+                    if fields["location_id"] is None
+                    else self.location_index.get(fields["location_id"], -9)
+                )
                 if loc == -9 or (loc >= 0 and self.locations[loc].unit != u):
-                    raise LookupError(f"unknown location id {fields['location_id']!r} for this business unit")
+                    raise LookupError(
+                        f"unknown location id {fields['location_id']!r} for this business unit"
+                    )
                 t.set("location", row, loc)
             if "is_verified" in fields and int(t["level"][row]) < 2:
                 t.set("level", row, 1 if fields["is_verified"] else 0)
             t.set("updated", row, max(self._wall_now(), int(t["created"][row]) + 1))
             self._touch(u)
 
-    def delete_review(self: Dataset, review_id: str) -> None:
+    def delete_review(self, review_id: str) -> None:
         """Delete a review (it is never returned again)."""
         with self.lock:
             row = self._row(review_id)
@@ -164,7 +172,7 @@ class MutationsMixin:
             self.consumer_review_counts[int(self.table["consumer"][row])] -= 1
             self._touch(int(self.table["bu"][row]))
 
-    def set_reply(self: Dataset, review_id: str, message: str,
+    def set_reply(self, review_id: str, message: str,
                   author_business_user_id: str | None = None) -> None:  # fmt: skip
         """Create or replace the company reply (author defaults to the unit's owner user)."""
         if not isinstance(message, str) or not message.strip():
@@ -189,7 +197,7 @@ class MutationsMixin:
             t.reply_texts[row] = message
             self._touch(u)
 
-    def delete_reply(self: Dataset, review_id: str) -> None:
+    def delete_reply(self, review_id: str) -> None:
         """Remove the company reply (no-op when there is none)."""
         with self.lock:
             row = self._row(review_id)
@@ -198,55 +206,56 @@ class MutationsMixin:
             self.table.reply_texts.pop(row, None)
             self._touch(int(self.table["bu"][row]))
 
-    def tags_of(self: Dataset, row: int) -> tuple[tuple[str, str], ...]:
+    def tags_of(self, row: int) -> tuple[tuple[str, str], ...]:
         """The tags of ``row`` as (group, value) pairs."""
         tagset = int(self.table["tagset"][row])
         if tagset == -2:
             return self.table.tags.get(row, ())
         return units.TAG_SETS[tagset] if tagset >= 0 else ()
 
-    def _set_tags(self: Dataset, row: int, tags: tuple[tuple[str, str], ...]) -> None:
+    def _set_tags(self, row: int, tags: tuple[tuple[str, str], ...]) -> None:
         self.table.set("tagset", row, -2 if tags else -1)
         if tags:
             self.table.tags[row] = tags
         else:
             self.table.tags.pop(row, None)
 
-    def review_tags(self: Dataset, review_id: str) -> list[dict[str, str]]:
+    def review_tags(self, review_id: str) -> list[dict[str, str]]:
         """``[{"group", "value"}]`` of a review."""
         with self.lock:
             return [{"group": g, "value": v} for g, v in self.tags_of(self._row(review_id))]
 
-    def set_review_tags(self: Dataset, review_id: str, tags: Iterable[TagLike]) -> None:
+    def set_review_tags(self, review_id: str, tags: Iterable[TagLike]) -> None:
         """Replace a review's tags."""
         with self.lock:
             row = self._row(review_id)
             self._set_tags(row, _tags(tags))
             self._touch(int(self.table["bu"][row]))
 
-    def add_review_tags(self: Dataset, review_id: str, tags: Iterable[TagLike]) -> None:
+    def add_review_tags(self, review_id: str, tags: Iterable[TagLike]) -> None:
         """Add tags to a review (duplicates ignored)."""
         with self.lock:
             row = self._row(review_id)
             self._set_tags(row, _tags([*self.tags_of(row), *_tags(tags)]))
             self._touch(int(self.table["bu"][row]))
 
-    def remove_review_tag(self: Dataset, review_id: str, group: str, value: str) -> None:
+    def remove_review_tag(self, review_id: str, group: str, value: str) -> None:
         """Remove one tag (no-op when absent)."""
         with self.lock:
             row = self._row(review_id)
             self._set_tags(row, tuple(t for t in self.tags_of(row) if t != (group, value)))
             self._touch(int(self.table["bu"][row]))
 
-    def request_find_reviewer(self: Dataset, review_id: str, message: str | None = None) -> None:
-        """Record a Find Reviewer request (the review then counts as "contacted")."""
+    def request_find_reviewer(self, review_id: str, message: str | None = None) -> str:
+        """Record a Find Reviewer request (the review then counts as "contacted"); returns the
+        request's id (as listed in the private review's ``findReviewer.requests``)."""
         with self.lock:
             row = self._row(review_id)
             t = self.table
             state = int(t["find_state"][row])
-            t.find_messages.setdefault(row, [None] if state > 0 else []).append(message)
+            messages = t.find_messages.setdefault(row, [None] if state > 0 else [])
+            messages.append(message)
             if state == 0:
                 t.set("find_state", row, 1)
             self._touch(int(t["bu"][row]))
-
-
+            return self.renderer.find_request_id(row, len(messages) - 1)

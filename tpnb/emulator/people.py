@@ -60,7 +60,9 @@ MALE: dict[str, tuple[str, ...]] = {k: _split(v[0]) for k, v in _RAW.items()}
 FEMALE: dict[str, tuple[str, ...]] = {k: _split(v[1]) for k, v in _RAW.items()}
 LAST: dict[str, tuple[str, ...]] = {k: _split(v[2]) for k, v in _RAW.items()}
 CITIES: dict[str, tuple[str, ...]] = {k: _split(v[3]) for k, v in _RAW.items()}
-CITIES["US"] = _split("New York|Chicago|Austin|Seattle|Denver|Boston|Atlanta|Portland|Phoenix|Miami")
+CITIES["US"] = _split(
+    "New York|Chicago|Austin|Seattle|Denver|Boston|Atlanta|Portland|Phoenix|Miami"
+)
 FIRST_COUNT = 24  # first-name index < 12: male, else female
 LAST_COUNT = 12  # indexes are taken modulo the bank's length
 

@@ -7,31 +7,29 @@ consumers also reviewed a product (same consumer and language, a little later, s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from tpnb.emulator import units
+from tpnb.emulator.core import DatasetCore
 from tpnb.emulator.ids import KIND_PRODUCT_REVIEW, index_from_id, mix64, object_id, salt_for
 from tpnb.emulator.phrases import BANKS
 from tpnb.emulator.render import iso, link, sentiment
-
-if TYPE_CHECKING:
-    from tpnb.emulator.dataset import Dataset
 
 JSON = dict[str, Any]
 Rows = npt.NDArray[np.int64]
 STAR_KEYS = ("oneStar", "twoStars", "threeStars", "fourStars", "fiveStars")
 
 
-class ProductsMixin:
+class ProductsMixin(DatasetCore):
     """Product catalogue and product reviews (mixed into Dataset)."""
 
-    def _product_salt(self: Dataset) -> int:
+    def _product_salt(self) -> int:
         return salt_for(self.seed, KIND_PRODUCT_REVIEW)
 
-    def products(self: Dataset, bu_id: str) -> list[JSON] | None:
+    def products(self, bu_id: str) -> list[JSON] | None:
         """The unit's products (``[]`` for a unit without products, None for an unknown id)."""
         u = self._unit(bu_id)
         if u is None:
@@ -48,16 +46,16 @@ class ProductsMixin:
             })  # fmt: skip
         return out
 
-    def product_review_id(self: Dataset, row: int) -> str:
+    def product_review_id(self, row: int) -> str:
         """The id of product review ``row``."""
         return object_id(int(self.product_table["created"][row]), row, self._product_salt())
 
-    def product_review_row(self: Dataset, review_id: str) -> int | None:
+    def product_review_row(self, review_id: str) -> int | None:
         """The row of a product review id, or None."""
         row = index_from_id(review_id, self._product_salt(), int(self.product_table["bu"].size))
         return row if row is not None and self.product_review_id(row) == review_id else None
 
-    def product_reviews_rows(self: Dataset, bu_id: str, *, skus: Iterable[str] | None = None,
+    def product_reviews_rows(self, bu_id: str, *, skus: Iterable[str] | None = None,
                              languages: set[str] | None = None,
                              stars: set[int] | None = None) -> Rows:  # fmt: skip
         """Product-review rows of a unit, newest first (unknown unit: empty)."""
@@ -67,17 +65,21 @@ class ProductsMixin:
             return np.zeros(0, dtype=np.int64)
         mask = p["bu"] == u
         if skus is not None:
-            codes = [i for i, (sku, _n) in enumerate(self.units[u].spec.products) if sku in set(skus)]
+            codes = [
+                i for i, (sku, _n) in enumerate(self.units[u].spec.products) if sku in set(skus)
+            ]
             mask &= np.isin(p["sku"], codes)
         if languages:
             lang = self.table["lang"][p["review"]]
-            mask &= np.isin(lang, [units.LANGUAGES.index(x) for x in languages if x in units.LANGUAGES])
+            mask &= np.isin(
+                lang, [units.LANGUAGES.index(x) for x in languages if x in units.LANGUAGES]
+            )
         if stars:
             mask &= np.isin(p["stars"], list(stars))
         rows = np.flatnonzero(mask).astype(np.int64)
         return rows[np.lexsort((-rows, -p["created"][rows]))]
 
-    def product_review_json(self: Dataset, row: int, base_url: str, *, private: bool = False) -> JSON:
+    def product_review_json(self, row: int, base_url: str, *, private: bool = False) -> JSON:
         """A product review: ``{id, createdAt, stars, content, consumer{id, displayName},
         language, attributeRatings, product{...}, links}`` (+ private fields)."""
         p = self.product_table
@@ -111,7 +113,9 @@ class ProductsMixin:
             out["conversationId"] = None
         return out
 
-    def product_review_summary_json(self: Dataset, bu_id: str, skus: Iterable[str] | None = None) -> JSON | None:
+    def product_review_summary_json(
+        self, bu_id: str, skus: Iterable[str] | None = None
+    ) -> JSON | None:
         """``{businessUnitId, numberOfReviews{total, oneStar..fiveStars}, starsAverage}``."""
         u = self._unit(bu_id)
         if u is None:

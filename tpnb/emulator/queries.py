@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from tpnb.emulator import catalog, people, units
+from tpnb.emulator.core import DatasetCore
 from tpnb.emulator.ids import mix64
 from tpnb.emulator.render import link
 from tpnb.emulator.reviews import Filters
 from tpnb.emulator.trustscore import stars_for_score, trust_score
-
-if TYPE_CHECKING:
-    from tpnb.emulator.dataset import Dataset
 
 JSON = dict[str, Any]
 Rows = npt.NDArray[np.int64]
@@ -36,16 +34,16 @@ def to_epoch(moment: datetime | None) -> int | None:
     return int(moment.timestamp())
 
 
-class QueriesMixin:
+class QueriesMixin(DatasetCore):
     """Queries of the data set (mixed into Dataset)."""
 
     # --- business units --------------------------------------------------------------------------
-    def business_unit_ids(self: Dataset, country: Iterable[str] | None = None) -> list[str]:
+    def business_unit_ids(self, country: Iterable[str] | None = None) -> list[str]:
         """Unit ids in a stable order, optionally only those in ``country`` (ISO alpha-2 codes)."""
         wanted = None if country is None else {c.strip().upper() for c in country}
         return [u.id for u in self.units if wanted is None or u.spec.country in wanted]
 
-    def find_business_unit(self: Dataset, name: str) -> str | None:
+    def find_business_unit(self, name: str) -> str | None:
         """The id of the unit whose identifying or referring name is ``name`` (case-insensitive;
         a scheme and trailing slash are ignored)."""
         key = name.strip().lower()
@@ -53,7 +51,7 @@ class QueriesMixin:
             key = key.removeprefix(prefix)
         return self._names.get(key.rstrip("/"))
 
-    def search_business_units(self: Dataset, query: str, country: str | None = None) -> list[str]:
+    def search_business_units(self, query: str, country: str | None = None) -> list[str]:
         """Unit ids matching ``query`` by name or domain, best match first."""
         q = query.strip().lower()
         if not q:
@@ -77,21 +75,26 @@ class QueriesMixin:
             ranked.append((rank, -u.spec.reviews, u.index, u.id))
         return [item[3] for item in sorted(ranked)]
 
-    def _aggregate(self: Dataset, u: int) -> tuple[JSON, JSON]:
+    def _aggregate(self, u: int) -> tuple[JSON, JSON]:
         cached = self._aggregates.get(u)
         if cached is None:
             rows = self.table.unit_rows[u]
             stars = self.table["stars"][rows]
             counting = self.table["reported"][rows] < 0
             per_star = np.bincount(stars, minlength=6)[1:6]
-            counts: JSON = {"total": int(rows.size), "usedForTrustScoreCalculation": int(counting.sum())}
+            counts: JSON = {
+                "total": int(rows.size),
+                "usedForTrustScoreCalculation": int(counting.sum()),
+            }
             counts.update({key: int(v) for key, v in zip(STAR_KEYS, per_star, strict=True)})
-            score_value = trust_score(stars[counting], self.table["created"][rows][counting], self.now_s)
+            score_value = trust_score(
+                stars[counting], self.table["created"][rows][counting], self.now_s
+            )
             cached = (counts, {"trustScore": score_value, "stars": stars_for_score(score_value)})
             self._aggregates[u] = cached
         return cached
 
-    def business_unit_json(self: Dataset, bu_id: str, base_url: str) -> JSON | None:
+    def business_unit_json(self, bu_id: str, base_url: str) -> JSON | None:
         """§3.1 business unit with aggregates computed from the current reviews."""
         with self.lock:
             u = self._unit(bu_id)
@@ -100,28 +103,29 @@ class QueriesMixin:
             counts, score = self._aggregate(u)
             return catalog.business_unit_json(self.units[u], base_url, dict(counts), dict(score))
 
-    def profile_info_json(self: Dataset, bu_id: str, base_url: str) -> JSON | None:
+    def profile_info_json(self, bu_id: str, base_url: str) -> JSON | None:
         """§2.1 profileinfo."""
         u = self._unit(bu_id)
         return None if u is None else catalog.profile_info_json(self.units[u], base_url)
 
-    def web_links_json(self: Dataset, bu_id: str, locale: str, base_url: str) -> JSON | None:
-        """§2.1 web-links."""
+    def web_links_json(self, bu_id: str, locale: str | None, base_url: str) -> JSON | None:
+        """§2.1 web-links (``locale`` defaults to en-US)."""
         u = self._unit(bu_id)
-        return None if u is None else catalog.web_links_json(self.units[u], locale, base_url)
+        loc = locale or "en-US"
+        return None if u is None else catalog.web_links_json(self.units[u], loc, base_url)
 
-    def images_json(self: Dataset, bu_id: str, base_url: str) -> JSON | None:
+    def images_json(self, bu_id: str, base_url: str) -> JSON | None:
         """§2.1 images."""
         u = self._unit(bu_id)
         return None if u is None else catalog.images_json(self.units[u], base_url)
 
-    def location_ids(self: Dataset, bu_id: str) -> list[str]:
+    def location_ids(self, bu_id: str) -> list[str]:
         """The UUIDs of the unit's locations (empty for most units)."""
         u = self._unit(bu_id)
         return [] if u is None else [self.locations[i].id for i in self.units[u].locations]
 
     # --- categories ------------------------------------------------------------------------------
-    def business_unit_categories_json(self: Dataset, bu_id: str, country: str | None = None,
+    def business_unit_categories_json(self, bu_id: str, country: str | None = None,
                                       locale: str | None = None) -> JSON | None:  # fmt: skip
         """The unit's categories with ranking in its country and category."""
         u = self._unit(bu_id)
@@ -138,22 +142,26 @@ class QueriesMixin:
                         "source": "business"})  # fmt: skip
         return {"categories": out}
 
-    def categories_json(self: Dataset, country: str | None = None, locale: str | None = None,
+    def categories_json(self, country: str | None = None, locale: str | None = None,
                         parent_id: str | None = None) -> JSON:  # fmt: skip
         """Top-level categories, or the children of ``parent_id``."""
         return {"categories": [catalog.category_json(c) for c, (parent, _n) in
                                units.CATEGORIES.items() if parent == parent_id]}  # fmt: skip
 
-    def category_json(self: Dataset, category_id: str, country: str | None = None,
+    def category_json(self, category_id: str, country: str | None = None,
                       locale: str | None = None) -> JSON | None:  # fmt: skip
         """One category with its parent and number of business units (in ``country``)."""
         if category_id not in units.CATEGORIES:
             return None
         ids = self.category_business_unit_ids(category_id, country) or []
         parent = units.CATEGORIES[category_id][0]
-        return {"businessUnitCount": len(ids), "parentId": parent, **catalog.category_json(category_id)}
+        return {
+            "businessUnitCount": len(ids),
+            "parentId": parent,
+            **catalog.category_json(category_id),
+        }
 
-    def category_business_unit_ids(self: Dataset, category_id: str,
+    def category_business_unit_ids(self, category_id: str,
                                    country: str | None = None) -> list[str] | None:  # fmt: skip
         """Units in the category or below it (best TrustScore first); None for unknown ids."""
         if category_id not in units.CATEGORIES:
@@ -166,7 +174,7 @@ class QueriesMixin:
         return [u.id for u in found]
 
     # --- reviews ---------------------------------------------------------------------------------
-    def query_reviews(self: Dataset, *, business_unit_id: str | None = None,
+    def query_reviews(self, *, business_unit_id: str | None = None,
                       consumer_id: str | None = None, stars: set[int] | None = None,
                       languages: set[str] | None = None, location_id: str | None = None,
                       responded: bool | None = None, tag_group: str | None = None,
@@ -192,7 +200,9 @@ class QueriesMixin:
         if stars is not None and not set(stars) <= {1, 2, 3, 4, 5}:
             raise ValueError(f"stars must be within 1..5, got {sorted(stars)}")
         if find_reviewer not in (None, "contacted", "notContacted"):
-            raise ValueError(f"find_reviewer must be 'contacted' or 'notContacted', got {find_reviewer!r}")
+            raise ValueError(
+                f"find_reviewer must be 'contacted' or 'notContacted', got {find_reviewer!r}"
+            )
         key = (business_unit_id, consumer_id, frozenset(stars) if stars is not None else None,
                frozenset(languages) if languages is not None else None, location_id, responded,
                tag_group, tag_value, ignore_tag_value_case, include_reported, reported,
@@ -209,7 +219,7 @@ class QueriesMixin:
             self._query_cache[key] = rows
             return rows
 
-    def _query(self: Dataset, key: tuple[Any, ...]) -> Rows:
+    def _query(self, key: tuple[Any, ...]) -> Rows:
         (bu_id, consumer_id, stars, languages, location_id, responded, tag_group, tag_value,
          ignore_case, include_reported, reported, start_s, end_s, reference_id, referral_email,
          source, username, find_reviewer, order) = key  # fmt: skip
@@ -256,11 +266,13 @@ class QueriesMixin:
         rows = t.filter(base, Filters(**f))
         return t.order(rows, order)
 
-    def _tag_match(self: Dataset, group: str | None, value: str | None,
+    def _tag_match(self, group: str | None, value: str | None,
                    ignore_case: bool) -> tuple[frozenset[int], frozenset[int]]:  # fmt: skip
         def hit(tags: Iterable[tuple[str, str]]) -> bool:
             for g, v in tags:
-                same = v.lower() == value.lower() if ignore_case and value is not None else v == value
+                same = (
+                    v.lower() == value.lower() if ignore_case and value is not None else v == value
+                )
                 if (group is None or g == group) and (value is None or same):
                     return True
             return False
@@ -269,7 +281,7 @@ class QueriesMixin:
         custom = frozenset(row for row, tags in self.table.tags.items() if hit(tags))
         return sets, custom
 
-    def _reference_mask(self: Dataset, reference_id: str) -> Any:
+    def _reference_mask(self, reference_id: str) -> Any:
         t = self.table
         prefix, _, number = reference_id.rpartition("-")
         unit_codes = [u.index for u in self.units if u.prefix == prefix]
@@ -279,11 +291,12 @@ class QueriesMixin:
 
         def mask(rows: Rows) -> npt.NDArray[np.bool_]:
             m = (t["ref_num"][rows] == num) & np.isin(t["bu"][rows], unit_codes)
-            return (m & ~np.isin(rows, special)) | np.isin(rows, hits)
+            out: npt.NDArray[np.bool_] = (m & ~np.isin(rows, special)) | np.isin(rows, hits)
+            return out
 
         return mask
 
-    def _email_mask(self: Dataset, email: str) -> Any:
+    def _email_mask(self, email: str) -> Any:
         t = self.table
         wanted = email.strip().lower()
         local, _, domain = wanted.partition("@")
@@ -295,15 +308,18 @@ class QueriesMixin:
             idx = np.flatnonzero(np.arange(cons["lang"].size) % 997 == num)
             cands = [int(c) for c in idx if self.renderer.consumer_email(int(c)) == wanted]
         special = np.array(sorted(t.emails), dtype=np.int64)
-        hits = np.array([r for r, v in t.emails.items() if (v or "").lower() == wanted], dtype=np.int64)
+        hits = np.array(
+            [r for r, v in t.emails.items() if (v or "").lower() == wanted], dtype=np.int64
+        )
 
         def mask(rows: Rows) -> npt.NDArray[np.bool_]:
             m = np.isin(t["consumer"][rows], cands) & (t["source"][rows] != 0)
-            return (m & ~np.isin(rows, special)) | np.isin(rows, hits)
+            out: npt.NDArray[np.bool_] = (m & ~np.isin(rows, special)) | np.isin(rows, hits)
+            return out
 
         return mask
 
-    def _consumers_named(self: Dataset, username: str) -> list[int]:
+    def _consumers_named(self, username: str) -> list[int]:
         """Consumers whose display name or first name equals ``username`` (case-insensitive)."""
         q = username.strip().lower()
         first = q.split(" ")[0]
@@ -318,27 +334,29 @@ class QueriesMixin:
             return [int(c) for c in cands]
         return [int(c) for c in cands if self.renderer.consumer_name(int(c)).lower() == q]
 
-    def review_json(self: Dataset, row: int, base_url: str, *, private: bool = False) -> JSON:
+    def review_json(self, row: int, base_url: str, *, private: bool = False) -> JSON:
         """§3.2 public review (or §3.3 private review) of ``row``."""
         with self.lock:
             return self.renderer.review(int(row), base_url, private=private)
 
-    def review_created_at(self: Dataset, rows: Rows) -> Rows:
+    def review_created_at(self, rows: Rows) -> Rows:
         """``createdAt`` of ``rows`` as epoch seconds (int64)."""
         with self.lock:
             return self.table["created"][np.asarray(rows, dtype=np.int64)].astype(np.int64)
 
-    def latest_review_rows(self: Dataset, languages: set[str] | None, count: int) -> Rows:
+    def latest_review_rows(self, languages: set[str] | None, count: int) -> Rows:
         """The newest ``count`` visible reviews in ``languages`` (all when empty/None)."""
         with self.lock:
             rows = self.table.all_rows()[::-1]
             f = Filters()
             if languages and "all" not in languages:
-                codes = frozenset(units.LANGUAGES.index(x) for x in languages if x in units.LANGUAGES)
+                codes = frozenset(
+                    units.LANGUAGES.index(x) for x in languages if x in units.LANGUAGES
+                )
                 f = Filters(languages=codes)
             return self.table.filter(rows[: max(count * 4, 1000)], f)[:count]
 
-    def review_likes_json(self: Dataset, review_id: str, base_url: str) -> JSON | None:
+    def review_likes_json(self, review_id: str, base_url: str) -> JSON | None:
         """``{"likes": [{"consumer": {...}}]}`` with ``numberOfLikes`` entries."""
         row = self.review_row(review_id)
         if row is None:
@@ -347,9 +365,11 @@ class QueriesMixin:
             n = int(self.table["likes"][row])
             size = int(self.consumers["lang"].size)
             picks = [mix64(self.renderer.text_salt + row * 131 + j) % size for j in range(n)]
-            return {"likes": [{"consumer": self.renderer.consumer_summary(c, base_url)} for c in picks]}
+            return {
+                "likes": [{"consumer": self.renderer.consumer_summary(c, base_url)} for c in picks]
+            }
 
-    def review_web_links_json(self: Dataset, review_id: str, locale: str, base_url: str) -> JSON | None:
+    def review_web_links_json(self, review_id: str, locale: str, base_url: str) -> JSON | None:
         """``{locale, reviewUrl, links}`` for a review [I]."""
         row = self.review_row(review_id)
         if row is None:
@@ -358,7 +378,7 @@ class QueriesMixin:
                 "locale": locale, "reviewUrl": f"{catalog.locale_host(locale)}/reviews/{review_id}"}  # fmt: skip
 
     # --- consumers -------------------------------------------------------------------------------
-    def consumer_json(self: Dataset, consumer_id: str, base_url: str) -> JSON | None:
+    def consumer_json(self, consumer_id: str, base_url: str) -> JSON | None:
         """``/consumers/{id}``: summary, country, image and links."""
         c = self.consumer_index(consumer_id)
         if c is None:
@@ -370,19 +390,19 @@ class QueriesMixin:
             out.update({k: profile[k] for k in ("country", "locale", "hasImage", "profileImage")})
             return out
 
-    def consumer_profile_json(self: Dataset, consumer_id: str) -> JSON | None:
+    def consumer_profile_json(self, consumer_id: str) -> JSON | None:
         """§2.4 consumer profile."""
         c = self.consumer_index(consumer_id)
         return None if c is None else self.renderer.consumer_profile(c)
 
-    def consumer_web_links_json(self: Dataset, consumer_id: str, locale: str, base_url: str) -> JSON | None:
+    def consumer_web_links_json(self, consumer_id: str, locale: str, base_url: str) -> JSON | None:
         """``{locale, profileUrl, links}`` (§2.4)."""
         if self.consumer_index(consumer_id) is None:
             return None
         return {"links": [link(f"{base_url}/consumers/{consumer_id}/web-links?locale={locale}", "self")],
                 "locale": locale, "profileUrl": f"{catalog.locale_host(locale)}/users/{consumer_id}"}  # fmt: skip
 
-    def consumers_bulk_json(self: Dataset, ids: Iterable[str]) -> JSON:
+    def consumers_bulk_json(self, ids: Iterable[str]) -> JSON:
         """``{"consumers": {id: profile}, "notFoundConsumerIds": [...]}``."""
         found: JSON = {}
         missing: list[str] = []

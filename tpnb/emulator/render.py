@@ -186,7 +186,9 @@ class Renderer:
                      "updatedAt": iso(int(t["reply_upd"][row]))}  # fmt: skip
             if private:
                 author = int(t["reply_author"][row])
-                reply["authorBusinessUserId"] = self.ds.user_list[author].id if author >= 0 else None
+                reply["authorBusinessUserId"] = (
+                    self.ds.user_list[author].id if author >= 0 else None
+                )
         loc = int(t["location"][row])
         location: JSON | None = None
         if loc >= 0:
@@ -250,6 +252,11 @@ class Renderer:
             return None
         return f"{self.ds.units[int(t['bu'][row])].prefix}-{num}"
 
+    def find_request_id(self, row: int, i: int) -> str:
+        """The 24-hex id of the ``i``-th Find Reviewer request of ``row``."""
+        created = int(self.ds.table["created"][row])
+        return f"{(created + 86400 + i) & 0xFFFFFFFF:08x}{mix64(self.text_salt + row * 7 + i):016x}"
+
     def find_reviewer(self, row: int) -> JSON:
         t = self.ds.table
         state = int(t["find_state"][row])
@@ -265,7 +272,7 @@ class Renderer:
             answered = state == 2 and i == 0
             c = int(t["consumer"][row])
             requests.append({
-                "id": f"{(h >> 8) + i:024x}"[-24:],
+                "id": self.find_request_id(row, i),
                 "created": iso(asked),
                 "status": "consumerResponded" if answered else "awaitingConsumerResponse",
                 "businessUserMessage": message,

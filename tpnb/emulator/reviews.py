@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,7 +49,7 @@ class Filters:
 class ReviewTable:
     """Numpy columns of all reviews plus override dicts and per-unit sorted indexes."""
 
-    def __init__(self, cols: dict[str, npt.NDArray[np.generic]], offsets: Rows, units: int,
+    def __init__(self, cols: dict[str, npt.NDArray[Any]], offsets: Rows, units: int,
                  salt: int) -> None:  # fmt: skip
         self._cols = cols
         self.n = int(cols["created"].size)
@@ -65,11 +66,11 @@ class ReviewTable:
         self._global: Rows | None = None
         self._by_consumer: tuple[Rows, Rows] | None = None
 
-    def col(self, name: str) -> npt.NDArray[np.generic]:
+    def col(self, name: str) -> npt.NDArray[Any]:
         """The live part of column ``name`` (a view)."""
         return self._cols[name][: self.n]
 
-    def __getitem__(self, name: str) -> npt.NDArray[np.generic]:
+    def __getitem__(self, name: str) -> npt.NDArray[Any]:
         return self._cols[name][: self.n]
 
     def set(self, name: str, row: int, value: int) -> None:

@@ -24,7 +24,7 @@ def round_half_up(value: float, ndigits: int = 0) -> float:
     """Round ``value`` half away from zero (values here are positive) to ``ndigits`` decimals."""
     factor = 10**ndigits
     # the small epsilon absorbs binary noise such as 4.45 -> 4.4499999
-    return math.floor(value * factor + 0.5 + 1e-9) / factor
+    return float(math.floor(value * factor + 0.5 + 1e-9) / factor)
 
 
 def review_weights(created_s: npt.NDArray[np.int64], now_s: int) -> npt.NDArray[np.float64]:

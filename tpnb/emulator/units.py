@@ -125,6 +125,7 @@ class UnitSpec:
     extra_langs: tuple[tuple[str, float], ...] = field(default=())
 
 
+# fmt: off
 UNITS: tuple[UnitSpec, ...] = (
     UnitSpec("northwind-outdoor.example", "Northwind Outdoor", "GB", "outdoor_sports_store", 124_000,
              (2016, 3), "good", 0.62, 0.35, 14.0, 1.42, 0.9,
@@ -229,6 +230,8 @@ UNITS: tuple[UnitSpec, ...] = (
              tagline="Brand design for small teams", street="5 Kiln Yard", city="Leeds",
              postcode="LS1 4AP", phone="+44 113 000 0000"),
 )
+
+# fmt: on
 
 # tag combinations a tagging unit's generated reviews carry (None = no tags)
 TAG_SETS: tuple[tuple[tuple[str, str], ...], ...] = (
