@@ -76,7 +76,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             layout=w.Layout(
                 grid_template_columns="minmax(0, 3fr) minmax(340px, 2fr)",
                 grid_gap="14px",
-                align_items="start",
+                align_items="flex-start",
                 width="100%",
             ),
         )

@@ -13,7 +13,16 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from tpnb.widgets._base import MessageArea, guarded, has_customer_api, is_demo, style_widget
+from tpnb.errors import AuthError, ForbiddenError, NotFoundError
+from tpnb.frames import review_frame
+from tpnb.widgets._base import (
+    MessageArea,
+    guarded,
+    has_customer_api,
+    is_demo,
+    log,
+    style_widget,
+)
 from tpnb.widgets.controls import FilterBar
 from tpnb.widgets.detail import ReviewDetail
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex, language_counts
@@ -52,7 +61,7 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _empty_reviews() -> pd.DataFrame:
-    return pd.DataFrame({"id": pd.Series([], dtype="string")})
+    return review_frame([])
 
 
 class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
@@ -101,6 +110,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.export_dir = Path(export_dir) if export_dir is not None else None
         self.index = ReviewIndex(_empty_reviews())
         self.requests_made = 0  # client calls made by this widget (loads and replies)
+        self.private = False  # the loaded reviews came from the Customer API
         self.summary = w.HTML()
         self.summary.add_class("tpnb-explorer-summary")
         self.messages = MessageArea()
@@ -110,9 +120,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.count = w.HTML()
         self.count.add_class("tpnb-explorer-count")
         self.table = ReviewTable(page_size=page_size)
-        self.detail = ReviewDetail(
-            can_reply=client is not None and has_customer_api(client), post_reply=self._post_reply
-        )
+        self.detail = ReviewDetail(can_reply=False, post_reply=self._post_reply)
         self.detail.layout.display = "none"
         self.export_format = w.Dropdown(
             options=[("CSV", "csv"), ("Parquet", "parquet")],
@@ -176,23 +184,42 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             raise RuntimeError(
                 "this explorer has no client: assign a review frame to .reviews instead"
             )
-        private = has_customer_api(self.client)
-        fetch = self.client.private_reviews if private else self.client.reviews
-        self.messages.show("Loading reviews\u2026 (filters work as soon as they are in)", "info")
+        self.messages.show("Loading reviews\u2026", "info")
         self.loading.clear_output()
         self.loading.layout.display = "flex"
+        self.private = False
         try:
-            if self.progress:
-                with self.loading:
-                    frame: pd.DataFrame = fetch(business_unit, progress=True)
-            else:
-                frame = fetch(business_unit, progress=False)
+            frame = None
+            if has_customer_api(self.client):
+                # the Customer API has the private fields and allows replies, for the units the
+                # business user owns; for any other unit, fall back to the public reviews
+                try:
+                    frame = self._fetch(self.client.private_reviews, business_unit)
+                    self.private = True
+                except (ForbiddenError, NotFoundError, AuthError) as exc:
+                    log.info(
+                        "private reviews of %s unavailable (%s): public ones instead",
+                        business_unit,
+                        exc,
+                    )
+            if frame is None:
+                frame = self._fetch(self.client.reviews, business_unit)
         finally:
-            self.requests_made += 1
             self.loading.clear_output()
             self.loading.layout.display = "none"
+        self.detail.reply_box.layout.display = "flex" if self.private else "none"
         self.messages.clear()
         self.reviews = frame
+        return frame
+
+    def _fetch(self, method: Any, business_unit: str) -> pd.DataFrame:
+        """Call a client list method, with its progress bar shown in the widget."""
+        self.requests_made += 1
+        if not self.progress:
+            frame: pd.DataFrame = method(business_unit, progress=False)
+            return frame
+        with self.loading:
+            frame = method(business_unit, progress=True)
         return frame
 
     def _on_reviews(self, change: dict[str, Any]) -> None:
@@ -261,14 +288,15 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def _post_reply(self, review_id: str, message: str) -> None:
         """Send a reply through the client, then show it without reloading the reviews."""
         self.requests_made += 1
-        self.client.reply_to_review(review_id, message)
+        updated = self.client.reply_to_review(review_id, message)
         label = self.reviews.index[self.reviews["id"] == review_id]
-        now = pd.Timestamp.now(tz="UTC")
         frame = self.reviews.copy()
-        frame.loc[label, "reply_text"] = message
+        fresh = updated.iloc[0] if isinstance(updated, pd.DataFrame) and len(updated) else None
+        frame.loc[label, "reply_text"] = message if fresh is None else fresh.get("reply_text")
         for column in ("reply_created_at", "reply_updated_at"):
             if column in frame:
-                frame.loc[label, column] = now
+                value = None if fresh is None else fresh.get(column)
+                frame.loc[label, column] = pd.Timestamp.now(tz="UTC") if value is None else value
         self._replace_reviews(frame)
         self.detail.show(self._row(review_id), self.filters.timezone.value)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 import traitlets
 
+from tpnb.errors import NotFoundError
 from tpnb.widgets._base import MessageArea, guarded, is_demo, style_widget
 from tpnb.widgets.render import business_unit_card_html, demo_badge_html
 
@@ -62,6 +64,7 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.client = client
         self.country = country
         self.matches = pd.DataFrame()
+        self._searched: tuple[str, float] = ("", 0.0)
         self.query = w.Text(
             value=query,
             placeholder="Domain (e.g. example.com) or company name",
@@ -87,9 +90,16 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.add_class("tpnb-root")
         self.add_class("tpnb-finder")
         self.query.observe(self._on_query, names="value")
-        self.search_button.on_click(lambda _button: self.search())
+        self.search_button.on_click(self._on_button)
         if query:
             self.search()
+
+    def _on_button(self, _button: Any) -> None:
+        # typing then clicking "Find" first sends the text (blur), which already searched
+        text = self.query.value.strip()
+        if text and text == self._searched[0] and time.monotonic() - self._searched[1] < 1.5:
+            return
+        self.search()
 
     def _on_query(self, change: dict[str, Any]) -> None:
         if change["new"].strip():
@@ -111,6 +121,7 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.messages.show("Type a domain (e.g. example.com) or a company name.", "info")
             return self.matches
         self.messages.show(f"Searching for \u201c{text}\u201d\u2026", "info")
+        self._searched = (text, time.monotonic())
         matches = self._lookup(text)
         self.matches = matches
         self._show_matches(matches)
@@ -131,9 +142,8 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if looks_like_domain(text):
             try:
                 found: pd.DataFrame = self.client.find_business_unit(_domain(text))
-            except Exception as exc:
-                if type(exc).__name__ != "NotFoundError":
-                    raise
+            except NotFoundError:
+                pass  # not a known domain: try it as a name
             else:
                 if len(found):
                     return found.reset_index(drop=True)

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from tpnb import charts
+from tpnb.frames import review_frame
 from tpnb.widgets._base import MessageArea, guarded, style_widget
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex
 
@@ -108,7 +109,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         for control in (self.chart, self.period, self.since, self.until):
             control.observe(self._redraw, names="value")
         self.observe(self._redraw, names="value")
-        self.value = reviews if reviews is not None else pd.DataFrame()
+        self.value = reviews if reviews is not None else review_frame([])
 
     def _redraw(self, _change: Any = None) -> None:
         self.redraw()
