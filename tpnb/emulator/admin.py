@@ -243,7 +243,7 @@ def _review_fields(body: dict[str, Any]) -> dict[str, Any]:
 def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
-    except KeyError as exc:
+    except LookupError as exc:
         raise app_error(404, str(exc.args[0]) if exc.args else "not found") from None
     except (ValueError, TypeError) as exc:
         raise app_error(400, str(exc)) from None

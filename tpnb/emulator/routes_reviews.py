@@ -4,7 +4,7 @@
   ([I]); ``locale``, ``filterUsersWithoutImages`` accepted and ignored) -> ``{"links": [],
   "reviews": [...]}``;
 * ``GET /reviews/{id}``, ``/reviews/{id}/likes``, ``/reviews/{id}/web-links?locale=`` (locale
-  required; ``{"locale", "reviewUrl", "links"}`` [I]);
+  required; ``{"locale", "reviewUrl", "links"}``);
 * ``GET /consumers/{id}``, ``/profile``, ``/web-links?locale=``, ``/reviews`` (page-numbered like
   business-unit reviews, plus ``businessUnitId``); ``POST /consumers/profile/bulk`` with JSON
   ``{"consumerIds": [...]}`` (1..100 ids [I]; 415 unless ``application/json``).
@@ -21,7 +21,6 @@ from tpnb.emulator.app import state
 from tpnb.emulator.httputil import app_error, bad_param, json_response
 
 blueprint = Blueprint("reviews", __name__, url_prefix="/v1")
-WEB_BASE = "https://www.trustpilot.com"
 MAX_BULK_IDS = 100
 
 
@@ -79,13 +78,9 @@ def likes(review_id: str) -> Response:
 def review_web_links(review_id: str) -> Response:
     """``GET /reviews/{id}/web-links?locale=``."""
     locale = required_locale()
-    _row(review_id)
-    url = f"{WEB_BASE}/reviews/{review_id}"
-    payload = {
-        "locale": locale,
-        "reviewUrl": url,
-        "links": [{"href": url, "method": "GET", "rel": "review-web"}],
-    }
+    payload = state().dataset.review_web_links_json(review_id, locale, params.api_base())
+    if payload is None:
+        raise app_error(404, f"Review not found: {review_id}")
     return _respond(payload, "review")
 
 
@@ -115,13 +110,9 @@ def consumer_profile(consumer_id: str) -> Response:
 def consumer_web_links(consumer_id: str) -> Response:
     """``GET /consumers/{id}/web-links?locale=``."""
     locale = required_locale()
-    _consumer(consumer_id)
-    url = f"{WEB_BASE}/users/{consumer_id}"
-    payload = {
-        "locale": locale,
-        "profileUrl": url,
-        "links": [{"href": url, "method": "GET", "rel": "consumer-profile-web"}],
-    }
+    payload = state().dataset.consumer_web_links_json(consumer_id, locale, params.api_base())
+    if payload is None:
+        raise app_error(404, f"Consumer not found: {consumer_id}")
     return _respond(payload, "consumer")
 
 
