@@ -98,7 +98,10 @@ class WebhookReceiver:
         return f"WebhookReceiver(archive={self.archive!r}, username={self.username!r})"
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        status, body, headers = self._handle(environ)
+        try:
+            status, body, headers = self._handle(environ)
+        finally:
+            self.archive.release()  # werkzeug serves each request on a new thread
         payload = json.dumps(body).encode()
         start_response(
             _REASONS[status],

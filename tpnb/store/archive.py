@@ -97,7 +97,9 @@ class Archive(ArchiveWrites):
         if self._closed:
             raise ArchiveError(f"archive {self.path} is closed")
         try:
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -159,6 +161,17 @@ class Archive(ArchiveWrites):
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def release(self) -> None:
+        """Close the calling thread's connection (for short-lived threads, e.g. a server's)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+        conn.close()
 
     def close(self) -> None:
         """Close every connection this object opened (in any thread)."""
