@@ -133,7 +133,7 @@ class CustomerMethods(MethodsBase):
         """
         rid = params.review_id(review_id)
         text = params.reply_message(message)
-        author = author_id if author_id is not None else self._conn.business_user_id
+        author = author_id if author_id is not None else self._business_user_id()
         if author is None:
             raise ConfigError(
                 "reply_to_review needs the replying business user's id: log in with a "
@@ -141,6 +141,14 @@ class CustomerMethods(MethodsBase):
             )
         ep.reply_to_review(self._conn, rid, text, params.entity_id(author, "author_id"))
         return self.private_review(rid, raw=raw)
+
+    def _business_user_id(self) -> str | None:
+        """The logged-in business user's id (logging in first if no token is held yet)."""
+        conn = self._conn
+        if conn.business_user_id is None and getattr(conn, "tokens", None) is not None:
+            assert conn.tokens is not None
+            conn.tokens.bearer()  # the token response names the business user
+        return conn.business_user_id
 
     def delete_reply(self, review_id: str, *, raw: bool = False) -> Any:
         """Delete the company reply of a review; returns the updated review."""
