@@ -208,10 +208,15 @@ def test_a_failed_batch_leaves_the_archive_as_before(
 ) -> None:
     archive, reviews = filled
     before = archive.private_reviews(UNIT)
-    with pytest.raises(type(error)), archive.transaction() as conn:
-        archive.upsert_reviews(conn, [make_review(100)], unit_id=UNIT, private=True)
-        archive.delete_reviews(conn, [reviews[1]["id"]], origin="sync")
-        raise error
+
+    def batch() -> None:
+        with archive.transaction() as conn:
+            archive.upsert_reviews(conn, [make_review(100)], unit_id=UNIT, private=True)
+            archive.delete_reviews(conn, [reviews[1]["id"]], origin="sync")
+            raise error
+
+    with pytest.raises(type(error)):
+        batch()
     pd.testing.assert_frame_equal(archive.private_reviews(UNIT), before)
 
 
