@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -184,9 +184,16 @@ class Connection:
         ``client_id`` (OAuth's public client identifier), as Trustpilot documents.
         """
         self._require_login("the authorization-code login")
-        self.session.redirect_uri = redirect_uri
-        url, _state = self.session.authorization_url(self.settings.authorize_url, state=state)
-        return str(url)
+        if not redirect_uri:
+            raise ValueError("redirect_uri is required (the exact URI registered for the api key)")
+        # built here rather than by oauthlib, which refuses the emulator's plain-http loopback URL
+        query = {
+            "client_id": str(self.settings.api_key),
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "state": state or self.session.new_state(),
+        }
+        return f"{self.settings.authorize_url}?{urlencode(query)}"
 
     def login_with_code(self, code: str, redirect_uri: str) -> None:
         """Exchange the ``code`` from the authorize redirect for tokens (stored for reuse)."""

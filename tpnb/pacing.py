@@ -3,6 +3,8 @@
 A :class:`Pacer` holds sliding windows (``(calls, seconds)`` pairs, by default 833 per 5 minutes
 and 10,000 per hour). :meth:`Pacer.acquire` is called just before a request goes on the wire (cache
 hits never reach it); when a window is full it sleeps until the oldest call leaves the window.
+Windows are stretched by :data:`MARGIN` (1%) so that the server, which counts calls when they
+arrive, never sees more than the limit because of network jitter.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 
-__all__ = ["Pacer"]
+__all__ = ["MARGIN", "Pacer"]
+
+MARGIN = 0.01
 
 
 class Pacer:
@@ -37,6 +41,7 @@ class Pacer:
                     f"a pace limit needs calls >= 1 and seconds > 0, got {calls}/{seconds}"
                 )
         self.limits = tuple((int(c), float(s)) for c, s in limits)
+        self._windows = tuple((calls, seconds * (1 + MARGIN)) for calls, seconds in self.limits)
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -49,7 +54,7 @@ class Pacer:
 
     def _delay(self, now: float) -> float:
         wait = 0.0
-        for (calls, seconds), sent in zip(self.limits, self._sent, strict=True):
+        for (calls, seconds), sent in zip(self._windows, self._sent, strict=True):
             while sent and sent[0] <= now - seconds:
                 sent.popleft()
             if len(sent) >= calls:

@@ -18,23 +18,20 @@ What the mix adds to a plain session, and the traps it closes (see
 request's headers (api key and bearer token) at DEBUG, and it refuses plain-http URLs through a
 process-wide environment switch. tpnb manages tokens itself (:mod:`tpnb.tokens`) and validates
 the transport in :class:`~tpnb.config.Settings` (https unless loopback); the OAuth2Session part
-serves the authorization-code URL.
+holds the OAuth client identity (``client_id``) and makes the authorization-code ``state``.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-import platformdirs
 import requests
 from requests_cache import CacheMixin
 from requests_cache.backends.base import BaseCache
-from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.policy.directives import set_request_headers
 from requests_oauthlib import OAuth2Session
 
+from tpnb.backends import build_backend
 from tpnb.cachepolicy import (
     default_expire_after,
     make_filter_fn,
@@ -42,9 +39,8 @@ from tpnb.cachepolicy import (
     urls_expire_after,
 )
 from tpnb.config import Settings
-from tpnb.errors import ConfigError
 
-__all__ = ["CachedOAuth2Session", "build_backend", "default_cache_path"]
+__all__ = ["REDACTED_PARAMETERS", "CachedOAuth2Session"]
 
 #: Headers that requests-cache removes from keys and stored requests: tpnb sends credentials only
 #: under these exact spellings (matching is case-sensitive).
@@ -60,32 +56,6 @@ REDACTED_PARAMETERS = (
     "client_secret",
     "token",
 )
-
-
-def default_cache_path() -> Path:
-    """``<user cache dir>/tpnb/http_cache.sqlite``."""
-    return Path(platformdirs.user_cache_dir("tpnb", appauthor=False)) / "http_cache.sqlite"
-
-
-def build_backend(settings: Settings, *, namespace: str = "tpnb") -> BaseCache:
-    """A new cache backend object for one session, as the settings choose."""
-    if settings.cache_backend == "memory":
-        return BaseCache(cache_name="tpnb-memory")
-    if settings.cache_backend == "redis":
-        try:
-            from redis import Redis
-            from requests_cache.backends.redis import RedisCache
-        except ImportError:  # pragma: no cover - redis is an optional extra
-            raise ConfigError(
-                "cache_backend='redis' needs the redis package: pip install tpnb[redis]"
-            ) from None
-        connection = Redis.from_url(settings.redis_url or "")
-        return RedisCache(namespace=namespace, connection=connection, serializer="json")
-    path = settings.cache_path or default_cache_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():  # create it private: the cache holds API answers
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    return SQLiteCache(path, serializer="json", wal=True, busy_timeout=30_000)
 
 
 class CachedOAuth2Session(CacheMixin, OAuth2Session):  # type: ignore[misc]
