@@ -44,9 +44,9 @@ def _check_types(obj: dict[str, Any], spec: dict[str, tuple[type | None, ...]]) 
             assert None in types, f"{field} is null"
         else:
             allowed = tuple(t for t in types if t is not None)
-            assert isinstance(value, allowed) and not (
-                isinstance(value, bool) and bool not in allowed
-            ), f"{field}: {type(value).__name__}"
+            assert isinstance(value, allowed), f"{field}: {type(value).__name__}"
+            is_sneaky_bool = isinstance(value, bool) and bool not in allowed
+            assert not is_sneaky_bool, f"{field}: bool where {allowed} expected"
 
 
 def test_business_unit_fields_and_types(api: Api) -> None:

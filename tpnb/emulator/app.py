@@ -258,6 +258,7 @@ def create_app(dataset: Dataset, **options: Any) -> Flask:
         routes_invitations,
         routes_misc,
         routes_private,
+        routes_products,
         routes_reviews,
     )
 
@@ -277,6 +278,7 @@ def create_app(dataset: Dataset, **options: Any) -> Flask:
         routes_private.blueprint,
         routes_misc.blueprint,
         routes_invitations.blueprint,
+        routes_products.blueprint,
         admin.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -28,6 +28,7 @@ import html
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, redirect, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tpnb.emulator.app import check_rate_limit, state
 from tpnb.emulator.dataset import ApiClient
@@ -202,7 +203,7 @@ def authorize_page() -> Response:
 
 
 @blueprint.post("/authenticate")
-def authorize_submit() -> Response:
+def authorize_submit() -> Response | WerkzeugResponse:
     """Check the business user's login and redirect back with a single-use code."""
     client, redirect_uri = _authorize_client()
     _require_form()

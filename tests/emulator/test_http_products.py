@@ -1,0 +1,102 @@
+"""Product reviews (public and private) and the products list over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from emuhttp import Api
+
+
+@pytest.fixture
+def shop(api: Api) -> tuple[str, list[dict[str, Any]]]:
+    """The unit of the demo user with the most product reviews, and its products."""
+    ds = api.server.dataset
+    user = ds.user_by_username(api.server.credentials["username"])
+    assert user is not None
+    best = max(user.business_unit_ids, key=lambda b: len(ds.product_reviews_rows(b)))
+    products = ds.products(best)
+    if not products:
+        pytest.skip("the demo user has no unit with products")
+    return best, products
+
+
+def _walk(api: Api, path: str, **params: Any) -> list[dict[str, Any]]:
+    body = api.json(path, **params)
+    seen = list(body["productReviews"])
+    while nxt := [link["href"] for link in body["links"] if link["rel"] == "next-page"]:
+        body = api.http.get(nxt[0], headers={"apikey": api.key}, timeout=30).json()
+        seen.extend(body["productReviews"])
+    return seen
+
+
+def test_summary_counts_match_reviews(api: Api, shop: tuple[str, list[dict[str, Any]]]) -> None:
+    bu_id, products = shop
+    sku = products[0]["sku"]
+    summary = api.json(f"/product-reviews/business-units/{bu_id}", sku=sku)
+    reviews = _walk(api, f"/product-reviews/business-units/{bu_id}/reviews", sku=sku, perPage=100)
+    assert summary["numberOfReviews"]["total"] == len(reviews)
+    assert {r["product"]["sku"] for r in reviews} <= {sku}
+    json_form = api.json(f"/product-reviews/business-units/{bu_id}", sku=f'["{sku}"]')
+    assert json_form == summary
+
+
+def test_product_url_filter_and_required_filter(
+    api: Api, shop: tuple[str, list[dict[str, Any]]]
+) -> None:
+    bu_id, products = shop
+    path = f"/product-reviews/business-units/{bu_id}/reviews"
+    by_url = _walk(api, path, productUrl=products[0]["productUrl"])
+    by_sku = _walk(api, path, sku=products[0]["sku"])
+    assert [r["id"] for r in by_url] == [r["id"] for r in by_sku]
+    missing = api.get(path)
+    assert missing.status_code == 400
+    assert missing.json()["details"]["parameter"] == "sku"
+
+
+def test_product_review_stars_filter(api: Api, shop: tuple[str, list[dict[str, Any]]]) -> None:
+    bu_id, products = shop
+    skus = ",".join(p["sku"] for p in products)
+    reviews = _walk(api, f"/product-reviews/business-units/{bu_id}/reviews", sku=skus, stars="5")
+    assert {r["stars"] for r in reviews} <= {5}
+
+
+def test_batch_summaries(api: Api, shop: tuple[str, list[dict[str, Any]]]) -> None:
+    bu_id, products = shop
+    skus = [p["sku"] for p in products]
+    resp = api.http.post(
+        f"{api.server.api_url}/product-reviews/business-units/{bu_id}/batch-summaries",
+        json={"skus": skus},
+        headers={"apikey": api.key},
+        timeout=30,
+    )
+    assert resp.status_code == 200
+    assert [s["sku"] for s in resp.json()["summaries"]] == skus
+
+
+def test_private_product_endpoints(
+    api: Api, bearer: str, shop: tuple[str, list[dict[str, Any]]]
+) -> None:
+    bu_id, products = shop
+    listed = api.private("GET", f"/private/product-reviews/business-units/{bu_id}/reviews", bearer)
+    assert listed.status_code == 200
+    reviews = listed.json()["productReviews"]
+    assert reviews
+    assert "referralEmail" in reviews[0]
+    one = api.private("GET", f"/private/product-reviews/{reviews[0]['id']}", bearer)
+    assert one.json() == reviews[0]
+    summaries = api.private(
+        "GET", f"/private/product-reviews/business-units/{bu_id}/summaries", bearer
+    ).json()["summaries"]
+    assert [s["sku"] for s in summaries] == [p["sku"] for p in products]
+    catalogue = api.private("GET", f"/private/business-units/{bu_id}/products", bearer).json()
+    assert catalogue["products"] == products
+    assert catalogue["isLastPage"] is True
+    bad_state = api.private(
+        "GET",
+        f"/private/product-reviews/business-units/{bu_id}/reviews",
+        bearer,
+        params={"state": "deleted"},
+    )
+    assert bad_state.status_code == 400
+    assert api.get(f"/private/business-units/{bu_id}/products").status_code == 401
