@@ -272,9 +272,10 @@ def walk_tokens(
         state.pages += 1
         if progress is not None:
             progress.update(len(items))
+        stopped = stop is not None and bool(items) and stop(items)  # before the consumer sees them
         if items:
             yield items
-        if stop is not None and items and stop(items):
+        if stopped:
             state.stopped = True
             return
         token = next_token(payload, *names)
