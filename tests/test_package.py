@@ -5,22 +5,21 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import tpnb
 
 
 def test_all_is_sorted_and_resolvable() -> None:
     assert tpnb.__all__ == sorted(tpnb.__all__)
+    assert set(tpnb.__all__) == {*tpnb._LAZY, "__version__"}
     for name in tpnb.__all__:
         assert getattr(tpnb, name) is not None, name
 
 
 def test_unknown_attribute_raises_attribute_error() -> None:
-    try:
+    with pytest.raises(AttributeError, match="no_such_thing"):
         tpnb.no_such_thing  # noqa: B018
-    except AttributeError as exc:
-        assert "no_such_thing" in str(exc)
-    else:  # pragma: no cover
-        raise AssertionError("expected AttributeError")
 
 
 def test_import_tpnb_stays_light() -> None:

@@ -21,16 +21,37 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "APIError": "tpnb.errors",
     "AuthError": "tpnb.errors",
+    "BadRequestError": "tpnb.errors",
     "Client": "tpnb.client",
     "ConfigError": "tpnb.errors",
+    "ForbiddenError": "tpnb.errors",
     "NotFoundError": "tpnb.errors",
     "RateLimitError": "tpnb.errors",
+    "ServerError": "tpnb.errors",
     "Settings": "tpnb.config",
     "TpnbError": "tpnb.errors",
+    "TransportError": "tpnb.errors",
+    "UnauthorizedError": "tpnb.errors",
     "connect": "tpnb.client",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "APIError",
+    "AuthError",
+    "BadRequestError",
+    "Client",
+    "ConfigError",
+    "ForbiddenError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "Settings",
+    "TpnbError",
+    "TransportError",
+    "UnauthorizedError",
+    "__version__",
+    "connect",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from tpnb.client import Client, connect
@@ -38,10 +59,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from tpnb.errors import (
         APIError,
         AuthError,
+        BadRequestError,
         ConfigError,
+        ForbiddenError,
         NotFoundError,
         RateLimitError,
+        ServerError,
         TpnbError,
+        TransportError,
+        UnauthorizedError,
     )
 
 

@@ -1,7 +1,7 @@
 """``tpnb.connect()`` and the :class:`Client` facade users hold in a notebook.
 
-The client is small on purpose: the transport lives in :mod:`tpnb.connection`; the DataFrame
-methods are added by the data layer. With no credentials anywhere, :func:`connect` starts the
+The client is a facade: the transport lives in :mod:`tpnb.connection`, the DataFrame methods in
+the mixins of :mod:`tpnb.methods` (one per resource family), the archive sync in :mod:`tpnb.sync`. With no credentials anywhere, :func:`connect` starts the
 embedded emulator and says so (demo mode).
 """
 
@@ -10,12 +10,17 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tpnb.config import Settings
 from tpnb.connection import Connection
 from tpnb.errors import ConfigError
+from tpnb.methods import DataMethods
 from tpnb.stats import Stats
+
+if TYPE_CHECKING:
+    from tpnb.store import Archive
+    from tpnb.sync import SyncReport
 
 __all__ = ["DEMO_NOTICE", "Client", "connect"]
 
@@ -25,8 +30,11 @@ DEMO_NOTICE = (
 )
 
 
-class Client:
+class Client(DataMethods):
     """What ``tpnb.connect()`` returns: one identity's access to the API.
+
+    Every data method returns a typed DataFrame (see :mod:`tpnb.methods`): business units,
+    reviews (public and private), consumers, categories, product reviews, tags and replies.
 
     Attributes:
         connection: The transport (:class:`tpnb.connection.Connection`).
@@ -57,6 +65,20 @@ class Client:
     def login_with_code(self, code: str, redirect_uri: str) -> None:
         """Finish an authorization-code login with the ``code`` from the redirect."""
         self.connection.login_with_code(code, redirect_uri)
+
+    def sync(self, business_unit: str, archive: Archive | str, **options: Any) -> SyncReport:
+        """Bring a local archive's copy of one unit's reviews up to date (see :func:`tpnb.sync.sync`).
+
+        The first run pulls everything (resumable); later runs fetch only what is new or changed.
+
+        Args:
+            business_unit: The unit, as a 24-hex id or a domain.
+            archive: An :class:`tpnb.store.Archive` or the path of its file.
+            **options: ``full``, ``overlap``, ``recheck``, ``batch_size``, ``wait``, ``progress``.
+        """
+        from tpnb.sync import sync
+
+        return sync(self, business_unit, archive, **options)
 
     def logout(self) -> bool:
         """Revoke the OAuth tokens and delete the stored token file."""
