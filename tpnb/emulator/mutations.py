@@ -59,6 +59,15 @@ class MutationsMixin(DatasetCore):
             )
         return units.LANGUAGES.index(language)
 
+    def _location_code(self, u: int, location_id: str | None) -> int:
+        """The location index of ``location_id`` in unit ``u`` (-1 for None)."""
+        if location_id is None:
+            return -1
+        loc = self.location_index.get(location_id, -1)
+        if loc < 0 or self.locations[loc].unit != u:
+            raise LookupError(f"unknown location id {location_id!r} for this business unit")
+        return loc
+
     def _new_consumer(self, lang: int, created: int) -> int:
         c = int(self.consumers["lang"].size)
         values = {"lang": lang, "country": lang, "first": c % 24, "last": c % 16, "style": 1,
@@ -87,12 +96,6 @@ class MutationsMixin(DatasetCore):
             lang = self._language_code(language)
             created = to_epoch(created_at) if created_at is not None else self._wall_now()
             assert created is not None
-            if consumer_id is not None:
-                c = self.consumer_index(consumer_id)
-                if c is None:
-                    raise LookupError(f"unknown consumer id {consumer_id!r}")
-            else:
-                c = self._new_consumer(lang, created - 86400)
             if source is None:
                 source = "InvitationApi" if reference_id or referral_email else "Organic"
             if source not in units.SOURCES:
@@ -100,12 +103,17 @@ class MutationsMixin(DatasetCore):
                     f"source must be one of {', '.join(units.SOURCES)}; got {source!r}"
                 )
             code = units.SOURCES.index(source)
-            loc = -1
-            if location_id is not None:
-                loc = self.location_index.get(location_id, -1)
-                if loc < 0 or self.locations[loc].unit != u:
-                    raise LookupError(f"unknown location id {location_id!r} for this business unit")
+            loc = self._location_code(u, location_id)
             tag_tuple = _tags(tags)
+            for key, given in (("reference_id", reference_id), ("referral_email", referral_email)):
+                if given is not None and not isinstance(given, str):
+                    raise ValueError(f"{key} must be a string or None, got {given!r}")
+            if consumer_id is not None:
+                c = self.consumer_index(consumer_id)
+                if c is None:
+                    raise LookupError(f"unknown consumer id {consumer_id!r}")
+            else:  # everything is valid: only now create the consumer
+                c = self._new_consumer(lang, created - 86400)
             row = self.table.append({
                 "bu": u, "consumer": c, "created": created, "experienced": created - created % 86400,
                 "stars": value, "lang": lang, "source": code,
@@ -133,31 +141,27 @@ class MutationsMixin(DatasetCore):
             row = self._row(review_id)
             t = self.table
             u = int(t["bu"][row])
-            if "stars" in fields:
-                t.set("stars", row, _stars(fields["stars"]))
-            if "language" in fields:
-                t.set("lang", row, self._language_code(fields["language"]))
-            if "title" in fields or "text" in fields:
-                title, text = self.renderer.title_text(row)
+            stars = _stars(fields["stars"]) if "stars" in fields else None
+            lang = self._language_code(fields["language"]) if "language" in fields else None
+            tags = _tags(fields["tags"]) if "tags" in fields else None
+            loc = self._location_code(u, fields["location_id"]) if "location_id" in fields else None
+            for key in ("title", "text"):
+                if key in fields and not isinstance(fields[key], str):
+                    raise ValueError(f"{key} must be a string, got {fields[key]!r}")
+            title, text = self.renderer.title_text(row)  # as shown before this edit
+            if stars is not None:
+                t.set("stars", row, stars)
+            if lang is not None:
+                t.set("lang", row, lang)
+            if {"title", "text", "stars", "language"} & set(fields):
                 t.texts[row] = (str(fields.get("title", title)), str(fields.get("text", text)))
-            elif "stars" in fields or "language" in fields:
-                t.texts.setdefault(row, self.renderer.title_text(row))
             if "reference_id" in fields:
                 t.references[row] = fields["reference_id"]
             if "referral_email" in fields:
                 t.emails[row] = fields["referral_email"]
-            if "tags" in fields:
-                self._set_tags(row, _tags(fields["tags"]))
-            if "location_id" in fields:
-                loc = (
-                    -1
-                    if fields["location_id"] is None
-                    else self.location_index.get(fields["location_id"], -9)
-                )
-                if loc == -9 or (loc >= 0 and self.locations[loc].unit != u):
-                    raise LookupError(
-                        f"unknown location id {fields['location_id']!r} for this business unit"
-                    )
+            if tags is not None:
+                self._set_tags(row, tags)
+            if loc is not None:
                 t.set("location", row, loc)
             if "is_verified" in fields and int(t["level"][row]) < 2:
                 t.set("level", row, 1 if fields["is_verified"] else 0)
