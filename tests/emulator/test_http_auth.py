@@ -96,6 +96,20 @@ def test_client_credentials_token_sees_the_apps_units(api: Api) -> None:
     assert resp.status_code == 200
 
 
+def test_client_credentials_tokens_are_isolated_per_app(api: Api) -> None:
+    from tpnb.emulator.dataset import OTHER_USERNAME, SECOND_API_KEY, SECOND_API_SECRET
+
+    ds = api.server.dataset
+    other = ds.user_by_username(OTHER_USERNAME)
+    assert other is not None
+    token = api.access_token(
+        grant="client_credentials", key=SECOND_API_KEY, secret=SECOND_API_SECRET
+    )
+    for unit in ds.business_unit_ids():
+        resp = api.private("GET", f"/private/business-units/{unit}/reviews", token)
+        assert resp.status_code == (200 if unit in other.business_unit_ids else 403)
+
+
 def test_client_credentials_acts_for_x_business_user_id(api: Api) -> None:
     token = api.access_token(grant="client_credentials")
     ds = api.server.dataset
@@ -248,6 +262,7 @@ def test_refreshing_too_often_is_429(make_emulator: Callable[..., EmulatorServer
         throttled = _refresh(api, token)
     assert throttled.status_code == 429
     assert throttled.json()["ErrorCode"] == "too_many_requests"
+    assert 1 <= int(throttled.headers["Retry-After"]) <= 60
 
 
 @pytest.mark.parametrize("which", ["access_token", "refresh_token"])

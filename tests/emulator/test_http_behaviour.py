@@ -235,3 +235,22 @@ def test_request_log(emulator_admin_reset: EmulatorServer) -> None:
     requests.get(server.url + "/_emulator/health", timeout=30)
     assert server.admin.requests == [("GET", "/v1/business-units/all"), ("GET", "/v1/categories")]
     assert server.admin.request_count == 2
+
+
+def test_same_seed_same_bytes_over_http(make_emulator: Callable[..., EmulatorServer]) -> None:
+    bodies = []
+    for _ in range(2):
+        server = make_emulator(scale=0.02)
+        for api in make_api(server):
+            unit = biggest_unit(api)
+            paths = [
+                "/business-units/all",
+                f"/business-units/{unit['id']}/reviews?perPage=100&page=2&orderBy=stars.asc",
+                f"/business-units/{unit['id']}/all-reviews?perPage=50",
+                f"/business-units/{unit['id']}/profileinfo",
+                "/categories",
+            ]
+            raw = [api.get(p).content.replace(server.url.encode(), b"URL") for p in paths]
+        bodies.append(raw)
+    assert bodies[0] == bodies[1]
+    assert all(bodies[0])

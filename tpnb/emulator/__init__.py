@@ -29,13 +29,13 @@ from tpnb.emulator.dataset import (
 from tpnb.emulator.server import EmulatorServer, serve
 
 __all__ = [
-    "Admin",
     "DATASET_NOW",
     "DEFAULT_SEED",
     "DEMO_API_KEY",
     "DEMO_API_SECRET",
     "DEMO_PASSWORD",
     "DEMO_USERNAME",
+    "Admin",
     "Dataset",
     "EmulatorServer",
     "build_dataset",

@@ -25,7 +25,15 @@ import numpy as np
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from tpnb.emulator.dataset import ApiClient, BusinessUser, Dataset
+from tpnb.emulator.dataset import (
+    DEMO_API_KEY,
+    DEMO_USERNAME,
+    OTHER_USERNAME,
+    SECOND_API_KEY,
+    ApiClient,
+    BusinessUser,
+    Dataset,
+)
 from tpnb.emulator.faults import ADMIN_PREFIX, FaultInjector, FaultMiddleware
 from tpnb.emulator.httputil import (
     DEFAULT_MAX_AGE,
@@ -39,6 +47,8 @@ from tpnb.emulator.tokens import DEFAULT_REFRESH_LIMIT, DEFAULT_TOKEN_LIFETIME, 
 from tpnb.emulator.webhooks import WebhookDispatcher
 
 STATE_KEY = "tpnb_emulator"
+# api key -> username of the business user whose company owns the app (client credentials)
+_CLIENT_USERS = {DEMO_API_KEY: DEMO_USERNAME, SECOND_API_KEY: OTHER_USERNAME}
 _QUERY_CACHE_SIZE = 64
 
 
@@ -105,14 +115,24 @@ class EmulatorState:
                 self._query_cache.popitem(last=False)
         return rows
 
+    def users_of_client(self, client: ApiClient) -> list[BusinessUser]:
+        """The business users of an api client's company ([I]).
+
+        ``ApiClient.business_user_ids`` when the data set provides it; otherwise the demo client
+        belongs with the demo user and the second client with the other user.
+        """
+        ds = self.dataset
+        user_ids = getattr(client, "business_user_ids", None)
+        if user_ids is not None:
+            return [u for u in ds.business_users.values() if u.id in user_ids]
+        username = _CLIENT_USERS.get(client.api_key)
+        user = ds.user_by_username(username) if username else None
+        return [user] if user is not None else []
+
     def units_of_client(self, client: ApiClient) -> frozenset[str]:
         """Units a client-credentials token may manage without ``x-business-user-id``."""
-        user_ids = getattr(client, "business_user_ids", None)
-        users = self.dataset.business_users.values()
-        if user_ids is not None:
-            users = [u for u in users if u.id in user_ids]  # type: ignore[assignment]
         out: set[str] = set()
-        for user in users:
+        for user in self.users_of_client(client):
             out |= user.business_unit_ids
         return frozenset(out)
 
@@ -164,8 +184,7 @@ def _resolve_identity(st: EmulatorState, token: str | None) -> Identity:
     acting = request.headers.get("x-business-user-id") or request.args.get("x-business-user-id")
     if acting:
         user_or_none = ds.business_users.get(acting)
-        allowed = st.units_of_client(client)
-        if user_or_none is None or not user_or_none.business_unit_ids <= allowed:
+        if user_or_none is None or user_or_none not in st.users_of_client(client):
             raise app_error(
                 403,
                 "x-business-user-id is not a business user of this application",

@@ -13,7 +13,8 @@ fields ``client_id``/``client_secret`` ([C] for the authorization-code grant; ac
 POST bodies must be ``application/x-www-form-urlencoded`` (415 otherwise). Errors use Apigee
 OAuthV2's ``{"ErrorCode", "Error"}``: 401 ``invalid_client`` for missing or wrong client
 credentials, 400 ``invalid_request``/``unsupported_grant_type``/``invalid_grant`` otherwise, 429
-``too_many_requests`` when refreshing too often ([I] statuses and codes, RFC 6749 style).
+``too_many_requests`` (with ``Retry-After``) when refreshing too often ([I] statuses and
+codes, RFC 6749 style).
 
 Redirect URIs ([I]): one of the api client's registered ``redirect_uris``, or any
 ``http://127.0.0.1:<port>/...`` / ``http://localhost:<port>/...`` URI (RFC 8252 loopback).
@@ -105,7 +106,10 @@ def _grant(client: ApiClient, grant_type: str) -> Response:
                 raise oauth_error(400, "invalid_request", "refresh_token is required")
             return _token_response(st.tokens.refresh(client.api_key, client.name, token))
     except TokenError as exc:
-        raise oauth_error(exc.status, exc.code, exc.message) from None
+        err = oauth_error(exc.status, exc.code, exc.message)
+        if exc.retry_after is not None:
+            err.headers["Retry-After"] = str(exc.retry_after)
+        raise err from None
     raise oauth_error(
         400,
         "unsupported_grant_type",

@@ -2,8 +2,10 @@
 
 The gateway (:mod:`tpnb.emulator.app`) has already checked the bearer token. Access rule: a
 password/authorization-code token acts for its business user and sees that user's units only; a
-client-credentials token acts for the api client and sees the units of every business user of
-the application ([I]), or of one user when ``x-business-user-id`` (header or query) names it.
+client-credentials token acts for the api client and sees the units of the business users of the
+application's company ([I]: the demo client -> the demo user, the second client -> the other
+user), or of one of them when ``x-business-user-id`` (header or query) names it (403 for a user
+of another company).
 A unit outside that set is 403 (unknown units too: the docs say a wrong unit id "may result in
 403"); an unknown review id is 404.
 
@@ -92,15 +94,21 @@ def review(review_id: str) -> Response:
 @blueprint.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
     """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``."""
-    _review_unit(review_id)
+    _, bu_id = _review_unit(review_id)
     body = json_body()
     message = body.get("message")
     if not isinstance(message, str) or not message.strip():
         raise bad_param("message", message, "a non-empty string")
     author = body.get("authorBusinessUserId")
     users = state().dataset.business_users
-    if not isinstance(author, str) or author not in users:
-        raise bad_param("authorBusinessUserId", author, "the id of a business user")
+    if (
+        not isinstance(author, str)
+        or author not in users
+        or bu_id not in users[author].business_unit_ids
+    ):
+        raise bad_param(
+            "authorBusinessUserId", author, "the id of a business user of this business unit"
+        )
     state().dataset.set_reply(review_id, message, author)
     return empty_response(201)
 

@@ -15,6 +15,7 @@ Choices ([I] in the API notes):
 
 from __future__ import annotations
 
+import math
 import secrets
 import string
 import threading
@@ -75,11 +76,14 @@ class CodeGrant:
 class TokenError(Exception):
     """A token-endpoint failure: HTTP status, Apigee ``ErrorCode`` and message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after = retry_after
 
 
 class TokenStore:
@@ -183,6 +187,7 @@ class TokenStore:
                     429,
                     "too_many_requests",
                     f"Refreshing too often: at most {count} refreshes per {window:g} s",
+                    retry_after=max(1, math.ceil(times[0] + window - now)) if times else 1,
                 )
             times.append(now)
             grant.used = True
