@@ -46,7 +46,7 @@ DEFAULT_OVERLAP = timedelta(days=1)
 DEFAULT_RECHECK = timedelta(days=7)
 DEFAULT_BATCH = 2000
 #: Audit: a window with at most this many reviews is re-listed rather than bisected further.
-LEAF_SIZE = 500
+LEAF_SIZE = 200
 _SPLIT_ABOVE = 90_000  # counts above this cannot be probed (100k cap): split first
 
 
@@ -255,9 +255,9 @@ def _unit_json(conn: Any, business_unit: str) -> dict[str, Any]:
     return data
 
 
-def _check(value: object, name: str, kind: type, minimum: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, kind) or value < minimum:
-        raise ConfigError(f"{name} must be a {kind.__name__} >= {minimum!r}, got {value!r}")
+def _check(value: object, name: str, kind: type | tuple[type, ...], minimum: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, kind) or value < minimum:  # type: ignore[operator]
+        raise ConfigError(f"{name} must be a number >= {minimum!r}, got {value!r}")
 
 
 def sync(
@@ -299,7 +299,7 @@ def sync(
 
     params.business_unit(business_unit)
     _check(batch_size, "batch_size", int, 100)
-    _check(wait, "wait", (int, float), 0)  # type: ignore[arg-type]
+    _check(wait, "wait", (int, float), 0)
     for name, value in (("overlap", overlap), ("recheck", recheck)):
         if not isinstance(value, timedelta) or value < timedelta(0):
             raise ConfigError(f"{name} must be a timedelta >= 0, got {value!r}")
