@@ -75,7 +75,8 @@ def test_first_sync_pulls_everything_once(
     expected = remote_ids(server, unit)
     logged = api_requests(server)
     report = sync(client, unit, archive)
-    assert report.first_sync and not report.resumed
+    assert report.first_sync
+    assert not report.resumed
     assert archived_ids(archive, unit) == expected
     assert report.added == len(expected) == report.archived
     assert (report.changed, report.removed) == (0, 0)
@@ -86,7 +87,9 @@ def test_first_sync_pulls_everything_once(
     assert report.requests == spent  # (a token request, when one is needed, counts too)
     assert report.requests <= len(expected) // 100 + report.windows + 4
     state = archive.sync_state(unit)
-    assert state is not None and state.phase == "ready" and state.walked_until is None
+    assert state is not None
+    assert state.phase == "ready"
+    assert state.walked_until is None
 
 
 def test_archive_reads_equal_the_clients_frames(
@@ -168,7 +171,8 @@ def test_new_edited_and_deleted_reviews_are_picked_up(
     assert report.audited_windows > 0
     assert archived_ids(archive, unit) == remote_ids(server, unit)
     edited = archive.review_json(recent)
-    assert edited is not None and (edited["title"], edited["stars"]) == ("edited title", 2)
+    assert edited is not None
+    assert (edited["title"], edited["stars"]) == ("edited title", 2)
     assert edited["updatedAt"] is not None
     # bisecting counts re-lists a few small windows, not the history
     assert report.requests < first.requests / 2
@@ -207,7 +211,9 @@ def test_resume_after_an_interruption(
     with pytest.raises(KeyboardInterrupt):
         sync(client, unit, archive, batch_size=100)
     state = archive.sync_state(unit)
-    assert state is not None and state.phase == "initial" and state.walked_until
+    assert state is not None
+    assert state.phase == "initial"
+    assert state.walked_until
     partial = archived_ids(archive, unit)
     # exactly the reviews created before the checkpoint are in: no partial window
     ds = server.dataset
@@ -216,10 +222,12 @@ def test_resume_after_an_interruption(
         for rid in expected
         if ds.review_json(ds.review_row(rid), server.api_url)["createdAt"] < state.walked_until
     }
-    assert partial == before and 0 < len(partial) < len(expected)
+    assert partial == before
+    assert 0 < len(partial) < len(expected)
     monkeypatch.setattr(_Sync, "store_window", real)
     report = sync(client, unit, archive, batch_size=100)
-    assert report.first_sync and report.resumed
+    assert report.first_sync
+    assert report.resumed
     assert report.added == len(expected) - len(partial)
     assert archived_ids(archive, unit) == expected
 
@@ -241,9 +249,11 @@ def test_ctrl_c_inside_a_batch_rolls_that_batch_back(
     with pytest.raises(KeyboardInterrupt):
         sync(client, unit, archive, batch_size=100)
     state = archive.sync_state(unit)
-    assert state is not None and state.walked_until is not None
+    assert state is not None
+    assert state.walked_until is not None
     newest = archive.newest(unit)[0]
-    assert newest is not None and newest < state.walked_until  # nothing beyond the checkpoint
+    assert newest is not None
+    assert newest < state.walked_until
 
 
 def test_webhook_reviews_are_completed_by_the_next_sync(
@@ -264,7 +274,8 @@ def test_webhook_reviews_are_completed_by_the_next_sync(
     apply_events(archive, events)
     assert archive.pending_completion(unit) == [old]
     report = sync(client, unit, archive)
-    assert report.completed == 1 and archive.pending_completion(unit) == []
+    assert report.completed == 1
+    assert archive.pending_completion(unit) == []
     assert archive.review_json(old)["title"] == full["title"]  # type: ignore[index]
 
 
@@ -308,7 +319,8 @@ def test_report_is_readable(server: EmulatorServer, client: DataClient, archive:
     report = sync(client, mid_unit(server), archive)
     assert isinstance(report, SyncReport)
     text = str(report)
-    assert f"{report.added} added" in text and f"{report.requests} requests" in text
+    assert f"{report.added} added" in text
+    assert f"{report.requests} requests" in text
     assert (
         json.loads(archive.sync_state(report.business_unit_id).last_report)["added"] == report.added
     )  # type: ignore[union-attr, arg-type]
