@@ -400,6 +400,9 @@ def test_latest_reviews_and_likes(ds: Dataset) -> None:
     assert latest.size == 30
     assert all(ds.review_json(r, BASE)["language"] == "fr" for r in latest)
     assert np.all(np.diff(ds.review_created_at(latest)) <= 0)
+    rare = ds.latest_review_rows({"sv"}, 100)  # a language of few units still fills the count
+    assert rare.size == 100
+    assert all(ds.review_json(r, BASE)["language"] == "sv" for r in rare)
     liked = next(r for r in ds.query_reviews() if ds.review_json(r, BASE)["numberOfLikes"] > 1)
     review = ds.review_json(liked, BASE)
     likes = ds.review_likes_json(review["id"], BASE)

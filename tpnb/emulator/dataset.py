@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -50,6 +49,7 @@ from tpnb.emulator.reviews import ReviewTable
 JSON = dict[str, Any]
 DEFAULT_SEED: int = 20261127
 DATASET_NOW: datetime = datetime(2026, 11, 1, tzinfo=timezone.utc)
+EARLIEST_NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)
 DEMO_API_KEY = "demo-api-key-tpnb-emulator"
 DEMO_API_SECRET = "demo-api-secret-tpnb-emulator"
 SECOND_API_KEY = "second-api-key-tpnb-emulator"
@@ -203,18 +203,15 @@ def build_dataset(seed: int = DEFAULT_SEED, *, now: datetime = DATASET_NOW,
             keeps at least one review). At 1.0 the largest unit has more than 100,000 reviews.
 
     Raises:
-        ValueError: for a negative or non-finite scale, a naive ``now`` or a non-int seed.
+        ValueError: for a non-positive or non-finite scale, a naive ``now`` or one before
+            ``EARLIEST_NOW``, or a seed that is not a non-negative int.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     if not isinstance(now, datetime) or now.tzinfo is None:
         raise ValueError(f"now must be a timezone-aware datetime, got {now!r}")
+    if now < EARLIEST_NOW:
+        raise ValueError(f"now must be on or after {EARLIEST_NOW:%Y-%m-%d} (the stories end then)")
     if not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
         raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
     return Dataset(seed, now, float(scale))
-
-
-def business_unit_ids_for(ds: Dataset, country: Iterable[str] | None) -> list[str]:
-    """Unit ids in stable order, optionally restricted to ``country`` codes."""
-    wanted = None if country is None else {c.strip().upper() for c in country}
-    return [u.id for u in ds.units if wanted is None or u.spec.country in wanted]

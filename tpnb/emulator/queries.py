@@ -347,14 +347,13 @@ class QueriesMixin(DatasetCore):
     def latest_review_rows(self, languages: set[str] | None, count: int) -> Rows:
         """The newest ``count`` visible reviews in ``languages`` (all when empty/None)."""
         with self.lock:
-            rows = self.table.all_rows()[::-1]
             f = Filters()
             if languages and "all" not in languages:
                 codes = frozenset(
                     units.LANGUAGES.index(x) for x in languages if x in units.LANGUAGES
                 )
                 f = Filters(languages=codes)
-            return self.table.filter(rows[: max(count * 4, 1000)], f)[:count]
+            return self.table.filter(self.table.all_rows()[::-1], f)[: max(count, 0)]
 
     def review_likes_json(self, review_id: str, base_url: str) -> JSON | None:
         """``{"likes": [{"consumer": {...}}]}`` with ``numberOfLikes`` entries."""
