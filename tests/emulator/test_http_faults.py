@@ -165,12 +165,27 @@ def test_admin_add_edit_delete_review(api: Api) -> None:
     assert api.get(f"/reviews/{review_id}").status_code == 404
     via_http = requests.post(
         api.server.url + "/_emulator/reviews",
-        json={"businessUnitId": unit["id"], "stars": 5, "title": "Great", "text": "Lovely"},
+        json={
+            "businessUnitId": unit["id"],
+            "stars": 5,
+            "title": "Great",
+            "text": "Lovely",
+            "createdAt": "2026-11-02T10:00:00Z",
+            "tags": [{"group": "generic", "value": "vip"}],
+        },
         timeout=30,
     )
     assert via_http.status_code == 201
     new_id = via_http.json()["ids"][0]
-    assert api.json(f"/reviews/{new_id}")["title"] == "Great"
+    created = api.json(f"/reviews/{new_id}")
+    assert created["title"] == "Great"
+    assert created["createdAt"] == "2026-11-02T10:00:00Z"
+    bad = requests.post(
+        api.server.url + "/_emulator/reviews",
+        json={"businessUnitId": unit["id"], "stars": 9, "title": "x", "text": "y"},
+        timeout=30,
+    )
+    assert bad.status_code == 400
     patch = requests.patch(
         api.server.url + f"/_emulator/reviews/{new_id}", json={"text": "Lovely!"}, timeout=30
     )

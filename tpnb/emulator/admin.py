@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -59,6 +60,7 @@ _REVIEW_FIELDS = {
     "tags": "tags",
     "locationId": "location_id",
     "isVerified": "is_verified",
+    "source": "source",
 }
 
 
@@ -233,10 +235,14 @@ def _review_fields(body: dict[str, Any]) -> dict[str, Any]:
             400, f"unknown review fields {sorted(unknown)}; allowed: {sorted(_REVIEW_FIELDS)}"
         )
     out = {_REVIEW_FIELDS[k]: v for k, v in body.items() if k in _REVIEW_FIELDS}
-    if "tags" in out:
-        out["tags"] = tuple(
-            (t["group"], t["value"]) if isinstance(t, dict) else tuple(t) for t in out["tags"]
-        )
+    if isinstance(out.get("created_at"), str):
+        try:
+            created = datetime.fromisoformat(out["created_at"].replace("Z", "+00:00"))
+        except ValueError:
+            raise app_error(400, "createdAt must be an ISO 8601 date-time") from None
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=timezone.utc)
+        out["created_at"] = created
     return out
 
 
