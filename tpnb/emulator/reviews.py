@@ -206,8 +206,14 @@ class ReviewTable:
         for field_, direction in reversed(keys):
             if field_ == "createdat" and (field_, direction) == keys[-1] and len(keys) == 1:
                 break  # already in that order
-            values = self["created" if field_ == "createdat" else "stars"][out].astype(np.int64)
-            out = out[np.argsort(-values if direction == "desc" else values, kind="stable")]
+            values: npt.NDArray[Any]
+            if field_ == "stars":  # int8 keys: numpy's stable sort is a radix sort
+                stars = self["stars"][out].astype(np.int8)
+                values = (6 - stars).astype(np.int8) if direction == "desc" else stars
+            else:
+                created = self["created"][out].astype(np.int64)
+                values = -created if direction == "desc" else created
+            out = out[np.argsort(values, kind="stable")]
         return out
 
     def sorted_subset(self, rows: Rows) -> Rows:
