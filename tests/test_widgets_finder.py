@@ -118,8 +118,9 @@ def test_dashboard_links_finder_explorer_and_charts(client: Any) -> None:
     assert dashboard.explorer.label == dashboard.finder.business_unit["display_name"]
     assert len(dashboard.charts.value) == len(dashboard.explorer.value)
     draws = dashboard.charts.draws
-    dashboard.explorer.filters.set_stars({1})
+    stars = int(dashboard.explorer.reviews["stars"].mode().iloc[0])
+    dashboard.explorer.filters.set_stars({stars})
     assert dashboard.charts.draws > draws
     assert len(dashboard.value) == len(dashboard.explorer.value)
-    assert set(dashboard.charts.value["stars"].astype(int)) == {1}
+    assert set(dashboard.charts.value["stars"].astype(int)) == {stars}
     assert "Demo data" not in dashboard.children[1].value  # a client on a plain emulator URL

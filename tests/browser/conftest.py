@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROME_ARGS = [
@@ -60,6 +61,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """Replaces pytest-playwright's (a method-style session fixture that pytest 9 warns about)."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROME_ARGS}
 
@@ -74,6 +81,7 @@ def page(page: Any) -> Any:
     """The stock page, hermetic: only requests to 127.0.0.1 go out."""
     page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
     page.set_default_timeout(60_000)
+    expect.set_options(timeout=60_000)
     return page
 
 

@@ -57,10 +57,10 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             client = connect()
         self.client = client
         self.explorer = ReviewExplorer(
-            client, timezone=timezone, progress=progress, export_dir=export_dir
+            client, timezone=timezone, progress=progress, export_dir=export_dir, badge=False
         )
-        self.charts = RatingCharts(self.explorer.value, size=(6.6, 3.4))
-        self.finder = BusinessUnitFinder(client)
+        self.charts = RatingCharts(self.explorer.value, size=(9.6, 3.0))
+        self.finder = BusinessUnitFinder(client, badge=False)
         demo = demo_badge_html() if is_demo(client) else ""
         header = w.HTML(
             '<div style="display:flex;align-items:center;gap:12px">'
@@ -68,20 +68,14 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             f"{demo}</div>"
         )
         header.add_class("tpnb-header")
+        # the charts sit between the explorer's filters and its table: filters drive both
+        self.explorer.extra.children = [self.charts]
+        self.charts.layout.margin = "10px 0"
+        self.charts.dates.layout.display = "none"  # the explorer's date filter applies already
         self.explorer.add_class("tpnb-panel")
-        self.charts.add_class("tpnb-panel")
         self.finder.add_class("tpnb-panel")
-        body = w.GridBox(
-            [self.explorer, self.charts],
-            layout=w.Layout(
-                grid_template_columns="minmax(0, 3fr) minmax(340px, 2fr)",
-                grid_gap="14px",
-                align_items="flex-start",
-                width="100%",
-            ),
-        )
-        body.add_class("tpnb-dashboard-body")
-        super().__init__([style_widget(), header, self.finder, body], **kwargs)
+        self.explorer.layout.display = "none"  # until a business unit is chosen
+        super().__init__([style_widget(), header, self.finder, self.explorer], **kwargs)
         self.layout.width = "100%"
         self.add_class("tpnb-root")
         self.add_class("tpnb-dashboard")
@@ -96,6 +90,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if unit is not None:
             name = unit.get("display_name")
             self.explorer.label = "" if name is None or pd.isna(name) else str(name)
+        self.explorer.layout.display = "flex"
         self.explorer.business_unit = change["new"]
 
 

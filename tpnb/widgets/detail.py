@@ -41,7 +41,7 @@ class ReviewDetail(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.messages = MessageArea()
         self.reply_text = w.Textarea(
             placeholder="Write a public reply to this review\u2026",
-            layout=w.Layout(width="100%", height="90px"),
+            layout=w.Layout(width="auto", height="90px"),
         )
         self.reply_text.add_class("tpnb-reply-text")
         self.reply_button = w.Button(description="Post reply", button_style="success", icon="reply")

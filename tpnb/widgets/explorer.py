@@ -86,6 +86,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         page_size: rows per page.
         export_dir: folder exports are written to (default: the working directory).
         progress: show a progress bar while loading (``False`` in scripts and tests).
+        badge: show the "Demo data" badge when the client is in demo mode.
     """
 
     value = traitlets.Instance(pd.DataFrame)
@@ -103,9 +104,11 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         page_size: int = 10,
         export_dir: str | Path | None = None,
         progress: bool = True,
+        badge: bool = True,
         **kwargs: Any,
     ) -> None:
         self.client = client
+        self.badge = badge
         self.progress = progress
         self.export_dir = Path(export_dir) if export_dir is not None else None
         self.index = ReviewIndex(_empty_reviews())
@@ -117,6 +120,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.loading = w.Output()
         self.loading.add_class("tpnb-explorer-progress")
         self.filters = FilterBar(timezone=timezone)
+        self.extra = w.VBox()  # room under the filters, e.g. for linked charts (the dashboard's)
+        self.extra.add_class("tpnb-explorer-extra")
         self.count = w.HTML()
         self.count.add_class("tpnb-explorer-count")
         self.table = ReviewTable(page_size=page_size)
@@ -150,6 +155,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 self.messages,
                 self.loading,
                 self.filters,
+                self.extra,
                 self.count,
                 self.table,
                 self.detail,
@@ -256,7 +262,11 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         return selection
 
     def _show_summary(self) -> None:
-        demo = " " + demo_badge_html() if self.client is not None and is_demo(self.client) else ""
+        demo = (
+            " " + demo_badge_html()
+            if self.badge and self.client is not None and is_demo(self.client)
+            else ""
+        )
         n = len(self.reviews)
         if n == 0 and not self.business_unit:
             text = "No reviews loaded yet."

@@ -53,13 +53,20 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             ``search_business_units`` returning business-unit frames).
         query: text to search for at once.
         country: ISO country code passed to the name search (``None``: all countries).
+        badge: show the "Demo data" badge when the client is in demo mode.
     """
 
     value = traitlets.Unicode("")
     business_unit = traitlets.Instance(pd.Series, allow_none=True)
 
     def __init__(
-        self, client: Any, *, query: str = "", country: str | None = None, **kwargs: Any
+        self,
+        client: Any,
+        *,
+        query: str = "",
+        country: str | None = None,
+        badge: bool = True,
+        **kwargs: Any,
     ) -> None:
         self.client = client
         self.country = country
@@ -80,7 +87,7 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.chosen = w.HTML()
         self.chosen.add_class("tpnb-finder-chosen")
         label = w.HTML(
-            "<b>Business unit</b>" + (" " + demo_badge_html() if is_demo(client) else "")
+            "<b>Business unit</b>" + (" " + demo_badge_html() if badge and is_demo(client) else "")
         )
         label.add_class("tpnb-finder-label")
         bar = w.HBox([self.query, self.search_button], layout=w.Layout(width="100%"))

@@ -103,6 +103,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         )
         controls.add_class("tpnb-gap")
         dates.add_class("tpnb-gap")
+        self.dates = dates
         super().__init__([style_widget(), controls, dates, self.messages, self.output], **kwargs)
         self.add_class("tpnb-root")
         self.add_class("tpnb-charts")

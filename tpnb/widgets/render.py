@@ -36,7 +36,7 @@ STAR_COLOURS: dict[int, str] = {
     5: "#00b67a",
 }
 
-_ROW_GRID = "grid-template-columns: 128px 104px minmax(0, 1fr) 150px 44px 92px;"
+_ROW_GRID = "grid-template-columns: 150px minmax(0, 1fr) 170px;"
 
 STYLE = f"""
 <style>
@@ -49,6 +49,9 @@ STYLE = f"""
   width: 100%; }}
 .tpnb-grid-head {{ font-weight: 600; color: #6b6b83; text-transform: uppercase; font-size: 11px;
   letter-spacing: .04em; border-bottom: 2px solid #e5e5dd; padding: 4px 0; }}
+.tpnb-lang {{ display: inline-block; font-size: 11px; color: #4b4b63; background: #f1f1ec;
+  border-radius: 3px; padding: 0 5px; margin-top: 3px; }}
+.tpnb-cell-date {{ margin-top: 4px; }}
 .tpnb-cell-title {{ font-weight: 600; }}
 .tpnb-cell-text {{ color: #3b3b4f; white-space: pre-wrap; overflow-wrap: anywhere; }}
 .tpnb-cell-text details summary {{ cursor: pointer; list-style: none; }}
@@ -78,6 +81,12 @@ STYLE = f"""
   background: #fff; }}
 .tpnb-row {{ border-bottom: 1px solid #f0f0ea; padding: 6px 0; }}
 .tpnb-row:hover {{ background: #fafaf7; }}
+.tpnb-filter-star.mod-active {{ color: #fff; font-weight: 600; box-shadow: none; }}
+.tpnb-filter-star-1.mod-active {{ background: {STAR_COLOURS[1]}; }}
+.tpnb-filter-star-2.mod-active {{ background: {STAR_COLOURS[2]}; }}
+.tpnb-filter-star-3.mod-active {{ background: {STAR_COLOURS[3]}; color: #191919; }}
+.tpnb-filter-star-4.mod-active {{ background: {STAR_COLOURS[4]}; }}
+.tpnb-filter-star-5.mod-active {{ background: {STAR_COLOURS[5]}; }}
 .tpnb-gap {{ gap: 6px 10px; }}
 .tpnb-gap-small {{ gap: 2px; }}
 .tpnb-title {{ font-size: 22px; font-weight: 700; }}
@@ -154,7 +163,7 @@ def _badges(row: pd.Series) -> str:
 
 def review_header_html() -> str:
     """The column headings that line up with :func:`review_row_html`."""
-    cells = ["Date", "Rating", "Review", "Reviewer", "Lang", "Status"]
+    cells = ["Rating \u00b7 date", "Review", "Reviewer"]
     return (
         '<div class="tpnb-grid tpnb-grid-head">'
         + "".join(f"<div>{c}</div>" for c in cells)
@@ -162,7 +171,7 @@ def review_header_html() -> str:
     )
 
 
-def review_row_html(row: pd.Series, tz: str, *, truncate: int = 220) -> str:
+def review_row_html(row: pd.Series, tz: str, *, truncate: int = 280) -> str:
     """One review as a table row (a CSS grid matching :func:`review_header_html`).
 
     Args:
@@ -175,13 +184,14 @@ def review_row_html(row: pd.Series, tz: str, *, truncate: int = 220) -> str:
     location = _text(row.get("consumer_location"))
     return (
         '<div class="tpnb-grid">'
-        f"<div>{format_time(row.get('created_at'), tz)}</div>"
-        f"<div>{stars_html(row.get('stars'))}</div>"
+        f"<div>{stars_html(row.get('stars'))}"
+        f'<div class="tpnb-muted tpnb-cell-date">{format_time(row.get("created_at"), tz)}</div>'
+        f'<span class="tpnb-lang tpnb-cell-lang" title="language">{_text(row.get("language"))}</span>'
+        "</div>"
         f'<div><div class="tpnb-cell-title">{_text(row.get("title"))}</div>'
         f'<div class="tpnb-cell-text">{_truncated(text, truncate)}</div></div>'
-        f'<div>{reviewer}<div class="tpnb-muted">{location}</div></div>'
-        f'<div class="tpnb-muted">{_text(row.get("language"))}</div>'
-        f"<div>{_badges(row)}</div>"
+        f'<div><div class="tpnb-cell-reviewer">{reviewer}</div>'
+        f'<div class="tpnb-muted">{location}</div><div>{_badges(row)}</div></div>'
         "</div>"
     )
 
