@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -56,6 +60,19 @@ def test_same_seed_gives_same_bytes_and_another_seed_differs() -> None:
     first = build_dataset(7, scale=0.05).canonical_bytes()
     assert build_dataset(7, scale=0.05).canonical_bytes() == first
     assert build_dataset(8, scale=0.05).canonical_bytes() != first
+
+
+def test_same_bytes_in_another_process_with_another_hash_seed() -> None:
+    code = (
+        "import hashlib; from tpnb.emulator.dataset import build_dataset; "
+        "print(hashlib.sha256(build_dataset(7, scale=0.05).canonical_bytes()).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    here = hashlib.sha256(build_dataset(7, scale=0.05).canonical_bytes()).hexdigest()
+    assert out.stdout.strip() == here
 
 
 @pytest.mark.parametrize(
