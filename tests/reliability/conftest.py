@@ -1,0 +1,123 @@
+"""Fixtures of the reliability suite, and the report printer.
+
+The fault suite records every export run in :data:`relkit.LEDGER`; the secret scan records what
+it searched in :data:`relkit.SCANS`. At the end of the session :func:`pytest_terminal_summary`
+prints the table "fault, runs, complete results, clear errors, wrong results" and writes it
+(with the scan summary and the evidence of any wrong result) to
+``test-artifacts/reliability/report.md``.
+
+Fixtures:
+
+* ``fault_server``: a private emulator (scale 0.05, generous limits) for the fault suite, with
+  the API's 100,000-record depth cap lowered to :data:`SMALL_CAP` on *both* sides (the
+  emulator's page slicing and the client's walkers), so every export crosses the cap and the
+  slicing strategies run under every fault in a second instead of a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from relkit import LEDGER, SCANS
+
+from tpnb.emulator import EmulatorServer, serve
+
+REPO = Path(__file__).resolve().parents[2]
+REPORT = REPO / "test-artifacts" / "reliability" / "report.md"
+GENEROUS_RATE_LIMITS = ((10_000_000, 300.0),)
+GENEROUS_REFRESH_LIMIT = (100_000, 60.0)
+#: The depth cap used by the fault suite (the real one is 100,000).
+SMALL_CAP = 2_000
+
+
+@pytest.fixture(scope="module")
+def small_cap() -> Iterator[int]:
+    """Lower the 100k depth cap on the emulator and in the client's walkers (module-wide)."""
+    from tpnb import paging
+    from tpnb.emulator import listing
+
+    with pytest.MonkeyPatch.context() as mp:
+        defaults = listing.slice_page.__defaults__
+        assert defaults == (listing.REVIEW_CAP,), "emulator slice_page signature changed"
+        mp.setattr(listing.slice_page, "__defaults__", (SMALL_CAP,))
+        mp.setattr(paging, "API_RECORD_CAP", SMALL_CAP)
+        yield SMALL_CAP
+
+
+@pytest.fixture(scope="module")
+def fault_server(small_cap: int) -> Iterator[EmulatorServer]:
+    """A private small-scale emulator whose depth cap is :data:`SMALL_CAP`."""
+    with serve(
+        scale=0.05,
+        rate_limits=GENEROUS_RATE_LIMITS,
+        refresh_limit=GENEROUS_REFRESH_LIMIT,
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh(fault_server: EmulatorServer) -> Iterator[EmulatorServer]:
+    """The fault server with every fault, limit and counter reset after the test."""
+    yield fault_server
+    admin = fault_server.admin
+    admin.reset()
+    admin.set_rate_limits(GENEROUS_RATE_LIMITS)
+    admin.set_refresh_limit(*GENEROUS_REFRESH_LIMIT)
+    admin.set_token_lifetime(360_000)
+    if not fault_server.running:
+        fault_server.start()
+
+
+def biggest_unit(server: Any) -> str:
+    """The id of the unit with the most public reviews."""
+    ds = server.dataset
+    return max(ds.business_unit_ids(), key=lambda bu: len(ds.query_reviews(business_unit_id=bu)))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the fault table and write test-artifacts/reliability/report.md."""
+    if not LEDGER.counts and not SCANS:
+        return
+    parts = [
+        "# tpnb reliability report",
+        "",
+        f"Generated {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC} by tests/reliability.",
+        "",
+    ]
+    if LEDGER.counts:
+        parts += [
+            "## Exports under faults",
+            "",
+            "Each run exports the largest business unit's public reviews or a private-review "
+            "range under one fault and is judged against the emulator's ground truth. "
+            "*complete*: exactly the emulator's reviews (same ids, no duplicates, same field "
+            "values); *clear error*: a typed tpnb error after bounded retries; *wrong*: "
+            "anything else (a partial or duplicated frame, wrong values, an untyped "
+            "exception).",
+            "",
+            LEDGER.table(),
+            "",
+        ]
+        for outcome, title in (("wrong", "Wrong results"), ("clear", "Clear errors seen")):
+            notes = LEDGER.notes_of(outcome)
+            if notes:
+                parts += [f"### {title}", "", notes, ""]
+    if SCANS:
+        parts += [
+            "## Secret scan",
+            "",
+            "| flow | places searched | hits |",
+            "|---|---:|---:|",
+            *(f"| {flow} | {n} | {hits} |" for flow, (n, hits) in SCANS.items()),
+            "",
+        ]
+    text = "\n".join(parts)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text, encoding="utf-8")
+    terminalreporter.write_sep("=", "tpnb reliability report")
+    terminalreporter.write_line(text)
+    terminalreporter.write_line(f"(written to {REPORT.relative_to(REPO)})")
