@@ -106,11 +106,24 @@ def test_invited_reviews_skew_higher(ds: Dataset) -> None:
 def test_all_generated_times_are_before_now(ds: Dataset) -> None:
     now = DATASET_NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
     rows = ds.query_reviews(include_reported=True)
-    for row in rows[:: rows.size // 500]:
+    sample = [*rows[:: rows.size // 500], *rows[:300]]  # a spread, and the newest
+    sample += [
+        *ds.query_reviews(reported=True)[:300],
+        *ds.query_reviews(find_reviewer="contacted")[:300],
+    ]
+    for row in sample:
         review = ds.review_json(row, BASE, private=True)
         stamps = [review["createdAt"], review["updatedAt"], review["experiencedAt"]]
         if review["companyReply"]:
             stamps += [review["companyReply"]["createdAt"], review["companyReply"]["updatedAt"]]
+        if review["reportData"]:
+            stamps.append(review["reportData"]["createdAt"])
+        for request in review["findReviewer"]["requests"]:
+            stamps.append(request["created"])
+            if request["consumerResponse"]:
+                stamps.append(request["consumerResponse"]["submittedAt"])
+                assert request["consumerResponse"]["submittedAt"] > request["created"]
+            assert request["created"] > review["createdAt"]
         assert all(s is None or s < now for s in stamps)
         assert review["experiencedAt"] <= review["createdAt"]
     assert DATASET_NOW.tzinfo == timezone.utc

@@ -257,8 +257,11 @@ class MutationsMixin(DatasetCore):
             row = self._row(review_id)
             t = self.table
             state = int(t["find_state"][row])
-            messages = t.find_messages.setdefault(row, [None] if state > 0 else [])
-            messages.append(message)
+            generated: list[tuple[str | None, int]] = []
+            if state > 0:
+                generated.append((None, self.renderer.find_request_time(row)))
+            messages = t.find_messages.setdefault(row, generated)
+            messages.append((message, max(self._wall_now(), int(t["created"][row]) + 1)))
             if state == 0:
                 t.set("find_state", row, 1)
             self._touch(int(t["bu"][row]))

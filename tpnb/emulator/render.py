@@ -156,6 +156,13 @@ class Renderer:
                              mix64(self.text_salt + row), name, unit.spec.display,
                              unit.spec.domain)  # fmt: skip
 
+    def after(self, start: int, delay: int) -> int:
+        """``start + delay`` for generated events, kept before the data set's "now" (an event of
+        a review created after "now", i.e. added live, keeps its full delay)."""
+        if start >= self.ds.now_s:
+            return start + delay
+        return start + min(delay, max(1, (self.ds.now_s - start) // 2))
+
     def report_data(self, row: int) -> JSON | None:
         reason = int(self.ds.table["reported"][row])
         if reason < 0:
@@ -165,7 +172,9 @@ class Renderer:
         return {
             "source": "Trustpilot" if h % 3 else "Business",
             "publicComment": None,
-            "createdAt": iso(int(self.ds.table["created"][row]) + 3600 + int(h % (5 * 86400))),
+            "createdAt": iso(
+                self.after(int(self.ds.table["created"][row]), 3600 + int(h % (5 * 86400)))
+            ),
             "reasons": list(reasons),
             "reason": code,
             "reviewVisibility": "hidden",
@@ -257,18 +266,22 @@ class Renderer:
         created = int(self.ds.table["created"][row])
         return f"{(created + 86400 + i) & 0xFFFFFFFF:08x}{mix64(self.text_salt + row * 7 + i):016x}"
 
+    def find_request_time(self, row: int) -> int:
+        """When the generated Find Reviewer request of ``row`` was sent."""
+        h = mix64(self.text_salt + row + 2)
+        return self.after(int(self.ds.table["created"][row]), 86400 + int(h % (10 * 86400)))
+
     def find_reviewer(self, row: int) -> JSON:
         t = self.ds.table
         state = int(t["find_state"][row])
         eligible = int(t["source"][row]) == 0
         requests: list[JSON] = []
         h = mix64(self.text_salt + row + 2)
-        created = int(t["created"][row])
-        messages = t.find_messages.get(row)
-        if messages is None and state > 0:
-            messages = [None]
-        for i, message in enumerate(messages or []):
-            asked = created + 86400 + int(h % (10 * 86400)) + i
+        entries = t.find_messages.get(row)
+        if entries is None:
+            entries = [(None, self.find_request_time(row))] if state > 0 else []
+        for i, (message, asked) in enumerate(entries):
+            step = max(1, (self.ds.now_s - asked) // 3) if asked < self.ds.now_s else 2 * 86400
             answered = state == 2 and i == 0
             c = int(t["consumer"][row])
             requests.append({
@@ -278,7 +291,7 @@ class Renderer:
                 "businessUserMessage": message,
                 "consumerResponse": {
                     "referenceId": f"REF-{h % 1_000_000:06d}", "name": self.consumer_name(c),
-                    "submittedAt": iso(asked + 2 * 86400), "phoneNumber": None, "address": None,
+                    "submittedAt": iso(asked + min(2 * 86400, step)), "phoneNumber": None, "address": None,
                     "message": "Happy to help, here are my order details.",
                     "email": self.consumer_email(c),
                 } if answered else None,

@@ -62,7 +62,7 @@ class ReviewTable:
         self.tags: dict[int, tuple[tuple[str, str], ...]] = {}
         self.references: dict[int, str | None] = {}
         self.emails: dict[int, str | None] = {}
-        self.find_messages: dict[int, list[str | None]] = {}
+        self.find_messages: dict[int, list[tuple[str | None, int]]] = {}  # (message, sent at)
         self._global: Rows | None = None
         self._by_consumer: tuple[Rows, Rows] | None = None
 
