@@ -108,6 +108,7 @@ class _Sync:
         self.archive = archive
         self.report = SyncReport(unit_id)
         self.progress = Progress(progress, f"sync {unit_id}")
+        self.oldest_local = datetime.now(timezone.utc)
 
     # --- remote ---------------------------------------------------------------------------------
     def fetch(
@@ -128,8 +129,8 @@ class _Sync:
 
     def oldest(self) -> datetime | None:
         items, _ = self.fetch(1, None, None, per_page=1)
-        created = iso(items[0].get("createdAt")) if items else None
-        return _floor(_parse(created)) if created else None  # type: ignore[arg-type]
+        parsed = _parse(iso(items[0].get("createdAt"))) if items else None
+        return _floor(parsed) if parsed else None
 
     # --- archive --------------------------------------------------------------------------------
     def store_window(
@@ -215,29 +216,31 @@ class _Sync:
     def audit(self, end: datetime | None) -> None:
         """Step 4: counts of everything created before ``end``; re-list only what differs."""
         first = self.archive.oldest(self.unit_id)
-        if first is None or end is None:
+        if end is None:
             return
-        start = _floor(_parse(first))  # type: ignore[arg-type]
-        self.reconcile(start, end, None)
+        # the first window has no start: a review back-dated before the oldest one counts too
+        parsed = _parse(first)
+        self.oldest_local = _floor(parsed) if parsed else end - timedelta(hours=1)
+        self.reconcile(None, end, None)
 
-    def reconcile(self, start: datetime, end: datetime, remote: int | None) -> None:
+    def reconcile(self, start: datetime | None, end: datetime, remote: int | None) -> None:
+        """Compare one window's counts; list it when small, else bisect it by time."""
         local = len(self.archive.review_ids(self.unit_id, iso(start), iso(end)))
         if remote is None and local <= _SPLIT_ABOVE:
             remote = count_window(self.fetch, start, end, local)
         if remote == local:
             return
         self.report.audited_windows += 1
+        low = start or min(self.oldest_local, end - timedelta(hours=1))
         small = remote is not None and max(local, remote) <= LEAF_SIZE
-        if small or end - start <= timedelta(hours=1):
+        if small or end - low <= timedelta(hours=1):
             self.store_window(list_window(self.fetch, start, end), start, end)
             return
-        middle = _floor(start + (end - start) / 2)
+        middle = _floor(low + (end - low) / 2)
         left_local = len(self.archive.review_ids(self.unit_id, iso(start), iso(middle)))
-        left = (
-            count_window(self.fetch, start, middle, left_local)
-            if left_local <= _SPLIT_ABOVE
-            else None
-        )
+        left = None
+        if left_local <= _SPLIT_ABOVE:
+            left = count_window(self.fetch, start, middle, left_local)
         self.reconcile(start, middle, left)
         right = None if remote is None or left is None else remote - left
         self.reconcile(middle, end, right)
