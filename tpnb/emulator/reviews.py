@@ -64,7 +64,6 @@ class ReviewTable:
         self.emails: dict[int, str | None] = {}
         self.find_messages: dict[int, list[tuple[str | None, int]]] = {}  # (message, sent at)
         self._global: Rows | None = None
-        self._by_consumer: tuple[Rows, Rows] | None = None
 
     def col(self, name: str) -> npt.NDArray[Any]:
         """The live part of column ``name`` (a view)."""
@@ -74,17 +73,14 @@ class ReviewTable:
         return self._cols[name][: self.n]
 
     def set(self, name: str, row: int, value: int) -> None:
-        """Set one cell."""
+        """Set one cell (not ``created``, ``bu`` or ``consumer``: rows never move)."""
+        if name in ("created", "bu", "consumer"):
+            raise ValueError(f"column {name!r} is fixed once a row exists")
         self._cols[name][row] = value
-        self._invalidate()
 
     def tails(self, rows: Rows) -> npt.NDArray[np.uint64]:
         """The id tails of ``rows`` (ties in ``created`` are broken by them)."""
         return id_tails(rows, self.salt)
-
-    def _invalidate(self) -> None:
-        self._global = None
-        self._by_consumer = None
 
     # --- mutations ---------------------------------------------------------------------------
     def append(self, values: dict[str, int]) -> int:
@@ -102,7 +98,8 @@ class ReviewTable:
         self.n = row + 1
         unit = int(values["bu"])
         self.unit_rows[unit] = self._insert_sorted(self.unit_rows[unit], row)
-        self._invalidate()
+        if self._global is not None:
+            self._global = self._insert_sorted(self._global, row)
         return row
 
     def _insert_sorted(self, index: Rows, row: int) -> Rows:
@@ -115,24 +112,19 @@ class ReviewTable:
             at += 1
         return np.insert(index, at, row)
 
-    def reindex(self, row: int) -> None:
-        """Re-sort ``row`` in its unit index (after its ``created`` changed)."""
-        unit = int(self["bu"][row])
-        index = self.unit_rows[unit]
-        self.unit_rows[unit] = self._insert_sorted(index[index != row], row)
-        self._invalidate()
-
     def delete(self, row: int) -> None:
         """Mark ``row`` deleted and drop it from its unit index."""
         self._cols["deleted"][row] = True
         unit = int(self["bu"][row])
         index = self.unit_rows[unit]
         self.unit_rows[unit] = index[index != row]
-        self._invalidate()
+        if self._global is not None:
+            self._global = self._global[self._global != row]
 
     # --- indexes -----------------------------------------------------------------------------
     def all_rows(self) -> Rows:
-        """Every live row sorted by (created, id tail) ascending (built lazily)."""
+        """Every live row sorted by (created, id tail) ascending (built on first use, then kept
+        up to date by append and delete)."""
         if self._global is None:
             rows = np.flatnonzero(~self["deleted"]).astype(np.int64)
             order = np.lexsort((self.tails(rows), self["created"][rows]))
@@ -141,17 +133,8 @@ class ReviewTable:
 
     def consumer_rows(self, consumer: int) -> Rows:
         """Live rows of one consumer sorted by (created, id tail) ascending."""
-        if self._by_consumer is None:
-            rows = self.all_rows()
-            order = np.argsort(self["consumer"][rows], kind="stable")
-            ordered = rows[order]
-            counts = np.bincount(self["consumer"][ordered], minlength=1)
-            starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-            self._by_consumer = (ordered, starts)
-        ordered, starts = self._by_consumer
-        if consumer < 0 or consumer + 1 >= starts.size:
-            return np.zeros(0, dtype=np.int64)
-        return ordered[starts[consumer] : starts[consumer + 1]]
+        rows = np.flatnonzero((self["consumer"] == consumer) & ~self["deleted"]).astype(np.int64)
+        return self.sorted_subset(rows)
 
     # --- queries -----------------------------------------------------------------------------
     def filter(self, rows: Rows, f: Filters) -> Rows:
