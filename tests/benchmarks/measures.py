@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
 from emulator_proc import ROOT, EmulatorProcess
 
 _IMPORT_SNIPPET = """

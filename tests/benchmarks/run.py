@@ -38,11 +38,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import requests  # noqa: E402
-
-import measures  # noqa: E402
-from emulator_proc import ROOT, EmulatorProcess, start_emulator  # noqa: E402
-from pulls import Target, pull_floor, pull_naive, pull_tpnb  # noqa: E402
+import measures
+import requests
+from emulator_proc import ROOT, EmulatorProcess, start_emulator
+from pulls import Target, pull_floor, pull_naive, pull_tpnb
 
 REPORT = ROOT / "test-artifacts" / "benchmarks" / "report.md"
 REVIEW_LIST_MAX_AGE = 60.0  # the emulator's max-age for review lists (seconds)
@@ -125,7 +124,8 @@ def pull_rows(
         warm_req = max(warm_req, emu.request_count())
         print(f"  round {r + 1}: tpnb cold {secs:.1f} s ({cold_req} requests, {len(frame):,} "
               f"rows), warm {wsecs:.3f} s ({warm_req} requests)")  # fmt: skip
-    assert tp is not None and frame is not None
+    assert tp is not None
+    assert frame is not None
     emu.clear_requests()
     (naive, naive_req), naive_s, naive_cpu = _timed(pull_naive, target)
     print(f"  naive (trustpilot + json_normalize): {naive_s:.1f} s ({naive_req} requests)")
