@@ -329,3 +329,30 @@ def test_report_is_readable(server: EmulatorServer, client: DataClient, archive:
         int(status.loc[status["business_unit_id"] == report.business_unit_id, "reviews"].iloc[0])
         == report.archived
     )
+
+
+def test_scattered_deletions_and_backdated_additions_are_found(
+    server: EmulatorServer, client: DataClient, archive: Archive
+) -> None:
+    unit = mid_unit(server)
+    sync(client, unit, archive)
+    ds = server.dataset
+    rows = ds.query_reviews(business_unit_id=unit, include_reported=True)
+    victims = [ds.review_id(int(rows[i])) for i in range(20, len(rows), max(1, len(rows) // 6))]
+    for rid in victims:
+        server.admin.delete_review(rid)
+    report = sync(client, unit, archive)
+    assert sorted(report.removed_ids) == sorted(victims)
+    assert archived_ids(archive, unit) == remote_ids(server, unit)
+    # a review dated before the oldest archived one (an import, say) is counted by the audit
+    oldest = ds.review_json(int(rows[-1]), server.api_url)["createdAt"]
+    backdated = server.admin.add_review(
+        unit,
+        stars=3,
+        title="back-dated",
+        text="imported from an old system",
+        created_at=pd.Timestamp(oldest).to_pydatetime() - timedelta(days=30),
+    )
+    report = sync(client, unit, archive)
+    assert report.added_ids == [backdated]
+    assert archived_ids(archive, unit) == remote_ids(server, unit)

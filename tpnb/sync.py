@@ -20,7 +20,9 @@ that also moves the checkpoint, so a crash or Ctrl-C loses at most the window in
 5. record the sync state and return a :class:`SyncReport`.
 
 What polling cannot see cheaply: a text-only edit (or a new reply) to a review older than the
-``recheck`` window does not change any count. Webhooks report those (see :mod:`tpnb.webhooks`);
+``recheck`` window changes no count, and neither does a deletion paired with a back-dated
+addition in the same audited window (new reviews normally arrive inside the listed window, so
+this needs imports with old dates). Webhooks report edits (see :mod:`tpnb.webhooks`);
 ``full=True`` re-walks everything.
 """
 
