@@ -109,6 +109,11 @@ def check_review(review: dict[str, Any], base_url: str, *, private: bool) -> Non
     assert isinstance(review["complianceLabels"], list)
     assert review["invitation"] is None or set(review["invitation"]) == {"businessUnitId"}
     assert isinstance(review["businessUnitHistory"], list)
+    for entry in review["businessUnitHistory"]:
+        assert set(entry) == {"businessUnitId", "identifyingName", "displayName", "changeDate"}
+        assert HEX24.match(entry["businessUnitId"])
+        check_timestamp(entry["changeDate"])
+        assert review["createdAt"] < entry["changeDate"]
     assert review["reviewVerificationLevel"] in ("invited", "verified", "notVerified")
     if private:
         assert review["referralEmail"] is None or review["referralEmail"].endswith("@example.com")

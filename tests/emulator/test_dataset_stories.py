@@ -127,3 +127,20 @@ def test_all_generated_times_are_before_now(ds: Dataset) -> None:
         assert all(s is None or s < now for s in stamps)
         assert review["experiencedAt"] <= review["createdAt"]
     assert DATASET_NOW.tzinfo == timezone.utc
+
+
+def test_reviews_from_before_a_merge_carry_the_business_unit_history(ds: Dataset) -> None:
+    spec = next(s for s in units.UNITS if s.merged)
+    assert spec.merged is not None
+    old_domain, _old_name, when = spec.merged
+    bu = ds.find_business_unit(old_domain)
+    assert bu == ds.find_business_unit(spec.domain)
+    merged_at = datetime(*when, tzinfo=timezone.utc)
+    before = ds.query_reviews(business_unit_id=bu, end=merged_at)
+    after = ds.query_reviews(business_unit_id=bu, start=merged_at)
+    assert before.size > 0
+    assert after.size > 0
+    history = ds.review_json(before[0], BASE)["businessUnitHistory"]
+    assert [h["identifyingName"] for h in history] == [old_domain]
+    assert history[0]["businessUnitId"] != bu
+    assert ds.review_json(after[-1], BASE)["businessUnitHistory"] == []

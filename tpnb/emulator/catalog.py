@@ -45,20 +45,35 @@ class Unit:
     locations: tuple[int, ...]
     topics: tuple[str, ...]
     created: str  # ISO timestamp of the profile's creation
+    former: tuple[str, int] | None = None  # (id of the merged unit, merge time in epoch seconds)
 
     def names(self) -> tuple[str, ...]:
         return (self.spec.domain, *self.referring)
 
 
 def make_unit(
-    index: int, uid: str, spec: U.UnitSpec, locations: tuple[int, ...], created: str
+    index: int,
+    uid: str,
+    spec: U.UnitSpec,
+    locations: tuple[int, ...],
+    created: str,
+    former: tuple[str, int] | None = None,
 ) -> Unit:
     """Derive a :class:`Unit` from its spec."""
     words = [w for w in spec.display.replace("&", " ").split() if w[0].isalpha()]
     prefix = "".join(w[0] for w in words[:2]).upper() or "ORD"
     referring = (spec.domain, f"www.{spec.domain}", *spec.aliases)
     topics = U.TOPICS_BY_CATEGORY.get(spec.category, U.RETAIL_TOPICS)
-    return Unit(index, uid, spec, prefix, referring, locations, topics, created)
+    return Unit(index, uid, spec, prefix, referring, locations, topics, created, former)
+
+
+def history_json(unit: Unit, created_s: int, change_iso: str) -> list[JSON]:
+    """``businessUnitHistory`` of a review of ``unit`` created at ``created_s``."""
+    if unit.former is None or unit.spec.merged is None or created_s >= unit.former[1]:
+        return []
+    domain, display, _date = unit.spec.merged
+    return [{"businessUnitId": unit.former[0], "identifyingName": domain, "displayName": display,
+             "changeDate": change_iso}]  # fmt: skip
 
 
 def locale_host(locale: str) -> str:

@@ -134,7 +134,12 @@ class Dataset(QueriesMixin, MutationsMixin, ProductsMixin):
                                                f"{spec.display} {city}", slug, f"store-{li + 1:03d}"))  # fmt: skip
                 locs.append(li)
             uid = object_id(created, u, salt)
-            self.units.append(catalog.make_unit(u, uid, spec, tuple(locs), iso(created) or ""))
+            former = None
+            if spec.merged is not None:
+                merged_at = epoch(datetime(*spec.merged[2], tzinfo=timezone.utc))
+                former = (object_id(created - 86400 * 365, 1000 + u, salt), merged_at)
+            unit = catalog.make_unit(u, uid, spec, tuple(locs), iso(created) or "", former)
+            self.units.append(unit)
         self.unit_index = {unit.id: unit.index for unit in self.units}
         self.location_index = {loc.id: loc.index for loc in self.locations}
         self._names = {name.lower(): unit.id for unit in self.units for name in unit.names()}

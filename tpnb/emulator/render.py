@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from tpnb.emulator import people, units
+from tpnb.emulator import catalog, people, units
 from tpnb.emulator.generate import LEVELS
 from tpnb.emulator.ids import KIND_TEXT, mix64, salt_for
 from tpnb.emulator.phrases import BANKS
 
 if TYPE_CHECKING:
+    from tpnb.emulator.catalog import Unit
     from tpnb.emulator.dataset import Dataset
 
 JSON = dict[str, Any]
@@ -163,6 +164,12 @@ class Renderer:
             return start + delay
         return start + min(delay, max(1, (self.ds.now_s - start) // 2))
 
+    def history(self, unit: Unit, created_s: int) -> list[JSON]:
+        """The unit's merge history for a review created at ``created_s``."""
+        if unit.former is None:
+            return []
+        return catalog.history_json(unit, created_s, iso(unit.former[1]) or "")
+
     def report_data(self, row: int) -> JSON | None:
         reason = int(self.ds.table["reported"][row])
         if reason < 0:
@@ -233,7 +240,7 @@ class Renderer:
             "countsTowardsTrustScore": not reported,
             "countsTowardsLocationTrustScore": (not reported) if location is not None else None,
             "invitation": {"businessUnitId": unit.id} if level == 2 else None,
-            "businessUnitHistory": [],
+            "businessUnitHistory": self.history(unit, int(t["created"][row])),
             "reviewVerificationLevel": LEVELS[level],
         }
         if private:

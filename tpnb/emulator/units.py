@@ -123,6 +123,9 @@ class UnitSpec:
     postcode: str = ""
     phone: str = ""
     extra_langs: tuple[tuple[str, float], ...] = field(default=())
+    # a business unit merged into this one: (old domain, old display name, (y, m, d) of the merge);
+    # reviews written before the merge carry it in ``businessUnitHistory``
+    merged: tuple[str, str, tuple[int, int, int]] | None = None
 
 
 # fmt: off
@@ -153,7 +156,8 @@ UNITS: tuple[UnitSpec, ...] = (
     UnitSpec("pennant-bank.example", "Pennant Bank", "US", "bank", 22_000, (2017, 9), "ok", 0.45,
              0.85, 26.0, 1.3, 0.0, aliases=("pennantbank.example", "online.pennant-bank.example"),
              tagline="Banking without the fine print", street="400 Market Street", city="Philadelphia",
-             postcode="19106", phone="+1 215 555 0142"),
+             postcode="19106", phone="+1 215 555 0142",
+             merged=("pennantbank.example", "Pennant Savings Bank", (2019, 6, 3))),
     UnitSpec("liberty-parcel.example", "Liberty Parcel Co.", "US", "courier_service", 9_000,
              (2018, 2), "bad", 0.15, 0.05, 72.0, 1.3, 0.8, tagline="Parcels, nationwide",
              street="77 Depot Ave", city="Columbus", postcode="43215", phone="+1 614 555 0199"),
