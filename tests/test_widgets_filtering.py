@@ -155,3 +155,19 @@ def test_paginate() -> None:
         paginate(10, 1, 0)
     with pytest.raises(ValueError, match="total"):
         paginate(-1, 1, 10)
+
+
+def test_missing_dates_come_last_newest_first_and_first_oldest_first(reviews: pd.DataFrame) -> None:
+    frame = reviews.head(20).copy()
+    frame.loc[frame.index[3], "created_at"] = pd.NaT
+    index = ReviewIndex(frame)
+    newest = index.frame(ReviewFilter(sort="newest"))
+    assert pd.isna(newest["created_at"].iloc[-1])
+    assert newest["created_at"].iloc[:-1].is_monotonic_decreasing
+    assert pd.isna(index.frame(ReviewFilter(sort="oldest"))["created_at"].iloc[0])
+    assert len(index.frame(ReviewFilter(since=date(2020, 1, 1)))) == 19
+
+
+def test_the_whole_frame_newest_first_is_not_copied(index: ReviewIndex) -> None:
+    assert index.frame(ReviewFilter()) is index.ordered
+    assert index.frame(ReviewFilter()) is index.frame(ReviewFilter())

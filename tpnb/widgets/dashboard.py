@@ -8,7 +8,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from tpnb.widgets._base import is_demo, style_widget
+from tpnb.widgets._base import FrameTrait, is_demo, style_widget
 from tpnb.widgets.explorer import ReviewExplorer
 from tpnb.widgets.finder import BusinessUnitFinder
 from tpnb.widgets.ratings import RatingCharts
@@ -39,7 +39,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         export_dir: folder the explorer's exports go to.
     """
 
-    value = traitlets.Instance(pd.DataFrame)
+    value = FrameTrait()
 
     def __init__(
         self,

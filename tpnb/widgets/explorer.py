@@ -16,6 +16,7 @@ import traitlets
 from tpnb.errors import AuthError, ForbiddenError, NotFoundError
 from tpnb.frames import review_frame
 from tpnb.widgets._base import (
+    FrameTrait,
     MessageArea,
     guarded,
     has_customer_api,
@@ -89,8 +90,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         badge: show the "Demo data" badge when the client is in demo mode.
     """
 
-    value = traitlets.Instance(pd.DataFrame)
-    reviews = traitlets.Instance(pd.DataFrame)
+    value = FrameTrait()
+    reviews = FrameTrait()
     business_unit = traitlets.Unicode("")
     label = traitlets.Unicode("")
 
@@ -248,7 +249,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def refresh(self, page: int | None = None) -> pd.DataFrame:
         """Apply the controls to the loaded reviews: update :attr:`value`, the count and the table."""
         flt = self.filters.filter
-        selection = self.reviews.take(self.index.select(flt))
+        selection = self.index.frame(flt)
         self.messages.clear()
         self.value = selection
         shown = self.table.show(selection, tz=flt.tz, page=page)

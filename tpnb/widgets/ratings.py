@@ -8,14 +8,13 @@ from typing import Any
 
 import ipywidgets as w
 import pandas as pd
-import traitlets
 from IPython.display import display
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from tpnb import charts
 from tpnb.frames import review_frame
-from tpnb.widgets._base import MessageArea, guarded, style_widget
+from tpnb.widgets._base import FrameTrait, MessageArea, guarded, style_widget
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex
 
 __all__ = ["CHARTS", "PERIODS", "RatingCharts"]
@@ -59,7 +58,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         size: figure size in inches.
     """
 
-    value = traitlets.Instance(pd.DataFrame)
+    value = FrameTrait()
 
     def __init__(
         self,
@@ -124,8 +123,9 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """The reviews drawn: :attr:`value` restricted to the chosen date range."""
         since: date | None = self.since.value
         until: date | None = self.until.value
-        if (since is None and until is None) or self.value.empty:
-            return self.value
+        reviews: pd.DataFrame = self.value
+        if (since is None and until is None) or reviews.empty:
+            return reviews
         return ReviewIndex(self.value).frame(ReviewFilter(since=since, until=until, sort="oldest"))
 
     @guarded
