@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the sample data
 
-from test_widgets_sample import make_reviews  # noqa: E402
+from test_widgets_sample import make_reviews
 
-from tpnb.widgets import RatingCharts, ReviewExplorer  # noqa: E402
+from tpnb.widgets import RatingCharts, ReviewExplorer
 
 TARGET_MS = 100.0
 N_REVIEWS = 100_000
