@@ -40,6 +40,7 @@ from tpnb.errors import (
     redact,
 )
 from tpnb.pacing import Pacer
+from tpnb.results import ResultCache
 from tpnb.retry import RetryPolicy, parse_retry_after
 from tpnb.session import CachedOAuth2Session
 from tpnb.stats import Stats
@@ -63,13 +64,16 @@ class _CountingAdapter(HTTPAdapter):
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
         conn = self._conn
-        waited = conn.pacer.acquire()
-        if waited > 0:
+        ticket = conn.pacer.reserve()
+        if ticket.waited > 0:
             conn.stats.add("paced")
-            conn.stats.add("paced_seconds", waited)
+            conn.stats.add("paced_seconds", ticket.waited)
         conn.stats.add("requests")
         conn.local.sent = True
-        response = super().send(request, *args, **kwargs)
+        try:
+            response = super().send(request, *args, **kwargs)
+        finally:
+            conn.pacer.done(ticket)
         conn.local.status = response.status_code
         conn.stats.add("bytes_received", len(response.content))
         return response
@@ -100,6 +104,8 @@ class Connection:
         self.emulator = emulator
         self.demo = emulator is not None
         self.stats = Stats()
+        #: finished multi-page results, kept while every page is fresh (:mod:`tpnb.results`)
+        self.results = ResultCache(on_hit=lambda pages: self.stats.add("cache_hits", pages))
         self.local = threading.local()
         self._sleep = sleep
         self.pacer = Pacer(settings.pace_limits, sleep=sleep)
@@ -208,6 +214,7 @@ class Connection:
         if self._closed:
             return
         self._closed = True
+        self.results.clear()
         self.session.close()  # type: ignore[no-untyped-call]
         for directory in self.owned_dirs:
             shutil.rmtree(directory, ignore_errors=True)
@@ -284,6 +291,10 @@ class Connection:
             )
         if not response.content:
             return None
+        # taken off the response: a memory cache may hold the very object (and later reuse it)
+        parsed = vars(response).pop("tpnb_json", _UNPARSED)
+        if parsed is not _UNPARSED:
+            return parsed
         try:
             return jsonlib.loads(response.content)
         except ValueError:
@@ -306,7 +317,7 @@ class Connection:
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
                 if method in ("GET", "HEAD") and response.status_code == 200:
-                    self._check_body(response)
+                    response.tpnb_json = self._check_body(response)  # type: ignore[attr-defined]
             except (requests.RequestException, _TruncatedBody) as error:
                 if attempt < policy.max_retries and (
                     isinstance(error, _TruncatedBody) or policy.should_retry_error(method, error)
@@ -339,14 +350,18 @@ class Connection:
                     self._retry_wait(wait)
                     attempt += 1
                     continue
+            self.results.observe(response)
             return response
 
-    def _check_body(self, response: requests.Response) -> None:
-        """A 200 JSON body that does not parse was cut short: drop any cached copy and retry."""
+    def _check_body(self, response: requests.Response) -> Any:
+        """The decoded body of a 200 JSON answer (parsed once, reused by :meth:`_decode`).
+
+        A JSON body that does not parse was cut short: drop any cached copy and retry.
+        """
         if "json" not in response.headers.get("Content-Type", "") or not response.content:
-            return
+            return _UNPARSED
         try:
-            jsonlib.loads(response.content)
+            return jsonlib.loads(response.content)
         except ValueError:
             cache_key = getattr(response, "cache_key", None)
             if cache_key:
@@ -364,6 +379,9 @@ class Connection:
         return self._send(
             "POST", url, data=dict(form), auth=auth, headers={"Accept": "application/json"}
         )
+
+
+_UNPARSED: Any = object()  # marks a response whose body was not decoded by _check_body
 
 
 class _TruncatedBody(Exception):

@@ -66,6 +66,24 @@ class MethodsBase:
         data = self._find_unit_json(ref.domain)
         return str(data["id"])
 
+    # ------------------------------------------------------------- whole results
+    def _kept_frame(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """``build()``'s frame, or a copy of the one an identical call built while all the
+        pages it came from are still fresh in the HTTP cache (:mod:`tpnb.results`).
+
+        Args:
+            key: The call's normalised arguments (the method name first).
+            build: Walks the pages and converts them.
+        """
+        results = self._conn.results
+        kept = results.get(key)
+        if kept is not None:
+            return kept
+        with results.recording() as rec:
+            frame = build()
+        results.put(key, frame, rec)
+        return frame
+
     # ------------------------------------------------------------- paging helpers
     def _progress(self, enabled: object, desc: str, total: int | None = None) -> Progress:
         if not isinstance(enabled, bool):

@@ -15,7 +15,7 @@ from tpnb.methods._reviewlist import (
     older_than,
     sort_items,
 )
-from tpnb.paging import PER_PAGE, Collector, walk_tokens
+from tpnb.paging import PER_PAGE, Collector, Item, walk_tokens
 from tpnb.slicing import DESC, Slice, Walker
 
 
@@ -81,55 +81,61 @@ class ReviewMethods(MethodsBase):
         bu = self._unit_id(business_unit)
         if n == 0:
             return [] if raw else frames.review_frame([], business_unit_id=bu)
-        conn = self._conn
-        server_filtered = any(x is not None for x in (st, langs, resp, tg, tv, loc))
 
-        def fetch(sl: Slice, page: int) -> Any:
-            return ep.list_business_unit_reviews(
-                conn,
-                bu,
-                page=page,
-                per_page=PER_PAGE,
-                stars=sl.stars,
-                language=langs,
-                order_by=sl.order,
-                responded=resp,
-                tag_group=tg,
-                tag_value=tv,
-                include_reported=inc or None,
-                location_id=loc,
-            )
+        def collect() -> list[Item]:
+            conn = self._conn
+            server_filtered = any(x is not None for x in (st, langs, resp, tg, tv, loc))
 
-        def fetch_token(token: str | None) -> Any:
-            return ep.list_all_reviews(conn, bu, page_token=token, include_reported=inc or None)
-
-        collector = Collector(n, date_keep(start, end))
-        plain = n is None and start is None and end is None and not server_filtered
-        expected = expected_total(conn, bu) if plain else None
-        walker = Walker(fetch, collector, bar, self.concurrency, expected)
-        with bar:
-            done = False
-            by_date = order is None or order[0].startswith("createdat")
-            if n is not None or (start is not None and by_date):
-                # a bounded walk in the wanted order: newest first unless told otherwise
-                sl = Slice(order or DESC, st)
-                stop = None
-                if start is not None and sl.order[0] == "createdat.desc":
-                    stop = older_than(start)
-                elif end is not None and sl.order[0] == "createdat.asc":
-                    stop = newer_than(end)
-                state = walker.newest(sl, stop=stop)
-                done = not state.capped or collector.full
-                if not done:
-                    collector.limit = None  # past the cap: everything, then sort and cut
-            if not done:
-                walker.public_full(
-                    st,
-                    fetch_token=None if server_filtered else fetch_token,
-                    stop_asc=newer_than(end) if end is not None else None,
+            def fetch(sl: Slice, page: int) -> Any:
+                return ep.list_business_unit_reviews(
+                    conn,
+                    bu,
+                    page=page,
+                    per_page=PER_PAGE,
+                    stars=sl.stars,
+                    language=langs,
+                    order_by=sl.order,
+                    responded=resp,
+                    tag_group=tg,
+                    tag_value=tv,
+                    include_reported=inc or None,
+                    location_id=loc,
                 )
-        items = sort_items(collector.items, order)[:n]
-        return items if raw else frames.review_frame(items, business_unit_id=bu)
+
+            def fetch_token(token: str | None) -> Any:
+                return ep.list_all_reviews(conn, bu, page_token=token, include_reported=inc or None)
+
+            collector = Collector(n, date_keep(start, end))
+            plain = n is None and start is None and end is None and not server_filtered
+            expected = expected_total(conn, bu) if plain else None
+            walker = Walker(fetch, collector, bar, self.concurrency, expected)
+            with bar:
+                done = False
+                by_date = order is None or order[0].startswith("createdat")
+                if n is not None or (start is not None and by_date):
+                    # a bounded walk in the wanted order: newest first unless told otherwise
+                    sl = Slice(order or DESC, st)
+                    stop = None
+                    if start is not None and sl.order[0] == "createdat.desc":
+                        stop = older_than(start)
+                    elif end is not None and sl.order[0] == "createdat.asc":
+                        stop = newer_than(end)
+                    state = walker.newest(sl, stop=stop)
+                    done = not state.capped or collector.full
+                    if not done:
+                        collector.limit = None  # past the cap: everything, then sort and cut
+                if not done:
+                    walker.public_full(
+                        st,
+                        fetch_token=None if server_filtered else fetch_token,
+                        stop_asc=newer_than(end) if end is not None else None,
+                    )
+            return sort_items(collector.items, order)[:n]
+
+        if raw:
+            return collect()
+        key = ("reviews", bu, st, langs, start, end, resp, tg, tv, order, inc, loc, n)
+        return self._kept_frame(key, lambda: frames.review_frame(collect(), business_unit_id=bu))
 
     def all_reviews(
         self,
@@ -149,8 +155,11 @@ class ReviewMethods(MethodsBase):
         n = params.limit(limit)
         bar = self._progress(progress, "all reviews")
         bu = self._unit_id(business_unit)
-        collector = Collector(n)
-        if n != 0:
+
+        def collect() -> list[Item]:
+            collector = Collector(n)
+            if n == 0:
+                return []
             with bar:
                 pages = walk_tokens(
                     lambda token: ep.list_all_reviews(
@@ -166,8 +175,12 @@ class ReviewMethods(MethodsBase):
                             break
                 finally:
                     pages.close()
-        items = collector.items
-        return items if raw else frames.review_frame(items, business_unit_id=bu)
+            return collector.items
+
+        if raw:
+            return collect()
+        key = ("all_reviews", bu, inc, n)
+        return self._kept_frame(key, lambda: frames.review_frame(collect(), business_unit_id=bu))
 
     def review(self, review_id: str, *, raw: bool = False) -> Any:
         """One public review by id (a one-row DataFrame)."""
