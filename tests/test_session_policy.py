@@ -17,7 +17,7 @@ from tpnb.cachepolicy import (
     urls_expire_after,
 )
 from tpnb.config import DEFAULT_CACHE_EXPIRY, Settings
-from tpnb.pacing import Pacer
+from tpnb.pacing import MARGIN, Pacer
 from tpnb.retry import RetryPolicy, parse_retry_after
 from tpnb.stats import Stats
 
@@ -129,6 +129,19 @@ def test_pacer_sleeps_instead_of_exceeding() -> None:
         for i in range(len(times) - calls):
             assert times[i + calls] - times[i] >= window  # never more than `calls` per window
     assert clock.slept  # it waited rather than failed
+
+
+def test_pacer_counts_a_call_from_when_its_response_came_back() -> None:
+    """The server counts arrivals; a slow call must not let the next one in early."""
+    clock = FakeClock()
+    pacer = Pacer([(1, 1.0)], clock=clock, sleep=clock.sleep)
+    first = pacer.reserve()
+    clock.now = 0.6  # the response came back 0.6 s after sending (the server saw it in between)
+    pacer.done(first)
+    second = pacer.reserve()
+    # a full window after the *response*, not after the send: 0.6 + 1.0 stretched by MARGIN
+    assert second.stamp >= 0.6 + 1.0
+    assert second.waited == pytest.approx(1.0 * (1 + MARGIN))
 
 
 def test_pacer_is_thread_safe() -> None:

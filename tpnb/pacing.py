@@ -1,22 +1,35 @@
 """Client-side pacing: stay within Trustpilot's call-rate guidance by waiting, not by failing.
 
 A :class:`Pacer` holds sliding windows (``(calls, seconds)`` pairs, by default 833 per 5 minutes
-and 10,000 per hour). :meth:`Pacer.acquire` is called just before a request goes on the wire (cache
+and 10,000 per hour). :meth:`Pacer.reserve` is called just before a request goes on the wire (cache
 hits never reach it); when a window is full it sleeps until the oldest call leaves the window.
-Windows are stretched by :data:`MARGIN` (1%) so that the server, which counts calls when they
-arrive, never sees more than the limit because of network jitter.
+
+The server counts a call when it *arrives*, which is some time after the client sent it. So a call
+is first stamped with its send time and, once its response is back, :meth:`Pacer.done` moves the
+stamp to the response time, later than any arrival the server can have seen. A window full of
+completed calls is therefore never over the server's limit, however slow the network or the
+machine; :data:`MARGIN` (1%) stretches the windows further for clock-rate differences.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-__all__ = ["MARGIN", "Pacer"]
+__all__ = ["MARGIN", "Pacer", "Ticket"]
 
 MARGIN = 0.01
+
+
+@dataclass
+class Ticket:
+    """One paced call: how long it waited, and the stamp it holds in every window."""
+
+    waited: float
+    stamp: float
 
 
 class Pacer:
@@ -45,7 +58,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._sent: list[deque[float]] = [deque() for _ in self.limits]
+        self._sent: list[list[float]] = [[] for _ in self.limits]  # sorted stamps
 
     def delay(self) -> float:
         """Seconds the next call would have to wait now (0 when it may go)."""
@@ -55,14 +68,13 @@ class Pacer:
     def _delay(self, now: float) -> float:
         wait = 0.0
         for (calls, seconds), sent in zip(self._windows, self._sent, strict=True):
-            while sent and sent[0] <= now - seconds:
-                sent.popleft()
+            del sent[: bisect.bisect_right(sent, now - seconds)]
             if len(sent) >= calls:
                 wait = max(wait, sent[len(sent) - calls] + seconds - now)
         return wait
 
-    def acquire(self) -> float:
-        """Wait until a call is allowed, record it, and return the seconds waited."""
+    def reserve(self) -> Ticket:
+        """Wait until a call is allowed, record it (stamped now), and return its ticket."""
         waited = 0.0
         while True:
             with self._lock:
@@ -70,7 +82,22 @@ class Pacer:
                 wait = self._delay(now)
                 if wait <= 0:
                     for sent in self._sent:
-                        sent.append(now)
-                    return waited
+                        bisect.insort(sent, now)
+                    return Ticket(waited, now)
             self._sleep(wait)
             waited += wait
+
+    def done(self, ticket: Ticket) -> None:
+        """Re-stamp a reserved call with the time its response came back."""
+        with self._lock:
+            now = self._clock()
+            for sent in self._sent:
+                index = bisect.bisect_left(sent, ticket.stamp)
+                if index < len(sent) and sent[index] == ticket.stamp:
+                    del sent[index]
+                    bisect.insort(sent, now)
+            ticket.stamp = now
+
+    def acquire(self) -> float:
+        """Reserve a call stamped at its send time only; return the seconds waited."""
+        return self.reserve().waited
