@@ -7,8 +7,13 @@ Order of operations for every request (the gateway, then the backend):
    token endpoints skip it; ``/private/`` paths need ``Authorization: Bearer <token>`` (401
    fault when missing, unknown, revoked or expired; the ``apikey`` is accepted, not required,
    but an unknown one is a 401); every other path needs a known ``apikey`` header or query
-   parameter (401 fault), except ``/v1/resources/*`` where it is optional ([I]: BRUNO marks them
-   ``auth: none``); then the call is counted against the key's rate limit (429);
+   parameter (401 fault), except ``/v1/resources/*`` and ``/v1/business-signup/*`` where it is
+   optional ([I]: BRUNO marks them ``auth: none``); then the call is counted against the key's
+   rate limit (429). Paths outside ``/v1/`` and ``/invitations-api/v1/`` skip the gateway and
+   are 404 (the docs: a wrong base URL is a 404);
+   with ``cloudfront_mode=True`` a missing apikey is instead the CDN's ``403`` HTML page (what
+   the real edge sent in 2023, python-trustpilot #27) and every API response carries
+   CloudFront-like ``X-Cache``/``Via``/``X-Amz-Cf-Id`` headers;
 3. the route (``routes_*`` modules) validates parameters (400), looks things up (404, 403) and
    renders with :func:`~tpnb.emulator.httputil.json_response` (ETag, Cache-Control, JSONP).
 """
@@ -38,11 +43,14 @@ from tpnb.emulator.faults import ADMIN_PREFIX, FaultInjector, FaultMiddleware
 from tpnb.emulator.httputil import (
     DEFAULT_MAX_AGE,
     ApiError,
+    add_edge_headers,
     app_error,
+    cloudfront_403,
     error_response,
     fault_error,
 )
 from tpnb.emulator.limits import DEFAULT_RATE_LIMITS, RateLimiter
+from tpnb.emulator.stores import ConversationStore, DisplayNames, ProductStore
 from tpnb.emulator.tokens import DEFAULT_REFRESH_LIMIT, DEFAULT_TOKEN_LIFETIME, TokenStore
 from tpnb.emulator.webhooks import WebhookDispatcher
 
@@ -50,6 +58,9 @@ STATE_KEY = "tpnb_emulator"
 # api key -> username of the business user whose company owns the app (client credentials)
 _CLIENT_USERS = {DEMO_API_KEY: DEMO_USERNAME, SECOND_API_KEY: OTHER_USERNAME}
 _QUERY_CACHE_SIZE = 64
+_API_ROOTS = ("/v1/", "/invitations-api/v1/")
+# BRUNO marks these `auth: none` ([I]: the apikey is optional there)
+_KEYLESS = ("/v1/resources/", "/v1/business-signup/")
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,7 @@ class EmulatorState:
         rate_limits: Sequence[tuple[int, float]] = DEFAULT_RATE_LIMITS,
         max_age: dict[str, int] | None = None,
         fault_seed: int = 0,
+        cloudfront_mode: bool = False,
     ) -> None:
         unknown = set(max_age or {}) - set(DEFAULT_MAX_AGE)
         if unknown:
@@ -85,6 +97,10 @@ class EmulatorState:
         self.max_age = {**DEFAULT_MAX_AGE, **(max_age or {})}
         self.api_base = "http://127.0.0.1/v1"  # replaced by the server once it has a port
         self.invitations: list[dict[str, Any]] = []
+        self.cloudfront_mode = cloudfront_mode
+        self.conversations = ConversationStore()
+        self.added_products = ProductStore()
+        self.display_names = DisplayNames()
         self._log_lock = threading.Lock()
         self.request_log: list[tuple[str, str]] = []
         self._query_lock = threading.Lock()
@@ -198,6 +214,8 @@ def _gateway() -> Response | None:
     path = request.path
     if path.startswith((ADMIN_PREFIX, "/authenticate", "/v1/oauth/")):
         return None
+    if not path.startswith(_API_ROOTS):
+        return None  # another base URL: 404 from the router, as the docs say
     st = state()
     key = api_key_of_request()
     if key is not None and key not in st.dataset.api_clients:
@@ -205,7 +223,9 @@ def _gateway() -> Response | None:
     if path.startswith(("/v1/private/", "/invitations-api/v1/private/")):
         g.identity = _resolve_identity(st, _bearer())
         key = key or identity().client.api_key
-    elif key is None and not path.startswith("/v1/resources/"):
+    elif key is None and not path.startswith(_KEYLESS):
+        if st.cloudfront_mode:
+            return cloudfront_403()
         raise fault_error(
             401,
             "Failed to resolve API Key variable request.header.apikey",
@@ -214,6 +234,16 @@ def _gateway() -> Response | None:
     if key is not None:
         check_rate_limit(st, key)
     return None
+
+
+def _edge_headers(resp: Response) -> Response:
+    if (
+        state().cloudfront_mode
+        and request.path.startswith(_API_ROOTS)
+        and "X-Amz-Cf-Id" not in resp.headers
+    ):
+        add_edge_headers(resp, error=resp.status_code >= 400)
+    return resp
 
 
 def check_rate_limit(st: EmulatorState, key: str) -> None:
@@ -264,7 +294,8 @@ def create_app(dataset: Dataset, **options: Any) -> Flask:
     Args:
         dataset: The data set (from :func:`tpnb.emulator.dataset.build_dataset`).
         **options: Keyword options of :class:`EmulatorState` (``token_lifetime``,
-            ``refresh_limit``, ``rate_limits``, ``max_age``, ``fault_seed``).
+            ``refresh_limit``, ``rate_limits``, ``max_age``, ``fault_seed``,
+            ``cloudfront_mode``).
 
     Returns:
         The app; ``app.extensions["tpnb_emulator"]`` is its :class:`EmulatorState` and
@@ -274,10 +305,13 @@ def create_app(dataset: Dataset, **options: Any) -> Flask:
         admin,
         oauth,
         routes_bu,
+        routes_conversations,
+        routes_extra,
         routes_invitations,
         routes_misc,
         routes_private,
         routes_products,
+        routes_products_extra,
         routes_reviews,
     )
 
@@ -288,6 +322,7 @@ def create_app(dataset: Dataset, **options: Any) -> Flask:
     app.extensions[STATE_KEY] = st
     app.url_map.strict_slashes = False
     app.before_request(_gateway)
+    app.after_request(_edge_headers)
     app.register_error_handler(ApiError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     for blueprint in (
@@ -298,6 +333,9 @@ def create_app(dataset: Dataset, **options: Any) -> Flask:
         routes_misc.blueprint,
         routes_invitations.blueprint,
         routes_products.blueprint,
+        routes_products_extra.blueprint,
+        routes_conversations.blueprint,
+        routes_extra.blueprint,
         admin.blueprint,
     ):
         app.register_blueprint(blueprint)

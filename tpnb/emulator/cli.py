@@ -65,6 +65,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="per-api-key limit, repeatable (default: 833/300 and 10000/3600)",
     )  # fmt: skip
     parser.add_argument("--log-requests", action="store_true", help="print a redacted access log")
+    parser.add_argument(
+        "--cloudfront", action="store_true",
+        help="answer a missing apikey with the CDN's 403 HTML page (as the real edge did)",
+    )  # fmt: skip
     parser.set_defaults(func=run)
     return parser
 
@@ -83,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         token_lifetime=args.token_lifetime,
         rate_limits=args.rate_limit or DEFAULT_RATE_LIMITS,
         log_requests=args.log_requests,
+        cloudfront_mode=args.cloudfront,
         start=False,
     )
     server.start()

@@ -13,7 +13,9 @@ Choices ([I]): private lists include reported reviews (filter with ``reported``)
 is ``startDateTime`` inclusive, ``endDateTime`` exclusive, zone-less values UTC; ``POST reply``
 answers 201 with an empty body, ``DELETE reply`` 204; tags: ``GET`` -> ``{"tags": [...]}``,
 ``POST`` replaces (201), ``PUT`` adds (200), ``DELETE ?group=&value=`` removes one (204); write
-bodies must be ``application/json`` (415 otherwise).
+bodies must be ``application/json`` (415 otherwise). Every successful reply or tag write posts
+a ``service-review-updated`` webhook event (the review as it is after the write), as admin
+edits do.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tpnb.emulator import listing, params
 from tpnb.emulator.app import identity, state
 from tpnb.emulator.httputil import app_error, bad_param, empty_response, json_response
 from tpnb.emulator.routes_reviews import json_body
+from tpnb.emulator.webhooks import event, event_data
 
 blueprint = Blueprint("private", __name__, url_prefix="/v1/private")
 FIND_REVIEWER = ("contacted", "notContacted")
@@ -110,6 +113,7 @@ def reply(review_id: str) -> Response:
             "authorBusinessUserId", author, "the id of a business user of this business unit"
         )
     state().dataset.set_reply(review_id, message, author)
+    notify_updated(review_id)
     return empty_response(201)
 
 
@@ -118,7 +122,21 @@ def delete_reply(review_id: str) -> Response:
     """``DELETE /private/reviews/{id}/reply``."""
     _review_unit(review_id)
     state().dataset.delete_reply(review_id)
+    notify_updated(review_id)
     return empty_response(204)
+
+
+def notify_updated(review_id: str) -> None:
+    """Post ``service-review-updated`` for a review changed through the API (as admin edits do)."""
+    st = state()
+    if not st.webhooks.subscriptions:
+        return
+    row = st.dataset.review_row(review_id)
+    if row is None:  # pragma: no cover - deleted concurrently
+        return
+    review = st.dataset.review_json(row, st.api_base, private=True)
+    data = event_data(review, st.api_base)
+    st.webhooks.dispatch([event("service-review-updated", data)], str(review["businessUnit"]["id"]))
 
 
 def _tags_body() -> list[dict[str, str]]:
@@ -152,6 +170,7 @@ def set_tags(review_id: str) -> Response:
     """``POST /private/reviews/{id}/tags``: replace the tags."""
     _review_unit(review_id)
     state().dataset.set_review_tags(review_id, _tags_body())
+    notify_updated(review_id)
     return empty_response(201)
 
 
@@ -160,6 +179,7 @@ def add_tags(review_id: str) -> Response:
     """``PUT /private/reviews/{id}/tags``: add tags."""
     _review_unit(review_id)
     state().dataset.add_review_tags(review_id, _tags_body())
+    notify_updated(review_id)
     return empty_response(200)
 
 
@@ -173,6 +193,7 @@ def remove_tag(review_id: str) -> Response:
     if value is None:
         raise bad_param("value", None, "the tag value (required)")
     state().dataset.remove_review_tag(review_id, group, value)
+    notify_updated(review_id)
     return empty_response(204)
 
 

@@ -19,7 +19,9 @@ Private (bearer, unit access as for service reviews):
 * ``GET /private/product-reviews/business-units/{id}/summaries`` -> ``{"summaries": [...],
   "links": [...]}`` one per product ([I]);
 * ``GET /private/business-units/{id}/products`` (``page``, ``perPage`` 1..10000 default 10000,
-  ``skus``) -> ``{"products": [...], "isLastPage": bool}``.
+  ``skus``) -> ``{"products": [...], "isLastPage": bool}`` (products added with ``POST``, see
+  :mod:`tpnb.emulator.routes_products_extra`, included); ``conversationId`` of a private product
+  review names its conversation (:mod:`tpnb.emulator.routes_conversations`) once created.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from tpnb.emulator import listing, params
 from tpnb.emulator.app import state
 from tpnb.emulator.httputil import app_error, bad_param, json_response
 from tpnb.emulator.routes_private import require_access
+from tpnb.emulator.routes_products_extra import products_of
 from tpnb.emulator.routes_reviews import json_body
 
 blueprint = Blueprint("products", __name__, url_prefix="/v1")
@@ -60,6 +63,12 @@ def _products(bu_id: str) -> list[dict[str, Any]]:
     if products is None:
         raise app_error(404, f"Business unit not found: {bu_id}")
     return products
+
+
+def with_conversation(review: dict[str, Any]) -> dict[str, Any]:
+    """A private product review with ``conversationId`` set once a conversation exists."""
+    conv_id = state().conversations.for_review(str(review["id"]))
+    return {**review, "conversationId": conv_id} if conv_id is not None else review
 
 
 def _summary(bu_id: str, skus: list[str] | None) -> dict[str, Any]:
@@ -95,6 +104,8 @@ def _product_page(rows: Any, *, private: bool) -> Response:
     start, stop, has_next = listing.slice_page(len(rows), page, per_page)
     ds, base = state().dataset, params.api_base()
     items = [ds.product_review_json(int(r), base, private=private) for r in rows[start:stop]]
+    if private:
+        items = [with_conversation(item) for item in items]
     payload = {"links": params.page_links(page, has_next), "productReviews": items}
     return json_response(payload, cache=None if private else "review-list", max_age=state().max_age)
 
@@ -134,7 +145,7 @@ def private_review(review_id: str) -> Response:
         raise app_error(404, f"Product review not found: {review_id}")
     data = ds.product_review_json(row, params.api_base(), private=True)
     require_access(str(data["businessUnitId"]))
-    return json_response(data, cache=None, max_age=state().max_age)
+    return json_response(with_conversation(data), cache=None, max_age=state().max_age)
 
 
 @blueprint.get("/private/product-reviews/business-units/<bu_id>/summaries")
@@ -153,7 +164,7 @@ def private_summaries(bu_id: str) -> Response:
 def products(bu_id: str) -> Response:
     """The unit's product catalogue."""
     require_access(bu_id)
-    items = _products(bu_id)
+    items = products_of(bu_id)
     skus = _skus("skus")
     if skus is not None:
         items = [p for p in items if p["sku"] in skus]

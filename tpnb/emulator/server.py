@@ -79,7 +79,7 @@ class EmulatorServer:
             port: TCP port; 0 picks a free one.
             log_requests: Print a redacted access log to stderr.
             **options: ``token_lifetime``, ``refresh_limit``, ``rate_limits``, ``max_age``,
-                ``fault_seed`` (see :class:`tpnb.emulator.app.EmulatorState`).
+                ``fault_seed``, ``cloudfront_mode`` (see :class:`tpnb.emulator.app.EmulatorState`).
         """
         self.dataset = dataset
         self.host = host
@@ -224,7 +224,9 @@ def serve(
         start: Start serving right away.
         **options: ``token_lifetime`` (s, default 360000), ``refresh_limit`` ((n, s), default
             (5, 60)), ``rate_limits`` ([(n, s)...], default 833/300 s and 10000/3600 s),
-            ``max_age`` (overrides per resource kind), ``fault_seed``, ``log_requests``.
+            ``max_age`` (overrides per resource kind), ``fault_seed``, ``log_requests``,
+            ``cloudfront_mode`` (``True``: a missing apikey gets the CDN's 403 HTML page instead
+            of the 401 fault, and responses carry CloudFront headers; off by default).
 
     Returns:
         The :class:`EmulatorServer`.
