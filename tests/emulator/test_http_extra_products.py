@@ -1,0 +1,277 @@
+"""Conversations, product extras, product invitation links, products POST, and webhooks on
+private writes: over HTTP against a private emulator (these tests write)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from emuhttp import Api, make_api
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from tpnb.emulator import EmulatorServer, serve
+from tpnb.emulator.dataset import OTHER_PASSWORD, OTHER_USERNAME, SECOND_API_KEY, SECOND_API_SECRET
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorServer]:
+    with serve(scale=0.02) as srv:
+        yield srv
+
+
+@pytest.fixture
+def api(server: EmulatorServer) -> Iterator[Api]:
+    yield from make_api(server)
+
+
+@pytest.fixture(scope="module")
+def token(server: EmulatorServer) -> str:
+    with requests.Session() as session:
+        return Api(server, session).access_token()
+
+
+@pytest.fixture(scope="module")
+def shop(server: EmulatorServer) -> tuple[str, list[dict[str, Any]], list[int]]:
+    """The demo user's unit with the most product reviews: id, products, review rows."""
+    ds = server.dataset
+    user = ds.user_by_username(server.credentials["username"])
+    assert user is not None
+    best = max(sorted(user.business_unit_ids), key=lambda b: len(ds.product_reviews_rows(b)))
+    rows = [int(r) for r in ds.product_reviews_rows(best)]
+    if not rows:
+        pytest.skip("the demo user has no unit with product reviews")
+    return best, ds.products(best) or [], rows
+
+
+def _other_token(api: Api) -> str:
+    return api.access_token(
+        key=SECOND_API_KEY, secret=SECOND_API_SECRET, username=OTHER_USERNAME,
+        password=OTHER_PASSWORD,
+    )  # fmt: skip
+
+
+def test_conversation_lifecycle(api: Api, token: str, shop: Any) -> None:
+    bu_id, _, rows = shop
+    ds = api.server.dataset
+    review_id = ds.product_review_id(rows[0])
+    made = api.private("POST", f"/private/product-reviews/{review_id}/create-conversation", token)
+    assert made.status_code == 201
+    assert made.headers["Cache-Control"] == "private, no-store"
+    conv_id = made.json()["conversationId"]
+    again = api.private("POST", f"/private/product-reviews/{review_id}/create-conversation", token)
+    assert (again.status_code, again.json()) == (200, {"conversationId": conv_id})
+    review = api.private("GET", f"/private/product-reviews/{review_id}", token).json()
+    assert review["conversationId"] == conv_id
+    conv = api.private("GET", f"/private/conversations/{conv_id}", token).json()
+    assert (conv["id"], conv["state"], conv["comments"]) == (conv_id, "private", [])
+    assert (conv["businessUnitId"], conv["productReviewId"]) == (bu_id, review_id)
+    assert api.get(f"/conversations/{conv_id}").status_code == 404  # private until published
+
+    body = {"content": "Thanks for the review!", "integrationId": "crm-1"}
+    comment = api.private("POST", f"/private/conversations/{conv_id}/comments", token, json=body)
+    assert comment.status_code == 201
+    data = comment.json()
+    user = ds.user_by_username(api.server.credentials["username"])
+    assert user is not None
+    assert data["author"] == {"id": user.id, "type": "businessUser"}
+    assert (data["content"], data["integrationId"]) == (body["content"], "crm-1")
+    assert data["createdAt"].endswith("Z")
+    path = f"/private/conversations/{conv_id}/comments/{data['commentId']}"
+    assert api.private("GET", path, token).json() == data
+    edited = api.private("PUT", path, token, json={"content": "Edited"}).json()
+    assert edited["content"] == "Edited"
+    assert edited["updatedAt"] is not None
+
+    state = f"/private/conversations/{conv_id}/state"
+    published = api.private("POST", state, token, json={"state": "public"})
+    assert published.status_code == 200
+    assert published.json()["state"] == "public"
+    public = api.get(f"/conversations/{conv_id}")
+    assert public.status_code == 200
+    assert public.headers["Cache-Control"].startswith("public")
+    assert [c["content"] for c in public.json()["comments"]] == ["Edited"]
+    assert "integrationId" not in public.json()["comments"][0]
+    api.private("POST", state, token, json={"state": "private"})
+    assert api.get(f"/conversations/{conv_id}").status_code == 404
+
+
+def test_conversation_errors(api: Api, token: str, shop: Any) -> None:
+    _, _, rows = shop
+    review_id = api.server.dataset.product_review_id(rows[-1])
+    unknown = "0" * 24
+    assert (
+        api.private("POST", f"/private/product-reviews/{unknown}/create-conversation", token)
+    ).status_code == 404
+    assert api.private("GET", f"/private/conversations/{unknown}", token).status_code == 404
+    conv_id = api.private(
+        "POST", f"/private/product-reviews/{review_id}/create-conversation", token
+    ).json()["conversationId"]
+    comments = f"/private/conversations/{conv_id}/comments"
+    assert api.private("POST", comments, token, json={"content": ""}).status_code == 400
+    assert api.private("POST", comments, token, data="content=x").status_code == 415
+    assert api.private("GET", f"{comments}/{unknown}", token).status_code == 404
+    bad_state = api.private(
+        "POST", f"/private/conversations/{conv_id}/state", token, json={"state": "secret"}
+    )
+    assert bad_state.status_code == 400
+    assert bad_state.json()["details"]["parameter"] == "state"
+    other = _other_token(api)
+    assert api.private("GET", f"/private/conversations/{conv_id}", other).status_code == 403
+    assert api.private("GET", f"/private/conversations/{conv_id}", "nope").status_code == 401
+    cc = api.access_token(grant="client_credentials")
+    no_user = api.private("POST", comments, cc, json={"content": "hi"})
+    assert no_user.status_code == 400
+    assert no_user.json()["details"]["parameter"] == "x-business-user-id"
+    user = api.server.dataset.user_by_username(api.server.credentials["username"])
+    assert user is not None
+    as_user = api.private(
+        "POST", comments, cc, json={"content": "hi"}, headers={"x-business-user-id": user.id}
+    )
+    assert as_user.status_code == 201
+    assert as_user.json()["author"]["id"] == user.id
+
+
+def test_attribute_and_imported_summaries(api: Api, shop: Any) -> None:
+    bu_id, products, _ = shop
+    skus = [p["sku"] for p in products]
+    path = f"/product-reviews/business-units/{bu_id}/attribute-summaries"
+    resp = api.http.post(
+        api.server.api_url + path,
+        json={"skus": skus, "locale": "en-GB"},
+        headers={"apikey": api.key},
+        timeout=30,
+    )
+    assert resp.status_code == 200
+    assert resp.json() == {"businessUnitId": bu_id, "skus": skus, "locale": "en-GB",
+                           "attributes": []}  # fmt: skip
+    bad = api.http.post(
+        api.server.api_url + path, json={"skus": []}, headers={"apikey": api.key}, timeout=30
+    )
+    assert bad.status_code == 400
+    imported = api.json(f"/product-reviews/business-units/{bu_id}/imported-reviews", sku=skus[0])
+    assert imported == {"links": [], "productReviews": []}
+    summary = api.json(
+        f"/product-reviews/business-units/{bu_id}/imported-reviews-summaries", sku=skus[0]
+    )
+    assert summary["numberOfReviews"]["total"] == 0
+    assert summary["starsAverage"] is None
+    assert set(summary["numberOfReviews"]) == set(
+        api.json(f"/product-reviews/business-units/{bu_id}", sku=skus[0])["numberOfReviews"]
+    )
+    for route in ("imported-reviews", "imported-reviews-summaries"):
+        missing = api.get(f"/product-reviews/business-units/{bu_id}/{route}")
+        assert missing.status_code == 400
+        assert missing.json()["details"]["parameter"] == "sku"
+    over = api.get(
+        f"/product-reviews/business-units/{bu_id}/imported-reviews",
+        params={"sku": skus[0], "perPage": 101},
+    )
+    assert over.status_code == 400
+    assert api.get(f"/product-reviews/business-units/{'0' * 24}/imported-reviews",
+                   params={"sku": "A"}).status_code == 404  # fmt: skip
+
+
+def test_product_invitation_link(api: Api, token: str, shop: Any) -> None:
+    bu_id, products, _ = shop
+    path = f"/private/product-reviews/business-units/{bu_id}/invitation-links"
+    body = {
+        "consumer": {"email": "ann@example.com", "name": "Ann"},
+        "referenceId": "ORDER-1",
+        "locale": "en-GB",
+        "redirectUri": "https://shop.example/thanks",
+        "products": [{k: products[0][k] for k in ("sku", "name", "productUrl", "imageUrl")}],
+    }
+    resp = api.private("POST", path, token, json=body)
+    assert resp.status_code == 200
+    data = resp.json()
+    assert set(data) == {"reviewLinkId", "reviewUrl"}
+    assert data["reviewUrl"].endswith(data["reviewLinkId"])
+    record = api.server.admin.invitations[-1]
+    assert (record["type"], record["email"], record["referenceId"]) == (
+        "product-link", "ann@example.com", "ORDER-1",
+    )  # fmt: skip
+    assert record["products"][0]["sku"] == products[0]["sku"]
+    for broken in (
+        {**body, "consumer": {"name": "Ann"}},
+        {**body, "products": []},
+        {**body, "products": [{"sku": "A"}]},
+    ):
+        assert api.private("POST", path, token, json=broken).status_code == 400
+    assert api.private("POST", path, _other_token(api), json=body).status_code == 403
+
+
+def test_products_post_then_get(api: Api, token: str, shop: Any) -> None:
+    bu_id, products, _ = shop
+    path = f"/private/business-units/{bu_id}/products"
+    new = {"sku": "NEW-SKU-1", "name": "New thing", "brand": "Acme", "groupId": "g1"}
+    renamed = {"sku": products[0]["sku"], "name": "Renamed"}
+    resp = api.private("POST", path, token, json={"products": [new, renamed]})
+    assert resp.status_code == 200
+    data = resp.json()
+    assert (data["created"], data["updated"]) == (1, 1)
+    assert data["products"][1]["id"] == products[0]["id"]  # an update keeps the id
+    listed = api.private("GET", path, token).json()
+    by_sku = {p["sku"]: p for p in listed["products"]}
+    assert len(by_sku) == len(products) + 1
+    assert by_sku["NEW-SKU-1"]["brand"] == "Acme"
+    assert by_sku[products[0]["sku"]]["name"] == "Renamed"
+    assert by_sku[products[0]["sku"]]["productUrl"] == products[0]["productUrl"]
+    only = api.private("GET", path, token, params={"skus": "NEW-SKU-1"}).json()
+    assert [p["sku"] for p in only["products"]] == ["NEW-SKU-1"]
+    assert api.private("POST", path, token, json={"products": []}).status_code == 400
+    assert api.private("POST", path, token, json={"products": [{"sku": "x"}]}).status_code == 400
+
+
+class _Receiver:
+    def __init__(self) -> None:
+        self.bodies: list[Any] = []
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+
+    @Request.application  # type: ignore[arg-type]
+    def app(self, request: Request) -> Response:
+        self.bodies.append(json.loads(request.data))
+        return Response("ok")
+
+
+def test_private_writes_post_updated_webhooks(api: Api, token: str) -> None:
+    admin = api.server.admin
+    ds = api.server.dataset
+    user = ds.user_by_username(api.server.credentials["username"])
+    assert user is not None
+    bu_id = sorted(user.business_unit_ids)[0]
+    review_id = ds.review_id(int(ds.query_reviews(business_unit_id=bu_id)[0]))
+    receiver = _Receiver()
+    admin.add_webhook(receiver.url)
+    try:
+        base = f"/private/reviews/{review_id}"
+        tag = {"group": "generic", "value": "hooked"}
+        calls = [
+            ("POST", "/reply", {"json": {"authorBusinessUserId": user.id, "message": "Thanks"}}),
+            ("DELETE", "/reply", {}),
+            ("POST", "/tags", {"json": {"tags": [tag]}}),
+            ("PUT", "/tags", {"json": {"tags": [{"group": "generic", "value": "more"}]}}),
+            ("DELETE", "/tags", {"params": tag}),
+        ]
+        for method, suffix, kwargs in calls:
+            assert api.private(method, base + suffix, token, **kwargs).status_code < 300
+        failed = api.private("POST", base + "/tags", token, json={"tags": "bad"})
+        assert failed.status_code == 400  # no event for a rejected write
+        assert admin.flush_webhooks()
+    finally:
+        admin.remove_webhook()
+        receiver.server.shutdown()
+        receiver.server.server_close()
+    events = [e for body in receiver.bodies for e in body["events"]]
+    assert [e["eventName"] for e in events] == ["service-review-updated"] * len(calls)
+    assert {e["eventData"]["id"] for e in events} == {review_id}
+    tags = [[t["value"] for t in e["eventData"]["tags"]] for e in events]
+    assert tags[2] == ["hooked"]
+    assert sorted(tags[3]) == ["hooked", "more"]
+    assert tags[4] == ["more"]
