@@ -255,6 +255,12 @@ def _expected(reviews: list[dict[str, Any]], keep: Any) -> list[str]:
         ({"referral_email": "P8@mail.example"}, lambda r: r["referralEmail"] == "p8@mail.example"),
         ({"source": "Organic"}, lambda r: r["source"] == "Organic"),
         ({"username": "Person 2"}, lambda r: r["consumer"]["displayName"] == "Person 2"),
+        ({"username": "PERSON"}, lambda r: r["consumer"]["displayName"].startswith("Person ")),
+        ({"tag_value": "price"}, lambda r: r["tags"][0]["value"] == "price"),
+        (
+            {"tag_group": "topic", "tag_value": "PRICE", "ignore_tag_value_case": True},
+            lambda r: r["tags"][0]["value"] == "price",
+        ),
         ({"find_reviewer": "contacted"}, lambda r: bool(r["findReviewer"]["requests"])),
         ({"find_reviewer": "notContacted"}, lambda r: not r["findReviewer"]["requests"]),
     ],
@@ -265,6 +271,15 @@ def test_private_filters(
     archive, reviews = filled
     frame = archive.private_reviews(DOMAIN, **filters)
     assert list(frame["id"]) == _expected(reviews, keep)
+
+
+def test_raw_gives_the_stored_json(filled: tuple[Archive, list[dict[str, Any]]]) -> None:
+    archive, reviews = filled
+    raw = archive.private_reviews(UNIT, stars=5, raw=True)
+    want = {
+        r["id"]: {k: v for k, v in r.items() if k != "links"} for r in reviews if r["stars"] == 5
+    }
+    assert {r["id"]: r for r in raw} == want
 
 
 def test_public_reads_hide_reported_unless_asked(
@@ -313,7 +328,6 @@ def test_frames_have_the_converters_columns_and_dtypes(
         ({"limit": -1}, "limit"),
         ({"language": "english"}, "language"),
         ({"colour": "red"}, "unknown filter"),
-        ({"tag_value": "x"}, "tag_group"),
         ({"order_by": "updatedat.desc"}, "order_by"),
     ],
 )

@@ -92,13 +92,31 @@ def test_first_sync_pulls_everything_once(
     assert state.walked_until is None
 
 
+def tagged_unit(server: EmulatorServer) -> str:
+    """A demo unit of a few hundred to a few thousand reviews, some of them tagged."""
+    ds = server.dataset
+    for n, unit in demo_units(server):
+        rows = ds.query_reviews(business_unit_id=unit, include_reported=True)
+        if 300 <= n <= 3000 and any(
+            ds.review_json(int(r), server.api_url, private=True)["tags"] for r in rows[:500]
+        ):
+            return unit
+    raise AssertionError("no tagged demo unit in the data set")
+
+
 def test_archive_reads_equal_the_clients_frames(
     server: EmulatorServer, client: DataClient, archive: Archive
 ) -> None:
-    unit = mid_unit(server)
+    unit = tagged_unit(server)
     sync(client, unit, archive)
+    sample = archive.private_reviews(unit, limit=50)
+    tag = archive.tags(unit).iloc[0]
+    first_name = str(sample["consumer_name"].dropna().iloc[0]).split(" ")[0]
     for filters in (
         {},
+        {"username": first_name},
+        {"tag_group": tag["group"], "tag_value": tag["value"]},
+        {"tag_value": tag["value"]},
         {"stars": [1, 2]},
         {"language": "en"},
         {"since": "2024-01-01", "until": "2025-06-01"},

@@ -239,16 +239,17 @@ class Archive(ArchiveWrites):
         return frame
 
     # --- reviews: reading --------------------------------------------------------------------------
-    def reviews(self, business_unit: str, **filters: Any) -> pd.DataFrame:
+    def reviews(self, business_unit: str, **filters: Any) -> Any:
         """Archived reviews of one unit, as ``Client.reviews`` returns them (public columns).
 
         Takes the client's filters: ``stars, language, since, until, responded, tag_group,
-        tag_value, order_by, include_reported, location, limit``. Like the public API, reported
-        reviews are left out unless ``include_reported=True``.
+        tag_value, order_by, include_reported, location, limit`` (and ``raw=True`` for the stored
+        JSON, ``progress`` is accepted and ignored). Like the public API, reported reviews are
+        left out unless ``include_reported=True``.
         """
         return self._frame(business_unit, filters, private=False)
 
-    def private_reviews(self, business_unit: str, **filters: Any) -> pd.DataFrame:
+    def private_reviews(self, business_unit: str, **filters: Any) -> Any:
         """Archived reviews of one unit, as ``Client.private_reviews`` returns them.
 
         Takes the public filters (but not ``include_reported``) plus ``reported, reference_id,
@@ -257,9 +258,7 @@ class Archive(ArchiveWrites):
         """
         return self._frame(business_unit, filters, private=True)
 
-    def _frame(
-        self, business_unit: str, filters: Mapping[str, Any], *, private: bool
-    ) -> pd.DataFrame:
+    def _frame(self, business_unit: str, filters: Mapping[str, Any], *, private: bool) -> Any:
         from tpnb.frames import review_frame
 
         query = queries.ReviewQuery.build(filters, private=private)
@@ -268,6 +267,8 @@ class Archive(ArchiveWrites):
         rows = self._read(sql, args)
         # one decode of a JSON array: about 4x faster than a loads() per row (shared key memo)
         records = json.loads("[" + ",".join(r[0] for r in rows) + "]")
+        if filters.get("raw"):
+            return records
         frame: pd.DataFrame = review_frame(records, private=private, business_unit_id=unit_id)
         return frame
 

@@ -29,6 +29,7 @@ PUBLIC_FILTERS = (
     "location",
     "limit",
     "progress",
+    "raw",
 )
 PRIVATE_FILTERS = (
     *(f for f in PUBLIC_FILTERS if f != "include_reported"),
@@ -99,6 +100,7 @@ class ReviewQuery:
         elif not params.flag(f.get("include_reported"), "include_reported"):
             where.append("r.reported = 0")
         params.flag(f.get("progress"), "progress")  # accepted for parity; nothing to show
+        params.flag(f.get("raw"), "raw")
         order = params.order_by(f.get("order_by")) or ("createdat.desc",)
         parts = []
         for key in order:
@@ -113,15 +115,15 @@ class ReviewQuery:
     def _tags(f: dict[str, Any], where: list[str], args: list[Any], *, private: bool) -> None:
         group = params.optional_text(f.get("tag_group"), "tag_group")
         value = params.optional_text(f.get("tag_value"), "tag_value")
-        if value is not None and group is None:
-            raise ConfigError("tag_value needs tag_group (tags are filtered as group + value)")
         ignore_case = private and bool(
             params.flag(f.get("ignore_tag_value_case"), "ignore_tag_value_case")
         )
-        if group is None:
+        if group is None and value is None:
             return
-        sql = "EXISTS (SELECT 1 FROM tags t WHERE t.review_id = r.id AND t.tag_group = ?"
-        args.append(group)
+        sql = "EXISTS (SELECT 1 FROM tags t WHERE t.review_id = r.id"
+        if group is not None:
+            sql += " AND t.tag_group = ?"
+            args.append(group)
         if value is not None:
             sql += " AND lower(t.tag_value) = lower(?)" if ignore_case else " AND t.tag_value = ?"
             args.append(value)
@@ -133,19 +135,19 @@ class ReviewQuery:
         if reported is not None:
             where.append("r.reported = ?")
             args.append(int(reported))
-        for name, column in (
-            ("reference_id", "reference_id"),
-            ("referral_email", "referral_email"),
-            ("source", "source"),
-            ("username", "consumer_name"),
+        for name, sql in (
+            ("reference_id", "r.reference_id = ?"),
+            ("referral_email", "lower(r.referral_email) = lower(?)"),
+            ("source", "r.source = ?"),
         ):
             value = params.optional_text(f.get(name), name)
             if value is not None:
-                if name == "referral_email":
-                    where.append(f"lower(r.{column}) = lower(?)")
-                else:
-                    where.append(f"r.{column} = ?")
+                where.append(sql)
                 args.append(value)
+        username = params.optional_text(f.get("username"), "username")
+        if username is not None:  # the display name, or its first word, case-insensitive
+            where.append("(lower(r.consumer_name) = lower(?) OR lower(r.consumer_name) LIKE ?)")
+            args.extend([username, username.lower().replace("%", "").replace("_", "") + " %"])
         finder = params.find_reviewer(f.get("find_reviewer"))
         if finder is not None:
             where.append("r.find_reviewer = ?")
