@@ -11,6 +11,7 @@ It prints the URLs and the demo credentials, then serves until Ctrl+C.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from typing import Any
 
@@ -104,9 +105,19 @@ def run(args: argparse.Namespace) -> int:
     print(f"  api secret  {creds['api_secret']}")
     print(f"  username    {creds['username']}")
     print(f"  password    {creds['password']}")
-    print(
-        f"  export TRUSTPILOT_API_KEY={creds['api_key']} TPNB_API_URL={server.api_url}", flush=True
-    )
+    print("To point tpnb (or any client reading these variables) at this emulator:")
+    exports = {
+        "TRUSTPILOT_API_KEY": creds["api_key"],
+        "TRUSTPILOT_API_SECRET": creds["api_secret"],
+        "TRUSTPILOT_USERNAME": creds["username"],
+        "TRUSTPILOT_PASSWORD": creds["password"],
+        "TPNB_BASE_URL": server.api_url,
+        "TPNB_INVITATIONS_URL": server.invitations_url,
+        "TPNB_AUTHORIZE_URL": server.authorize_url,
+    }
+    for name, value in exports.items():
+        print(f"  export {name}={value}")
+    sys.stdout.flush()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
