@@ -15,6 +15,7 @@ from collections.abc import Sequence
 SUBCOMMANDS: dict[str, str] = {
     "demo": "tpnb.demo",
     "emulator": "tpnb.emulator.cli",
+    "report": "tpnb.report",
     "webhooks": "tpnb.webhooks",
 }
 

@@ -196,6 +196,7 @@ def build_report(
     }
     with tempfile.TemporaryDirectory(prefix="tpnb-report-") as tmp:
         executed = Path(keep_notebook) if keep_notebook else Path(tmp) / "report.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
         papermill.execute_notebook(
             str(source),
             str(executed),
@@ -206,8 +207,8 @@ def build_report(
             log_output=False,
         )
         node = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
-    title = node.metadata.get("tpnb_report_title")
-    return export_html(node, out, title=title if isinstance(title, str) else None)
+    title = " ".join(["Trustpilot reviews report", business_unit.strip(), period.strip()])
+    return export_html(node, out, title=title.strip())
 
 
 def run(args: argparse.Namespace) -> int:
