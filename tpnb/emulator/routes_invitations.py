@@ -2,7 +2,8 @@
 
 Served under ``/invitations-api/v1``; every path is private (bearer token, unit access as in
 :mod:`tpnb.emulator.routes_private`). Bodies must be ``application/json`` (415 otherwise).
-Choices ([I]: the responses are not documented):
+Choices ([I]: the responses are not documented). A ``locationId`` must be a location of the
+unit (400 otherwise) and is recorded:
 
 * ``POST /private/business-units/{id}/email-invitations``: needs ``consumerEmail`` and
   ``consumerName``; answers 202 with an empty body and records the invitation (without
@@ -48,6 +49,22 @@ def _string(body: dict[str, Any], name: str, *, required: bool) -> str | None:
     return value
 
 
+def _location(body: dict[str, Any], bu_id: str) -> str | None:
+    value = _string(body, "locationId", required=False)
+    if value is not None and value not in state().dataset.location_ids(bu_id):
+        raise bad_param("locationId", value, f"a location id of business unit {bu_id}")
+    return value
+
+
+def _tags(body: dict[str, Any]) -> list[str]:
+    tags = body.get("tags")
+    if tags is None:
+        return []
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
+        raise bad_param("tags", tags, "a JSON list of non-empty strings")
+    return tags
+
+
 def _email(body: dict[str, Any], name: str) -> str:
     value = _string(body, name, required=True)
     assert value is not None
@@ -67,6 +84,7 @@ def email_invitation(bu_id: str) -> Response:
         "consumerEmail": _email(body, "consumerEmail"),
         "consumerName": _string(body, "consumerName", required=True),
         "referenceNumber": _string(body, "referenceNumber", required=False),
+        "locationId": _location(body, bu_id),
         "locale": _string(body, "locale", required=False),
         "serviceReviewInvitation": body.get("serviceReviewInvitation"),
         "productReviewInvitation": body.get("productReviewInvitation"),
@@ -89,8 +107,9 @@ def invitation_link(bu_id: str) -> Response:
         "email": _email(body, "email"),
         "name": _string(body, "name", required=False),
         "referenceId": _string(body, "referenceId", required=False),
+        "locationId": _location(body, bu_id),
         "locale": _string(body, "locale", required=False),
-        "tags": body.get("tags") or [],
+        "tags": _tags(body),
         "redirectUri": _string(body, "redirectUri", required=False),
         "createdAt": _now(),
     }

@@ -1,0 +1,146 @@
+"""Product-review methods (public, private, summaries) against the emulator.
+
+Expectations come from the emulator's data set (``Dataset.product_reviews_rows`` and friends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from methodkit import DataClient, api_requests, client_for, same_schema
+
+from tpnb import frames
+from tpnb.emulator.dataset import OTHER_USERNAME
+from tpnb.errors import BadRequestError, ConfigError, ForbiddenError, NotFoundError
+
+
+@pytest.fixture(scope="module")
+def tp(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataClient]:
+    client = client_for(emulator, tmp_path_factory.mktemp("tp"))
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def shop(emulator: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The demo user's unit with the most product reviews, and its products."""
+    ds = emulator.dataset
+    user = ds.user_by_username(emulator.credentials["username"])
+    best = max(sorted(user.business_unit_ids), key=lambda b: len(ds.product_reviews_rows(b)))
+    if not len(ds.product_reviews_rows(best)):
+        pytest.skip("the demo user has no unit with product reviews")
+    return best, ds.products(best)
+
+
+def _ids(server: Any, bu_id: str, **kwargs: Any) -> list[str]:
+    ds = server.dataset
+    return [ds.product_review_id(int(r)) for r in ds.product_reviews_rows(bu_id, **kwargs)]
+
+
+def _busiest_sku(server: Any, bu_id: str, products: list[dict[str, Any]]) -> str:
+    return max((p["sku"] for p in products), key=lambda s: len(_ids(server, bu_id, skus=[s])))
+
+
+def test_product_reviews_of_one_sku(tp: DataClient, emulator: Any, shop: Any) -> None:
+    bu_id, products = shop
+    sku = _busiest_sku(emulator, bu_id, products)
+    df = tp.product_reviews(bu_id, sku, progress=False)
+    assert df["id"].tolist() == _ids(emulator, bu_id, skus=[sku])  # newest first
+    assert set(df["sku"]) == {sku}
+    assert set(df["business_unit_id"]) == {bu_id}
+    same_schema(df, frames.product_review_frame([]))
+    by_url = tp.product_reviews(bu_id, product_url=products[0]["productUrl"], progress=False)
+    assert by_url["id"].tolist() == _ids(emulator, bu_id, skus=[products[0]["sku"]])
+
+
+def test_product_reviews_every_page(tp: DataClient, emulator: Any, shop: Any) -> None:
+    bu_id, products = shop
+    skus = [p["sku"] for p in products]
+    expected = _ids(emulator, bu_id, skus=skus)
+    before = api_requests(emulator)
+    df = tp.product_reviews(bu_id, skus, progress=False)
+    assert df["id"].tolist() == expected
+    pages = -(-len(expected) // 100)
+    assert api_requests(emulator) - before in (pages, pages + 1)  # + the empty page, if any
+    assert df["id"].is_unique
+
+
+def test_product_review_filters_and_limit(tp: DataClient, emulator: Any, shop: Any) -> None:
+    bu_id, products = shop
+    skus = [p["sku"] for p in products]
+    ds = emulator.dataset
+    rows = ds.product_reviews_rows(bu_id, skus=skus)
+    languages = ds.table["lang"][ds.product_table["review"][rows]]
+    top_lang = _language_of(emulator, int(np.bincount(languages).argmax()))
+    df = tp.product_reviews(bu_id, skus, language=top_lang, stars=[4, 5], progress=False)
+    expected = _ids(emulator, bu_id, skus=skus, languages={top_lang}, stars={4, 5})
+    assert df["id"].tolist() == expected
+    assert set(df["language"].astype(str)) <= {top_lang}
+    assert set(df["stars"]) <= {4, 5}
+    first = tp.product_reviews(bu_id, skus, limit=3, progress=False)
+    assert first["id"].tolist() == _ids(emulator, bu_id, skus=skus)[:3]
+    raw = tp.product_reviews(bu_id, skus[0], raw=True, progress=False)
+    assert [r["id"] for r in raw] == _ids(emulator, bu_id, skus=[skus[0]])
+    assert {"content", "consumer", "product"} <= set(raw[0])
+
+
+def _language_of(server: Any, code: int) -> str:
+    from tpnb.emulator import units
+
+    return str(units.LANGUAGES[code])
+
+
+def test_product_review_summary(tp: DataClient, emulator: Any, shop: Any) -> None:
+    bu_id, products = shop
+    ds = emulator.dataset
+    for skus in ([products[0]["sku"]], [p["sku"] for p in products]):
+        df = tp.product_review_summary(bu_id, skus)
+        stars = ds.product_table["stars"][ds.product_reviews_rows(bu_id, skus=skus)]
+        assert len(df) == 1
+        row = df.iloc[0]
+        assert row["number_of_reviews"] == len(stars)
+        counts = [
+            row[c] for c in ("one_star", "two_stars", "three_stars", "four_stars", "five_stars")
+        ]
+        assert counts == np.bincount(stars, minlength=6)[1:].tolist()
+        assert row["stars_average"] == pytest.approx(round(float(stars.mean()), 1))
+        assert row["business_unit_id"] == bu_id
+    same_schema(df, frames.product_review_summary_frame([]))
+    with pytest.raises(ConfigError, match="skus"):
+        tp.product_review_summary(bu_id, [])
+
+
+def test_private_product_reviews(tp: DataClient, emulator: Any, shop: Any) -> None:
+    bu_id, products = shop
+    df = tp.private_product_reviews(bu_id, progress=False)
+    assert df["id"].tolist() == _ids(emulator, bu_id)
+    same_schema(df, frames.product_review_frame([], private=True))
+    ds = emulator.dataset
+    first = ds.product_review_json(
+        int(ds.product_reviews_rows(bu_id)[0]), emulator.api_url, private=True
+    )
+    assert df.iloc[0]["consumer_email"] == first["referralEmail"]
+    assert df.iloc[0]["reference_id"] == first["referenceId"]
+    assert set(df["state"].astype(str)) == {"published"}
+    sku = products[-1]["sku"]
+    one = tp.private_product_reviews(bu_id, sku, state="Published", progress=False)
+    assert one["id"].tolist() == _ids(emulator, bu_id, skus=[sku])
+    with pytest.raises(BadRequestError, match="state"):
+        tp.private_product_reviews(bu_id, state="Deleted", progress=False)
+
+
+def test_product_errors(tp: DataClient, emulator: Any, shop: Any) -> None:
+    bu_id, _ = shop
+    with pytest.raises(ConfigError, match="skus"):
+        tp.product_reviews(bu_id)
+    with pytest.raises(ConfigError):
+        tp.product_reviews(bu_id, "A", stars=6)
+    with pytest.raises(NotFoundError):
+        tp.product_reviews("0" * 24, "A", progress=False)
+    other = emulator.dataset.user_by_username(OTHER_USERNAME)
+    foreign = sorted(other.business_unit_ids)[0]
+    with pytest.raises(ForbiddenError):
+        tp.private_product_reviews(foreign, progress=False)
