@@ -8,7 +8,7 @@ prints the table "fault, runs, complete results, clear errors, wrong results" an
 
 Fixtures:
 
-* ``fault_server``: a private emulator (scale 0.05, generous limits) for the fault suite, with
+* ``fault_server``: a private emulator (scale 0.03, generous limits) for the fault suite, with
   the API's 100,000-record depth cap lowered to :data:`SMALL_CAP` on *both* sides (the
   emulator's page slicing and the client's walkers), so every export crosses the cap and the
   slicing strategies run under every fault in a second instead of a minute.
@@ -31,7 +31,7 @@ REPORT = REPO / "test-artifacts" / "reliability" / "report.md"
 GENEROUS_RATE_LIMITS = ((10_000_000, 300.0),)
 GENEROUS_REFRESH_LIMIT = (100_000, 60.0)
 #: The depth cap used by the fault suite (the real one is 100,000).
-SMALL_CAP = 2_000
+SMALL_CAP = 1_000
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def small_cap() -> Iterator[int]:
 def fault_server(small_cap: int) -> Iterator[EmulatorServer]:
     """A private small-scale emulator whose depth cap is :data:`SMALL_CAP`."""
     with serve(
-        scale=0.05,
+        scale=0.03,
         rate_limits=GENEROUS_RATE_LIMITS,
         refresh_limit=GENEROUS_REFRESH_LIMIT,
     ) as server:

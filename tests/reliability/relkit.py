@@ -149,14 +149,26 @@ def review_json(server: Any, **query: Any) -> list[dict[str, Any]]:
         return [ds.review_json(int(r), server.api_url, private=private) for r in rows]
 
 
+_TRUTHS: dict[tuple[Any, ...], pd.DataFrame] = {}
+
+
+def _truth_frame(server: Any, private: bool, query: dict[str, Any]) -> pd.DataFrame:
+    """The expected frame, memoised per data-set version (faults do not change the data)."""
+    key = (id(server.dataset), server.dataset.version, private, *sorted(query.items()))
+    frame = _TRUTHS.get(key)
+    if frame is None:
+        items = review_json(server, private=private, **query)
+        bu = query.get("business_unit_id")
+        frame = frames.review_frame(items, private=private, business_unit_id=bu)
+        frame = _TRUTHS[key] = frame.sort_values("id", ignore_index=True)
+    return frame
+
+
 def truth_of(
     server: Any, *, private: bool, before: Iterable[str] | None = None, **query: Any
 ) -> Truth:
     """Ground truth now; ``before``: ids at the start of a walk that mutations ran through."""
-    items = review_json(server, private=private, **query)
-    bu = query.get("business_unit_id")
-    frame = frames.review_frame(items, private=private, business_unit_id=bu)
-    frame = frame.sort_values("id", ignore_index=True)
+    frame = _truth_frame(server, private, query)
     now = set(frame["id"])
     if before is None:
         return Truth(frame, now, now)
@@ -166,8 +178,8 @@ def truth_of(
 
 def window(server: Any, bu_id: str, fraction: tuple[float, float]) -> tuple[str, str]:
     """A [since, until) range covering a share of the unit's review history (whole seconds)."""
-    items = review_json(server, business_unit_id=bu_id, include_reported=True)
-    stamps = sorted(pd.Timestamp(i["createdAt"]) for i in items)
+    frame = _truth_frame(server, True, {"business_unit_id": bu_id, "include_reported": True})
+    stamps = frame["created_at"].sort_values().tolist()
     lo = stamps[int(fraction[0] * (len(stamps) - 1))].floor("D")
     hi = stamps[int(fraction[1] * (len(stamps) - 1))].ceil("D")
     return lo.strftime("%Y-%m-%dT%H:%M:%SZ"), hi.strftime("%Y-%m-%dT%H:%M:%SZ")

