@@ -206,7 +206,8 @@ def test_no_secret_anywhere(
     cc.close()
     ac = client_for(server, tmp_path, **{**common, "username": None, "password": None})
     url = tr.run("authorize url", lambda: ac.authorization_url(REDIRECT, state="s1"))
-    assert url and SECRET not in url
+    assert url
+    assert SECRET not in url
     code = server.state.tokens.create_code(KEY, user.id, REDIRECT)
     tr.run("code login", lambda: ac.login_with_code(code, REDIRECT))
     tr.run("code private", lambda: ac.private_reviews(unit, limit=10, progress=False))
@@ -245,8 +246,6 @@ def test_no_secret_anywhere(
         w for w, blob in places if _is_token_file(w) and any(t.encode() in blob for t in tr.tokens)
     ]
     assert stored, "control: the issued tokens should be found in the token store's files"
-    planted = needles(tr.tokens)["api secret (fragment)"]
-    assert any(planted in n for n in needles(tr.tokens).values()) and planted in SECRET.encode()
     SCANS["every flow (grants, calls, errors, retries, archive, webhooks)"] = (
         len(places),
         len(hits),
