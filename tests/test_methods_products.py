@@ -5,8 +5,10 @@ Expectations come from the emulator's data set (``Dataset.product_reviews_rows``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -144,3 +146,20 @@ def test_product_errors(tp: DataClient, emulator: Any, shop: Any) -> None:
     foreign = sorted(other.business_unit_ids)[0]
     with pytest.raises(ForbiddenError):
         tp.private_product_reviews(foreign, progress=False)
+
+
+def test_summary_sends_the_documented_json_array(
+    make_emulator: Any, tmp_path: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    server = make_emulator(scale=0.01, log_requests=True)
+    ds = server.dataset
+    bu_id = max(ds.business_unit_ids(), key=lambda b: len(ds.product_reviews_rows(b)))
+    skus = [p["sku"] for p in ds.products(bu_id)[:2]]
+    client = client_for(server, tmp_path)
+    try:
+        df = client.product_review_summary(bu_id, skus)
+    finally:
+        client.close()
+    assert df.iloc[0]["number_of_reviews"] == len(ds.product_reviews_rows(bu_id, skus=skus))
+    sent = quote(json.dumps(skus, separators=(",", ":")), safe="")
+    assert f"sku={sent}" in capfd.readouterr().err  # the docs' sku=["A","B"] form

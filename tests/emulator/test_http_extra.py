@@ -171,3 +171,17 @@ def test_cloudfront_mode_is_off_by_default(api: Api) -> None:
     resp = requests.get(api.server.api_url + "/business-units/find?name=x", timeout=30)
     assert resp.status_code == 401
     assert "X-Cache" not in resp.headers
+
+
+def test_find_reviewer_body_is_validated(own: Api) -> None:
+    token = own.access_token()
+    ds = own.server.dataset
+    user = ds.user_by_username(own.server.credentials["username"])
+    assert user is not None
+    row = ds.query_reviews(business_unit_id=sorted(user.business_unit_ids)[0])[0]
+    path = f"/private/reviews/{ds.review_id(int(row))}/find-reviewer"
+    body = {"message": None, "skipNotificationEmailToBusinessUser": False}  # the BRUNO body
+    assert own.private("POST", path, token, json=body).status_code == 201
+    bad = own.private("POST", path, token, json={"skipNotificationEmailToBusinessUser": "no"})
+    assert bad.status_code == 400
+    assert bad.json()["details"]["parameter"] == "skipNotificationEmailToBusinessUser"

@@ -205,6 +205,9 @@ def find_reviewer(review_id: str) -> Response:
     message = body.get("message")
     if message is not None and not isinstance(message, str):
         raise bad_param("message", message, "a string or null")
+    skip = body.get("skipNotificationEmailToBusinessUser")
+    if skip is not None and not isinstance(skip, bool):
+        raise bad_param("skipNotificationEmailToBusinessUser", skip, "true, false or null")
     ds = state().dataset
     request_id = (
         ds.request_find_reviewer(review_id, message)

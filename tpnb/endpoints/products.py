@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -9,9 +10,13 @@ from tpnb.endpoints._common import Conn, Json, query, seg
 
 
 def get_product_review_summary(conn: Conn, business_unit_id: str, skus: Sequence[str]) -> Json:
-    """``GET /product-reviews/business-units/{id}?sku=`` -> the summary for those SKUs."""
+    """``GET /product-reviews/business-units/{id}?sku=`` -> the summary for those SKUs.
+
+    The SKUs go as the JSON array the API documentation shows (``sku=["A","B"]``), not as a
+    comma list: a SKU may contain a comma, and the documented form is the one known to work.
+    """
     path = f"/product-reviews/business-units/{seg(business_unit_id)}"
-    return conn.get_json(path, query(sku=skus))
+    return conn.get_json(path, {"sku": json.dumps(list(skus), separators=(",", ":"))})
 
 
 def list_product_reviews(
