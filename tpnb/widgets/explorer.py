@@ -118,6 +118,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.summary = w.HTML()
         self.summary.add_class("tpnb-explorer-summary")
         self.messages = MessageArea()
+        self.busy = w.HTML(layout=w.Layout(display="none"))
+        self.busy.add_class("tpnb-explorer-busy")
         self.loading = w.Output()
         self.loading.add_class("tpnb-explorer-progress")
         self.filters = FilterBar(timezone=timezone)
@@ -154,6 +156,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 style_widget(),
                 head,
                 self.messages,
+                self.busy,
                 self.loading,
                 self.filters,
                 self.extra,
@@ -191,7 +194,13 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             raise RuntimeError(
                 "this explorer has no client: assign a review frame to .reviews instead"
             )
-        self.messages.show("Loading reviews\u2026", "info")
+        name = html.escape(self.label or business_unit)
+        self.busy.value = (
+            f'<div class="tpnb-message tpnb-message-info">Loading the reviews of <b>{name}</b>'
+            "\u2026 (once, then every filter works in memory)"
+            '<div class="tpnb-loading-bar"><div></div></div></div>'
+        )
+        self.busy.layout.display = "flex"
         self.loading.clear_output()
         self.loading.layout.display = "flex"
         self.private = False
@@ -214,6 +223,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         finally:
             self.loading.clear_output()
             self.loading.layout.display = "none"
+            self.busy.layout.display = "none"
         self.detail.reply_box.layout.display = "flex" if self.private else "none"
         self.messages.clear()
         self.reviews = frame
@@ -251,7 +261,6 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         flt = self.filters.filter
         selection = self.index.frame(flt)
         self.messages.clear()
-        self.value = selection
         shown = self.table.show(selection, tz=flt.tz, page=page)
         total = len(self.reviews)
         of = f" of {total:,} loaded" if len(selection) != total else ""
@@ -260,6 +269,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             f"<b>{len(selection):,}</b> reviews{of}</span>"
         )
         self._show_summary()
+        self.value = selection  # last: linked charts redraw after the table is shown
         return selection
 
     def _show_summary(self) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import struct
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
-from IPython.display import display
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -40,6 +41,26 @@ CHARTS: dict[str, tuple[str, Callable[[pd.DataFrame, str, Axes], Axes], bool]] =
 PERIODS: dict[str, str] = {"Week": "W", "Month": "MS", "Quarter": "QS"}
 
 
+def png_output(fig: Figure, label: str) -> dict[str, Any]:
+    """A figure as one Jupyter ``display_data`` output (PNG at twice the resolution).
+
+    The chart replaces the Output widget's ``outputs`` in one state update instead of being
+    printed inside ``with output:``: capturing output from a widget callback depends on the
+    kernel knowing the callback's parent message, which JupyterLab 4.6 with ipykernel 7
+    (comms handled on a subshell thread) loses now and then, leaving a stale chart.
+    """
+    png = charts.figure_png(fig, scale=2.0)
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    return {
+        "output_type": "display_data",
+        "data": {
+            "image/png": base64.b64encode(png).decode("ascii"),
+            "text/plain": f"<{label} chart>",
+        },
+        "metadata": {"image/png": {"width": width // 2, "height": height // 2}},
+    }
+
+
 class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Charts of a review frame that redraw whenever the frame or a control changes.
 
@@ -48,7 +69,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     Attributes:
         value: the review frame charted.
-        figure: the last figure drawn (a matplotlib ``Figure``, object API, never pyplot).
+        figure: the last figure drawn (a matplotlib ``Figure``, object API, never pyplot);
+            it is shown as a PNG in the ``output`` widget.
         draws: how many times a chart was drawn.
 
     Args:
@@ -131,15 +153,13 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     @guarded
     def redraw(self) -> Figure | None:
         """Draw the chosen chart of :attr:`value` into the output (object API, no pyplot)."""
-        _label, draw, uses_period = CHARTS[self.chart.value]
+        label, draw, uses_period = CHARTS[self.chart.value]
         self.period.disabled = not uses_period
         reviews = self.charted()
         fig = charts.ChartFigure(figsize=self.size, layout="constrained", facecolor="white")
         draw(reviews, self.freq, fig.add_subplot())
         self.messages.clear()
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(fig)  # type: ignore[no-untyped-call]
+        self.output.outputs = (png_output(fig, label),)
         self.figure = fig
         self.draws += 1
         return fig

@@ -87,6 +87,11 @@ STYLE = f"""
 .tpnb-filter-star-3.mod-active {{ background: {STAR_COLOURS[3]}; color: #191919; }}
 .tpnb-filter-star-4.mod-active {{ background: {STAR_COLOURS[4]}; }}
 .tpnb-filter-star-5.mod-active {{ background: {STAR_COLOURS[5]}; }}
+.tpnb-loading-bar {{ height: 4px; background: #dde6fb; border-radius: 2px; overflow: hidden;
+  margin-top: 6px; position: relative; }}
+.tpnb-loading-bar div {{ position: absolute; height: 100%; width: 30%; background: #1c5fd6;
+  border-radius: 2px; animation: tpnb-slide 1.2s ease-in-out infinite; }}
+@keyframes tpnb-slide {{ 0% {{ left: -30%; }} 100% {{ left: 100%; }} }}
 .tpnb-gap {{ gap: 6px 10px; }}
 .tpnb-gap-small {{ gap: 2px; }}
 .tpnb-title {{ font-size: 22px; font-weight: 700; }}
