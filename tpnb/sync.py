@@ -227,7 +227,7 @@ class _Sync:
 
     def reconcile(self, start: datetime | None, end: datetime, remote: int | None) -> None:
         """Compare one window's counts; list it when small, else bisect it by time."""
-        local = len(self.archive.review_ids(self.unit_id, iso(start), iso(end)))
+        local = self.archive.count(self.unit_id, iso(start), iso(end))
         if remote is None and local <= _SPLIT_ABOVE:
             remote = count_window(self.fetch, start, end, local)
         if remote == local:
@@ -239,7 +239,7 @@ class _Sync:
             self.store_window(list_window(self.fetch, start, end), start, end)
             return
         middle = _floor(low + (end - low) / 2)
-        left_local = len(self.archive.review_ids(self.unit_id, iso(start), iso(middle)))
+        left_local = self.archive.count(self.unit_id, iso(start), iso(middle))
         left = None
         if left_local <= _SPLIT_ABOVE:
             left = count_window(self.fetch, start, middle, left_local)
@@ -384,7 +384,7 @@ def _run(
     report.added, report.changed = len(report.added_ids), len(report.changed_ids)
     report.removed = len(report.removed_ids)
     newest_created, newest_updated = archive.newest(unit_id)
-    report.archived = len(archive.review_ids(unit_id))
+    report.archived = archive.count(unit_id)
     with archive.transaction() as conn:
         archive.save_sync_state(
             conn,

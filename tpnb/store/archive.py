@@ -291,6 +291,20 @@ class Archive(ArchiveWrites):
             args.append(until)
         return {r[0] for r in self._read(sql, args)}
 
+    def count(
+        self, business_unit_id: str, since: str | None = None, until: str | None = None
+    ) -> int:
+        """How many reviews of a unit created in ``[since, until)`` the archive holds."""
+        sql = "SELECT COUNT(*) FROM reviews WHERE business_unit_id = ?"
+        args: list[Any] = [business_unit_id]
+        if since is not None:
+            sql += " AND created_at >= ?"
+            args.append(since)
+        if until is not None:
+            sql += " AND created_at < ?"
+            args.append(until)
+        return int(self._read(sql, args)[0][0])
+
     def counts(self, business_unit_id: str) -> dict[int, int]:
         """Archived reviews of a unit per star (1..5, all present), from the indexed column."""
         out = dict.fromkeys(range(1, 6), 0)

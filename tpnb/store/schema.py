@@ -197,9 +197,13 @@ def iso(value: object) -> str | None:
 def strip_links(value: Any) -> Any:
     """A deep copy of a JSON value without any ``links`` key (their hrefs embed the host)."""
     if isinstance(value, dict):
-        return {k: strip_links(v) for k, v in value.items() if k != "links"}
+        return {
+            k: strip_links(v) if isinstance(v, (dict, list)) else v
+            for k, v in value.items()
+            if k != "links"
+        }
     if isinstance(value, list):
-        return [strip_links(v) for v in value]
+        return [strip_links(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 

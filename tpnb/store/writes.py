@@ -90,29 +90,37 @@ class ArchiveWrites:
         changed: list[str] = []
         stamp = now_iso()
         flag = 1 if needs_completion else 0
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        replies: list[tuple[Any, ...]] = []
+        tags: list[tuple[str, str, str]] = []
         for rid, row in rows.items():
             old = existing.get(rid)
             if old is not None and old[0] == row.json and old[1] == flag:
                 continue
             values = row.review_values(flag, stamp)
             if old is None:
-                conn.execute(
-                    f"INSERT INTO reviews({REVIEW_COLUMNS}) VALUES ({','.join('?' * len(values))})",
-                    values,
-                )
+                inserts.append(values)
                 added.append(rid)
             else:
-                sets = ", ".join(f"{c.strip()} = ?" for c in REVIEW_COLUMNS.split(",")[1:])
-                conn.execute(f"UPDATE reviews SET {sets} WHERE id = ?", (*values[1:], rid))
+                updates.append((*values[1:], rid))
                 if old[0] != row.json:
                     changed.append(rid)
-                conn.execute("DELETE FROM replies WHERE review_id = ?", (rid,))
-                conn.execute("DELETE FROM tags WHERE review_id = ?", (rid,))
             if row.reply is not None:
-                conn.execute("INSERT INTO replies VALUES (?, ?, ?, ?, ?)", (rid, *row.reply))
-            conn.executemany(
-                "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", [(rid, g, v) for g, v in row.tags]
-            )
+                replies.append((rid, *row.reply))
+            tags.extend((rid, g, v) for g, v in row.tags)
+        rewritten = [u[-1] for u in updates]
+        for start in range(0, len(rewritten), _CHUNK):  # replies/tags of rewritten reviews
+            chunk = rewritten[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM replies WHERE review_id IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM tags WHERE review_id IN ({marks})", chunk)
+        marks = ",".join("?" * len(REVIEW_COLUMNS.split(",")))
+        conn.executemany(f"INSERT INTO reviews({REVIEW_COLUMNS}) VALUES ({marks})", inserts)
+        sets = ", ".join(f"{c.strip()} = ?" for c in REVIEW_COLUMNS.split(",")[1:])
+        conn.executemany(f"UPDATE reviews SET {sets} WHERE id = ?", updates)
+        conn.executemany("INSERT INTO replies VALUES (?, ?, ?, ?, ?)", replies)
+        conn.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", tags)
         if not needs_completion and ids:
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
