@@ -1,0 +1,222 @@
+"""``tpnb report``: period parsing, argument checks, and a real run exported as HTML without code.
+
+The end-to-end tests run the command as a user would (``python -m tpnb.cli report ...``) in a
+subprocess with no credentials, so the notebook's kernel uses its own embedded emulator; the
+expected figures are computed here from an emulator built the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tpnb
+from tpnb.report import export_html, last_full_period, parse_period, period_label
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT_UNIT = "fjordhus-mobler.example"  # the notebook's demo default
+CREDENTIAL_PREFIXES = ("TRUSTPILOT_", "TPNB_")
+
+
+# ----------------------------------------------------------------------------- pure helpers
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10", pd.Period("2026-10", freq="M")),
+        ("2026-1", pd.Period("2026-01", freq="M")),
+        (" 2026-03 ", pd.Period("2026-03", freq="M")),
+        ("2026-Q3", pd.Period("2026Q3", freq="Q")),
+        ("2026q1", pd.Period("2026Q1", freq="Q")),
+        ("2025", pd.Period("2025", freq="Y")),
+    ],
+)
+def test_parse_period(text: str, expected: pd.Period) -> None:
+    assert parse_period(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "2026-13", "2026-00", "Oct 2026", "2026-Q5", "26-10", "2026/10"]
+)
+def test_parse_period_rejects_other_forms(text: str) -> None:
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        parse_period(text)
+
+
+def test_parse_period_rejects_non_strings() -> None:
+    with pytest.raises(ValueError, match="string"):
+        parse_period(202610)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("newest", "freq", "expected"),
+    [
+        ("2026-11-20T10:00:00Z", "M", "2026-10"),
+        ("2026-11-01T00:00:00Z", "M", "2026-10"),
+        ("2026-01-05T12:00:00+00:00", "M", "2025-12"),
+        ("2026-11-20T10:00:00Z", "Q", "2026Q3"),
+        ("2026-11-20", "Y", "2025"),
+    ],
+)
+def test_last_full_period(newest: str, freq: str, expected: str) -> None:
+    assert last_full_period(newest, freq) == pd.Period(expected, freq=freq)
+
+
+def test_period_label() -> None:
+    assert period_label(parse_period("2026-10")) == "October 2026"
+    assert period_label(parse_period("2026-Q3")) == "Q3 2026"
+    assert period_label(parse_period("2026")) == "2026"
+
+
+def test_export_html_drops_code_and_removed_cells(tmp_path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Notes for readers", metadata={"tags": ["remove-cell"]}),
+        nbformat.v4.new_markdown_cell("## Key figures"),
+        nbformat.v4.new_code_cell(
+            "secret_code_marker = 1\nprint('visible output')",
+            outputs=[nbformat.v4.new_output("stream", name="stdout", text="visible output\n")],
+            execution_count=1,
+        ),
+    ]
+    out = export_html(nb, tmp_path / "out.html", title="My report")
+    page = out.read_text(encoding="utf-8")
+    assert "visible output" in page
+    assert "Key figures" in page
+    assert "secret_code_marker" not in page
+    assert "Notes for readers" not in page
+    assert "<title>My report</title>" in page
+
+
+# ----------------------------------------------------------------------------- the command
+def run_report(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(CREDENTIAL_PREFIXES)}
+    env["TMPDIR"] = str(tmp_path)
+    return subprocess.run(
+        [sys.executable, "-m", "tpnb.cli", "report", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "October"], "YYYY-MM"),
+        (["--period", "2026-10", "--output", "report.pdf"], ".html"),
+        (["--business-unit", "  ", "--output", "r.html"], "business_unit"),
+        (["--notebook", "no-such.ipynb"], "does not exist"),
+    ],
+)
+def test_bad_arguments_fail_before_running(tmp_path: Path, args: list[str], message: str) -> None:
+    proc = run_report(tmp_path, *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not list(tmp_path.glob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def demo_reviews() -> Iterator[tuple[pd.Series, pd.DataFrame]]:
+    """The report unit's row and reviews, from an emulator like the one the notebook starts."""
+    with tpnb.connect(demo=True) as tp:
+        unit = tp.find_business_unit(REPORT_UNIT).iloc[0]
+        yield unit, tp.reviews(REPORT_UNIT, progress=False)
+
+
+def visible_text(page: str) -> str:
+    """The page's text as a reader sees it (tags, styles and scripts removed)."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", html.unescape(page))
+
+
+def key_figures(page: str) -> dict[str, list[str]]:
+    """The key-figures table of a report page: row label -> cell texts."""
+    match = re.search(r"<table[^>]*tpnb-key-figures.*?</table>", page, flags=re.S)
+    assert match, "no key-figures table in the report"
+    rows = re.findall(r"<tr>\s*<th>(.*?)</th>(.*?)</tr>", match[0], flags=re.S)
+    return {html.unescape(label): re.findall(r"<td>(.*?)</td>", cells) for label, cells in rows}
+
+
+@pytest.mark.slow
+def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFrame]) -> None:
+    unit, reviews = demo_reviews
+    period = parse_period("2026-10")
+    start = period.start_time.tz_localize("UTC")
+    end = (period + 1).start_time.tz_localize("UTC")
+    in_period = reviews[(reviews.created_at >= start) & (reviews.created_at < end)]
+    waiting = in_period[(in_period.stars <= 2) & in_period.reply_text.isna()]
+
+    out = tmp_path / "reports" / "october.html"
+    kept = tmp_path / "executed.ipynb"
+    proc = run_report(
+        tmp_path,
+        "--business-unit",
+        REPORT_UNIT,
+        "--period",
+        "2026-10",
+        "--output",
+        str(out),
+        "--keep-notebook",
+        str(kept),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f"wrote {out}" in proc.stdout
+    page = out.read_text(encoding="utf-8")
+    text = visible_text(page)
+
+    # a clean report: no code, no prompts, no errors, no reader notes, no secrets
+    assert "import tpnb" not in page
+    assert "tpnb.connect" not in page
+    assert "hl-ipython3" not in page  # highlighted code input
+    assert not re.search(r'class="jp-InputPrompt[^"]*">\s*In', page)
+    assert "Traceback" not in text
+    assert "Error" not in text
+    assert "papermill" not in text
+    assert "Binder" not in text  # the notebook's intro is tagged remove-cell
+    from tpnb.emulator import DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSWORD
+
+    for secret in (DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSWORD):
+        assert secret not in page
+
+    # what it says, checked against the data
+    assert f"{unit.display_name}: Trustpilot reviews, October 2026" in text
+    assert "Demo data" in text
+    assert page.count('src="data:image/png;base64,') >= 4
+    figures = key_figures(page)  # row -> (this period, the one before)
+    assert int(figures["Reviews"][0]) == len(in_period)
+    assert float(figures["Mean stars"][0]) == pytest.approx(round(float(in_period.stars.mean()), 2))
+    assert f"{len(waiting):,} low ratings of the period have no reply yet." in text
+    for title in waiting.sort_values("created_at", ascending=False).title.head(3):
+        assert html.escape(str(title)) in page or str(title) in text
+
+    # the executed notebook received the parameters
+    executed = kept.read_text(encoding="utf-8")
+    assert "injected-parameters" in executed
+    assert '"2026-10"' in executed
+
+
+@pytest.mark.slow
+def test_report_default_period_is_last_full_month(
+    tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFrame]
+) -> None:
+    unit, reviews = demo_reviews
+    expected = period_label(last_full_period(reviews.created_at.max()))
+    out = tmp_path / "report.html"
+    proc = run_report(tmp_path, "--output", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = visible_text(out.read_text(encoding="utf-8"))
+    assert f"{unit.display_name}: Trustpilot reviews, {expected}" in text
