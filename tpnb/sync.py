@@ -39,7 +39,7 @@ from tpnb import params
 from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
 from tpnb.paging import Progress, has_next_page, items_of
 from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
-from tpnb.store.remote import PER_PAGE, Item, count_window, list_window
+from tpnb.store.remote import PER_PAGE, Item, WindowTooLargeError, count_window, list_window
 from tpnb.store.schema import iso
 
 __all__ = ["DEFAULT_BATCH", "DEFAULT_OVERLAP", "DEFAULT_RECHECK", "SyncReport", "sync"]
@@ -180,7 +180,13 @@ class _Sync:
             end = None if length is None or start is None else _floor(start + length)
             if end is not None and end >= now:
                 end = None
-            items = list_window(self.fetch, start, end)
+            try:
+                items = list_window(self.fetch, start, end)
+            except WindowTooLargeError:  # >= 100k reviews in one window: a quarter of it
+                if start is None or now - start <= timedelta(hours=1):
+                    raise
+                length = max(((end or now) - start) / 4, timedelta(hours=1))
+                continue
             done = end is None
             state = SyncState(
                 self.unit_id,
@@ -225,11 +231,18 @@ class _Sync:
         self.oldest_local = _floor(parsed) if parsed else end - timedelta(hours=1)
         self.reconcile(None, end, None)
 
+    def count(self, start: datetime | None, end: datetime, hint: int) -> int | None:
+        """The API's count of a window, or ``None`` when it is beyond the 100k cap."""
+        try:
+            return count_window(self.fetch, start, end, hint)
+        except WindowTooLargeError:
+            return None
+
     def reconcile(self, start: datetime | None, end: datetime, remote: int | None) -> None:
         """Compare one window's counts; list it when small, else bisect it by time."""
         local = self.archive.count(self.unit_id, iso(start), iso(end))
         if remote is None and local <= _SPLIT_ABOVE:
-            remote = count_window(self.fetch, start, end, local)
+            remote = self.count(start, end, local)
         if remote == local:
             return
         self.report.audited_windows += 1
@@ -240,9 +253,7 @@ class _Sync:
             return
         middle = _floor(low + (end - low) / 2)
         left_local = self.archive.count(self.unit_id, iso(start), iso(middle))
-        left = None
-        if left_local <= _SPLIT_ABOVE:
-            left = count_window(self.fetch, start, middle, left_local)
+        left = self.count(start, middle, left_local) if left_local <= _SPLIT_ABOVE else None
         self.reconcile(start, middle, left)
         right = None if remote is None or left is None else remote - left
         self.reconcile(middle, end, right)

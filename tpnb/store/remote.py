@@ -27,7 +27,7 @@ Fetch = Callable[[int, "datetime | None", "datetime | None"], tuple[list[Item], 
 
 
 class WindowTooLargeError(RuntimeError):
-    """A window holds more reviews than the API lists (100,000): split it."""
+    """A window holds at least as many reviews as the API lists (100,000): split it."""
 
 
 def list_window(fetch: Fetch, start: datetime | None, end: datetime | None) -> list[Item]:
@@ -40,10 +40,10 @@ def list_window(fetch: Fetch, start: datetime | None, end: datetime | None) -> l
             rid = item.get("id")
             if isinstance(rid, str):
                 seen[rid] = item
+        if page >= MAX_PAGES and len(items) >= PER_PAGE:  # the cap: the rest cannot be listed
+            raise WindowTooLargeError(f"window {start} .. {end} holds 100,000 reviews or more")
         if not more or not items:
             return list(seen.values())
-        if page >= MAX_PAGES:
-            raise WindowTooLargeError(f"window {start} .. {end} holds more than 100,000 reviews")
         page += 1
 
 
@@ -58,14 +58,12 @@ def count_window(fetch: Fetch, start: datetime | None, end: datetime | None, hin
     page = min(max(1, -(-hint // PER_PAGE)), MAX_PAGES)
     while True:
         items, more = fetch(page, start, end)
+        if items and page >= MAX_PAGES and len(items) >= PER_PAGE:
+            raise WindowTooLargeError(f"window {start} .. {end} holds 100,000 reviews or more")
         if items and not more:
             return PER_PAGE * (page - 1) + len(items)
         if items:  # more pages follow
             known_full = max(known_full, page)
-            if page >= MAX_PAGES:
-                raise WindowTooLargeError(
-                    f"window {start} .. {end} holds more than 100,000 reviews"
-                )
         else:
             known_empty = page if known_empty is None else min(known_empty, page)
             if page == 1:
