@@ -439,6 +439,9 @@ def test_products_and_product_reviews(ds: Dataset) -> None:
     assert rows.size > 0
     review = ds.product_review_json(int(rows[0]), BASE)
     assert review["product"]["sku"] == sku
+    assert "updatedAt" in review  # empty values are null, never omitted
+    private = ds.product_review_json(int(rows[0]), BASE, private=True)
+    assert set(review) < set(private)
     assert ds.product_review_row(review["id"]) == rows[0]
     summary = ds.product_review_summary_json(bu, [sku])
     assert summary is not None

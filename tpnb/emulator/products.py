@@ -98,6 +98,7 @@ class ProductsMixin(DatasetCore):
             "links": [link(f"{base_url}/product-reviews/{rid}", "product-reviews")],
             "id": rid,
             "createdAt": iso(int(p["created"][row])),
+            "updatedAt": None,  # product reviews are never edited in this data set
             "stars": stars,
             "content": content,
             "consumer": {"id": self.consumer_id(c), "displayName": self.renderer.consumer_name(c)},
