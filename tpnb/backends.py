@@ -7,6 +7,7 @@ people share must not run code when an entry is loaded.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,19 @@ from typing import Any
 import platformdirs
 from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
+from requests_cache.serializers import SerializerPipeline, Stage
+from requests_cache.serializers.preconf import json_preconf_stage
 
 from tpnb.config import Settings
 from tpnb.errors import ConfigError
 
-__all__ = ["build_backend", "default_cache_path"]
+__all__ = ["JSON_SERIALIZER", "build_backend", "default_cache_path"]
+
+#: requests-cache's JSON serializer without ``indent=2``: the same JSON (readable, never pickle)
+#: written by the C encoder, several times faster than the pure-Python one ``indent`` forces
+JSON_SERIALIZER = SerializerPipeline(
+    [json_preconf_stage, Stage(dumps=json.dumps, loads=json.loads)], name="json", is_binary=False
+)
 
 
 def default_cache_path() -> Path:
@@ -36,7 +45,7 @@ def build_backend(settings: Settings, *, namespace: str = "tpnb") -> BaseCache:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():  # create it private: the cache holds API answers
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    return SQLiteCache(path, serializer="json", wal=True, busy_timeout=30_000)
+    return SQLiteCache(path, serializer=JSON_SERIALIZER, wal=True, busy_timeout=30_000)
 
 
 def _redis_backend(url: str, namespace: str) -> BaseCache:
@@ -59,6 +68,6 @@ def _redis_backend(url: str, namespace: str) -> BaseCache:
             self.connection.set(self._bkey(key), self.serialize(item), ex=ttl)
 
     connection = Redis.from_url(url)
-    cache = RedisCache(namespace=namespace, connection=connection, serializer="json")
-    cache.responses = _JsonRedisDict(namespace, connection=connection, serializer="json")
+    cache = RedisCache(namespace=namespace, connection=connection, serializer=JSON_SERIALIZER)
+    cache.responses = _JsonRedisDict(namespace, connection=connection, serializer=JSON_SERIALIZER)
     return cache

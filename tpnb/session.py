@@ -24,6 +24,7 @@ holds the OAuth client identity (``client_id``) and makes the authorization-code
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests_cache import CacheMixin
@@ -91,6 +92,7 @@ class CachedOAuth2Session(CacheMixin, OAuth2Session):  # type: ignore[misc]
             client_id=settings.api_key,
         )
         self.max_redirects = 0
+        self._environment_settings: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def request(  # type: ignore[override]
         self,
@@ -108,6 +110,31 @@ class CachedOAuth2Session(CacheMixin, OAuth2Session):  # type: ignore[misc]
         kwargs.setdefault("allow_redirects", False)
         headers = set_request_headers(headers, expire_after, only_if_cached, refresh, force_refresh)
         return requests.Session.request(self, method, url, headers=headers, **kwargs)
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> Any:
+        """requests' merge of proxy/CA settings from the environment, resolved once per host.
+
+        requests scans the whole environment (``*_proxy``, ``no_proxy``, CA bundles) on every
+        request, which costs about as much CPU as decoding a 100-review page; tpnb talks to two
+        or three hosts, so the answer is kept per scheme, host and explicit settings (set the
+        proxy variables before connecting).
+        """
+        parts = urlsplit(str(url))
+        key = (
+            parts.scheme,
+            parts.netloc,
+            tuple(sorted((proxies or {}).items())),
+            tuple(sorted(self.proxies.items())),
+            stream, str(verify), str(cert), self.trust_env,
+        )  # fmt: skip
+        merged: Any = self._environment_settings.get(key)
+        if merged is None:
+            merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            if len(self._environment_settings) < 64:
+                self._environment_settings[key] = merged
+        return {**merged, "proxies": dict(merged["proxies"])}
 
     def __repr__(self) -> str:
         return f"<CachedOAuth2Session cache={type(self.cache).__name__}>"

@@ -205,8 +205,7 @@ def other_rows(
         (u for u in units if u["numberOfReviews"]["total"] >= 1000),
         key=lambda u: u["numberOfReviews"]["total"],
     )
-    unit = sized[0]
-    sy = measures.incremental_sync(emu, unit["id"], 3)
+    sy = measures.incremental_sync(emu, [u["id"] for u in sized], 3)
     print(f"  sync: {sy}")
     rows.append(Row(
         f"6. incremental sync, nothing new ({sy['archived']:,} archived reviews)",
