@@ -148,6 +148,12 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
         Archive(path)
 
 
+@pytest.mark.parametrize("path", [None, 42, "", object()])
+def test_a_path_of_the_wrong_kind_is_a_config_error(path: Any) -> None:
+    with pytest.raises(ConfigError, match="archive must be the path"):
+        Archive(path)
+
+
 def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match="does not exist"):
         Archive(tmp_path / "nope" / "a.sqlite")

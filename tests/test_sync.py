@@ -317,9 +317,10 @@ def test_bad_arguments_fail_before_any_request(
         ({"business_unit": unit, "overlap": 3}, "overlap"),
         ({"business_unit": unit, "recheck": timedelta(days=-1)}, "recheck"),
         ({"business_unit": unit, "wait": -1}, "wait"),
+        ({"business_unit": unit, "archive": 42}, "archive"),
     ):
         with pytest.raises(ConfigError, match=message):
-            sync(client, archive=archive, **kwargs)
+            sync(client, **{"archive": archive, **kwargs})
     assert api_requests(server) == logged
 
 

@@ -29,6 +29,7 @@ this needs imports with old dates). Webhooks report edits (see :mod:`tpnb.webhoo
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -320,6 +321,11 @@ def sync(
         if not isinstance(value, timedelta) or value < timedelta(0):
             raise ConfigError(f"{name} must be a timedelta >= 0, got {value!r}")
     if not isinstance(archive, Archive):
+        if not isinstance(archive, (str, os.PathLike)):
+            raise ConfigError(
+                "archive must be a tpnb.store.Archive or the path of its file (str or Path), "
+                f"got {type(archive).__name__} {archive!r}"
+            )
         archive = Archive(archive)
     started = time.monotonic()
     before = client.stats.snapshot()

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from tpnb import params
-from tpnb.errors import TpnbError
+from tpnb.errors import ConfigError, TpnbError
 from tpnb.store import queries
 from tpnb.store.schema import DDL, SCHEMA_VERSION, SyncState
 from tpnb.store.writes import ArchiveWrites, now_iso
@@ -77,11 +77,16 @@ class Archive(ArchiveWrites):
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if not isinstance(path, (str, os.PathLike)) or str(path).strip() == "":
+            raise ConfigError(
+                f"archive must be the path of its file (str or pathlib.Path), got "
+                f"{type(path).__name__} {path!r}"
+            )
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
+            raise ConfigError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
         self.path = Path(path).expanduser().resolve()
         if not self.path.parent.is_dir():
             raise ArchiveError(f"archive directory does not exist: {self.path.parent}")
-        if timeout < 0:
-            raise ArchiveError(f"timeout must be >= 0 seconds, got {timeout}")
         self.timeout = float(timeout)
         self._local = threading.local()
         self._lock = threading.Lock()
