@@ -130,7 +130,7 @@ def test_sigkill_mid_batch_leaves_a_consistent_archive(
             if batches == 3:  # two windows committed, the third written but not committed
                 os.kill(proc.pid, signal.SIGKILL)
                 break
-    proc.wait(timeout=30)
+    proc.communicate(timeout=30)  # reaps the child and closes its stdout
     assert proc.returncode == -signal.SIGKILL
     path = tmp_path / "archive.sqlite"
     assert integrity(path) == "ok"
