@@ -34,9 +34,11 @@ def outcome(call: Callable[[], Any], path: Path) -> str:
     try:
         call()
     except TpnbError as exc:
-        assert path.name in str(exc), f"the error does not name {path.name}: {exc}"
-        return "clear"
-    return "ok"
+        message = str(exc)
+    else:
+        return "ok"
+    assert path.name in message, f"the error does not name {path.name}: {message}"
+    return "clear"
 
 
 def unit_of(server: EmulatorServer) -> str:

@@ -136,7 +136,7 @@ def test_processes_and_threads_share_cache_and_tokens(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for _ in range(PROCESSES)
     ]
     results = []
