@@ -97,15 +97,7 @@ def test_corrupted_token_file(cor_server: EmulatorServer, tmp_path: Path) -> Non
     "damage",
     [
         "garbage",
-        pytest.param(
-            "truncated",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG (tpnb/store/archive.py): a truncated archive opens, then "
-                "archive.reviews() raises a bare sqlite3.DatabaseError ('database disk image "
-                "is malformed'); it should be an ArchiveError naming the file and the way out",
-            ),
-        ),
+        "truncated",
     ],
 )
 def test_corrupted_archive_file(cor_server: EmulatorServer, tmp_path: Path, damage: str) -> None:

@@ -21,7 +21,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -161,11 +161,31 @@ class Archive(ArchiveWrites):
                 f"{self.timeout} s (pass a larger timeout= to wait longer)"
             ) from exc
         try:
-            yield conn
+            with self._damage_as_archive_error():
+                yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            with suppress(sqlite3.Error):  # a damaged file may refuse even the rollback
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        with self._damage_as_archive_error():
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def _damage_as_archive_error(self) -> Iterator[None]:
+        """Turn SQLite's word for a damaged file into an :class:`ArchiveError` with the way out.
+
+        A file whose header survived opens fine and only fails when a damaged page is read, so
+        every read and every write transaction goes through here (not just opening).
+        """
+        try:
+            yield
+        except sqlite3.OperationalError:
+            raise  # locks and time-outs are not damage; callers turn them into busy errors
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(
+                f"archive {self.path} is damaged (SQLite said: {exc}); restore it from a "
+                "backup, or delete it and sync again to rebuild it from the API"
+            ) from exc
 
     def release(self) -> None:
         """Close the calling thread's connection (for short-lived threads, e.g. a server's)."""
@@ -197,7 +217,8 @@ class Archive(ArchiveWrites):
         return f"Archive({str(self.path)!r})"
 
     def _read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._connect().execute(sql, tuple(args)).fetchall()
+        with self._damage_as_archive_error():
+            return self._connect().execute(sql, tuple(args)).fetchall()
 
     # --- business units --------------------------------------------------------------------------
     def resolve_unit(self, business_unit: str) -> str:
