@@ -3,15 +3,25 @@
 Each session gets its own backend object (sessions sharing one would share its settings, the
 identity ``key_fn`` included). SQLite and Redis store JSON, never pickle: a cache that several
 people share must not run code when an entry is loaded.
+
+A corrupted SQLite cache file (not a database, or a damaged one) is rebuilt, not reported: a cache
+is disposable. Before opening, a cheap probe reads the schema and counts each table's rows; when
+SQLite says the file is corrupt, the file (and its ``-wal``/``-shm`` companions) is moved aside to
+``<name>.corrupt-<timestamp>``, a warning is logged, and an empty cache is started. The probe and
+the move run under a file lock, so two processes finding the same damage move it once.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
+import filelock
 import platformdirs
 from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
@@ -21,7 +31,12 @@ from requests_cache.serializers.preconf import json_preconf_stage
 from tpnb.config import Settings
 from tpnb.errors import ConfigError
 
-__all__ = ["JSON_SERIALIZER", "build_backend", "default_cache_path"]
+__all__ = ["JSON_SERIALIZER", "build_backend", "default_cache_path", "repair_sqlite_cache"]
+
+logger = logging.getLogger(__name__)
+
+#: SQLite result codes that mean the file itself is damaged (not busy, not unreadable)
+_CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 #: requests-cache's JSON serializer without ``indent=2``: the same JSON (readable, never pickle)
 #: written by the C encoder, several times faster than the pure-Python one ``indent`` forces
@@ -41,11 +56,87 @@ def build_backend(settings: Settings, *, namespace: str = "tpnb") -> BaseCache:
         return BaseCache(cache_name="tpnb-memory")
     if settings.cache_backend == "redis":
         return _redis_backend(settings.redis_url or "", namespace)
-    path = settings.cache_path or default_cache_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():  # create it private: the cache holds API answers
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    return SQLiteCache(path, serializer=JSON_SERIALIZER, wal=True, busy_timeout=30_000)
+    path = Path(settings.cache_path or default_cache_path())
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        repair_sqlite_cache(path)
+        if not path.exists():  # create it private: the cache holds API answers
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        return SQLiteCache(path, serializer=JSON_SERIALIZER, wal=True, busy_timeout=30_000)
+    except (OSError, sqlite3.Error) as error:
+        raise ConfigError(
+            f"cannot open the HTTP cache file {path}: {type(error).__name__}: {error}; check its "
+            "permissions, delete it (a cache is disposable), set TPNB_CACHE_PATH elsewhere, "
+            "or use cache_backend='memory'"
+        ) from None
+
+
+def _corruption(path: Path) -> str | None:
+    """What SQLite says is wrong with the file at ``path``, or None when it reads fine."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with _closing(sqlite3.connect(path, timeout=30.0)) as probe:
+            probe.execute("PRAGMA schema_version").fetchone()
+            tables = [
+                row[0]
+                for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            ]
+            for table in tables:
+                quoted = table.replace('"', '""')
+                probe.execute(f'SELECT count(*) FROM "{quoted}"').fetchone()
+    except sqlite3.DatabaseError as error:
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _CORRUPT_CODES:
+            return str(error)
+        text = str(error).lower()
+        if "not a database" in text or "malformed" in text:
+            return str(error)
+        raise
+    return None
+
+
+class _closing:
+    """Closes an sqlite3 connection on exit (its own ``with`` only ends a transaction)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.connection
+
+    def __exit__(self, *exc: object) -> None:
+        self.connection.close()
+
+
+def repair_sqlite_cache(path: Path) -> Path | None:
+    """Move a corrupted SQLite cache file aside so an empty one can be started.
+
+    Args:
+        path: The cache file (its ``-wal`` and ``-shm`` files move with it).
+
+    Returns:
+        Where the damaged file went, or None when it was fine (or absent).
+    """
+    if _corruption(path) is None:  # the usual case: no lock taken
+        return None
+    with filelock.FileLock(str(path.with_name(path.name + ".lock")), timeout=60, mode=0o600):
+        problem = _corruption(path)  # another process may have rebuilt it meanwhile
+        if problem is None:
+            return None
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{os.getpid()}")
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.replace(aside.with_name(aside.name + suffix))
+        path.replace(aside)
+        logger.warning(
+            "tpnb: the HTTP cache file %s is corrupt (%s); moved it to %s and started an empty "
+            "cache (cached answers will be fetched again)",
+            path, problem, aside.name,
+        )  # fmt: skip
+        return aside
 
 
 def _redis_backend(url: str, namespace: str) -> BaseCache:

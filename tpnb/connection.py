@@ -31,7 +31,7 @@ from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 
 from tpnb.cachepolicy import fingerprint
-from tpnb.config import Settings
+from tpnb.config import Settings, is_loopback_url
 from tpnb.errors import (
     APIError,
     ConfigError,
@@ -189,9 +189,20 @@ class Connection:
         :meth:`login_with_code` exchanges for tokens. The URL contains the api key as
         ``client_id`` (OAuth's public client identifier), as Trustpilot documents.
         """
+        redirect_uri = check_redirect_uri(redirect_uri)
+        if state is not None and (
+            not isinstance(state, str) or not state or len(state) > 512 or not state.isprintable()
+        ):
+            raise ConfigError(
+                "state must be None (a random one is made) or a non-empty printable string of at "
+                "most 512 characters, got "
+                + (
+                    f"a string of {len(state)} characters"
+                    if isinstance(state, str)
+                    else _describe(state)
+                )
+            )
         self._require_login("the authorization-code login")
-        if not redirect_uri:
-            raise ValueError("redirect_uri is required (the exact URI registered for the api key)")
         # built here rather than by oauthlib, which refuses the emulator's plain-http loopback URL
         query = {
             "client_id": str(self.settings.api_key),
@@ -203,7 +214,12 @@ class Connection:
 
     def login_with_code(self, code: str, redirect_uri: str) -> None:
         """Exchange the ``code`` from the authorize redirect for tokens (stored for reuse)."""
-        self._require_login("login_with_code").login_with_code(code, redirect_uri)
+        if not isinstance(code, str) or not code.strip():
+            raise ConfigError(
+                f"code must be the non-empty string from the redirect's ?code=, got {_describe(code)}"
+            )
+        redirect_uri = check_redirect_uri(redirect_uri)
+        self._require_login("login_with_code").login_with_code(code.strip(), redirect_uri)
 
     def logout(self) -> bool:
         """Revoke the tokens and delete the stored token file; True when revocation succeeded."""
@@ -305,23 +321,36 @@ class Connection:
                 path=path,
             ) from None
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """One logical request: attempts with retries, each through cache, pacing and stats."""
+    def _send(
+        self, method: str, url: str, *, replayable: bool = False, **kwargs: Any
+    ) -> requests.Response:
+        """One logical request: attempts with retries, each through cache, pacing and stats.
+
+        ``replayable=True`` marks a POST that is safe to send again (a password or
+        client-credentials login: each answer is a new token): it is retried like a GET, on
+        connection errors, cut or non-JSON bodies, 429 and 5xx.
+        """
         policy = self.retry_policy
         path = urlsplit(url).path
         timeout = (self.settings.connect_timeout, self.settings.timeout)
+        decide_as = "GET" if replayable else method  # the method the retry rules consider
+        checked = replayable or method in ("GET", "HEAD")
         attempt = 0
         while True:
             self.local.sent = False
             self.local.status = None
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
-                if method in ("GET", "HEAD") and response.status_code == 200:
+                if checked and response.status_code == 200:
                     response.tpnb_json = self._check_body(response)  # type: ignore[attr-defined]
             except (requests.RequestException, _TruncatedBody) as error:
                 if attempt < policy.max_retries and (
-                    isinstance(error, _TruncatedBody) or policy.should_retry_error(method, error)
+                    isinstance(error, _TruncatedBody) or policy.should_retry_error(decide_as, error)
                 ):
+                    logger.info(
+                        "tpnb: %s %s failed (%s); retry %d",
+                        method, path, type(error).__name__, attempt + 1,
+                    )  # fmt: skip
                     self._retry_wait(policy.backoff(attempt))
                     attempt += 1
                     continue
@@ -337,7 +366,7 @@ class Connection:
                 elif self.local.status == 304:
                     self.stats.add("revalidations")
             if attempt < policy.max_retries and policy.should_retry_status(
-                method, response.status_code
+                decide_as, response.status_code
             ):
                 wait = policy.wait_for(
                     attempt, parse_retry_after(response.headers.get("Retry-After"))
@@ -364,7 +393,7 @@ class Connection:
             return jsonlib.loads(response.content)
         except ValueError:
             cache_key = getattr(response, "cache_key", None)
-            if cache_key:
+            if cache_key and response.request.method in ("GET", "HEAD"):
                 self.session.cache.delete(cache_key)
             raise _TruncatedBody from None
 
@@ -373,12 +402,58 @@ class Connection:
         if seconds > 0:
             self._sleep(seconds)
 
-    def _post_token_form(self, url: str, form: Mapping[str, str]) -> requests.Response:
-        """POST to a token endpoint with the client's Basic auth (never cached)."""
+    def _post_token_form(
+        self, url: str, form: Mapping[str, str], *, replayable: bool = False
+    ) -> requests.Response:
+        """POST to a token endpoint with the client's Basic auth (never cached).
+
+        ``replayable`` (logins that may be repeated) enables the retries of :meth:`_send`; a
+        refresh or a code exchange is sent once (its token works only once).
+        """
         auth = HTTPBasicAuth(str(self.settings.api_key), str(self.settings.api_secret))
         return self._send(
-            "POST", url, data=dict(form), auth=auth, headers={"Accept": "application/json"}
+            "POST",
+            url,
+            replayable=replayable,
+            data=dict(form),
+            auth=auth,
+            headers={"Accept": "application/json"},
         )
+
+
+def check_redirect_uri(value: Any) -> str:
+    """``value`` when it is a usable OAuth redirect URI, else a :class:`ConfigError`.
+
+    Allowed: an absolute ``https://`` URL (``http://`` only on a loopback host such as
+    ``localhost`` or ``127.0.0.1``), without a ``#fragment``, as registered for the api key.
+    """
+    allowed = (
+        "an absolute https:// URL (http:// only on localhost/127.0.0.1) without a #fragment, "
+        "exactly as registered for the api key"
+    )
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"redirect_uri must be {allowed}; got {_describe(value)}")
+    uri = str(value).strip()
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ConfigError(f"redirect_uri is not a valid URL; it must be {allowed}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment:
+        raise ConfigError(f"redirect_uri must be {allowed}; got {_describe(uri)}")
+    if parts.scheme == "http" and not is_loopback_url(uri):
+        raise ConfigError(
+            f"redirect_uri must use https off loopback (http only for localhost); got {uri!r}"
+        )
+    return uri
+
+
+def _describe(value: Any) -> str:
+    """A short description of a bad argument: its repr when short and simple, else its type."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        text = repr(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return f"a {type(value).__name__}"
 
 
 _UNPARSED: Any = object()  # marks a response whose body was not decoded by _check_body

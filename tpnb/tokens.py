@@ -10,10 +10,14 @@ Manager, order of operations for :meth:`TokenManager.bearer`:
 1. the token in memory, if it is still valid ``skew`` seconds from now;
 2. else, under the thread lock, and under a file lock on the identity's token file (another
    process may be refreshing), re-read the file: a valid token someone else wrote is adopted;
-3. else refresh with the refresh token (they rotate: each works once);
-4. else (no refresh token, or it was refused) get a new token with the configured grant
-   (password or client_credentials); an authorization-code login cannot be renewed this way,
-   so an :class:`~tpnb.errors.AuthError` says how to log in again.
+3. else refresh with the refresh token (they rotate: each works once), sent once and never
+   retried: a lost answer may have used the refresh token up;
+4. else (no refresh token, or it was refused, or its answer was lost) get a new token with the
+   configured grant (password or client_credentials); these logins are retried with the
+   connection's back-off on dropped connections, cut bodies, 429 and 5xx (each answer is a new
+   token, so repeating is safe). An authorization-code login cannot be renewed this way, so an
+   :class:`~tpnb.errors.AuthError` says how to log in again (when the refresh's answer was lost,
+   the stored login is kept: the refresh token may still work on the next try).
 
 After a 401 on a token thought valid, :meth:`TokenManager.renew_after_401` runs steps 2-4 once,
 unless another thread or process already replaced that token.
@@ -30,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import filelock
 import platformdirs
@@ -38,10 +42,11 @@ import requests
 
 from tpnb.cachepolicy import fingerprint
 from tpnb.config import Settings
-from tpnb.errors import AuthError, server_message
+from tpnb.errors import AuthError, TransportError, server_message
 
 __all__ = [
     "TOKEN_PATH",
+    "AnswerLost",
     "TokenManager",
     "TokenStore",
     "default_token_dir",
@@ -55,7 +60,18 @@ TOKEN_PATH = "/oauth/oauth-business-users-for-applications"
 FALLBACK_LIFETIME = 3600.0
 LOCK_TIMEOUT = 120.0
 
-PostForm = Callable[[str, Mapping[str, str]], requests.Response]
+
+class PostForm(Protocol):
+    """Sends a form POST to a token endpoint; ``replayable`` allows retries (see Connection)."""
+
+    def __call__(
+        self, url: str, form: Mapping[str, str], *, replayable: bool = False
+    ) -> requests.Response: ...
+
+
+class AnswerLost(AuthError):
+    """The token endpoint's answer did not arrive whole (5xx/429 after retries, a cut or
+    non-JSON body, a dropped connection): the request may or may not have been processed."""
 
 
 def default_token_dir() -> Path:
@@ -85,14 +101,26 @@ class TokenStore:
         )
 
     def read(self, key: str) -> dict[str, Any] | None:
-        """The stored token, or None when absent or unreadable."""
+        """The stored token, or None when absent or unreadable.
+
+        A damaged file (cut short, not JSON, wrong field types) counts as absent: the caller logs
+        in again and overwrites it; a warning names the file (never its content).
+        """
+        path = self.path(key)
         try:
-            data = json.loads(self.path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+        except (OSError, ValueError) as error:
+            logger.warning(
+                "tpnb: the token file %s is unreadable (%s); logging in again",
+                path, type(error).__name__,
+            )  # fmt: skip
             return None
-        return data
+        if not _well_formed(data):
+            logger.warning("tpnb: the token file %s is malformed; logging in again", path)
+            return None
+        return dict(data)
 
     def write(self, key: str, token: Mapping[str, Any]) -> None:
         """Write atomically: a 0600 temp file in the same directory, then ``os.replace``."""
@@ -112,6 +140,16 @@ class TokenStore:
         """Remove an identity's token file (and its lock file)."""
         self.path(key).unlink(missing_ok=True)
         (self.directory / f"token-{key}.lock").unlink(missing_ok=True)
+
+
+def _well_formed(data: Any) -> bool:
+    """True for a token file's content as :meth:`TokenStore.write` writes it."""
+    if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+        return False
+    if not data["access_token"] or not isinstance(data.get("refresh_token"), (str, type(None))):
+        return False
+    numbers = (data.get(name, 0.0) for name in ("expires_at", "lifetime", "saved_at"))
+    return all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers)
 
 
 def parse_token_response(body: Any, *, grant: str, now: float | None = None) -> dict[str, Any]:
@@ -255,8 +293,16 @@ class TokenManager:
                     new = self._refresh(base)
                 except AuthError as error:
                     refresh_error = error
+                    logger.info("tpnb: token refresh failed (%s)", type(error).__name__)
             if new is None:
                 if self.grant == "authorization_code" or not self.settings.can_login:
+                    if isinstance(refresh_error, AnswerLost):
+                        raise AuthError(
+                            f"the token refresh got no usable answer ({refresh_error}); the "
+                            "stored login was kept and the next call tries again. If it keeps "
+                            "failing, log in again: tp.login_with_code(code, redirect_uri) after "
+                            "opening tp.authorization_url(redirect_uri)"
+                        )
                     self.store.delete(key)
                     self._token = None
                     raise AuthError(
@@ -312,9 +358,10 @@ class TokenManager:
             form.update(
                 username=self.settings.username or "", password=self.settings.password or ""
             )
-        return self._request("accesstoken", form, grant=self.grant)
+        return self._request("accesstoken", form, grant=self.grant, replayable=True)
 
     def _refresh(self, token: Mapping[str, Any]) -> dict[str, Any]:
+        """One refresh POST, never repeated (the refresh token works once)."""
         new = self._request(
             "refresh",
             {"grant_type": "refresh_token", "refresh_token": str(token["refresh_token"])},
@@ -328,7 +375,7 @@ class TokenManager:
     def _revoke(self, value: str) -> bool:
         self._on_request()
         try:
-            response = self._post_form(self._url("revoke"), {"token": value})
+            response = self._post_form(self._url("revoke"), {"token": value}, replayable=True)
         except Exception as error:  # logout must still delete the file
             logger.info("tpnb: token revocation failed: %s", type(error).__name__)
             return False
@@ -339,22 +386,30 @@ class TokenManager:
     def _url(self, endpoint: str) -> str:
         return f"{self.settings.base_url}{TOKEN_PATH}/{endpoint}"
 
-    def _request(self, endpoint: str, form: Mapping[str, str], *, grant: str) -> dict[str, Any]:
+    def _request(
+        self, endpoint: str, form: Mapping[str, str], *, grant: str, replayable: bool = False
+    ) -> dict[str, Any]:
+        """POST one token request; :class:`AnswerLost` when no usable answer came back."""
         self._on_request()
-        response = self._post_form(self._url(endpoint), form)
+        what = "refreshing the token" if endpoint == "refresh" else f"the {grant} login"
+        try:
+            response = self._post_form(self._url(endpoint), form, replayable=replayable)
+        except TransportError as error:
+            raise AnswerLost(f"{what} failed: {error}") from None
         hidden = (*self.settings.secrets(), *form.values(), *self.secrets())
-        if response.status_code != 200:
-            what = "refreshing the token" if endpoint == "refresh" else f"the {grant} login"
+        status = response.status_code
+        if status != 200:
             hint = {
                 "password": "check TRUSTPILOT_USERNAME / TRUSTPILOT_PASSWORD",
                 "client_credentials": "check TRUSTPILOT_API_KEY / TRUSTPILOT_API_SECRET",
             }.get(grant, "log in again with tp.login_with_code(...)")
-            raise AuthError(
-                f"{what} failed: HTTP {response.status_code}: "
-                f"{server_message(response, hidden)} ({hint})"
+            lost = status == 429 or status >= 500
+            raise (AnswerLost if lost else AuthError)(
+                f"{what} failed: HTTP {status}: {server_message(response, hidden)} "
+                f"({'the token endpoint failed; try again later' if lost else hint})"
             )
         try:
             body = response.json()
         except ValueError:
-            raise AuthError(f"the token endpoint answered non-JSON ({grant} grant)") from None
+            raise AnswerLost(f"{what} failed: the token endpoint answered non-JSON") from None
         return parse_token_response(body, grant=grant)
