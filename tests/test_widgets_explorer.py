@@ -153,8 +153,12 @@ def test_charts_redraw_when_linked_to_the_explorer(explorer: ReviewExplorer) -> 
     traitlets.dlink((explorer, "value"), (charts, "value"))
     drawn = charts.draws
     assert len(charts.value) == len(explorer.value)
+    before = charts.image.value
+    assert bytes(before).startswith(b"\x89PNG")
     explorer.filters.set_stars({1})
     assert charts.draws > drawn
+    assert bytes(charts.image.value).startswith(b"\x89PNG")
+    assert bytes(charts.image.value) != bytes(before)
     assert len(charts.value) == len(explorer.value)
     assert set(charts.value["stars"].dropna().astype(int)) == {1}
     assert charts.figure is not None
@@ -189,3 +193,18 @@ def test_charts_reject_unknown_choices() -> None:
         RatingCharts(chart="pie")
     with pytest.raises(ValueError, match="unknown period"):
         RatingCharts(period="Year")
+
+
+def test_deferred_redraws_coalesce_quick_changes(reviews: pd.DataFrame) -> None:
+    charts = RatingCharts(reviews, defer=0.2)
+    charts.wait()
+    draws = charts.draws
+    first = bytes(charts.image.value)
+    charts.chart.value = "distribution"
+    charts.chart.value = "languages"
+    charts.value = reviews.head(50)
+    charts.wait()
+    assert charts.draws == draws + 1
+    assert bytes(charts.image.value) != first
+    assert charts.figure is not None
+    assert charts.figure.axes

@@ -117,9 +117,11 @@ def test_dashboard_links_finder_explorer_and_charts(client: Any) -> None:
     assert len(dashboard.explorer.reviews) > 0
     assert dashboard.explorer.label == dashboard.finder.business_unit["display_name"]
     assert len(dashboard.charts.value) == len(dashboard.explorer.value)
+    dashboard.charts.wait()
     draws = dashboard.charts.draws
     stars = int(dashboard.explorer.reviews["stars"].mode().iloc[0])
     dashboard.explorer.filters.set_stars({stars})
+    dashboard.charts.wait()
     assert dashboard.charts.draws > draws
     assert len(dashboard.value) == len(dashboard.explorer.value)
     assert set(dashboard.charts.value["stars"].astype(int)) == {stars}

@@ -149,6 +149,8 @@ def _serve(cmd: list[str], ready: str, home: Path, name: str) -> Iterator[subpro
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log, ARTIFACTS / log.name)  # server + kernel stderr, for failures
 
 
 @pytest.fixture(scope="session")
@@ -177,6 +179,13 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    subshells = os.environ.get(
+        "LAB_COMMS_OVER_SUBSHELLS"
+    )  # e.g. "disabled"; Lab's default otherwise
+    if subshells:
+        (settings / "kernels-settings.jupyterlab-settings").write_text(
+            json.dumps({"commsOverSubshells": subshells})
+        )
     port = _free_port()
     cmd = [
         str(VENV_BIN / "jupyter"),

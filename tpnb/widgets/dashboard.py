@@ -59,7 +59,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.explorer = ReviewExplorer(
             client, timezone=timezone, progress=progress, export_dir=export_dir, badge=False
         )
-        self.charts = RatingCharts(self.explorer.value, size=(9.6, 3.0))
+        self.charts = RatingCharts(self.explorer.value, size=(9.6, 3.0), defer=0.05)
         self.finder = BusinessUnitFinder(client, badge=False)
         demo = demo_badge_html() if is_demo(client) else ""
         header = w.HTML(

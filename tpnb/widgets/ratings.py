@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import struct
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -41,26 +41,6 @@ CHARTS: dict[str, tuple[str, Callable[[pd.DataFrame, str, Axes], Axes], bool]] =
 PERIODS: dict[str, str] = {"Week": "W", "Month": "MS", "Quarter": "QS"}
 
 
-def png_output(fig: Figure, label: str) -> dict[str, Any]:
-    """A figure as one Jupyter ``display_data`` output (PNG at twice the resolution).
-
-    The chart replaces the Output widget's ``outputs`` in one state update instead of being
-    printed inside ``with output:``: capturing output from a widget callback depends on the
-    kernel knowing the callback's parent message, which JupyterLab 4.6 with ipykernel 7
-    (comms handled on a subshell thread) loses now and then, leaving a stale chart.
-    """
-    png = charts.figure_png(fig, scale=2.0)
-    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
-    return {
-        "output_type": "display_data",
-        "data": {
-            "image/png": base64.b64encode(png).decode("ascii"),
-            "text/plain": f"<{label} chart>",
-        },
-        "metadata": {"image/png": {"width": width // 2, "height": height // 2}},
-    }
-
-
 class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Charts of a review frame that redraw whenever the frame or a control changes.
 
@@ -70,7 +50,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     Attributes:
         value: the review frame charted.
         figure: the last figure drawn (a matplotlib ``Figure``, object API, never pyplot);
-            it is shown as a PNG in the ``output`` widget.
+            it is shown as a PNG in the ``image`` widget.
         draws: how many times a chart was drawn.
 
     Args:
@@ -78,6 +58,11 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         chart: a key of :data:`CHARTS`.
         period: a key of :data:`PERIODS`.
         size: figure size in inches.
+        defer: redraw this many seconds after the last change, on a background thread,
+            instead of inside the change's callback (``None``). Quick successive changes then
+            draw once, the callback returns at once, and JupyterLab 4.6 with ipykernel 7 (widget
+            comms on a subshell) no longer drops the new chart, which it does now and then when
+            the chart is sent at the end of a callback. :meth:`wait` waits for the drawing.
     """
 
     value = FrameTrait()
@@ -89,6 +74,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         chart: str = "over_time",
         period: str = "Month",
         size: tuple[float, float] = (7.0, 3.6),
+        defer: float | None = None,
         **kwargs: Any,
     ) -> None:
         if chart not in CHARTS:
@@ -96,6 +82,10 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if period not in PERIODS:
             raise ValueError(f"unknown period {period!r}; allowed: {', '.join(PERIODS)}")
         self.size = size
+        self.defer = defer
+        self._timer: threading.Timer | None = None
+        self._timer_lock = threading.Lock()
+        self._draw_lock = threading.RLock()
         self.figure: Figure | None = None
         self.draws = 0
         self.chart = w.Dropdown(
@@ -114,8 +104,11 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.until.style.description_width = "22px"
         self.until.add_class("tpnb-chart-until")
         self.messages = MessageArea()
-        self.output = w.Output(layout=w.Layout(min_height="200px"))
-        self.output.add_class("tpnb-chart-output")
+        # an Image widget, not an Output: in JupyterLab 4.6 with ipykernel 7 (comms on a
+        # subshell thread) an Output widget updated from a callback sometimes keeps showing the
+        # previous chart, both with `with output: display(fig)` and with `output.outputs = ...`
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.image.add_class("tpnb-chart-output")
         controls = w.HBox(
             [self.chart, self.period], layout=w.Layout(flex_flow="row wrap", align_items="center")
         )
@@ -125,7 +118,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         controls.add_class("tpnb-gap")
         dates.add_class("tpnb-gap")
         self.dates = dates
-        super().__init__([style_widget(), controls, dates, self.messages, self.output], **kwargs)
+        super().__init__([style_widget(), controls, dates, self.messages, self.image], **kwargs)
         self.add_class("tpnb-root")
         self.add_class("tpnb-charts")
         for control in (self.chart, self.period, self.since, self.until):
@@ -134,7 +127,28 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.value = reviews if reviews is not None else review_frame([])
 
     def _redraw(self, _change: Any = None) -> None:
-        self.redraw()
+        if self.defer is None:
+            self.redraw()
+            return
+        with self._timer_lock:  # coalesce quick changes into one redraw, off the callback
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.defer, self._draw_in_background)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _draw_in_background(self) -> None:
+        with self._draw_lock:  # one drawing at a time: the last one scheduled wins
+            self.redraw()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Block until a deferred redraw (see ``defer``) has finished."""
+        with self._timer_lock:
+            timer = self._timer
+        if timer is not None:
+            timer.join(timeout)
+        with self._draw_lock:
+            pass
 
     @property
     def freq(self) -> str:
@@ -153,13 +167,16 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     @guarded
     def redraw(self) -> Figure | None:
         """Draw the chosen chart of :attr:`value` into the output (object API, no pyplot)."""
-        label, draw, uses_period = CHARTS[self.chart.value]
+        _label, draw, uses_period = CHARTS[self.chart.value]
         self.period.disabled = not uses_period
         reviews = self.charted()
         fig = charts.ChartFigure(figsize=self.size, layout="constrained", facecolor="white")
         draw(reviews, self.freq, fig.add_subplot())
         self.messages.clear()
-        self.output.outputs = (png_output(fig, label),)
+        png = charts.figure_png(fig, scale=2.0)  # twice the resolution, shown at nominal size
+        width, _height = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
+        self.image.width = str(width // 2)
+        self.image.value = png
         self.figure = fig
         self.draws += 1
         return fig
