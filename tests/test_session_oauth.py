@@ -22,7 +22,7 @@ from sessionkit import (
 )
 
 from tpnb.connection import Connection
-from tpnb.errors import AuthError, ForbiddenError, UnauthorizedError
+from tpnb.errors import AuthError, ConfigError, ForbiddenError, UnauthorizedError
 
 ACCESS = "/oauth/oauth-business-users-for-applications/accesstoken"
 REFRESH = "/oauth/oauth-business-users-for-applications/refresh"
@@ -250,3 +250,51 @@ def test_other_business_user_gets_403_not_a_cached_body(emulator: Any, tmp_path:
             bob.get_json(path, private=True)
         own = private_path(emulator, bob_user.username)
         assert isinstance(bob.get_json(own, private=True)["reviews"], list)
+
+
+@pytest.mark.parametrize(
+    ("redirect_uri", "state", "named"),
+    [
+        (None, None, "redirect_uri"),
+        ("", None, "redirect_uri"),
+        (object(), None, "redirect_uri"),
+        (42, None, "redirect_uri"),
+        ("callback", None, "redirect_uri"),
+        ("ftp://127.0.0.1/cb", None, "redirect_uri"),
+        ("http://example.com/cb", None, "https"),
+        ("https://example.com/cb#frag", None, "redirect_uri"),
+        ("http://127.0.0.1:99999/cb", None, "redirect_uri"),
+        ("http://127.0.0.1:9/cb", object(), "state"),
+        ("http://127.0.0.1:9/cb", 42, "state"),
+        ("http://127.0.0.1:9/cb", "", "state"),
+        ("http://127.0.0.1:9/cb", "a\nb", "state"),
+    ],
+)
+def test_authorization_url_arguments_checked(
+    emulator: Any, tmp_path: Path, redirect_uri: Any, state: Any, named: str
+) -> None:
+    """Bad redirect_uri/state: a ConfigError naming the argument, before anything is sent."""
+    with connect_to(emulator, tmp_path, user=False, cache_backend="memory") as conn:
+        with pytest.raises(ConfigError, match=named):
+            conn.authorization_url(redirect_uri, state=state)
+        assert conn.stats.requests == 0
+
+
+def test_authorization_url_accepts_https_and_loopback(emulator: Any, tmp_path: Path) -> None:
+    with connect_to(emulator, tmp_path, user=False, cache_backend="memory") as conn:
+        for uri in ("https://example.com/cb", "http://localhost:8888/cb", "http://[::1]/cb"):
+            query = parse_qs(urlsplit(conn.authorization_url(f" {uri} ")).query)
+            assert query["redirect_uri"] == [uri]
+            assert len(query["state"][0]) >= 16  # a random state when none is given
+
+
+@pytest.mark.parametrize(("code", "named"), [(None, "code"), ("  ", "code"), (7, "code")])
+def test_login_with_code_arguments_checked(
+    emulator: Any, tmp_path: Path, code: Any, named: str
+) -> None:
+    with connect_to(emulator, tmp_path, user=False, cache_backend="memory") as conn:
+        with pytest.raises(ConfigError, match=named):
+            conn.login_with_code(code, "http://127.0.0.1:9/cb")
+        with pytest.raises(ConfigError, match="redirect_uri"):
+            conn.login_with_code("abc", "not a url")
+        assert conn.stats.requests == 0
