@@ -220,3 +220,27 @@ def test_report_default_period_is_last_full_month(
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = visible_text(out.read_text(encoding="utf-8"))
     assert f"{unit.display_name}: Trustpilot reviews, {expected}" in text
+
+
+def test_a_failing_notebook_is_reported_in_one_line(tmp_path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell('business_unit = ""\nperiod = ""\narchive = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("raise LookupError(f'no unit {business_unit}')")]
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    out = tmp_path / "r.html"
+    proc = run_report(
+        tmp_path, "--notebook", str(broken), "--business-unit", "x.example", "--output", str(out)
+    )
+    assert proc.returncode == 1
+    assert "LookupError: no unit x.example" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()

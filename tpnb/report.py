@@ -227,6 +227,18 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"tpnb report: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        from papermill.exceptions import PapermillExecutionError
+
+        if not isinstance(exc, PapermillExecutionError):
+            raise
+        where = f"cell {exc.exec_count}" if exc.exec_count else "a cell"
+        kept = "" if args.keep_notebook else " (keep it with --keep-notebook FILE to see the cell)"
+        print(
+            f"tpnb report: the report notebook failed at {where}: {exc.ename}: {exc.evalue}{kept}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"tpnb report: wrote {path}")
     return 0
 
