@@ -6,6 +6,7 @@
      ├── ConfigError (ValueError)  bad settings or arguments, missing credentials
      ├── AuthError                 login, token refresh or revocation failed
      ├── TransportError            no usable response: connection refused/reset, time-outs
+     ├── ConsistencyError          the list changed under a walk in a way it cannot prove exact
      └── APIError (requests.HTTPError)   the API answered with an error status
           ├── BadRequestError      400 (and other 4xx without a subclass)
           ├── UnauthorizedError    401 (also an AuthError)
@@ -33,6 +34,7 @@ __all__ = [
     "AuthError",
     "BadRequestError",
     "ConfigError",
+    "ConsistencyError",
     "ForbiddenError",
     "NotFoundError",
     "RateLimitError",
@@ -88,6 +90,13 @@ class AuthError(TpnbError):
 
 class TransportError(TpnbError):
     """No usable HTTP response arrived (connection refused or reset, time-out), after the retries."""
+
+
+class ConsistencyError(TpnbError):
+    """A multi-page walk could not prove its result exact (the list kept changing under it).
+
+    Raised instead of returning a partial DataFrame; running the call again usually succeeds.
+    """
 
 
 class APIError(TpnbError, requests.HTTPError):

@@ -18,6 +18,8 @@ How the review strategies (:mod:`tpnb.slicing`) use these walkers, and why, is d
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -251,8 +253,9 @@ def walk_tokens(
     stop: Callable[[list[Item]], bool] | None = None,
     progress: Progress | None = None,
     state: WalkState | None = None,
+    prefetch: bool = False,
 ) -> Generator[list[Item], None, None]:
-    """Yield the items of each page of a token-paged list (strictly sequential).
+    """Yield the items of each page of a token-paged list (one request at a time).
 
     Args:
         fetch: ``fetch(token)`` returns the JSON of the page after ``token`` (``None``: first).
@@ -261,27 +264,94 @@ def walk_tokens(
         stop: Called with each page's items; ``True`` ends the walk after that page.
         progress: Counts requests (and shows a bar).
         state: Filled in with the number of requests.
+        prefetch: Fetch the next page in a background thread while the consumer works on
+            this one (the requests stay strictly sequential; at most one page is fetched
+            that a consumer stopping early does not use).
     """
     state = state if state is not None else WalkState()
-    names = tuple(token_names)
+    pages = _token_pages(fetch, key, tuple(token_names), stop)
+    if prefetch:
+        pages = _prefetched(pages)
+    with contextlib.closing(pages):
+        for items, last, stopped in pages:
+            state.pages += 1
+            if progress is not None:
+                progress.update(len(items))
+            if items:
+                yield items
+            if last:
+                state.stopped = stopped
+                return
+
+
+def _token_pages(
+    fetch: Callable[[str | None], Json],
+    key: str,
+    names: tuple[str, ...],
+    stop: Callable[[list[Item]], bool] | None,
+) -> Generator[tuple[list[Item], bool, bool], None, None]:
+    """``(items, last, stopped)`` per page of a token walk (``last``: no page follows;
+    ``stopped``: because ``stop`` said so)."""
     token: str | None = None
     seen: set[str] = set()
     while True:
         payload = fetch(token)
         items = items_of(payload, key)
-        state.pages += 1
-        if progress is not None:
-            progress.update(len(items))
-        stopped = stop is not None and bool(items) and stop(items)  # before the consumer sees them
-        if items:
-            yield items
-        if stopped:
-            state.stopped = True
-            return
         token = next_token(payload, *names)
-        if not items or token is None or token in seen:
+        # judged here, before the next page is asked for
+        stopped = stop is not None and bool(items) and stop(items)
+        last = stopped or not items or token is None or token in seen
+        yield items, last, stopped
+        if last:
             return
+        assert token is not None
         seen.add(token)
+
+
+_DONE = object()
+
+
+def _prefetched(source: Iterable[Any], depth: int = 2) -> Generator[Any, None, None]:
+    """Run ``source`` in a background thread, ``depth`` values ahead of the consumer.
+
+    Exceptions of the source are re-raised in the consumer; closing the generator stops the
+    thread (after the call it is in) and joins it.
+    """
+    box: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    cancelled = threading.Event()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not cancelled.is_set():
+            try:
+                box.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for value in source:
+                if not put((value, None)):
+                    return
+        except BaseException as exc:  # handed to the consumer
+            put((_DONE, exc))
+            return
+        put((_DONE, None))
+
+    thread = threading.Thread(target=run, name="tpnb-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            value, error = box.get()
+            if error is not None:
+                raise error
+            if value is _DONE:
+                return
+            yield value
+    finally:
+        cancelled.set()
+        thread.join()
 
 
 class Collector:

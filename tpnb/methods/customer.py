@@ -9,7 +9,7 @@ from tpnb import frames, params
 from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase
 from tpnb.methods._reviewlist import ceil_second, date_keep, floor_second, sort_items
-from tpnb.paging import PER_PAGE, Collector
+from tpnb.paging import Collector
 from tpnb.slicing import DESC, Slice, Walker
 
 
@@ -44,7 +44,9 @@ class CustomerMethods(MethodsBase):
 
         ``since``/``until`` go to the server as ``startDateTime``/``endDateTime`` (whole
         seconds; the exact bounds are then applied on the client). Beyond the 100,000-record
-        cap the walk resumes by date, so any size comes back whole (see :mod:`tpnb.slicing`).
+        cap does not apply: the walk pages by time (keyset on ``createdAt``, date windows
+        walked concurrently), so any size comes back whole and exact even while reviews are
+        added or deleted (see :mod:`tpnb.slicing`).
         The other arguments are those of :meth:`reviews`, plus the private filters
         ``reference_id``, ``referral_email``, ``reported``, ``source``, ``username`` and
         ``find_reviewer`` (``"contacted"`` or ``"notContacted"``).
@@ -79,7 +81,7 @@ class CustomerMethods(MethodsBase):
                 conn,
                 bu,
                 page=page,
-                per_page=PER_PAGE,
+                per_page=sl.per_page,
                 stars=st,
                 language=langs,
                 order_by=sl.order,
@@ -108,10 +110,10 @@ class CustomerMethods(MethodsBase):
                 state = walker.newest(Slice(order or DESC, None, window.start, window.end))
                 if state.capped and not collector.full:
                     collector.limit = None
-                    walker.private_windows(window, newest_first=False)
+                    walker.by_time(window, newest_first=False)
             else:
                 newest_first = n is not None and (order is None or order[0] == "createdat.desc")
-                walker.private_windows(window, newest_first=newest_first)
+                walker.by_time(window, newest_first=newest_first)
         items = sort_items(collector.items, order)[:n]
         return items if raw else frames.review_frame(items, private=True, business_unit_id=bu)
 

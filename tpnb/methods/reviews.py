@@ -16,7 +16,7 @@ from tpnb.methods._reviewlist import (
     sort_items,
 )
 from tpnb.paging import PER_PAGE, Collector, Item, walk_tokens
-from tpnb.slicing import DESC, Slice, Walker
+from tpnb.slicing import DESC, Slice, Walker, verified
 
 
 class ReviewMethods(MethodsBase):
@@ -42,10 +42,13 @@ class ReviewMethods(MethodsBase):
     ) -> Any:
         """A business unit's public reviews, every page (``/business-units/{id}/reviews``).
 
-        The public endpoint has no date filter, so ``since``/``until`` are applied to
-        ``created_at`` on the client, and the walk stops as soon as the pages leave the range
-        (newest first for ``since``, oldest first for ``until`` alone). Units beyond the API's
-        100,000-record cap come back whole (see :mod:`tpnb.slicing`).
+        Without server-side filters (``stars``, ``language``, ``responded``, tags,
+        ``location``) the pull walks the keyset ``all-reviews`` list (exact while reviews are
+        added or deleted, no 100,000 cap); with them, offset pages are walked twice with
+        different page sizes until two walks agree (else :class:`~tpnb.errors.ConsistencyError`).
+        ``since``/``until`` are applied to ``created_at`` on the client (the public endpoints
+        have no date filter); a newest-first walk stops once it is older than ``since``. See
+        :mod:`tpnb.slicing`.
 
         Args:
             business_unit: A 24-hex id or a domain.
@@ -85,13 +88,15 @@ class ReviewMethods(MethodsBase):
         def collect() -> list[Item]:
             conn = self._conn
             server_filtered = any(x is not None for x in (st, langs, resp, tg, tv, loc))
+            by_date = order is None or order[0].startswith("createdat")
+            newest_order = order is None or order[0] == "createdat.desc"
 
             def fetch(sl: Slice, page: int) -> Any:
                 return ep.list_business_unit_reviews(
                     conn,
                     bu,
                     page=page,
-                    per_page=PER_PAGE,
+                    per_page=sl.per_page,
                     stars=sl.stars,
                     language=langs,
                     order_by=sl.order,
@@ -105,13 +110,10 @@ class ReviewMethods(MethodsBase):
             def fetch_token(token: str | None) -> Any:
                 return ep.list_all_reviews(conn, bu, page_token=token, include_reported=inc or None)
 
-            collector = Collector(n, date_keep(start, end))
-            plain = n is None and start is None and end is None and not server_filtered
-            expected = expected_total(conn, bu) if plain else None
-            walker = Walker(fetch, collector, bar, self.concurrency, expected)
-            with bar:
-                done = False
-                by_date = order is None or order[0].startswith("createdat")
+            def offsets(per_page: int) -> Collector:
+                """One offset walk (server-side filters, or a limit in another order)."""
+                collector = Collector(n, date_keep(start, end))
+                walker = Walker(fetch, collector, bar, self.concurrency, per_page=per_page)
                 if n is not None or (start is not None and by_date):
                     # a bounded walk in the wanted order: newest first unless told otherwise
                     sl = Slice(order or DESC, st)
@@ -121,15 +123,29 @@ class ReviewMethods(MethodsBase):
                     elif end is not None and sl.order[0] == "createdat.asc":
                         stop = newer_than(end)
                     state = walker.newest(sl, stop=stop)
-                    done = not state.capped or collector.full
-                    if not done:
-                        collector.limit = None  # past the cap: everything, then sort and cut
-                if not done:
-                    walker.public_full(
-                        st,
-                        fetch_token=None if server_filtered else fetch_token,
-                        stop_asc=newer_than(end) if end is not None else None,
-                    )
+                    if not state.capped or collector.full:
+                        return collector
+                    collector.limit = None  # past the cap: everything, then sort and cut
+                if server_filtered:
+                    stop_asc = newer_than(end) if end is not None else None
+                    walker.public_full(st, stop_asc=stop_asc)
+                else:
+                    walker.tokens(fetch_token)
+                return collector
+
+            with bar:
+                if not server_filtered and (n is None or newest_order):
+                    # the keyset list: exact while reviews come and go, no cap
+                    if n is None and start is None:
+                        total = expected_total(conn, bu)
+                        bar.total = None if total is None else max(1, -(-total // PER_PAGE))
+                    collector = Collector(n, date_keep(start, end))
+                    walker = Walker(fetch, collector, bar, self.concurrency)
+                    walker.tokens(fetch_token, stop=older_than(start) if start else None)
+                elif n is None:
+                    collector = verified(offsets)
+                else:
+                    collector = offsets(PER_PAGE)
             return sort_items(collector.items, order)[:n]
 
         if raw:
@@ -167,6 +183,7 @@ class ReviewMethods(MethodsBase):
                     ),
                     "reviews",
                     progress=bar,
+                    prefetch=n is None,
                 )
                 try:
                     for items in pages:
