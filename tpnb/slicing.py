@@ -140,8 +140,12 @@ class Walker:
         *,
         concurrent: bool,
         stop: Callable[[list[Item]], bool] | None = None,
+        seen: set[str] | None = None,
     ) -> tuple[WalkState, list[Item]]:
-        """Walk one slice by offsets to its end (or ``stop``/limit); return state and last page."""
+        """Walk one slice by offsets to its end (or ``stop``/limit); return state and last page.
+
+        ``seen`` (when given) receives the id of every item of the walk.
+        """
         state = WalkState()
         sl = replace(sl, per_page=self.per_page)
         expected = None if self.expected is None else -(-self.expected // sl.per_page)
@@ -159,6 +163,8 @@ class Walker:
         with contextlib.closing(pages):
             for items in pages:
                 self.collector.add(items)
+                if seen is not None:
+                    seen.update(str(item.get("id")) for item in items)
                 last = items
                 if self.collector.full:
                     state.stopped = True
@@ -189,11 +195,17 @@ class Walker:
         *,
         stop_asc: Callable[[list[Item]], bool] | None = None,
     ) -> None:
-        """Every review of a filtered public list (any size): oldest first, then newest first."""
-        state, _ = self.walk(Slice(ASC, stars), concurrent=True, stop=stop_asc)
+        """Every review of a filtered public list (any size): oldest first, then newest first
+        until the two walks meet (a review this slice's oldest-first walk returned)."""
+        mine: set[str] = set()
+        state, _ = self.walk(Slice(ASC, stars), concurrent=True, stop=stop_asc, seen=mine)
         if not state.capped or self.collector.full:
             return
-        state, _ = self.walk(Slice(DESC, stars), concurrent=False, stop=self.collector.seen)
+
+        def met(items: list[Item]) -> bool:
+            return any(str(item.get("id")) in mine for item in items)
+
+        state, _ = self.walk(Slice(DESC, stars), concurrent=False, stop=met)
         if not state.capped or self.collector.full:
             return
         if stars is not None and len(stars) == 1:
