@@ -21,8 +21,9 @@ from typing import Any
 import pandas as pd
 import pytest
 from methodkit import client_for
-from tpnb.errors import ConsistencyError
+
 from tpnb.emulator import EmulatorServer, serve
+from tpnb.errors import ConsistencyError
 
 SMALL_CAP = 1_000
 UTC = timezone.utc
@@ -168,8 +169,8 @@ def test_filtered_public_pull_never_still_is_an_error(
     bu = _unit(server)
     tp = client_for(server, tmp_path)
     pages = math.ceil(len(_ids(server, bu, stars={1, 2})) / 100)
+    _edit_after(tp, tuple(range(2, 4 * pages, 2)), _editor(server, bu, {"stars": {1, 2}}))
     with tp, pytest.raises(ConsistencyError, match="changed during each"):
-        _edit_after(tp, tuple(range(2, 4 * pages, 2)), _editor(server, bu, {"stars": {1, 2}}))
         tp.reviews(bu, stars=[1, 2], progress=False)
 
 
