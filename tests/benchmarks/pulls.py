@@ -1,31 +1,26 @@
 """Three ways to pull every public review of one business unit, for side-by-side timing.
 
 * :func:`pull_tpnb`: ``tp.reviews(unit)`` (the thing measured);
-* :func:`pull_floor`: a bare ``requests`` loop sending the *same* requests with the *same*
-  concurrency as tpnb (oldest-first pages, 4 in flight, up to the API's 100,000-record cap, then
-  the keyset ``all-reviews`` walk from the newest end until it meets them) and only
-  ``json.loads``-ing the bodies: no cache, no conversion, nothing a library could skip;
-* :func:`pull_naive`: the official ``trustpilot`` package (PyPI) walking the same pages one at a
-  time, then ``pandas.json_normalize`` per page and ``pandas.concat``: what a user without tpnb
-  writes.
+* :func:`pull_floor`: a bare ``requests`` loop sending the *same* requests as tpnb (the unit's
+  size, then the keyset ``all-reviews`` walk, one page after the other: each ``pageToken`` comes
+  with the page before; tpnb uses it because it stays exact while reviews are added or deleted,
+  see ``tpnb.slicing``) and only ``json.loads``-ing the bodies: no cache, no conversion, nothing
+  a library could skip;
+* :func:`pull_naive`: the official ``trustpilot`` package (PyPI) walking the same pages, then
+  ``pandas.json_normalize`` per page and ``pandas.concat``: what a user without tpnb writes.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import threading
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import requests
 
-CAP = 100_000
 PER_PAGE = 100
-CONCURRENCY = 4  # tpnb's default (tpnb.paging.DEFAULT_CONCURRENCY)
 
 
 @dataclass
@@ -38,24 +33,12 @@ class Target:
     total: int  # the unit's numberOfReviews.total
 
 
-def _reviews_url(t: Target) -> str:
-    return f"{t.api_url}/business-units/{t.unit}/reviews"
-
-
 def _all_url(t: Target) -> str:
     return f"{t.api_url}/business-units/{t.unit}/all-reviews"
 
 
-def _asc_params(page: int) -> dict[str, Any]:
-    return {"page": page, "perPage": PER_PAGE, "orderBy": "createdat.asc"}
-
-
-def _pages_to_cap(total: int) -> int:
-    return min(math.ceil(total / PER_PAGE), CAP // PER_PAGE)
-
-
 def pull_floor(t: Target) -> tuple[int, int]:
-    """The floor: same requests, same concurrency, bodies only ``json.loads``-ed.
+    """The floor: the same requests, one at a time, bodies only ``json.loads``-ed.
 
     Returns:
         (distinct reviews received, requests sent).
@@ -77,32 +60,17 @@ def pull_floor(t: Target) -> tuple[int, int]:
         return json.loads(resp.content)
 
     get(f"{t.api_url}/business-units/{t.unit}", {})  # the size (tpnb asks it too)
-    last = _pages_to_cap(t.total)
     ids: set[str] = set()
-    first = get(_reviews_url(t), _asc_params(1))
-    ids.update(r["id"] for r in first["reviews"])
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
-        pending: deque[Future[Any]] = deque()
-        page = 2
-        while page <= last or pending:
-            while page <= last and len(pending) < CONCURRENCY:
-                pending.append(pool.submit(get, _reviews_url(t), _asc_params(page)))
-                page += 1
-            body = pending.popleft().result()
-            ids.update(r["id"] for r in body["reviews"])
-    if t.total > CAP:
-        token: str | None = None
-        while True:
-            params: dict[str, Any] = {"perPage": PER_PAGE}
-            if token:
-                params["pageToken"] = token
-            body = get(_all_url(t), params)
-            page_ids = [r["id"] for r in body["reviews"]]
-            met = any(i in ids for i in page_ids)
-            ids.update(page_ids)
-            token = body.get("nextPageToken")
-            if met or not token or not page_ids:
-                break
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"perPage": PER_PAGE}
+        if token:
+            params["pageToken"] = token
+        body = get(_all_url(t), params)
+        ids.update(r["id"] for r in body["reviews"])
+        token = body.get("nextPageToken")
+        if not token or not body["reviews"]:
+            break
     return len(ids), sent
 
 
@@ -128,26 +96,19 @@ def pull_naive(t: Target) -> tuple[pd.DataFrame, int]:
         return resp.json()
 
     get(f"/v1/business-units/{t.unit}", {})
-    for page in range(1, _pages_to_cap(t.total) + 1):
-        body = get(f"/v1/business-units/{t.unit}/reviews", _asc_params(page))
-        seen.update(r["id"] for r in body["reviews"])
-        frames.append(pd.json_normalize(body["reviews"]))
-    if t.total > CAP:
-        token: str | None = None
-        while True:
-            params: dict[str, Any] = {"perPage": PER_PAGE}
-            if token:
-                params["pageToken"] = token
-            body = get(f"/v1/business-units/{t.unit}/all-reviews", params)
-            reviews = body["reviews"]
-            met = any(r["id"] in seen for r in reviews)
-            fresh = [r for r in reviews if r["id"] not in seen]
-            seen.update(r["id"] for r in reviews)
-            if fresh:
-                frames.append(pd.json_normalize(fresh))
-            token = body.get("nextPageToken")
-            if met or not token or not reviews:
-                break
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"perPage": PER_PAGE}
+        if token:
+            params["pageToken"] = token
+        body = get(f"/v1/business-units/{t.unit}/all-reviews", params)
+        reviews = [r for r in body["reviews"] if r["id"] not in seen]
+        seen.update(r["id"] for r in reviews)
+        if reviews:
+            frames.append(pd.json_normalize(reviews))
+        token = body.get("nextPageToken")
+        if not token or not body["reviews"]:
+            break
     frame = pd.concat(frames, ignore_index=True)
     session.close()
     return frame, sent
