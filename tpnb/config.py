@@ -32,6 +32,8 @@ __all__ = [
     "ENV_VARS",
     "SECRET_FIELDS",
     "Settings",
+    "check_redirect_uri",
+    "describe_value",
     "is_loopback_url",
 ]
 
@@ -330,3 +332,38 @@ def _parse_env(var: str, name: str, raw: str) -> Any:
             return False
         raise ConfigError(f"{var} must be true or false, got {raw!r}")
     return raw
+
+
+def check_redirect_uri(value: Any) -> str:
+    """``value`` when it is a usable OAuth redirect URI, else a :class:`ConfigError`.
+
+    Allowed: an absolute ``https://`` URL (``http://`` only on a loopback host such as
+    ``localhost`` or ``127.0.0.1``), without a ``#fragment``, as registered for the api key.
+    """
+    allowed = (
+        "an absolute https:// URL (http:// only on localhost/127.0.0.1) without a #fragment, "
+        "exactly as registered for the api key"
+    )
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"redirect_uri must be {allowed}; got {describe_value(value)}")
+    uri = str(value).strip()
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ConfigError(f"redirect_uri is not a valid URL; it must be {allowed}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment:
+        raise ConfigError(f"redirect_uri must be {allowed}; got {describe_value(uri)}")
+    if parts.scheme == "http" and not is_loopback_url(uri):
+        raise ConfigError(
+            f"redirect_uri must use https off loopback (http only for localhost); got {uri!r}"
+        )
+    return uri
+
+
+def describe_value(value: Any) -> str:
+    """A short description of a bad argument: its repr when short and simple, else its type."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        text = repr(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return f"a {type(value).__name__}"

@@ -31,7 +31,7 @@ from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 
 from tpnb.cachepolicy import fingerprint
-from tpnb.config import Settings, is_loopback_url
+from tpnb.config import Settings, check_redirect_uri, describe_value
 from tpnb.errors import (
     APIError,
     ConfigError,
@@ -199,7 +199,7 @@ class Connection:
                 + (
                     f"a string of {len(state)} characters"
                     if isinstance(state, str)
-                    else _describe(state)
+                    else describe_value(state)
                 )
             )
         self._require_login("the authorization-code login")
@@ -216,7 +216,7 @@ class Connection:
         """Exchange the ``code`` from the authorize redirect for tokens (stored for reuse)."""
         if not isinstance(code, str) or not code.strip():
             raise ConfigError(
-                f"code must be the non-empty string from the redirect's ?code=, got {_describe(code)}"
+                f"code must be the non-empty string from the redirect's ?code=, got {describe_value(code)}"
             )
         redirect_uri = check_redirect_uri(redirect_uri)
         self._require_login("login_with_code").login_with_code(code.strip(), redirect_uri)
@@ -419,41 +419,6 @@ class Connection:
             auth=auth,
             headers={"Accept": "application/json"},
         )
-
-
-def check_redirect_uri(value: Any) -> str:
-    """``value`` when it is a usable OAuth redirect URI, else a :class:`ConfigError`.
-
-    Allowed: an absolute ``https://`` URL (``http://`` only on a loopback host such as
-    ``localhost`` or ``127.0.0.1``), without a ``#fragment``, as registered for the api key.
-    """
-    allowed = (
-        "an absolute https:// URL (http:// only on localhost/127.0.0.1) without a #fragment, "
-        "exactly as registered for the api key"
-    )
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"redirect_uri must be {allowed}; got {_describe(value)}")
-    uri = str(value).strip()
-    try:
-        parts = urlsplit(uri)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise ConfigError(f"redirect_uri is not a valid URL; it must be {allowed}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment:
-        raise ConfigError(f"redirect_uri must be {allowed}; got {_describe(uri)}")
-    if parts.scheme == "http" and not is_loopback_url(uri):
-        raise ConfigError(
-            f"redirect_uri must use https off loopback (http only for localhost); got {uri!r}"
-        )
-    return uri
-
-
-def _describe(value: Any) -> str:
-    """A short description of a bad argument: its repr when short and simple, else its type."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        text = repr(value)
-        return text if len(text) <= 80 else text[:77] + "..."
-    return f"a {type(value).__name__}"
 
 
 _UNPARSED: Any = object()  # marks a response whose body was not decoded by _check_body
