@@ -144,8 +144,6 @@ ANY_TYPED_BAD = {
 #: Parameters left out of the property test because of a known bug (see the xfail tests below).
 KNOWN_BUGS: set[Any] = {
     "raw",
-    ("authorization_url", "redirect_uri"),
-    ("authorization_url", "state"),
     ("invitation_link", "tags"),
     ("consumer_profiles", "consumer_ids"),
 }
@@ -262,7 +260,7 @@ def test_since_after_until(emulator: EmulatorServer, bad_client: Any) -> None:
 
 def test_cases_cover_every_method() -> None:
     """Every public method with parameters takes part in the property test."""
-    assert {n for n, _ in CASES} | {"authorization_url", "consumer_profiles"} == set(METHODS)
+    assert {n for n, _ in CASES} | {"consumer_profiles"} == set(METHODS)
 
 
 @pytest.mark.xfail(
@@ -276,12 +274,6 @@ def test_raw_flag_validated(emulator: EmulatorServer, bad_client: Any, value: An
     check_rejected(emulator, bad_client, "review", "raw", value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (tpnb/connection.py Connection.authorization_url): redirect_uri is not "
-    "type-checked (object() is put in the URL) and a missing one raises a bare ValueError, "
-    "not tpnb's ConfigError; state=object() is put in the URL unchecked",
-)
 @pytest.mark.parametrize(
     ("pname", "value"),
     [("redirect_uri", None), ("redirect_uri", ""), ("redirect_uri", object()),

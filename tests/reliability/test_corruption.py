@@ -49,12 +49,6 @@ def unit_of(server: EmulatorServer) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (tpnb/backends.py build_backend / tpnb/session.py): a corrupted SQLite cache "
-    "file makes Connection() raise a bare sqlite3.DatabaseError ('file is not a database') on "
-    "every start; it should rebuild the cache or raise a ConfigError naming the file to delete",
-)
 def test_corrupted_cache_file(cor_server: EmulatorServer, tmp_path: Path) -> None:
     """A garbage SQLite cache: rebuilt, or a typed error naming the file (and it says so again)."""
     cache = tmp_path / "cache" / "http.sqlite"
