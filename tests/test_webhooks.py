@@ -215,11 +215,13 @@ def test_credentials_never_logged_or_shown(
     assert PASSWORD in receiver.subscription_url(PASSWORD)  # the one place it is meant to be
 
 
-def test_constructor_validates() -> None:
+def test_constructor_validates_before_creating_anything(tmp_path: Path) -> None:
+    path = tmp_path / "never-created.sqlite"
     with pytest.raises(ValueError, match="password"):
-        serve(":memory:", username=USER, password="")
+        serve(path, username=USER, password="")
     with pytest.raises(ValueError, match="24-hex"):
-        serve(":memory:", username=USER, password=PASSWORD, business_unit="shop.example")
+        serve(path, username=USER, password=PASSWORD, business_unit="shop.example")
+    assert list(tmp_path.iterdir()) == []  # no archive file half-made
 
 
 def _free_port() -> int:

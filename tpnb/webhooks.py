@@ -88,10 +88,12 @@ class WebhookReceiver:
             raise ValueError("password must be a non-empty string")
         if max_body < 1:
             raise ValueError(f"max_body must be a positive number of bytes, got {max_body}")
+        unit = _unit_id(business_unit) if business_unit else None
+        # every argument is checked before the archive file is opened (or created)
         self.archive = archive if isinstance(archive, Archive) else Archive(archive)
         self.username = username
         self._expected = _digest(f"{username}:{password}".encode())
-        self.business_unit = _unit_id(business_unit) if business_unit else None
+        self.business_unit = unit
         self.max_body = max_body
 
     def __repr__(self) -> str:
