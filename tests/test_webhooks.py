@@ -233,6 +233,8 @@ def _free_port() -> int:
 def test_cli_runs_the_receiver_in_the_foreground(tmp_path: Path) -> None:
     port = _free_port()
     archive_path = tmp_path / "cli.sqlite"
+    secret_file = tmp_path / "hook-password"
+    secret_file.write_text(PASSWORD + "\n", encoding="utf-8")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -245,8 +247,8 @@ def test_cli_runs_the_receiver_in_the_foreground(tmp_path: Path) -> None:
             str(port),
             "--username",
             USER,
-            "--password",
-            PASSWORD,
+            "--password-file",
+            str(secret_file),
             "--business-unit",
             UNIT,
         ],

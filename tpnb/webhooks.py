@@ -32,6 +32,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -276,10 +277,31 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, required=True, help="port to listen on")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--username", required=True, help="Basic user of the subscription URL")
-    parser.add_argument("--password", required=True, help="Basic password of the subscription URL")
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-file",
+        help="file whose first line is the Basic password of the subscription URL "
+        "(default: ask for it; a password on the command line would show in `ps`)",
+    )
+    secret.add_argument("--password", help=argparse.SUPPRESS)  # kept for scripts; visible in ps
     parser.add_argument("--business-unit", default=None, help="24-hex id the subscription is for")
     parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
     parser.set_defaults(func=_run)
+
+
+def _password(args: argparse.Namespace) -> str:
+    """The receiver's password: from --password-file, --password, or asked on the terminal."""
+    if args.password_file:
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise SystemExit(f"tpnb webhooks: cannot read --password-file: {exc}") from None
+        return lines[0] if lines else ""
+    if args.password is not None:
+        return str(args.password)
+    import getpass
+
+    return getpass.getpass("Basic password of the subscription URL: ")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -289,7 +311,7 @@ def _run(args: argparse.Namespace) -> int:
     receiver = WebhookReceiver(
         args.archive,
         username=args.username,
-        password=args.password,
+        password=_password(args),
         business_unit=args.business_unit,
         max_body=args.max_body,
     )
