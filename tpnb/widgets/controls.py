@@ -68,16 +68,16 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             button.add_class(f"tpnb-filter-star-{s}")
             self.star_buttons.append(button)
         self.language = _dropdown([("All languages", _ANY)], _ANY, "190px", "tpnb-filter-language")
-        self.since = w.DatePicker(description="From", layout=w.Layout(width="190px"))
+        self.since = w.DatePicker(description="From", layout=w.Layout(width="180px"))
         self.since.style.description_width = "40px"
         self.since.add_class("tpnb-filter-since")
-        self.until = w.DatePicker(description="to", layout=w.Layout(width="170px"))
+        self.until = w.DatePicker(description="to", layout=w.Layout(width="160px"))
         self.until.style.description_width = "22px"
         self.until.add_class("tpnb-filter-until")
         self.text = w.Text(
             placeholder="Search title, text, reviewer\u2026",
             continuous_update=False,
-            layout=w.Layout(width="260px"),
+            layout=w.Layout(width="220px"),
         )
         self.text.add_class("tpnb-filter-text")
         self.replied = _dropdown(list(_REPLIED), "Any reply status", "150px", "tpnb-filter-replied")
@@ -87,12 +87,12 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.sort = _dropdown(
             [(label, key) for key, label in SORT_ORDERS.items()],
             "newest",
-            "150px",
+            "140px",
             "tpnb-filter-sort",
         )
         zones = TIMEZONES if timezone in TIMEZONES else (timezone, *TIMEZONES)
         self.timezone = _dropdown(
-            list(zones), timezone, "230px", "tpnb-filter-timezone", description="Times in"
+            list(zones), timezone, "215px", "tpnb-filter-timezone", description="Times in"
         )
         self.timezone.style.description_width = "60px"
         self.reset_button = w.Button(
@@ -102,8 +102,8 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.reset_button.on_click(lambda _b: self.reset())
         stars = w.HBox(self.star_buttons)
         stars.add_class("tpnb-gap-small")
-        row1 = _wrap_row([stars, self.language, self.text, self.replied, self.verified])
-        row2 = _wrap_row([self.since, self.until, self.sort, self.timezone, self.reset_button])
+        row1 = _wrap_row([stars, self.language, self.replied, self.verified, self.reset_button])
+        row2 = _wrap_row([self.text, self.since, self.until, self.sort, self.timezone])
         super().__init__([row1, row2], **kwargs)
         self.add_class("tpnb-filters")
         for control in self._controls():
