@@ -244,3 +244,30 @@ def test_a_failing_notebook_is_reported_in_one_line(tmp_path: Path) -> None:
     assert "LookupError: no unit x.example" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_report_from_an_archive(
+    tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFrame]
+) -> None:
+    """``--archive``: the notebook syncs the archive first and reports the same figures from it."""
+    unit, reviews = demo_reviews
+    period = parse_period("2026-09")
+    start = period.start_time.tz_localize("UTC")
+    end = (period + 1).start_time.tz_localize("UTC")
+    in_period = reviews[(reviews.created_at >= start) & (reviews.created_at < end)]
+    archive = tmp_path / "reviews.sqlite"
+    out = tmp_path / "report.html"
+    proc = run_report(
+        tmp_path, "--period", "2026-09", "--archive", str(archive), "--output", str(out)
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert archive.stat().st_size > 0
+    from tpnb.store import Archive
+
+    with Archive(archive) as store:
+        assert len(store.reviews(REPORT_UNIT)) == len(reviews)
+    page = out.read_text(encoding="utf-8")
+    assert f"{unit.display_name}: Trustpilot reviews, September 2026" in visible_text(page)
+    figures = key_figures(page)
+    assert int(figures["Reviews"][0].replace(",", "")) == len(in_period)
