@@ -124,6 +124,21 @@ def _items(value: object, name: str) -> list[object]:
     return [value]
 
 
+def string_list(value: object, name: str) -> list[str]:
+    """One string or a list/tuple of strings (e.g. ids or tags), as a list.
+
+    Raises:
+        ConfigError: Anything else (None, a number, a dict, an object), naming ``name``.
+    """
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(
+        f"{name} must be a string or a list of strings, got {_kind(value)} {value!r:.80}"
+    )
+
+
 def stars(value: object) -> tuple[int, ...] | None:
     """Star filter: ``None``, one of 1..5, or several (list or ``"4,5"``); sorted, unique."""
     if value is None:

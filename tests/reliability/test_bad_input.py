@@ -141,21 +141,11 @@ ANY_TYPED_BAD = {
 }
 
 
-#: Parameters left out of the property test because of a known bug (see the xfail tests below).
-KNOWN_BUGS: set[Any] = {
-    "raw",
-    ("invitation_link", "tags"),
-    ("consumer_profiles", "consumer_ids"),
-}
-
-
 def cases() -> list[tuple[str, str]]:
     """(method, parameter) pairs that have a checkable annotation or a bad-value table."""
     out = []
     for name, sig in METHODS.items():
         for pname, param in list(sig.parameters.items())[1:]:
-            if (name, pname) in KNOWN_BUGS or pname in KNOWN_BUGS:
-                continue
             if param.kind is inspect.Parameter.VAR_KEYWORD:
                 continue
             if (
@@ -260,14 +250,9 @@ def test_since_after_until(emulator: EmulatorServer, bad_client: Any) -> None:
 
 def test_cases_cover_every_method() -> None:
     """Every public method with parameters takes part in the property test."""
-    assert {n for n, _ in CASES} | {"consumer_profiles"} == set(METHODS)
+    assert {n for n, _ in CASES} == set(METHODS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (tpnb/methods/*): raw= is never validated: raw=None or raw='no' is accepted, "
-    "the request is sent, and a truthy non-bool silently returns JSON instead of a DataFrame",
-)
 @pytest.mark.parametrize("value", [None, "no", 1])
 def test_raw_flag_validated(emulator: EmulatorServer, bad_client: Any, value: Any) -> None:
     """``raw`` must be True or False, checked before any request."""
@@ -292,22 +277,12 @@ def test_sync_archive_checked(emulator: EmulatorServer, bad_client: Any, value: 
     check_rejected(emulator, bad_client, "sync", "archive", value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (tpnb/methods/products.py invitation_link): tags that are not a string or a "
-    "list (object(), 42) raise a bare TypeError ('object is not iterable'), not a ConfigError",
-)
 @pytest.mark.parametrize("value", [object(), 42, 3.5])
 def test_invitation_tags_checked(emulator: EmulatorServer, bad_client: Any, value: Any) -> None:
     """Bad invitation tags: a ConfigError naming them, before any request."""
     check_rejected(emulator, bad_client, "invitation_link", "tags", value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (tpnb/methods/reviews.py consumer_profiles): consumer_ids=None (or another "
-    "non-iterable) raises a bare TypeError ('NoneType' object is not iterable), not a ConfigError",
-)
 @pytest.mark.parametrize("value", [None, 42, object()])
 def test_consumer_profiles_ids_checked(
     emulator: EmulatorServer, bad_client: Any, value: Any

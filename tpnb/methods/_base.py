@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,21 @@ if TYPE_CHECKING:
 Json = Any
 
 
+def _checking_raw(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a public method that takes ``raw=`` so a non-bool is refused before any request."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raw = kwargs.get("raw", False)
+        if not isinstance(raw, bool):
+            raise ConfigError(
+                f"raw must be True (return the JSON) or False (a DataFrame), got {raw!r:.40}"
+            )
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class MethodsBase:
     """Base of the mixins; the class they are mixed into sets ``self.connection``.
 
@@ -26,6 +43,15 @@ class MethodsBase:
 
     connection: Connection
     concurrency: int = DEFAULT_CONCURRENCY
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every public method with a ``raw`` parameter checks it (one place, not fifty)."""
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if name.startswith("_") or not inspect.isfunction(value):
+                continue
+            if "raw" in inspect.signature(value).parameters:
+                setattr(cls, name, _checking_raw(value))
 
     @property
     def _conn(self) -> Connection:

@@ -121,8 +121,7 @@ class ProductMethods(MethodsBase):
         if locale is not None:
             body["locale"] = params.locale(locale)
         if tags is not None:
-            items = [tags] if isinstance(tags, str) else list(tags)
-            body["tags"] = [params.text(t, "tag") for t in items]
+            body["tags"] = [params.text(t, "tag") for t in params.string_list(tags, "tags")]
         if redirect_uri is not None:
             body["redirectUri"] = params.text(redirect_uri, "redirect_uri")
         if location is not None:

@@ -233,9 +233,7 @@ class ReviewMethods(MethodsBase):
 
     def consumer_profiles(self, consumer_ids: list[str], *, raw: bool = False) -> Any:
         """Several consumers' profiles in one request (unknown ids are left out)."""
-        if isinstance(consumer_ids, str):
-            consumer_ids = [consumer_ids]
-        ids = [params.consumer_id(i) for i in consumer_ids]
+        ids = [params.consumer_id(i) for i in params.string_list(consumer_ids, "consumer_ids")]
         if not ids:
             raise ConfigError("consumer_profiles needs at least one consumer id")
         data = ep.bulk_consumer_profiles(self._conn, list(dict.fromkeys(ids)))
