@@ -42,6 +42,15 @@ REPORT_NOTEBOOK = "05-report.ipynb"
 #: cells with this tag are explanations for notebook readers, left out of the exported report
 REMOVE_TAG = "remove-cell"
 
+CLI_EXAMPLES = """examples:
+  tpnb report --business-unit example.com --period 2026-10 --output report.html
+  tpnb report --business-unit example.com --period 2026-Q3 -o q3.html
+  tpnb report --business-unit example.com --archive ~/trustpilot/reviews.sqlite -o report.html
+
+every month at 06:30 on the 2nd (one crontab line; cron needs % escaped as \\%):
+  30 6 2 * * . $HOME/.trustpilot.env && $HOME/tpnb/.venv/bin/tpnb report --business-unit example.com --archive $HOME/trustpilot/reviews.sqlite --output $HOME/reports/trustpilot-$(date -d 'last month' +\\%Y-\\%m).html
+"""
+
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER = re.compile(r"(\d{4})-?Q([1-4])")
 _YEAR = re.compile(r"\d{4}")
@@ -248,7 +257,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser = subparsers.add_parser(
         "report",
         help="run the reporting notebook headless and write an HTML report without code",
-        description=__doc__,
+        description=(
+            f"Run the reporting notebook ({REPORT_NOTEBOOK}) headless with papermill and write "
+            "an HTML report without code. With no Trustpilot credentials it reports on the "
+            "emulator's demo data, and says so."
+        ),
+        epilog=CLI_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
