@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tpnb.errors import ConsistencyError
 from tpnb.paging import (
     API_RECORD_CAP,
     Collector,
@@ -132,6 +133,22 @@ def test_walk_tokens() -> None:
     items = _flatten(walk_tokens(fetch, "reviews", state=state))
     assert items == data
     assert state.pages == 3
+
+
+@pytest.mark.parametrize("prefetch", [False, True])
+def test_walk_tokens_repeated_token_raises(prefetch: bool) -> None:
+    # A -> B -> A: stopping at the repeat would silently return a partial list
+    pages = {None: ("A", 0), "A": ("B", 1), "B": ("A", 2)}
+    calls: list[str | None] = []
+
+    def fetch(token: str | None) -> dict[str, Any]:
+        calls.append(token)
+        nxt, n = pages[token]
+        return {"reviews": [{"id": f"{n}-{i}"} for i in range(3)], "nextPageToken": nxt}
+
+    with pytest.raises(ConsistencyError, match="repeated a page token"):
+        _flatten(walk_tokens(fetch, "reviews", prefetch=prefetch))
+    assert calls == [None, "A", "B"]
 
 
 def test_next_token_from_body_or_link() -> None:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tpnb.errors import ConsistencyError
+
 API_RECORD_CAP = 100_000
 PER_PAGE = 100
 DEFAULT_CONCURRENCY = 4
@@ -291,7 +293,12 @@ def _token_pages(
     stop: Callable[[list[Item]], bool] | None,
 ) -> Generator[tuple[list[Item], bool, bool], None, None]:
     """``(items, last, stopped)`` per page of a token walk (``last``: no page follows;
-    ``stopped``: because ``stop`` said so)."""
+    ``stopped``: because ``stop`` said so).
+
+    Raises:
+        ConsistencyError: The API handed out a token it had already given in this walk (the
+            walk would loop, and stopping there would return a partial list).
+    """
     token: str | None = None
     seen: set[str] = set()
     while True:
@@ -300,7 +307,12 @@ def _token_pages(
         token = next_token(payload, *names)
         # judged here, before the next page is asked for
         stopped = stop is not None and bool(items) and stop(items)
-        last = stopped or not items or token is None or token in seen
+        last = stopped or not items or token is None
+        if not last and token in seen:
+            raise ConsistencyError(
+                f"the {key!r} list repeated a page token after {len(seen) + 1} pages, so the "
+                "walk cannot be completed; run the call again"
+            )
         yield items, last, stopped
         if last:
             return
