@@ -9,7 +9,7 @@ import pytest
 from methodkit import api_requests, client_for, domain_of
 
 from tpnb.widgets import BusinessUnitFinder, Dashboard, ReviewExplorer
-from tpnb.widgets.finder import looks_like_domain
+from tpnb.widgets.finder import MAX_CARDS, looks_like_domain
 
 OWNED = "maison-lumiere.example"  # the demo business user's unit (private reviews, replies)
 NOT_OWNED = "muenchner-optik.example"
@@ -59,6 +59,43 @@ def test_a_name_shows_cards_to_choose_from(client: Any) -> None:
     assert str(matches.iloc[0]["display_name"]) in card_html
     finder.results.children[0].children[1].click()
     assert finder.value == matches.iloc[0]["id"]
+
+
+class _Recording:
+    """The real client, with the keywords of each ``search_business_units`` call recorded."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.searches: list[dict[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def search_business_units(self, text: str, **kwargs: Any) -> Any:
+        self.searches.append(kwargs)
+        return self._client.search_business_units(text, **kwargs)
+
+
+def test_a_name_search_asks_only_for_the_cards_it_shows(client: Any, emulator: Any) -> None:
+    recording = _Recording(client)
+    finder = BusinessUnitFinder(recording)
+    emulator.admin.clear_requests()
+    matches = finder.search("e")
+    searches = [p for _, p in emulator.admin.requests if p.endswith("/business-units/search")]
+    assert len(searches) <= 1  # one page at most (none when the HTTP cache has it)
+    assert recording.searches == [{"limit": MAX_CARDS, "progress": False}]
+    every = client.search_business_units("e", progress=False)
+    assert len(every) > MAX_CARDS  # enough matches for the limit to matter
+    assert list(matches["id"]) == list(every["id"])[:MAX_CARDS]
+
+
+def test_a_text_that_cannot_be_a_domain_is_searched_as_a_name(client: Any) -> None:
+    recording = _Recording(client)
+    finder = BusinessUnitFinder(recording)
+    finder.query.value = "my_shop.com"  # looks like a domain, but an underscore is not allowed
+    assert len(recording.searches) == 1
+    assert "ConfigError" not in finder.messages.value
+    assert "No business unit found" in finder.messages.value
 
 
 def test_unknown_input_is_a_friendly_message(client: Any) -> None:

@@ -9,7 +9,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from tpnb.errors import NotFoundError
+from tpnb.errors import ConfigError, NotFoundError
 from tpnb.widgets._base import MessageArea, guarded, is_demo, style_widget
 from tpnb.widgets.render import business_unit_card_html, demo_badge_html
 
@@ -39,7 +39,8 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Find a business unit by domain or by name and choose one.
 
     Typing a domain looks it up with ``client.find_business_unit`` (one exact match is chosen at
-    once); anything else, or a domain Trustpilot does not know, is searched by name with
+    once); anything else, or a domain Trustpilot does not know (or cannot be, such as
+    ``my_shop.com``), is searched by name with
     ``client.search_business_units``, and the matches are shown as cards to choose from.
 
     Attributes:
@@ -50,7 +51,8 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     Args:
         client: a :class:`tpnb.Client` (or anything with ``find_business_unit`` and
-            ``search_business_units`` returning business-unit frames).
+            ``search_business_units`` returning business-unit frames; the search is called
+            with ``limit=`` and ``progress=`` keywords).
         query: text to search for at once.
         country: ISO country code passed to the name search (``None``: all countries).
         badge: show the "Demo data" badge when the client is in demo mode.
@@ -149,13 +151,16 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if looks_like_domain(text):
             try:
                 found: pd.DataFrame = self.client.find_business_unit(_domain(text))
-            except NotFoundError:
-                pass  # not a known domain: try it as a name
+            except (NotFoundError, ConfigError):
+                pass  # not a known (or not a valid) domain, e.g. my_shop.com: try it as a name
             else:
                 if len(found):
                     return found.reset_index(drop=True)
-        kwargs = {"country": self.country} if self.country else {}
-        searched: pd.DataFrame = self.client.search_business_units(text, **kwargs)
+        kwargs: dict[str, Any] = {"country": self.country} if self.country else {}
+        # only MAX_CARDS are shown: ask for no more (one request, not every page of matches)
+        searched: pd.DataFrame = self.client.search_business_units(
+            text, limit=MAX_CARDS, progress=False, **kwargs
+        )
         return searched.head(MAX_CARDS).reset_index(drop=True)
 
     def _show_matches(self, matches: pd.DataFrame) -> None:
