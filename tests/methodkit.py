@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from tpnb.client import Client
 from tpnb.config import Settings
@@ -62,3 +63,25 @@ def same_schema(frame: pd.DataFrame, empty: pd.DataFrame) -> None:
     """``frame`` has exactly the columns and dtypes of the converter's empty frame."""
     assert list(frame.columns) == list(empty.columns)
     assert frame.dtypes.astype(str).tolist() == empty.dtypes.astype(str).tolist()
+
+
+def open_files(path: Path) -> list[str]:
+    """Files this process holds open whose path starts with ``path`` (the file, its -wal...).
+
+    Reads ``/proc/self/fd``: callers skip where it does not exist.
+    """
+    prefix = str(Path(path).resolve())
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith(prefix):
+            found.append(target)
+    return found
+
+
+needs_proc = pytest.mark.skipif(
+    not Path("/proc/self/fd").is_dir(), reason="reads open files from /proc/self/fd"
+)

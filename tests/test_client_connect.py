@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,19 @@ def test_demo_mode_without_credentials(
     assert token_dir is not None
     assert not token_dir.exists()  # the demo's temporary token directory is removed
     assert not tp.connection.emulator.running
+
+
+def test_a_failed_demo_connect_leaves_no_token_directory(
+    no_credentials: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where the demo's token dir goes
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(ConfigError, match="HTTP cache file"):
+        connect(demo=True, cache_backend="sqlite", cache_path=blocker / "cache.sqlite")
+    assert list(temp.iterdir()) == []
 
 
 def test_connect_with_credentials_from_environment(

@@ -7,6 +7,7 @@ tombstones, Parquet export. Expectations are computed from the records the tests
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
@@ -15,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from methodkit import needs_proc, open_files
 
 from tpnb.errors import ConfigError
 from tpnb.frames import review_frame
@@ -146,6 +148,21 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
     sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(ArchiveError, match="upgrade tpnb"):
         Archive(path)
+
+
+@needs_proc
+@pytest.mark.parametrize("kind", ["newer format", "not sqlite"])
+def test_a_refused_file_is_not_left_open(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "refused.sqlite"
+    if kind == "not sqlite":
+        path.write_text("hello, not a database " * 100)
+    else:
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    assert open_files(path) == []
+    with pytest.raises(ArchiveError):
+        Archive(path)
+    assert open_files(path) == []
 
 
 @pytest.mark.parametrize("path", [None, 42, "", object()])

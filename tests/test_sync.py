@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from methodkit import DataClient, api_requests, client_for
+from methodkit import DataClient, api_requests, client_for, needs_proc, open_files
 
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.errors import ConfigError, ForbiddenError
@@ -322,6 +322,20 @@ def test_bad_arguments_fail_before_any_request(
         with pytest.raises(ConfigError, match=message):
             sync(client, **{"archive": archive, **kwargs})
     assert api_requests(server) == logged
+
+
+@needs_proc
+def test_an_archive_given_as_a_path_is_closed_afterwards(
+    server: EmulatorServer, client: DataClient, archive: Archive, tmp_path: Path
+) -> None:
+    unit = min((n, u) for n, u in demo_units(server) if n > 0)[1]
+    path = tmp_path / "by-path.sqlite"
+    report = sync(client, unit, str(path))
+    assert report.archived == len(remote_ids(server, unit))
+    assert open_files(path) == []  # opened by sync, so closed by sync
+    sync(client, unit, archive)
+    assert not archive.closed  # an Archive passed in stays open for the caller
+    assert archive.count(unit) == report.archived
 
 
 def test_a_unit_of_another_company_is_forbidden(

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import requests
+from methodkit import needs_proc, open_files
 
 from tpnb.store import Archive
 from tpnb.webhooks import ReceiverServer, serve
@@ -53,7 +54,6 @@ def body(*events: tuple[str, dict[str, Any]]) -> dict[str, Any]:
 def receiver(tmp_path: Path) -> Iterator[ReceiverServer]:
     with serve(tmp_path / "hooks.sqlite", username=USER, password=PASSWORD, max_body=4096) as srv:
         yield srv
-    srv.receiver.archive.close()
 
 
 def post(
@@ -213,6 +213,29 @@ def test_credentials_never_logged_or_shown(
     for shown in (text, repr(receiver), repr(receiver.receiver), receiver.url):
         assert PASSWORD not in shown
     assert PASSWORD in receiver.subscription_url(PASSWORD)  # the one place it is meant to be
+
+
+@needs_proc
+def test_shutdown_closes_the_archive_serve_opened_not_one_passed_in(tmp_path: Path) -> None:
+    path = tmp_path / "opened-by-serve.sqlite"
+    with serve(path, username=USER, password=PASSWORD) as srv:
+        assert post(srv, body(("service-review-created", event_data(1)))).status_code == 200
+    assert srv.receiver.archive.closed
+    assert open_files(path) == []
+    with Archive(tmp_path / "mine.sqlite") as mine:
+        with serve(mine, username=USER, password=PASSWORD) as srv:
+            assert post(srv, body(("service-review-created", event_data(2)))).status_code == 200
+        assert not mine.closed  # the caller's archive: still usable
+        assert len(stored(srv)) == 1
+
+
+@needs_proc
+def test_a_port_in_use_leaves_no_archive_open(tmp_path: Path) -> None:
+    path = tmp_path / "port-taken.sqlite"
+    first = serve(tmp_path / "first.sqlite", username=USER, password=PASSWORD)
+    with first, pytest.raises(OSError, match="already in use"):
+        serve(path, username=USER, password=PASSWORD, port=first.port)
+    assert open_files(path) == []
 
 
 def test_constructor_validates_before_creating_anything(tmp_path: Path) -> None:

@@ -7,13 +7,14 @@ embedded emulator and says so (demo mode).
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tpnb.config import Settings
-from tpnb.connection import Connection
+from tpnb.connection import Connection, stop_server
 from tpnb.errors import ConfigError
 from tpnb.methods import DataMethods
 from tpnb.stats import Stats
@@ -144,6 +145,7 @@ def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
     from tpnb.emulator import serve  # heavy (Flask, the data set): only in demo mode
 
     server = serve()
+    temp_dir: Path | None = None
     try:
         creds = dict(server.credentials)
         changes: dict[str, Any] = {
@@ -159,7 +161,6 @@ def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
         # a fresh emulator each time: keep its cache and tokens out of the user's directories
         if "cache_backend" not in explicit:
             changes["cache_backend"] = "memory"
-        temp_dir = None
         if "token_dir" not in explicit:
             temp_dir = Path(tempfile.mkdtemp(prefix="tpnb-demo-tokens-"))
             changes["token_dir"] = temp_dir
@@ -167,15 +168,9 @@ def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
         if temp_dir is not None:
             conn.owned_dirs.append(temp_dir)
     except BaseException:
-        _stop(server)
+        if temp_dir is not None:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        stop_server(server)
         raise
     print(DEMO_NOTICE.format(url=server.api_url), file=sys.stderr)
     return conn
-
-
-def _stop(server: Any) -> None:
-    for name in ("close", "stop", "shutdown"):
-        stop = getattr(server, name, None)
-        if callable(stop):
-            stop()
-            return

@@ -235,11 +235,7 @@ class Connection:
         for directory in self.owned_dirs:
             shutil.rmtree(directory, ignore_errors=True)
         if self.emulator is not None:
-            for name in ("close", "stop", "shutdown"):
-                stop = getattr(self.emulator, name, None)
-                if callable(stop):
-                    stop()
-                    break
+            stop_server(self.emulator)
 
     def __enter__(self) -> Connection:
         return self
@@ -435,3 +431,12 @@ def _blank_credentials(request: Any) -> None:
     for name in ("apikey", "Authorization"):
         if name in headers:
             headers[name] = "***"
+
+
+def stop_server(server: Any) -> None:
+    """Stop an embedded server by whichever of ``close``/``stop``/``shutdown`` it has."""
+    for name in ("close", "stop", "shutdown"):
+        stop = getattr(server, name, None)
+        if callable(stop):
+            stop()
+            return

@@ -294,7 +294,8 @@ def sync(
     Args:
         client: A :class:`tpnb.Client` whose business user may read the unit's private reviews.
         business_unit: The unit, as a 24-hex id or a domain.
-        archive: An :class:`~tpnb.store.Archive`, or the path of its file.
+        archive: An :class:`~tpnb.store.Archive` (left open), or the path of its file (opened
+            for this call and closed before it returns).
         full: Re-walk the whole history (finds old text-only edits; costs one request per 100
             reviews).
         overlap: How far before the newest archived ``created_at`` a later sync starts listing,
@@ -320,6 +321,7 @@ def sync(
     for name, value in (("overlap", overlap), ("recheck", recheck)):
         if not isinstance(value, timedelta) or value < timedelta(0):
             raise ConfigError(f"{name} must be a timedelta >= 0, got {value!r}")
+    opened = not isinstance(archive, Archive)  # opened here, so closed here
     if not isinstance(archive, Archive):
         if not isinstance(archive, (str, os.PathLike)):
             raise ConfigError(
@@ -327,20 +329,26 @@ def sync(
                 f"got {type(archive).__name__} {archive!r}"
             )
         archive = Archive(archive)
-    started = time.monotonic()
-    before = client.stats.snapshot()
-    lock = FileLock(f"{archive.path}-sync.lock", timeout=wait)
     try:
-        lock.acquire()
-    except Timeout:
-        raise ArchiveBusyError(
-            f"another process is syncing archive {archive.path.name}; waited {wait} s "
-            "(pass a larger wait= to wait longer)"
-        ) from None
-    try:
-        report = _run(client, business_unit, archive, full, overlap, recheck, batch_size, progress)
+        started = time.monotonic()
+        before = client.stats.snapshot()
+        lock = FileLock(f"{archive.path}-sync.lock", timeout=wait)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise ArchiveBusyError(
+                f"another process is syncing archive {archive.path.name}; waited {wait} s "
+                "(pass a larger wait= to wait longer)"
+            ) from None
+        try:
+            report = _run(
+                client, business_unit, archive, full, overlap, recheck, batch_size, progress
+            )
+        finally:
+            lock.release()
     finally:
-        lock.release()
+        if opened:
+            archive.close()
     spent = client.stats.snapshot() - before
     report.requests = spent.requests
     report.cache_hits = spent.cache_hits

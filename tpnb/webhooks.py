@@ -91,6 +91,7 @@ class WebhookReceiver:
             raise ValueError(f"max_body must be a positive number of bytes, got {max_body}")
         unit = _unit_id(business_unit) if business_unit else None
         # every argument is checked before the archive file is opened (or created)
+        self._owns_archive = not isinstance(archive, Archive)
         self.archive = archive if isinstance(archive, Archive) else Archive(archive)
         self.username = username
         self._expected = _digest(f"{username}:{password}".encode())
@@ -99,6 +100,11 @@ class WebhookReceiver:
 
     def __repr__(self) -> str:
         return f"WebhookReceiver(archive={self.archive!r}, username={self.username!r})"
+
+    def close(self) -> None:
+        """Close the archive if this receiver opened it (an :class:`Archive` passed in stays open)."""
+        if self._owns_archive:
+            self.archive.close()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -198,7 +204,10 @@ class ReceiverServer:
         from werkzeug.serving import make_server
 
         self.receiver = receiver
-        self._server = make_server(host, port, receiver, threaded=True)
+        try:
+            self._server = make_server(host, port, receiver, threaded=True)
+        except SystemExit:  # werkzeug exits the interpreter when it cannot bind: say why instead
+            raise OSError(f"cannot listen on {host}:{port} (is the port already in use?)") from None
         self.host = host
         self.port = int(self._server.server_port)
         self._thread = threading.Thread(
@@ -219,10 +228,11 @@ class ReceiverServer:
         return url + (f"?business_unit={_unit_id(business_unit)}" if business_unit else "")
 
     def shutdown(self) -> None:
-        """Stop serving and wait for the thread."""
+        """Stop serving, wait for the thread, and close the archive if the receiver opened it."""
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+        self.receiver.close()
 
     def __enter__(self) -> ReceiverServer:
         return self
@@ -263,7 +273,11 @@ def serve(
         business_unit=business_unit,
         max_body=max_body,
     )
-    return ReceiverServer(receiver, host, port)
+    try:
+        return ReceiverServer(receiver, host, port)
+    except BaseException:  # e.g. the port is taken: do not leave the archive open
+        receiver.close()
+        raise
 
 
 def add_parser(subparsers: Any) -> None:
@@ -325,5 +339,5 @@ def _run(args: argparse.Namespace) -> int:
         pass
     finally:
         server.server_close()
-        receiver.archive.close()
+        receiver.close()
     return 0

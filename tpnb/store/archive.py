@@ -105,28 +105,11 @@ class Archive(ArchiveWrites):
             conn = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
-            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise ArchiveError(
-                    f"archive {self.path} has format {version}; this tpnb reads up to "
-                    f"{SCHEMA_VERSION}: upgrade tpnb"
-                )
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            if version < SCHEMA_VERSION:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                        for statement in DDL.split(";"):
-                            if statement.strip():
-                                conn.execute(statement)
-                        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+            try:
+                self._prepare(conn)
+            except BaseException:
+                conn.close()  # not kept: do not leave the file open
+                raise
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ArchiveBusyError(
@@ -139,6 +122,31 @@ class Archive(ArchiveWrites):
         with self._lock:
             self._connections.append(conn)
         return conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """Set a new connection up, creating or upgrading the schema when needed."""
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ArchiveError(
+                f"archive {self.path} has format {version}; this tpnb reads up to "
+                f"{SCHEMA_VERSION}: upgrade tpnb"
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    for statement in DDL.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -206,6 +214,11 @@ class Archive(ArchiveWrites):
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+    @property
+    def closed(self) -> bool:
+        """``True`` once :meth:`close` was called."""
+        return self._closed
 
     def __enter__(self) -> Archive:
         return self
