@@ -14,173 +14,62 @@ Order of operations in :meth:`Schema.build`:
    or a non-object on the way gives ``None``; ``|``-separated alternative paths fill what the first
    left empty; caller-supplied defaults fill what is still empty;
 3. turn each column's list into one typed pandas array (no per-row Series, no json_normalize).
+
+List columns (``report_reasons``, ``compliance_labels``, ``referring_names``, ``tags``, ``links``...)
+are plain ``object`` columns holding Python lists (``None`` where the API sends null or nothing;
+the JSON's own list objects, not copies); ``tags`` holds ``{"group": str, "value": str}`` dicts.
+This is a deliberate choice over Arrow-backed ``pd.ArrowDtype(pa.list_(...))`` columns, measured
+with pandas 3.1 and pyarrow 26:
+
+* Arrow lists cannot be read back by plain pandas: ``df.to_parquet(p)`` records their dtype as
+  ``list<item: string>[pyarrow]`` in the file's pandas metadata and ``pd.read_parquet(p)`` then
+  raises ``TypeError: data type ... not understood`` (pandas parses only flat Arrow type names;
+  the writer takes the name from the dtype, so no converter can fix it). Object columns of lists
+  are written as Parquet lists too and read back by every reader (as NumPy arrays in pandas);
+  they also pickle without pyarrow, export to CSV as their repr and to JSON as arrays, and keep
+  their dtype in ``pd.concat``.
+* The price is memory: an empty list costs 64 bytes a row (pointer + list object), ``None`` 24,
+  against ~4 for an Arrow list. On the emulator's largest unit (123,703 public reviews) the review
+  frame takes 592 bytes a review against 512 with Arrow lists (``json_normalize``: 1,174).
+
+``category`` columns keep their categories in pandas' default ``str`` dtype (as ``read_parquet``
+rebuilds them, so a round trip compares equal) and an all-null one has no categories but a
+``str`` dtype for them (else pyarrow would write a null-typed dictionary that reads back as an
+``object`` column). ``pd.concat`` keeps ``category`` only when the frames share the same set of
+categories (slices of one frame do); otherwise pandas falls back to ``str``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
 from itertools import repeat
-from typing import Any, Literal
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-try:  # pandas' own string dtype uses pyarrow when present; list columns do too
-    import pyarrow as _pa
-except ImportError:  # pragma: no cover - pyarrow ships with the test and parquet extras
-    _pa = None
+from tpnb.frames.arrays import (
+    DATETIME_DTYPE,
+    DTYPE_NAMES,
+    DTYPES,
+    MISSING,
+    STRING_DTYPE,
+    Kind,
+    parse_timestamp,
+    typed,
+)
 
-Kind = Literal[
-    "string",
-    "category",
-    "int8",
-    "int32",
-    "int64",
-    "float",
-    "boolean",
-    "datetime",
-    "list",
-    "tags",
-    "objects",
-    "present",
+__all__ = [
+    "DATETIME_DTYPE",
+    "STRING_DTYPE",
+    "Column",
+    "Kind",
+    "Schema",
+    "column",
+    "parse_timestamp",
 ]
 
-STRING_DTYPE = pd.StringDtype()
-DATETIME_DTYPE = pd.DatetimeTZDtype(unit="us", tz="UTC")
-
-_DTYPES: dict[str, Any] = {
-    "string": STRING_DTYPE,
-    "category": pd.CategoricalDtype(),
-    "int8": pd.Int8Dtype(),
-    "int32": pd.Int32Dtype(),
-    "int64": pd.Int64Dtype(),
-    "float": pd.Float64Dtype(),
-    "boolean": pd.BooleanDtype(),
-    "present": pd.BooleanDtype(),
-    "datetime": DATETIME_DTYPE,
-    "list": np.dtype(object),
-    "tags": np.dtype(object),
-    "objects": np.dtype(object),
-}
-_ARROW_LISTS: dict[str, Any] = {}
-if _pa is not None:
-    _ARROW_LISTS = {
-        "list": _pa.list_(_pa.string()),
-        "tags": _pa.list_(_pa.struct([("group", _pa.string()), ("value", _pa.string())])),
-    }
-    for _kind, _type in _ARROW_LISTS.items():
-        _DTYPES[_kind] = pd.ArrowDtype(_type)
-_DTYPE_NAMES: dict[str, str] = {
-    "string": "string",
-    "category": "category",
-    "int8": "Int8",
-    "int32": "Int32",
-    "int64": "Int64",
-    "float": "Float64",
-    "boolean": "boolean",
-    "present": "boolean",
-    "datetime": "datetime64[us, UTC]",
-    "list": "list[str]",
-    "tags": 'list[{"group": str, "value": str}]',
-    "objects": "object (list of dicts)",
-}
-_MISSING: Any = object()
 Row = dict[str, Any]
-
-
-def parse_timestamp(value: object) -> pd.Timestamp | None:
-    """Parse one API timestamp into a timezone-aware UTC :class:`pandas.Timestamp`.
-
-    Accepts ``"2024-05-01T10:20:30Z"``, zone-less ``"2024-05-01T10:20:30"`` (taken as UTC),
-    milliseconds ``"2024-05-01T10:20:30.123Z"``, offsets ``"+02:00"``/``"+0000"``, a date
-    ``"2024-05-01"``, and :class:`datetime`/:class:`date`/:class:`pandas.Timestamp` objects
-    (naive = UTC).
-
-    Args:
-        value: The value to parse; ``None`` and NA give ``None``.
-
-    Returns:
-        The UTC timestamp (microsecond unit), or ``None`` for a null.
-
-    Raises:
-        ValueError: If the value is not a timestamp in one of the accepted forms.
-    """
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, (str, datetime, date)) and not isinstance(value, bool):
-        try:
-            ts: Any = pd.Timestamp(value)
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise ValueError(
-                f"not a timestamp: {value!r}; expected ISO 8601 such as "
-                "'2024-05-01T10:20:30Z', '2024-05-01T10:20:30.123Z', '2024-05-01T10:20:30' "
-                "(UTC) or '2024-05-01T12:20:30+02:00'"
-            ) from exc
-        if ts is pd.NaT:
-            return None
-        ts = ts.tz_localize(timezone.utc) if ts.tzinfo is None else ts.tz_convert(timezone.utc)
-        out: pd.Timestamp = ts.as_unit("us")
-        return out
-    raise ValueError(
-        f"not a timestamp: {value!r} ({type(value).__name__}); expected an ISO 8601 string, "
-        "a datetime or a date"
-    )
-
-
-def _datetime_array(values: list[Any]) -> Any:
-    if all(v is None or v.__class__ is str for v in values):
-        try:
-            idx = pd.to_datetime(values, utc=True, format="ISO8601")
-            return idx.as_unit("us").array
-        except (ValueError, TypeError, OverflowError):
-            pass  # fall through to the per-value parser, which names the bad value
-    parsed = [parse_timestamp(v) for v in values]
-    return pd.array([pd.NaT if p is None else p for p in parsed], dtype=DATETIME_DTYPE)
-
-
-def _list_array(kind: str, values: list[Any]) -> Any:
-    for v in values:
-        if v is not None and v.__class__ is not list and not isinstance(v, (list, tuple)):
-            raise ValueError(f"expected a JSON list, got {type(v).__name__} {v!r:.60}")
-    arrow_type = _ARROW_LISTS.get(kind)
-    if arrow_type is not None:  # compact: ~4 bytes per empty list instead of ~64
-        return pd.array(_pa.array(values, type=arrow_type), dtype=_DTYPES[kind])
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        out[i] = None if v is None else list(v)
-    return out
-
-
-def _present_array(values: list[Any]) -> Any:
-    return pd.array(
-        [None if v is _MISSING else v is not None for v in values], dtype=pd.BooleanDtype()
-    )
-
-
-def _string_array(values: list[Any]) -> Any:
-    if _pa is not None and STRING_DTYPE.storage == "pyarrow":
-        try:  # ~5x faster than pd.array for a list of str/None
-            return pd.array(_pa.array(values, type=_pa.large_string()), dtype=STRING_DTYPE)
-        except (_pa.ArrowException, TypeError, ValueError):
-            pass  # not all str: pandas converts scalars with str()
-    return pd.array(values, dtype=STRING_DTYPE)
-
-
-def _typed(kind: str, values: list[Any]) -> Any:
-    if kind == "string":
-        return _string_array(values)
-    if kind == "category":
-        return _string_array(values).astype("category")
-    if kind == "datetime":
-        return _datetime_array(values)
-    if kind in ("list", "tags", "objects"):
-        return _list_array(kind, values)
-    if kind == "present":
-        return _present_array(values)
-    return pd.array(values, dtype=_DTYPES[kind])
 
 
 @dataclass(frozen=True)
@@ -190,7 +79,10 @@ class Column:
     Attributes:
         name: The snake_case column name.
         kind: One of ``string, category, int8, int32, int64, float, boolean, datetime, list,
-            present`` (``present`` = a boolean telling whether the source object is non-null).
+            tags, objects, present``: ``list`` = Python lists of str, ``tags`` = lists of
+            ``{"group", "value"}`` dicts, ``objects`` = lists of dicts as sent (all three in
+            ``object`` columns), ``present`` = a boolean telling whether the source object is
+            non-null.
         source: Dotted JSON path; ``|`` separates alternatives tried in order (the first non-null
             wins); an empty string means the caller supplies the value (e.g. a parent id).
         description: One line for the docs.
@@ -204,12 +96,12 @@ class Column:
     @property
     def dtype(self) -> Any:
         """The pandas dtype of the column."""
-        return _DTYPES[self.kind]
+        return DTYPES[self.kind]
 
     @property
     def dtype_name(self) -> str:
         """A readable dtype name for the docs."""
-        return _DTYPE_NAMES[self.kind]
+        return DTYPE_NAMES[self.kind]
 
     @property
     def paths(self) -> tuple[tuple[str, ...], ...]:
@@ -335,7 +227,7 @@ class Schema:
             if default is not None:
                 values = [default if v is None else v for v in values]
             try:
-                data[c.name] = _typed(c.kind, values)
+                data[c.name] = typed(c.kind, values)
             except (ValueError, TypeError, OverflowError) as exc:
                 raise ValueError(
                     f"{self.name} column {c.name!r} (from {c.source or 'caller'}), "
@@ -366,7 +258,7 @@ def _column_values(
     paths = column.paths
     if not paths:
         return [None] * len(rows)
-    missing = _MISSING if column.kind == "present" else None
+    missing = MISSING if column.kind == "present" else None
     values: list[Any] | None = None
     for path in paths:
         parent = _level(rows, path[:-1], levels)
@@ -377,9 +269,9 @@ def _column_values(
             got = [None if isinstance(v, dict) else v for v in got]
         if values is None or values.count(None) == len(values):
             values = got
-        elif None in values or _MISSING in values:
+        elif None in values or MISSING in values:
             values = [
-                a if a is not None and a is not _MISSING else b
+                a if a is not None and a is not MISSING else b
                 for a, b in zip(values, got, strict=True)
             ]
     assert values is not None
