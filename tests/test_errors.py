@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 
 import pytest
 import requests
@@ -62,6 +63,19 @@ def test_tree_matches_the_docstring() -> None:
     assert issubclass(APIError, requests.HTTPError)
     assert issubclass(UnauthorizedError, AuthError)
     assert issubclass(ConfigError, ValueError)
+
+
+def test_every_exception_class_is_drawn_in_the_docstring_tree() -> None:
+    doc = errors.__doc__ or ""
+    classes = [
+        name
+        for name in errors.__all__
+        if isinstance(getattr(errors, name), type)
+        and issubclass(getattr(errors, name), BaseException)
+    ]
+    assert "CapExceededError" in classes
+    for name in classes:
+        assert re.search(rf"^[\s│├└─]*{name}\b", doc, re.MULTILINE), name
 
 
 @pytest.mark.parametrize(

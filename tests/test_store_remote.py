@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tpnb.errors import CapExceededError
 from tpnb.store.remote import (
     MAX_PAGES,
     PER_PAGE,
@@ -58,6 +59,7 @@ def test_the_cap_is_an_error_not_a_wrong_count(total: int) -> None:
         count_window(Pages(total), None, None, hint=10)
     with pytest.raises(WindowTooLargeError, match="100,000"):
         list_window(Pages(total), None, None)
+    assert issubclass(WindowTooLargeError, CapExceededError)  # in tpnb's tree, if it escapes
 
 
 def test_list_window_reads_every_page_once() -> None:

@@ -7,6 +7,7 @@
      ├── AuthError                 login, token refresh or revocation failed
      ├── TransportError            no usable response: connection refused/reset, time-outs
      ├── ConsistencyError          the list changed under a walk in a way it cannot prove exact
+     ├── CapExceededError          more records match than the API lists (its 100,000 cap)
      └── APIError (requests.HTTPError)   the API answered with an error status
           ├── BadRequestError      400 (and other 4xx without a subclass)
           ├── UnauthorizedError    401 (also an AuthError)
@@ -33,6 +34,7 @@ __all__ = [
     "APIError",
     "AuthError",
     "BadRequestError",
+    "CapExceededError",
     "ConfigError",
     "ConsistencyError",
     "ForbiddenError",
@@ -96,6 +98,14 @@ class ConsistencyError(TpnbError):
     """A multi-page walk could not prove its result exact (the list kept changing under it).
 
     Raised instead of returning a partial DataFrame; running the call again usually succeeds.
+    """
+
+
+class CapExceededError(TpnbError):
+    """More records match than the API will list (it stops at 100,000 per listing).
+
+    Raised instead of returning a silently truncated DataFrame; the message says how to narrow
+    the request (a language, a date range, fewer star ratings).
     """
 
 

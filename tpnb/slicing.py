@@ -47,7 +47,7 @@ from typing import Any
 import pandas as pd
 
 from tpnb import paging
-from tpnb.errors import ConsistencyError, TpnbError
+from tpnb.errors import CapExceededError, ConsistencyError
 from tpnb.paging import (
     PER_PAGE,
     Collector,
@@ -211,7 +211,7 @@ class Walker:
         if not state.capped or self.collector.full:
             return
         if stars is not None and len(stars) == 1:
-            raise TpnbError(
+            raise CapExceededError(
                 f"more than {2 * paging.API_RECORD_CAP:,} reviews with {stars[0]} stars match; "
                 "the public API cannot list them all: narrow the request (language=, ...)"
             )
@@ -241,7 +241,7 @@ class Walker:
             inner = Walker(self.fetch, sub, self.progress, 1, None, self.key, per_page)
             state, _ = inner.walk(window, concurrent=False)
             if state.capped:
-                raise TpnbError(
+                raise CapExceededError(
                     f"more than {paging.API_RECORD_CAP:,} reviews share the second "
                     f"{at.isoformat()}: the API cannot page past them"
                 )

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from tpnb.errors import CapExceededError
+
 PER_PAGE = 100
 MAX_PAGES = 1000  # the API returns nothing past 100,000 records (page * perPage > 100k)
 
@@ -26,8 +28,11 @@ Item = dict[str, Any]
 Fetch = Callable[[int, "datetime | None", "datetime | None"], tuple[list[Item], bool]]
 
 
-class WindowTooLargeError(RuntimeError):
-    """A window holds at least as many reviews as the API lists (100,000): split it."""
+class WindowTooLargeError(CapExceededError):
+    """A window holds at least as many reviews as the API lists (100,000): split it.
+
+    Sync splits such windows itself; it reaches the caller only for a window it cannot split.
+    """
 
 
 def list_window(fetch: Fetch, start: datetime | None, end: datetime | None) -> list[Item]:
