@@ -123,6 +123,17 @@ def test_api_datetime() -> None:
     assert params.api_datetime(ts) == "2024-05-01T12:37:05"
 
 
+def test_a_lone_pair_of_tags_is_read_by_its_colons() -> None:
+    assert params.tags(("source", "web")) == [{"group": "source", "value": "web"}]
+    assert params.tags(("source:web", "topic:delivery")) == [
+        {"group": "source", "value": "web"},
+        {"group": "topic", "value": "delivery"},
+    ]
+    assert params.tags([("source", "a:b")]) == [{"group": "source", "value": "a:b"}]
+    with pytest.raises(ConfigError, match="ambiguous"):
+        params.tags(("source", "a:b"))
+
+
 def test_small_values() -> None:
     assert params.country("gb") == "GB"
     assert params.locale("en_gb") == "en-GB"

@@ -322,11 +322,25 @@ def api_datetime(ts: pd.Timestamp) -> str:
 
 
 def tags(value: object) -> list[dict[str, str]]:
-    """Review tags: ``{"group": g, "value": v}`` dicts, ``(g, v)`` pairs or ``"g:v"`` strings."""
+    """Review tags: ``{"group": g, "value": v}`` dicts, ``(g, v)`` pairs or ``"g:v"`` strings.
+
+    A lone 2-tuple of strings is one ``(group, value)`` pair when neither contains ``":"``,
+    and two ``"group:value"`` strings when both do; any other mix is ambiguous and refused
+    (pass a list: ``[("source", "a:b")]`` is one pair).
+    """
     items: Iterable[Any]
-    if isinstance(value, (str, dict)) or (
-        isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value)
-    ):
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        colons = [":" in v for v in value]
+        if all(colons):
+            items = list(value)  # ("source:web", "topic:delivery"): two tags
+        elif not any(colons):
+            items = [value]  # ("source", "web"): one tag
+        else:
+            raise ConfigError(
+                f"tags={value!r} is ambiguous: pass [{value!r}] for one (group, value) pair, "
+                "or a list of 'group:value' strings for several tags"
+            )
+    elif isinstance(value, (str, dict)):
         items = [value]
     elif isinstance(value, Iterable):
         items = value
