@@ -11,6 +11,7 @@ from sessionkit import settings_for
 
 import tpnb
 from tpnb.client import Client, connect
+from tpnb.config import Settings
 from tpnb.errors import ConfigError
 
 CRED_VARS = (
@@ -55,6 +56,13 @@ def test_demo_mode_without_credentials(
     assert token_dir is not None
     assert not token_dir.exists()  # the demo's temporary token directory is removed
     assert not tp.connection.emulator.running
+
+
+@pytest.mark.parametrize("value", [1, None])
+def test_connect_refuses_unknown_setting_names_with_ready_settings(value: object) -> None:
+    settings = Settings(api_key="k", cache_backend="memory")
+    with pytest.raises(ConfigError, match=r"unknown setting\(s\) bogus; allowed: .*api_key"):
+        connect(settings=settings, bogus=value)
 
 
 def test_a_failed_demo_connect_leaves_no_token_directory(

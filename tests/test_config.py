@@ -73,12 +73,43 @@ def test_repr_hides_every_secret() -> None:
     assert "api_key=<set>" in text
 
 
+def test_repr_masks_the_redis_password() -> None:
+    s = Settings(cache_backend="redis", redis_url="redis://:hunter2@cache.example:6379/0")
+    assert "hunter2" not in repr(s)
+    assert "redis://***@cache.example:6379/0" in repr(s)
+    assert "hunter2" in s.secrets()  # so redaction blanks it wherever it might show up
+
+
+@pytest.mark.parametrize("field", ["base_url", "invitations_url", "authorize_url"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://bob:pw-Secret-42@api.example.com/v1",  # non-loopback http
+        "ftp://bob:pw-Secret-42@api.example.com/v1",  # wrong scheme
+        "https://bob:pw-Secret-42@api.example.com/v1",
+        "http://bob:pw-Secret-42@127.0.0.1:8765/v1",
+    ],
+)
+def test_a_url_with_credentials_is_refused_without_echoing_them(field: str, url: str) -> None:
+    with pytest.raises(ConfigError, match="must not carry credentials") as info:
+        Settings(**{field: url})  # type: ignore[arg-type]
+    assert "pw-Secret-42" not in str(info.value)
+    assert "bob" not in str(info.value)
+
+
+def test_replace_refuses_unknown_names_like_from_env() -> None:
+    s = Settings(api_key="k")
+    with pytest.raises(ConfigError, match=r"unknown setting\(s\) bogus; allowed: .*api_key"):
+        s.replace(bogus=1)
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"base_url": "http://api.example.com/v1"}, "must use https for a non-loopback host"),
         ({"base_url": "ftp://127.0.0.1/v1"}, "must be an http"),
         ({"invitations_url": "https://x.example/v1?apikey=1"}, "must not carry a query"),
+        ({"redis_url": 6379}, "redis_url must be a string"),
         ({"cache_backend": "disk"}, "cache_backend must be one of sqlite, memory, redis"),
         ({"cache_backend": "redis"}, "needs redis_url"),
         ({"timeout": 0}, "timeout must be a number >= 0.001"),

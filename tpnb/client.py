@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tpnb.config import Settings
+from tpnb.config import Settings, check_setting_names
 from tpnb.connection import Connection, stop_server
 from tpnb.errors import ConfigError
 from tpnb.methods import DataMethods
@@ -126,6 +126,7 @@ def connect(
     if settings is None:
         settings = Settings.from_env(**overrides)
     elif overrides:
+        check_setting_names(overrides)  # also those given as None
         settings = settings.replace(**{k: v for k, v in overrides.items() if v is not None})
     want_demo = demo if demo is not None else settings.demo
     if want_demo is None:

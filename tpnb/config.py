@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from tpnb.errors import ConfigError
 
@@ -33,8 +33,10 @@ __all__ = [
     "SECRET_FIELDS",
     "Settings",
     "check_redirect_uri",
+    "check_setting_names",
     "describe_value",
     "is_loopback_url",
+    "mask_userinfo",
 ]
 
 DEFAULT_BASE_URL = "https://api.trustpilot.com/v1"
@@ -104,6 +106,24 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def mask_userinfo(url: str) -> str:
+    """``url`` with any ``user:password@`` part shown as ``***@`` (for reprs and messages)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+def check_setting_names(names: Iterable[str]) -> None:
+    """Raise a :class:`ConfigError` listing the allowed names when one of ``names`` is unknown."""
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    unknown = sorted(set(names) - fields)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}"
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a tpnb connection needs, validated once.
@@ -162,6 +182,11 @@ class Settings:
             url = str(getattr(self, name)).rstrip("/")
             object.__setattr__(self, name, url)
             parts = urlsplit(url)
+            if "@" in parts.netloc:  # first, so no message below can echo a password
+                raise ConfigError(
+                    f"{name} must not carry credentials (user:password@ in "
+                    f"{mask_userinfo(url)!r}): pass them as api_key/api_secret/username/password"
+                )
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ConfigError(f"{name} must be an http(s) URL with a host, got {url!r}")
             if parts.scheme != "https" and not is_loopback_url(url):
@@ -169,8 +194,8 @@ class Settings:
                     f"{name} must use https for a non-loopback host (got {url!r}); "
                     "plain http is allowed only for localhost/127.0.0.1, e.g. the emulator"
                 )
-            if parts.query or parts.fragment or "@" in parts.netloc:
-                raise ConfigError(f"{name} must not carry a query, fragment or credentials")
+            if parts.query or parts.fragment:
+                raise ConfigError(f"{name} must not carry a query or fragment")
         if self.cache_backend not in CACHE_BACKENDS:
             raise ConfigError(
                 f"cache_backend must be one of {', '.join(CACHE_BACKENDS)}, "
@@ -178,6 +203,11 @@ class Settings:
             )
         if self.cache_backend == "redis" and not self.redis_url:
             raise ConfigError("cache_backend='redis' needs redis_url (or TPNB_REDIS_URL)")
+        if self.redis_url is not None and not isinstance(self.redis_url, str):
+            raise ConfigError(
+                f"redis_url must be a string such as 'redis://localhost:6379/0', "
+                f"got {describe_value(self.redis_url)}"
+            )
         for name in ("cache_path", "token_dir"):
             value = getattr(self, name)
             if value is not None:
@@ -235,12 +265,7 @@ class Settings:
             ConfigError: An unknown setting name, or a value that is not allowed.
         """
         env = os.environ if environ is None else environ
-        fields = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(overrides) - fields)
-        if unknown:
-            raise ConfigError(
-                f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}"
-            )
+        check_setting_names(overrides)
         values: dict[str, Any] = {}
         for var, name in ENV_VARS.items():
             raw = env.get(var)
@@ -250,7 +275,12 @@ class Settings:
         return cls(**values)
 
     def replace(self, **changes: Any) -> Settings:
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again).
+
+        Raises:
+            ConfigError: An unknown setting name, or a value that is not allowed.
+        """
+        check_setting_names(changes)
         return dataclasses.replace(self, **changes)
 
     # ------------------------------------------------------------------ derived
@@ -265,8 +295,9 @@ class Settings:
         return bool(self.api_key and self.api_secret)
 
     def secrets(self) -> tuple[str, ...]:
-        """The secret values set here (for redaction)."""
-        return tuple(v for v in (self.api_key, self.api_secret, self.password) if v)
+        """The secret values set here (for redaction), the Redis URL's password included."""
+        redis_password = urlsplit(self.redis_url).password if self.redis_url else None
+        return tuple(v for v in (self.api_key, self.api_secret, self.password, redis_password) if v)
 
     def __repr__(self) -> str:
         shown = []
@@ -276,6 +307,8 @@ class Settings:
                 shown.append(f"{f.name}={'<set>' if value else None}")
             elif f.name == "cache_expiry":
                 shown.append(f"cache_expiry={dict(value)!r}")
+            elif f.name == "redis_url" and value:
+                shown.append(f"redis_url={mask_userinfo(value)!r}")
             else:
                 shown.append(f"{f.name}={value!r}")
         return f"Settings({', '.join(shown)})"
