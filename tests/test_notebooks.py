@@ -146,14 +146,14 @@ def test_notebook_runs_and_matches_outputs(path: Path, tmp_path: Path) -> None:
 
 
 def shrink_png(data: str, *, above: int = 40_000) -> str:
-    """A chart PNG (base64) re-encoded with a 64-colour palette, when that makes it smaller."""
+    """A chart PNG (base64) re-encoded with a 256-colour palette, when that makes it smaller."""
     from PIL import Image
 
     raw = base64.b64decode(data)
     if len(raw) < above:
         return data
     image = Image.open(io.BytesIO(raw)).convert("RGB")
-    small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     small.save(buffer, format="PNG", optimize=True)
     packed = buffer.getvalue()
