@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tpnb import analysis as A
+from tpnb.errors import ConfigError
 from tpnb.frames import review_frame
 
 UTC = timezone.utc
@@ -116,7 +117,7 @@ def test_ratings_over_time(freq: str, start: Any) -> None:
 def test_bad_freq_is_a_clear_error(freq: Any) -> None:
     _, df = make_reviews(10)
     for fn in (A.ratings_over_time, A.trustscore_history, A.reply_stats):
-        with pytest.raises(ValueError, match="freq"):
+        with pytest.raises(ConfigError, match="freq"):
             fn(df, freq=freq)
 
 
@@ -160,7 +161,7 @@ def test_trustscore_matches_formula_on_random_data() -> None:
         if r["stars"] is not None and r["countsTowardsTrustScore"] and created(r) <= at
     ]
     assert A.trustscore(df, at=at) == ts_formula(items, at)
-    with pytest.raises(ValueError, match="at must be a timestamp"):
+    with pytest.raises(ConfigError, match="at must be a timestamp"):
         A.trustscore(df, at=12)  # type: ignore[arg-type]
 
 
@@ -179,7 +180,7 @@ def test_trustscore_stars(score: float) -> None:
 
 @pytest.mark.parametrize("bad", [-0.1, 5.5, float("nan"), "4", True])
 def test_trustscore_stars_rejects_bad_scores(bad: Any) -> None:
-    with pytest.raises(ValueError, match="score must"):
+    with pytest.raises(ConfigError, match="score must"):
         A.trustscore_stars(bad)
 
 
@@ -279,9 +280,9 @@ def test_empty_frames_everywhere() -> None:
 
 
 def test_wrong_input_types() -> None:
-    with pytest.raises(TypeError, match="review DataFrame"):
+    with pytest.raises(ConfigError, match="review DataFrame"):
         A.rating_distribution([{"stars": 5}])  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ConfigError, match="lacks column"):
         A.ratings_over_time(pd.DataFrame({"stars": [5]}))
-    with pytest.raises(TypeError, match="frames_by_unit"):
+    with pytest.raises(ConfigError, match="frames_by_unit"):
         A.compare([EMPTY])  # type: ignore[arg-type]

@@ -6,8 +6,8 @@ by ``period``: the UTC start of each bin (``freq`` is a pandas offset alias such
 ``"W"`` (weeks starting Sunday), ``"MS"``, ``"QS"``, ``"YS"``), every bin between the first and last
 review present.
 
-TrustScore (:func:`trustscore`) follows Trustpilot's published method (TS-EXPL in
-docs/trustpilot-api.md §5): a Bayesian average that always includes 7 imaginary reviews of 3.5 stars,
+TrustScore (:func:`trustscore`) follows Trustpilot's published method ("TrustScore and star
+rating explained", https://support.trustpilot.com/hc/en-us/articles/201748946): a Bayesian average that always includes 7 imaginary reviews of 3.5 stars,
 and a time weight that halves a review's value about every 6 months. The exact weights are not
 public; tpnb uses ``w = 0.5 ** (age_days / 182.5)`` (the emulator's formula), counts only reviews
 whose ``counts_towards_trust_score`` is true or unknown, and rounds to one decimal, half up::
@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpnb.errors import ConfigError
 from tpnb.frames import DATETIME_DTYPE, STRING_DTYPE, parse_timestamp
 
 PRIOR_REVIEWS = 7
@@ -38,13 +39,13 @@ _US_PER_HOUR = 3_600 * 1_000_000
 # --- input checks ------------------------------------------------------------------------------
 def _check_frame(reviews: object, columns: tuple[str, ...]) -> pd.DataFrame:
     if not isinstance(reviews, pd.DataFrame):
-        raise TypeError(
+        raise ConfigError(
             f"expected a review DataFrame (from tpnb.frames.review_frame or Client.reviews), "
             f"got {type(reviews).__name__}"
         )
     missing = [c for c in columns if c not in reviews.columns]
     if missing:
-        raise ValueError(
+        raise ConfigError(
             f"the review frame lacks column(s) {missing}; this function needs {list(columns)} "
             "(as made by tpnb.frames.review_frame)"
         )
@@ -54,13 +55,13 @@ def _check_frame(reviews: object, columns: tuple[str, ...]) -> pd.DataFrame:
 def _check_freq(freq: object) -> str:
     allowed = "a pandas offset alias such as 'D', 'W', 'MS', 'QS' or 'YS'"
     if not isinstance(freq, str) or not freq.strip():
-        raise ValueError(f"freq must be {allowed}, got {freq!r}")
+        raise ConfigError(f"freq must be {allowed}, got {freq!r}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             pd.tseries.frequencies.to_offset(freq)
     except (ValueError, TypeError, Warning) as exc:
-        raise ValueError(f"freq {freq!r} is not valid: use {allowed} ({exc})") from exc
+        raise ConfigError(f"freq {freq!r} is not valid: use {allowed} ({exc})") from exc
     return freq
 
 
@@ -93,7 +94,7 @@ def _at(at: object) -> int | None:
         ts = parse_timestamp(at)
         if ts is not None:
             return int(ts.value) // 1000  # Timestamp.value is in nanoseconds whatever the unit
-    raise ValueError(f"at must be a timestamp (str, datetime or pandas Timestamp), got {at!r}")
+    raise ConfigError(f"at must be a timestamp (str, datetime or pandas Timestamp), got {at!r}")
 
 
 def _period_index(values: Any) -> pd.DatetimeIndex:
@@ -256,9 +257,9 @@ def trustscore(reviews: pd.DataFrame, at: str | datetime | pd.Timestamp | None =
 def trustscore_stars(score: float) -> float:
     """The star rating shown for a TrustScore: nearest half star, half up, within 1..5; 0 for 0."""
     if isinstance(score, bool) or not isinstance(score, (int, float)) or math.isnan(score):
-        raise ValueError(f"score must be a number 0..5, got {score!r}")
+        raise ConfigError(f"score must be a number 0..5, got {score!r}")
     if not 0 <= score <= 5:
-        raise ValueError(f"score must be within 0..5, got {score!r}")
+        raise ConfigError(f"score must be within 0..5, got {score!r}")
     if score == 0:
         return 0.0
     return min(5.0, max(1.0, _round_half_up(score * 2, 0) / 2))
@@ -365,7 +366,7 @@ def compare(
         where undefined), ``first_review``, ``last_review`` (UTC timestamps).
     """
     if not isinstance(frames_by_unit, Mapping):
-        raise TypeError(
+        raise ConfigError(
             f"frames_by_unit must map unit names to review frames, got {type(frames_by_unit).__name__}"
         )
     rows: dict[str, list[Any]] = {k: [] for k in _COMPARE_COLUMNS}
