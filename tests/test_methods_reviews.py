@@ -19,7 +19,7 @@ from methodkit import (
 )
 
 from tpnb import endpoints, frames
-from tpnb.errors import ConfigError, NotFoundError
+from tpnb.errors import ConfigError, NotFoundError, ResponseError
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +133,41 @@ def test_reviews_since_until(tp: DataClient, emulator: Any, mid_unit: str) -> No
 def test_reviews_since_stops_early(tp: DataClient, emulator: Any, mid_unit: str) -> None:
     newest = tp.reviews(mid_unit, limit=120, progress=False)["created_at"]
     before = api_requests(emulator)
-    df = tp.reviews(mid_unit, since=newest.iloc[-1], progress=False)
-    assert len(df) >= 120
+    since = newest.iloc[-1]
+    df = tp.reviews(mid_unit, since=since, progress=False)
     assert api_requests(emulator) - before <= 3
+    expected = ids_of(emulator, business_unit_id=mid_unit, start=since.to_pydatetime())
+    assert len(expected) >= 120
+    assert sorted(df["id"]) == sorted(expected)
+
+
+def test_a_malformed_answer_is_a_response_error(
+    emulator: Any, tmp_path: Path, mid_unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the emulator only serves well-formed data: spoil one field of its real answers
+    with client_for(emulator, tmp_path) as client:
+        real = client.connection.get_json
+
+        def spoiled(path: str, *args: Any, **kwargs: Any) -> Any:
+            data = real(path, *args, **kwargs)
+            for review in data.get("reviews", [data]) if isinstance(data, dict) else []:
+                if isinstance(review, dict) and "createdAt" in review:
+                    review["createdAt"] = "garbage"
+            return data
+
+        monkeypatch.setattr(client.connection, "get_json", spoiled)
+        review_id = ids_of(emulator, business_unit_id=mid_unit)[0]
+        for call in (
+            lambda: client.reviews(mid_unit, limit=5, progress=False),
+            lambda: client.review(review_id),
+        ):
+            with pytest.raises(ResponseError, match=r"cannot read.*created_at.*garbage") as info:
+                call()
+            assert isinstance(info.value.__cause__, ValueError)
+            assert not isinstance(info.value, ConfigError)
+        assert client.review(review_id, raw=True)["createdAt"] == "garbage"
+        with pytest.raises(ConfigError):  # a bad argument is still a ConfigError
+            client.reviews(mid_unit, limit=-1)
 
 
 def test_empty_unit_and_empty_filter(

@@ -8,6 +8,7 @@
      ├── TransportError            no usable response: connection refused/reset, time-outs
      ├── ConsistencyError          the list changed under a walk in a way it cannot prove exact
      ├── CapExceededError          more records match than the API lists (its 100,000 cap)
+     ├── ResponseError             a successful answer whose data tpnb cannot read
      └── APIError (requests.HTTPError)   the API answered with an error status
           ├── BadRequestError      400 (and other 4xx without a subclass)
           ├── UnauthorizedError    401 (also an AuthError)
@@ -40,6 +41,7 @@ __all__ = [
     "ForbiddenError",
     "NotFoundError",
     "RateLimitError",
+    "ResponseError",
     "ServerError",
     "TpnbError",
     "TransportError",
@@ -106,6 +108,14 @@ class CapExceededError(TpnbError):
 
     Raised instead of returning a silently truncated DataFrame; the message says how to narrow
     the request (a language, a date range, fewer star ratings).
+    """
+
+
+class ResponseError(TpnbError):
+    """The API answered successfully, but with data tpnb cannot read (a malformed field).
+
+    The message names the field and the bad value (API data, redacted like any message); the
+    original converter error is chained as ``__cause__``. ``raw=True`` returns the JSON as sent.
     """
 
 

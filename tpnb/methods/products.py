@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tpnb import endpoints as ep
-from tpnb import frames, params
+from tpnb import params
 from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase
+from tpnb.methods._frames import frames
 
 
 class ProductMethods(MethodsBase):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tpnb import endpoints as ep
-from tpnb import frames, params
+from tpnb import params
 from tpnb.methods._base import MethodsBase
+from tpnb.methods._frames import frames
 from tpnb.paging import Collector, walk_tokens
 
 #: ``perPage`` of ``/business-units/all`` (the API allows up to 1000).
