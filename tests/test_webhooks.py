@@ -20,6 +20,7 @@ import pytest
 import requests
 from methodkit import needs_proc, open_files
 
+from tpnb.errors import ConfigError
 from tpnb.store import Archive
 from tpnb.webhooks import ReceiverServer, serve
 
@@ -240,10 +241,17 @@ def test_a_port_in_use_leaves_no_archive_open(tmp_path: Path) -> None:
 
 def test_constructor_validates_before_creating_anything(tmp_path: Path) -> None:
     path = tmp_path / "never-created.sqlite"
-    with pytest.raises(ValueError, match="password"):
-        serve(path, username=USER, password="")
-    with pytest.raises(ValueError, match="24-hex"):
-        serve(path, username=USER, password=PASSWORD, business_unit="shop.example")
+    for kwargs, message in (
+        ({"password": ""}, "password"),
+        ({"username": 42}, "username"),
+        ({"business_unit": "shop.example"}, "24 hexadecimal"),
+        ({"max_body": 0}, "max_body"),
+        ({"max_body": "1mb"}, "max_body"),
+        ({"max_body": 1.5}, "max_body"),
+        ({"max_body": True}, "max_body"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            serve(path, **{"username": USER, "password": PASSWORD, **kwargs})  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []  # no archive file half-made
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from test_widgets_sample import make_reviews
 
+from tpnb.errors import ConfigError
 from tpnb.widgets.filtering import (
     ReviewFilter,
     ReviewIndex,
@@ -122,16 +123,27 @@ def test_language_counts(reviews: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"stars": {0}}, "between 1 and 5"),
-        ({"stars": {6}}, "between 1 and 5"),
+        ({"stars": {0}}, "star rating 1..5"),
+        ({"stars": {6}}, "star rating 1..5"),
+        ({"stars": 6}, "star rating 1..5"),
+        ({"stars": "5"}, "stars must be"),
+        ({"stars": {True}}, "stars must be"),
+        ({"stars": 4.5}, "stars must be"),
+        ({"languages": 7}, "languages must be"),
         ({"sort": "best"}, "unknown sort order"),
         ({"since": date(2024, 5, 2), "until": date(2024, 5, 1)}, "after"),
         ({"since": date(2024, 5, 2), "tz": "Mars/Olympus"}, "timezone"),
     ],
 )
 def test_bad_filters_raise_clear_errors(kwargs: dict[str, object], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ConfigError, match=message):
         ReviewFilter(**kwargs)  # type: ignore[arg-type]
+
+
+def test_one_star_rating_or_language_may_be_given_alone() -> None:
+    assert ReviewFilter(stars=5).stars == frozenset({5})  # type: ignore[arg-type]
+    assert ReviewFilter(languages="en").languages == frozenset({"en"})  # type: ignore[arg-type]
+    assert ReviewFilter(stars=[4, 5]).stars == frozenset({4, 5})  # type: ignore[arg-type]
 
 
 def test_same_day_range_is_allowed() -> None:

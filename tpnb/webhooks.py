@@ -16,7 +16,8 @@ the only protection documented is HTTP Basic credentials embedded in that URL
 Events do not name the business unit; add ``?business_unit=<id>`` to the subscription URL (or
 pass ``business_unit=`` here) so new reviews are filed under it; otherwise the next sync of any
 unit resolves them. Run it in a notebook thread with :func:`serve`, or in the foreground with
-``tpnb webhooks --archive FILE --port N --username U --password P``. It binds 127.0.0.1 unless
+``tpnb webhooks --archive FILE --port N --username U --password-file FILE`` (without
+``--password-file`` it asks for the password). It binds 127.0.0.1 unless
 told otherwise: put a TLS-terminating proxy in front of it to receive from the internet.
 """
 
@@ -37,6 +38,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+from tpnb import params
+from tpnb.errors import ConfigError
 from tpnb.store import Archive, ArchiveBusyError, EventError, apply_events, parse_events
 
 __all__ = ["DEFAULT_MAX_BODY", "ReceiverServer", "WebhookReceiver", "add_parser", "serve"]
@@ -84,11 +87,11 @@ class WebhookReceiver:
         max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         if not isinstance(username, str) or not username or ":" in username:
-            raise ValueError("username must be a non-empty string without ':'")
+            raise ConfigError("username must be a non-empty string without ':'")
         if not isinstance(password, str) or not password:
-            raise ValueError("password must be a non-empty string")
-        if max_body < 1:
-            raise ValueError(f"max_body must be a positive number of bytes, got {max_body}")
+            raise ConfigError("password must be a non-empty string")
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
+            raise ConfigError(f"max_body must be a whole number of bytes > 0, got {max_body!r}")
         unit = _unit_id(business_unit) if business_unit else None
         # every argument is checked before the archive file is opened (or created)
         self._owns_archive = not isinstance(archive, Archive)
@@ -160,7 +163,7 @@ class WebhookReceiver:
         if "business_unit" in query:
             try:
                 unit = _unit_id(query["business_unit"][0])
-            except ValueError as exc:
+            except ConfigError as exc:
                 return 400, {"error": str(exc)}, []
         try:
             outcome = apply_events(self.archive, events, business_unit_id=unit)
@@ -185,11 +188,8 @@ class WebhookReceiver:
             remaining -= len(chunk)
 
 
-def _unit_id(value: str) -> str:
-    text = value.strip().lower()
-    if len(text) != 24 or any(c not in "0123456789abcdef" for c in text):
-        raise ValueError(f"business_unit must be a 24-hex business unit id, got {value!r}")
-    return text
+def _unit_id(value: object) -> str:
+    return params.entity_id(value, "business_unit")
 
 
 class ReceiverServer:

@@ -11,19 +11,23 @@ user interface:
   language on 100,000 reviews costs a few milliseconds.
 - :func:`paginate` turns a selection length, a page number and a page size into a :class:`Page`.
 
-Column names are those of ``tpnb.frames.review_frame`` (see FRAMES.md): ``stars``, ``language``,
-``created_at``, ``title``, ``text``, ``reply_text``, ``is_verified``, ``number_of_likes``.
+Column names are those of ``tpnb.frames.review_frame`` (``tpnb.frames.schema_markdown()`` lists
+them all): ``stars``, ``language``, ``created_at``, ``title``, ``text``, ``consumer_name``,
+``reply_text``, ``is_verified``, ``number_of_likes``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
+
+from tpnb.errors import ConfigError
 
 __all__ = [
     "SORT_ORDERS",
@@ -72,19 +76,21 @@ class ReviewFilter:
     """What the user asked to see. Empty ``stars``/``languages`` and ``None`` mean "any".
 
     Args:
-        stars: star ratings to keep, each 1..5.
-        languages: language codes to keep (as in the ``language`` column, e.g. ``"en"``).
+        stars: star ratings to keep, each 1..5 (one rating may be given as a plain int).
+        languages: language codes to keep (as in the ``language`` column, e.g. ``"en"``; one
+            code may be given as a plain string).
         since: first day (a ``date``, in ``tz``) or moment to keep, inclusive.
         until: last day (a ``date``, in ``tz``, inclusive) or moment (exclusive).
-        text: case-insensitive substring searched in the title and the text.
+        text: case-insensitive substring searched in the title, the text and the reviewer's
+            name (``consumer_name``).
         replied: ``True`` only replied reviews, ``False`` only unreplied, ``None`` both.
         verified: ``True`` only verified reviews, ``False`` only unverified, ``None`` both.
         sort: one of :data:`SORT_ORDERS`.
         tz: the IANA timezone that plain dates are read in (the viewer's choice).
 
     Raises:
-        ValueError: a star outside 1..5, an unknown sort order or timezone, ``since`` after
-            ``until``.
+        ConfigError: (a ``ValueError``) stars that are not ratings 1..5, an unknown sort order
+            or timezone, ``since`` after ``until``.
     """
 
     stars: frozenset[int] = field(default_factory=frozenset)
@@ -98,27 +104,48 @@ class ReviewFilter:
     tz: str = "UTC"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "stars", frozenset(int(s) for s in self.stars))
-        object.__setattr__(self, "languages", frozenset(str(code) for code in self.languages))
-        bad = sorted(s for s in self.stars if not 1 <= s <= 5)
-        if bad:
-            raise ValueError(f"stars must be between 1 and 5, got {bad}")
+        object.__setattr__(self, "stars", _star_set(self.stars))
+        object.__setattr__(self, "languages", _language_set(self.languages))
         if self.sort not in _ALLOWED_SORTS:
-            raise ValueError(
+            raise ConfigError(
                 f"unknown sort order {self.sort!r}; allowed: {', '.join(_ALLOWED_SORTS)}"
             )
         try:
             start, stop = self.bounds()
         except Exception as exc:  # unknown timezone names raise various errors
-            raise ValueError(f"cannot read the date range in timezone {self.tz!r}: {exc}") from exc
+            raise ConfigError(f"cannot read the date range in timezone {self.tz!r}: {exc}") from exc
         if start is not None and stop is not None and start >= stop:
-            raise ValueError(
+            raise ConfigError(
                 f"since ({self.since}) is after until ({self.until}): the range is empty"
             )
 
     def bounds(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """The date range as UTC ``[start, stop)`` Timestamps (``None`` = open)."""
         return _to_utc(self.since, self.tz, end=False), _to_utc(self.until, self.tz, end=True)
+
+
+def _star_set(value: object) -> frozenset[int]:
+    """``stars`` as a set of ratings 1..5 (a single int is one rating)."""
+    allowed = "a star rating 1..5 or a collection of them, e.g. {4, 5}"
+    items = [value] if isinstance(value, int) else value
+    if isinstance(value, (str, bytes)) or not isinstance(items, Iterable):
+        raise ConfigError(f"stars must be {allowed}, got {value!r}")
+    stars = list(items)
+    bad = [s for s in stars if isinstance(s, bool) or not isinstance(s, (int, np.integer))]
+    bad += [s for s in stars if s not in bad and not 1 <= s <= 5]
+    if bad:
+        raise ConfigError(f"stars must be {allowed}, got {value!r}")
+    return frozenset(int(s) for s in stars)
+
+
+def _language_set(value: object) -> frozenset[str]:
+    """``languages`` as a set of codes (a single string is one code)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, Iterable) or not all(isinstance(c, str) for c in items):
+        raise ConfigError(
+            f"languages must be a language code such as 'en' or a collection of them, got {value!r}"
+        )
+    return frozenset(items)
 
 
 def _bool_array(column: pd.Series | None, length: int) -> np.ndarray:
@@ -210,7 +237,7 @@ class ReviewIndex:
         return mask
 
     def mask(self, flt: ReviewFilter) -> np.ndarray:
-        """A boolean array: which rows pass ``flt`` (in frame order)."""
+        """A boolean array: which rows pass ``flt``, in :attr:`ordered` order (newest first)."""
         keep = np.ones(self._n, dtype=bool)
         if flt.stars:
             keep &= np.isin(self._stars, np.fromiter(flt.stars, dtype=np.int8))
@@ -315,11 +342,11 @@ def paginate(total: int, number: int, size: int) -> Page:
         size: rows per page (>= 1).
 
     Raises:
-        ValueError: a negative ``total`` or a ``size`` below 1.
+        ConfigError: a negative ``total`` or a ``size`` below 1.
     """
     if total < 0:
-        raise ValueError(f"total must be >= 0, got {total}")
+        raise ConfigError(f"total must be >= 0, got {total}")
     if size < 1:
-        raise ValueError(f"page size must be >= 1, got {size}")
+        raise ConfigError(f"page size must be >= 1, got {size}")
     count = max(1, math.ceil(total / size))
     return Page(number=min(max(1, number), count), count=count, size=size, total=total)
