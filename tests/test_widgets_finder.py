@@ -161,5 +161,11 @@ def test_dashboard_links_finder_explorer_and_charts(client: Any) -> None:
     dashboard.charts.wait()
     assert dashboard.charts.draws > draws
     assert len(dashboard.value) == len(dashboard.explorer.value)
-    assert set(dashboard.charts.value["stars"].astype(int)) == {stars}
+    selection = dashboard.explorer.value
+    charted = dashboard.charts.value
+    assert set(charted["id"]) == set(selection["id"])  # the charts draw the explorer's selection
+    assert len(charted) == len(selection) > 0
+    assert set(charted["stars"].astype(int)) == {stars}
+    expected = dashboard.explorer.reviews
+    assert len(charted) == int((expected["stars"].astype(int) == stars).sum())
     assert "Demo data" not in dashboard.children[1].value  # a client on a plain emulator URL
