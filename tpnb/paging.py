@@ -405,6 +405,22 @@ class Collector:
             new += 1
         return new
 
+    def fill(self, pages: Generator[list[Item], None, None]) -> list[Item]:
+        """Add each page of ``pages`` until full, then close the walk (its threads stop).
+
+        Args:
+            pages: A walk (:func:`walk_pages`, :func:`walk_tokens`) yielding item lists.
+
+        Returns:
+            The kept items, in first-seen order.
+        """
+        with contextlib.closing(pages):
+            for items in pages:
+                self.add(items)
+                if self.full:
+                    break
+        return self.items
+
     def seen(self, items: Iterable[Item]) -> bool:
         """Whether any of ``items`` was seen before (kept or not)."""
         return any(str(item.get("id")) in self.ids for item in items)

@@ -184,11 +184,7 @@ class Walker:
             progress=self.progress,
             prefetch=self.collector.limit is None,
         )
-        with contextlib.closing(pages):
-            for items in pages:
-                self.collector.add(items)
-                if self.collector.full:
-                    return
+        self.collector.fill(pages)
 
     # ---------------------------------------------------------------- public lists
     def public_full(

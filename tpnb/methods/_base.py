@@ -138,11 +138,4 @@ class MethodsBase:
             progress=progress,
         )
         with progress:
-            try:
-                for items in pages:
-                    collector.add(items)
-                    if collector.full:
-                        break
-            finally:
-                pages.close()
-        return collector.items
+            return collector.fill(pages)

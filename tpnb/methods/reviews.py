@@ -186,14 +186,7 @@ class ReviewMethods(MethodsBase):
                     progress=bar,
                     prefetch=n is None,
                 )
-                try:
-                    for items in pages:
-                        collector.add(items)
-                        if collector.full:
-                            break
-                finally:
-                    pages.close()
-            return collector.items
+                return collector.fill(pages)
 
         if raw:
             return collect()

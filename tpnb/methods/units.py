@@ -87,13 +87,7 @@ class BusinessUnitMethods(MethodsBase):
                     ("cursor",),
                     progress=bar,
                 )
-                try:
-                    for items in pages:
-                        collector.add(items)
-                        if collector.full:
-                            break
-                finally:
-                    pages.close()
+                collector.fill(pages)
         units = collector.items
         return units if raw else frames.business_unit_frame(units)
 
