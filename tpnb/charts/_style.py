@@ -1,4 +1,4 @@
-"""Shared look of tpnb charts: Trustpilot colours, figure creation, formatters, the empty panel.
+"""Shared look of tpnb charts: Trustpilot colours, figures, formatters, bar labels, empty panel.
 
 Figures are built with matplotlib's object API (:class:`ChartFigure`, a
 :class:`matplotlib.figure.Figure`), never with pyplot: nothing is registered in pyplot's global
@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 #: Trustpilot's colour for each star rating (1..5).
@@ -143,6 +144,19 @@ def set_titles(ax: Axes, title: str, subtitle: str | None = None) -> None:
         )
     else:
         ax.set_title(title, loc="left", fontsize=TITLE_SIZE, fontweight="bold", color=INK, pad=8)
+
+
+def label_bar_end(ax: Axes, bar: Rectangle, text: str) -> None:
+    """Write ``text`` just past the end of a horizontal bar, centred on it."""
+    ax.annotate(
+        text,
+        xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=9,
+        color=INK,
+    )
 
 
 def empty_panel(ax: Axes, title: str, message: str = "No reviews") -> Axes:

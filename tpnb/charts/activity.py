@@ -20,6 +20,7 @@ from tpnb.charts._style import (
     date_axis,
     empty_panel,
     freq_word,
+    label_bar_end,
     new_axes,
     percent,
     period_positions,
@@ -149,15 +150,7 @@ def plot_language_mix(reviews: pd.DataFrame, *, top: int = 8, ax: Axes | None = 
     bars = ax.barh(y, counts, height=0.68, color=[star_colour(m) for m in means], edgecolor="none")
     for bar, count, mean in zip(bars, counts, means, strict=True):
         stars = "" if mean != mean else f"  \u00b7  {mean:.1f} {STAR}"
-        ax.annotate(
-            f"{count:,}  ({count / total:.0%}){stars}",
-            xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-            color=INK,
-        )
+        label_bar_end(ax, bar, f"{count:,}  ({count / total:.0%}){stars}")
     ax.set_yticks(y, names)
     ax.set_ylim(-0.6, len(names) - 0.4)
     ax.set_xlim(0, max(counts) * 1.45)

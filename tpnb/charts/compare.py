@@ -12,11 +12,11 @@ from matplotlib.ticker import FuncFormatter
 from tpnb import analysis
 from tpnb.charts._style import (
     BRAND_GREEN,
-    INK,
     STAR,
     band_of,
     count_axis,
     empty_panel,
+    label_bar_end,
     new_axes,
     percent,
     set_titles,
@@ -108,15 +108,7 @@ def plot_comparison(
         text = "no reviews" if count == 0 else "n/a" if value != value else fmt(value)
         if count == 0:
             bar.set_width(0.0)
-        ax.annotate(
-            text,
-            xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-            color=INK,
-        )
+        label_bar_end(ax, bar, text)
     ax.set_yticks(y, names)
     ax.set_ylim(-0.6, len(names) - 0.4)
     if metric in ("trust_score", "mean_stars", "stars"):

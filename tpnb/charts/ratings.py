@@ -23,6 +23,7 @@ from tpnb.charts._style import (
     date_axis,
     empty_panel,
     freq_word,
+    label_bar_end,
     new_axes,
     period_positions,
     set_titles,
@@ -62,15 +63,7 @@ def plot_rating_distribution(reviews: pd.DataFrame, *, ax: Axes | None = None) -
         stars, counts, height=0.68, color=[STAR_COLOURS[s] for s in stars], edgecolor="none"
     )
     for bar, count, share in zip(bars, counts, dist["share"], strict=True):
-        ax.annotate(
-            f"{int(count):,}  ({share:.0%})",
-            xy=(bar.get_width(), bar.get_y() + bar.get_height() / 2),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-            color=INK,
-        )
+        label_bar_end(ax, bar, f"{int(count):,}  ({share:.0%})")
     ax.set_yticks(stars, [f"{s} {STAR}" for s in stars])
     ax.set_ylim(0.4, 5.6)
     ax.set_xlim(0, max(1, counts.max()) * 1.28)
