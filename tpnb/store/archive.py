@@ -320,29 +320,15 @@ class Archive(ArchiveWrites):
         self, business_unit_id: str | None, since: str | None = None, until: str | None = None
     ) -> set[str]:
         """Ids of the unit's archived reviews created in ``[since, until)`` (archive timestamps)."""
-        sql = "SELECT id FROM reviews WHERE business_unit_id IS ?"
-        args: list[Any] = [business_unit_id]
-        if since is not None:
-            sql += " AND created_at >= ?"
-            args.append(since)
-        if until is not None:
-            sql += " AND created_at < ?"
-            args.append(until)
-        return {r[0] for r in self._read(sql, args)}
+        where, args = _unit_window(business_unit_id, since, until)
+        return {r[0] for r in self._read(f"SELECT id FROM reviews WHERE {where}", args)}
 
     def count(
         self, business_unit_id: str, since: str | None = None, until: str | None = None
     ) -> int:
         """How many reviews of a unit created in ``[since, until)`` the archive holds."""
-        sql = "SELECT COUNT(*) FROM reviews WHERE business_unit_id = ?"
-        args: list[Any] = [business_unit_id]
-        if since is not None:
-            sql += " AND created_at >= ?"
-            args.append(since)
-        if until is not None:
-            sql += " AND created_at < ?"
-            args.append(until)
-        return int(self._read(sql, args)[0][0])
+        where, args = _unit_window(business_unit_id, since, until)
+        return int(self._read(f"SELECT COUNT(*) FROM reviews WHERE {where}", args)[0][0])
 
     def counts(self, business_unit_id: str) -> dict[int, int]:
         """Archived reviews of a unit per star (1..5, all present), from the indexed column."""
@@ -428,3 +414,22 @@ class Archive(ArchiveWrites):
         for col in ("newest_created_at", "last_sync"):
             frame[col] = pd.to_datetime(frame[col], utc=True, format="ISO8601")
         return frame.astype({"reviews": "int64", "pending_completion": "int64"})
+
+
+def _unit_window(
+    business_unit_id: str | None, since: str | None, until: str | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its arguments) of a unit's reviews created in ``[since, until)``.
+
+    ``IS`` rather than ``=`` so that ``None`` selects the reviews filed under no unit yet; SQLite
+    still searches the ``(business_unit_id, created_at)`` index with it.
+    """
+    where = "business_unit_id IS ?"
+    args: list[Any] = [business_unit_id]
+    if since is not None:
+        where += " AND created_at >= ?"
+        args.append(since)
+    if until is not None:
+        where += " AND created_at < ?"
+        args.append(until)
+    return where, args
