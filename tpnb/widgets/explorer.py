@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -36,29 +35,6 @@ ExportFormat = Literal["csv", "parquet"]
 #: largest export offered as an in-page download link (bigger files are only saved to disk)
 MAX_DOWNLOAD_BYTES = 15_000_000
 _MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
-
-
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` so that plain ``pd.read_parquet`` reads it back.
-
-    pandas records Arrow list columns (tags, report reasons) as ``list<item: string>[pyarrow]``
-    in the file's pandas metadata, which ``pd.read_parquet`` then cannot parse; those columns are
-    recorded as object columns instead (they read back as Python lists; all other dtypes kept).
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    metadata = dict(table.schema.metadata or {})
-    if b"pandas" in metadata:
-        pandas_meta = json.loads(metadata[b"pandas"])
-        for column in pandas_meta.get("columns", []):
-            if "[pyarrow]" in str(column.get("numpy_type")) and "<" in str(
-                column.get("numpy_type")
-            ):
-                column["numpy_type"] = "object"
-        metadata[b"pandas"] = json.dumps(pandas_meta).encode()
-    pq.write_table(table.replace_schema_metadata(metadata), path)
 
 
 def _empty_reviews() -> pd.DataFrame:
@@ -360,7 +336,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if fmt == "csv":
             selection.to_csv(path, index=False)
         else:
-            write_parquet(selection, path)
+            selection.to_parquet(path, index=False)
         size = path.stat().st_size
         link = ""
         if size <= MAX_DOWNLOAD_BYTES:
