@@ -396,6 +396,12 @@ def test_export_parquet_partitions_by_unit_and_month(
     assert parts == months
     back = pd.read_parquet(tmp_path / "pq")
     assert len(back) == len(reviews) + 3
+    # the reviews' dtypes survive (category, Int8, UTC datetimes...); the keys are categories
+    dtypes = archive.private_reviews(UNIT).dtypes.astype(str).drop("business_unit_id")
+    assert back.dtypes.astype(str)[dtypes.index].to_dict() == dtypes.to_dict()
+    assert {"Int8", "category", "datetime64[us, UTC]"} <= set(dtypes)
+    assert isinstance(back["business_unit_id"].dtype, pd.CategoricalDtype)
+    assert isinstance(back["month"].dtype, pd.CategoricalDtype)
     assert set(back.loc[back["business_unit_id"] == UNIT, "id"]) == {r["id"] for r in reviews}
     # re-export after a deletion leaves no stale month behind
     first = min(reviews, key=lambda r: r["createdAt"])

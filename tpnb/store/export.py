@@ -61,8 +61,8 @@ def export_parquet(
         frame = frame.copy()
         frame["business_unit_id"] = unit_id
         frame["month"] = frame["created_at"].dt.strftime("%Y-%m").astype("string")
-        # no pandas metadata: its extension-dtype names (arrow-backed lists) are not portable
-        table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+        # the pandas metadata is kept: pandas.read_parquet(dir) restores Int8/boolean/string
+        table = pa.Table.from_pandas(frame, preserve_index=False)
         unit_dir = root / f"business_unit_id={unit_id}"
         if unit_dir.exists():  # a month emptied by deletions must not linger
             shutil.rmtree(unit_dir)
