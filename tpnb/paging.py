@@ -14,6 +14,8 @@ stops early (``stop``), and on Ctrl-C or when the consumer stops iterating cance
 queued and waits for the requests in flight, so no thread is left running.
 
 How the review strategies (:mod:`tpnb.slicing`) use these walkers, and why, is described there.
+What a walk's pages go into (:class:`Collector`) and its progress bar (:class:`Progress`) live in
+:mod:`tpnb.collect` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+# re-exported: their home is tpnb.collect
+from tpnb.collect import Collector as Collector
+from tpnb.collect import Item as Item
+from tpnb.collect import Progress as Progress
 from tpnb.errors import ConsistencyError
 
 API_RECORD_CAP = 100_000
@@ -35,7 +41,6 @@ PER_PAGE = 100
 DEFAULT_CONCURRENCY = 4
 
 Json = Any
-Item = dict[str, Any]
 
 
 def items_of(payload: Json, key: str) -> list[Item]:
@@ -84,49 +89,6 @@ def next_token(payload: Json, *names: str) -> str | None:
                 if query.get(candidate):
                     return query[candidate][0]
     return None
-
-
-class Progress:
-    """A tqdm.auto bar shown only once a walk turns out to need more than one request.
-
-    Args:
-        enabled: ``False`` shows nothing.
-        desc: The bar's label.
-        total: Expected number of requests, when known.
-    """
-
-    def __init__(self, enabled: bool, desc: str, total: int | None = None) -> None:
-        self.enabled = enabled
-        self.desc = desc
-        self.total = total
-        self.requests = 0
-        self._bar: Any = None
-
-    def update(self, items: int) -> None:
-        """Count one request that returned ``items`` items."""
-        self.requests += 1
-        if not self.enabled:
-            return
-        if self._bar is None:
-            if self.requests < 2:
-                return
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=self.total, desc=self.desc, unit="page", leave=False)
-            self._bar.update(1)
-        self._bar.update(1)
-
-    def close(self) -> None:
-        """Close the bar (if one was shown)."""
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @dataclass
@@ -364,68 +326,3 @@ def _prefetched(source: Iterable[Any], depth: int = 2) -> Generator[Any, None, N
     finally:
         cancelled.set()
         thread.join()
-
-
-class Collector:
-    """Items de-duplicated by id, in first-seen order, up to an optional limit.
-
-    Args:
-        limit: Keep at most this many items (``None``: all).
-        keep: Only items for which this returns ``True`` are kept (client-side filters).
-    """
-
-    def __init__(
-        self, limit: int | None = None, keep: Callable[[Item], bool] | None = None
-    ) -> None:
-        self.limit = limit
-        self.keep = keep
-        self.by_id: dict[str, Item] = {}
-        self.ids: set[str] = set()
-        self.duplicates = 0
-
-    @property
-    def full(self) -> bool:
-        """``True`` once ``limit`` items are held."""
-        return self.limit is not None and len(self.by_id) >= self.limit
-
-    def add(self, items: Iterable[Item]) -> int:
-        """Add items (skipping known ids and unwanted ones); return how many were new."""
-        new = 0
-        for item in items:
-            if self.full:
-                break
-            ident = str(item.get("id"))
-            if ident in self.ids:
-                self.duplicates += 1
-                continue
-            self.ids.add(ident)
-            if self.keep is not None and not self.keep(item):
-                continue
-            self.by_id[ident] = item
-            new += 1
-        return new
-
-    def fill(self, pages: Generator[list[Item], None, None]) -> list[Item]:
-        """Add each page of ``pages`` until full, then close the walk (its threads stop).
-
-        Args:
-            pages: A walk (:func:`walk_pages`, :func:`walk_tokens`) yielding item lists.
-
-        Returns:
-            The kept items, in first-seen order.
-        """
-        with contextlib.closing(pages):
-            for items in pages:
-                self.add(items)
-                if self.full:
-                    break
-        return self.items
-
-    def seen(self, items: Iterable[Item]) -> bool:
-        """Whether any of ``items`` was seen before (kept or not)."""
-        return any(str(item.get("id")) in self.ids for item in items)
-
-    @property
-    def items(self) -> list[Item]:
-        """The kept items, in first-seen order."""
-        return list(self.by_id.values())
