@@ -7,9 +7,11 @@ Order of operations for :meth:`Connection.get_json` (and the write methods):
    :class:`~tpnb.tokens.TokenManager` (which reuses, refreshes or logs in as needed);
 2. send through :class:`~tpnb.session.CachedOAuth2Session` with a (connect, read) time-out; a
    fresh cache entry answers without any request;
-3. below the cache, the :class:`_CountingAdapter` paces the request (:class:`~tpnb.pacing.Pacer`,
-   it sleeps rather than exceed a limit) and counts it in :class:`~tpnb.stats.Stats`;
-4. retry connection errors, time-outs, 429 and 500/502/503/504 with back-off (:mod:`tpnb.retry`);
+3. below the cache, :class:`~tpnb.transport.CountingAdapter` paces the request
+   (:class:`~tpnb.pacing.Pacer`, it sleeps rather than exceed a limit) and counts it in
+   :class:`~tpnb.stats.Stats`;
+4. retry connection errors, time-outs, cut bodies, 429 and 500/502/503/504 with back-off
+   (:mod:`tpnb.retry`); steps 2-4 are :class:`~tpnb.transport.Transport`'s;
 5. on a 401 to a private call, renew the token once and send once more;
 6. decode the JSON, or raise the :class:`~tpnb.errors.APIError` subclass for the status.
 """
@@ -24,10 +26,9 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 
 from tpnb.cachepolicy import fingerprint
@@ -35,9 +36,7 @@ from tpnb.config import Settings, check_redirect_uri, describe_value
 from tpnb.errors import (
     APIError,
     ConfigError,
-    TransportError,
     api_error_for,
-    redact,
 )
 from tpnb.pacing import Pacer
 from tpnb.results import ResultCache
@@ -45,38 +44,13 @@ from tpnb.retry import RetryPolicy, parse_retry_after
 from tpnb.session import CachedOAuth2Session
 from tpnb.stats import Stats
 from tpnb.tokens import TokenManager, TokenStore, default_token_dir
+from tpnb.transport import UNPARSED, CountingAdapter, Transport
 
 __all__ = ["Connection"]
 
 logger = logging.getLogger(__name__)
 
 Api = Literal["api", "invitations"]
-
-
-class _CountingAdapter(HTTPAdapter):
-    """Below the cache: every request that reaches the network is paced and counted."""
-
-    def __init__(self, connection: Connection) -> None:
-        super().__init__(max_retries=0, pool_maxsize=32)
-        self._conn = connection
-
-    def send(
-        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-    ) -> requests.Response:
-        conn = self._conn
-        ticket = conn.pacer.reserve()
-        if ticket.waited > 0:
-            conn.stats.add("paced")
-            conn.stats.add("paced_seconds", ticket.waited)
-        conn.stats.add("requests")
-        conn.local.sent = True
-        try:
-            response = super().send(request, *args, **kwargs)
-        finally:
-            conn.pacer.done(ticket)
-        conn.local.status = response.status_code
-        conn.stats.add("bytes_received", len(response.content))
-        return response
 
 
 class Connection:
@@ -129,7 +103,17 @@ class Connection:
             public_identity=fingerprint("apikey", settings.api_key),
             private_identity=lambda: tokens.partition if tokens else "none",
         )
-        adapter = _CountingAdapter(self)
+        self.transport = Transport(
+            settings,
+            self.session,
+            policy=self.retry_policy,
+            stats=self.stats,
+            results=self.results,
+            local=self.local,
+            sleep=sleep,
+            secrets=self._secrets,
+        )
+        adapter = CountingAdapter(self.pacer, self.stats, self.local)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._closed = False
@@ -304,8 +288,8 @@ class Connection:
         if not response.content:
             return None
         # taken off the response: a memory cache may hold the very object (and later reuse it)
-        parsed = vars(response).pop("tpnb_json", _UNPARSED)
-        if parsed is not _UNPARSED:
+        parsed = vars(response).pop("tpnb_json", UNPARSED)
+        if parsed is not UNPARSED:
             return parsed
         try:
             return jsonlib.loads(response.content)
@@ -320,83 +304,8 @@ class Connection:
     def _send(
         self, method: str, url: str, *, replayable: bool = False, **kwargs: Any
     ) -> requests.Response:
-        """One logical request: attempts with retries, each through cache, pacing and stats.
-
-        ``replayable=True`` marks a POST that is safe to send again (a password or
-        client-credentials login: each answer is a new token): it is retried like a GET, on
-        connection errors, cut or non-JSON bodies, 429 and 5xx.
-        """
-        policy = self.retry_policy
-        path = urlsplit(url).path
-        timeout = (self.settings.connect_timeout, self.settings.timeout)
-        decide_as = "GET" if replayable else method  # the method the retry rules consider
-        checked = replayable or method in ("GET", "HEAD")
-        attempt = 0
-        while True:
-            self.local.sent = False
-            self.local.status = None
-            try:
-                response = self.session.request(method, url, timeout=timeout, **kwargs)
-                if checked and response.status_code == 200:
-                    response.tpnb_json = self._check_body(response)  # type: ignore[attr-defined]
-            except (requests.RequestException, _TruncatedBody) as error:
-                if attempt < policy.max_retries and (
-                    isinstance(error, _TruncatedBody) or policy.should_retry_error(decide_as, error)
-                ):
-                    logger.info(
-                        "tpnb: %s %s failed (%s); retry %d",
-                        method, path, type(error).__name__, attempt + 1,
-                    )  # fmt: skip
-                    self._retry_wait(policy.backoff(attempt))
-                    attempt += 1
-                    continue
-                _blank_credentials(getattr(error, "request", None))
-                host = urlsplit(url).hostname
-                raise TransportError(
-                    f"{method} {path} on {host} failed after {attempt + 1} attempt(s): "
-                    f"{type(error).__name__}: {redact(str(error), self._secrets())}"
-                ) from None
-            if getattr(response, "from_cache", False):
-                if not self.local.sent:
-                    self.stats.add("cache_hits")
-                elif self.local.status == 304:
-                    self.stats.add("revalidations")
-            if attempt < policy.max_retries and policy.should_retry_status(
-                decide_as, response.status_code
-            ):
-                wait = policy.wait_for(
-                    attempt, parse_retry_after(response.headers.get("Retry-After"))
-                )
-                if wait is not None:
-                    logger.info(
-                        "tpnb: %s %s answered %s; retry %d in %.1f s",
-                        method, path, response.status_code, attempt + 1, wait,
-                    )  # fmt: skip
-                    self._retry_wait(wait)
-                    attempt += 1
-                    continue
-            self.results.observe(response)
-            return response
-
-    def _check_body(self, response: requests.Response) -> Any:
-        """The decoded body of a 200 JSON answer (parsed once, reused by :meth:`_decode`).
-
-        A JSON body that does not parse was cut short: drop any cached copy and retry.
-        """
-        if "json" not in response.headers.get("Content-Type", "") or not response.content:
-            return _UNPARSED
-        try:
-            return jsonlib.loads(response.content)
-        except ValueError:
-            cache_key = getattr(response, "cache_key", None)
-            if cache_key and response.request.method in ("GET", "HEAD"):
-                self.session.cache.delete(cache_key)
-            raise _TruncatedBody from None
-
-    def _retry_wait(self, seconds: float) -> None:
-        self.stats.add("retries")
-        if seconds > 0:
-            self._sleep(seconds)
+        """One logical request, with retries (:meth:`tpnb.transport.Transport.send`)."""
+        return self.transport.send(method, url, replayable=replayable, **kwargs)
 
     def _post_token_form(
         self, url: str, form: Mapping[str, str], *, replayable: bool = False
@@ -415,22 +324,6 @@ class Connection:
             auth=auth,
             headers={"Accept": "application/json"},
         )
-
-
-_UNPARSED: Any = object()  # marks a response whose body was not decoded by _check_body
-
-
-class _TruncatedBody(Exception):
-    """A 200 answer whose JSON body does not parse (a cut connection)."""
-
-
-def _blank_credentials(request: Any) -> None:
-    headers = getattr(request, "headers", None)
-    if headers is None:
-        return
-    for name in ("apikey", "Authorization"):
-        if name in headers:
-            headers[name] = "***"
 
 
 def stop_server(server: Any) -> None:

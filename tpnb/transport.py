@@ -1,0 +1,207 @@
+"""Below :class:`~tpnb.connection.Connection`: attempts, retries, body checks, pacing and counts.
+
+Order of operations for :meth:`Transport.send` (one logical request):
+
+1. send through the cached session with a (connect, read) time-out; a fresh cache entry answers
+   without any request;
+2. below the cache, :class:`CountingAdapter` paces the request (:class:`~tpnb.pacing.Pacer`, it
+   sleeps rather than exceed a limit) and counts it in :class:`~tpnb.stats.Stats`;
+3. a 200 JSON answer to a GET (or a replayable POST) is parsed once; a body that does not parse
+   was cut short: its cached copy is dropped and the request retried;
+4. connection errors, time-outs, 429 and 500/502/503/504 are retried with back-off
+   (:mod:`tpnb.retry`); a request that keeps failing raises :class:`~tpnb.errors.TransportError`
+   with every credential blanked out of the request and redacted from the message.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from tpnb.config import Settings
+from tpnb.errors import TransportError, redact
+from tpnb.pacing import Pacer
+from tpnb.results import ResultCache
+from tpnb.retry import RetryPolicy, parse_retry_after
+from tpnb.session import CachedOAuth2Session
+from tpnb.stats import Stats
+
+__all__ = ["UNPARSED", "CountingAdapter", "Transport"]
+
+logger = logging.getLogger("tpnb.connection")  # the name its records always had
+
+UNPARSED: Any = object()  # marks a response whose body was not decoded by the body check
+
+
+class CountingAdapter(HTTPAdapter):
+    """Below the cache: every request that reaches the network is paced and counted.
+
+    Args:
+        pacer: Paces the requests.
+        stats: Counts requests, paced waits and bytes.
+        local: Per-thread flags: ``sent`` (a request left) and ``status`` (its answer's status).
+    """
+
+    def __init__(self, pacer: Pacer, stats: Stats, local: threading.local) -> None:
+        super().__init__(max_retries=0, pool_maxsize=32)
+        self._pacer = pacer
+        self._stats = stats
+        self._local = local
+
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        ticket = self._pacer.reserve()
+        if ticket.waited > 0:
+            self._stats.add("paced")
+            self._stats.add("paced_seconds", ticket.waited)
+        self._stats.add("requests")
+        self._local.sent = True
+        try:
+            response = super().send(request, *args, **kwargs)
+        finally:
+            self._pacer.done(ticket)
+        self._local.status = response.status_code
+        self._stats.add("bytes_received", len(response.content))
+        return response
+
+
+class Transport:
+    """Sends one logical request: attempts with retries, each through cache, pacing and stats.
+
+    Args:
+        settings: Time-outs.
+        session: The cached session the requests go through.
+        policy: What is retried, and how long to wait.
+        stats: Counters (``retries``, ``cache_hits``, ``revalidations``).
+        results: Told about every final response (:mod:`tpnb.results`).
+        local: The per-thread flags :class:`CountingAdapter` sets.
+        sleep: Sleeps between attempts.
+        secrets: The credentials to redact from error messages.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        session: CachedOAuth2Session,
+        *,
+        policy: RetryPolicy,
+        stats: Stats,
+        results: ResultCache,
+        local: threading.local,
+        sleep: Callable[[float], None],
+        secrets: Callable[[], tuple[str, ...]],
+    ) -> None:
+        self.settings = settings
+        self.session = session
+        self.policy = policy
+        self.stats = stats
+        self.results = results
+        self.local = local
+        self._sleep = sleep
+        self._secrets = secrets
+
+    def send(
+        self, method: str, url: str, *, replayable: bool = False, **kwargs: Any
+    ) -> requests.Response:
+        """One logical request (the order of operations is in the module docstring).
+
+        ``replayable=True`` marks a POST that is safe to send again (a password or
+        client-credentials login: each answer is a new token): it is retried like a GET, on
+        connection errors, cut or non-JSON bodies, 429 and 5xx.
+
+        Raises:
+            TransportError: No answer after the retries (connection errors, cut bodies).
+        """
+        policy = self.policy
+        path = urlsplit(url).path
+        timeout = (self.settings.connect_timeout, self.settings.timeout)
+        decide_as = "GET" if replayable else method  # the method the retry rules consider
+        checked = replayable or method in ("GET", "HEAD")
+        attempt = 0
+        while True:
+            self.local.sent = False
+            self.local.status = None
+            try:
+                response = self.session.request(method, url, timeout=timeout, **kwargs)
+                if checked and response.status_code == 200:
+                    response.tpnb_json = self.check_body(response)  # type: ignore[attr-defined]
+            except (requests.RequestException, _TruncatedBody) as error:
+                if attempt < policy.max_retries and (
+                    isinstance(error, _TruncatedBody) or policy.should_retry_error(decide_as, error)
+                ):
+                    logger.info(
+                        "tpnb: %s %s failed (%s); retry %d",
+                        method, path, type(error).__name__, attempt + 1,
+                    )  # fmt: skip
+                    self._retry_wait(policy.backoff(attempt))
+                    attempt += 1
+                    continue
+                _blank_credentials(getattr(error, "request", None))
+                host = urlsplit(url).hostname
+                raise TransportError(
+                    f"{method} {path} on {host} failed after {attempt + 1} attempt(s): "
+                    f"{type(error).__name__}: {redact(str(error), self._secrets())}"
+                ) from None
+            if getattr(response, "from_cache", False):
+                if not self.local.sent:
+                    self.stats.add("cache_hits")
+                elif self.local.status == 304:
+                    self.stats.add("revalidations")
+            if attempt < policy.max_retries and policy.should_retry_status(
+                decide_as, response.status_code
+            ):
+                wait = policy.wait_for(
+                    attempt, parse_retry_after(response.headers.get("Retry-After"))
+                )
+                if wait is not None:
+                    logger.info(
+                        "tpnb: %s %s answered %s; retry %d in %.1f s",
+                        method, path, response.status_code, attempt + 1, wait,
+                    )  # fmt: skip
+                    self._retry_wait(wait)
+                    attempt += 1
+                    continue
+            self.results.observe(response)
+            return response
+
+    def check_body(self, response: requests.Response) -> Any:
+        """The decoded body of a 200 JSON answer (parsed once, reused by the caller).
+
+        A JSON body that does not parse was cut short: drop any cached copy and retry.
+        Returns :data:`UNPARSED` for an empty or non-JSON answer.
+        """
+        if "json" not in response.headers.get("Content-Type", "") or not response.content:
+            return UNPARSED
+        try:
+            return jsonlib.loads(response.content)
+        except ValueError:
+            cache_key = getattr(response, "cache_key", None)
+            if cache_key and response.request.method in ("GET", "HEAD"):
+                self.session.cache.delete(cache_key)
+            raise _TruncatedBody from None
+
+    def _retry_wait(self, seconds: float) -> None:
+        self.stats.add("retries")
+        if seconds > 0:
+            self._sleep(seconds)
+
+
+class _TruncatedBody(Exception):
+    """A 200 answer whose JSON body does not parse (a cut connection)."""
+
+
+def _blank_credentials(request: Any) -> None:
+    headers = getattr(request, "headers", None)
+    if headers is None:
+        return
+    for name in ("apikey", "Authorization"):
+        if name in headers:
+            headers[name] = "***"
