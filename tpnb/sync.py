@@ -24,6 +24,9 @@ What polling cannot see cheaply: a text-only edit (or a new reply) to a review o
 addition in the same audited window (new reviews normally arrive inside the listed window, so
 this needs imports with old dates). Webhooks report edits (see :mod:`tpnb.webhooks`);
 ``full=True`` re-walks everything.
+
+The report (:class:`SyncReport`, re-exported here) and the windows' time arithmetic live in
+:mod:`tpnb.syncreport`.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -42,6 +44,7 @@ from tpnb.paging import Progress, has_next_page, items_of
 from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
 from tpnb.store.remote import PER_PAGE, Item, WindowTooLargeError, count_window, list_window
 from tpnb.store.schema import iso
+from tpnb.syncreport import SyncReport, api_time, floor_second, parse_time
 
 __all__ = ["DEFAULT_BATCH", "DEFAULT_OVERLAP", "DEFAULT_RECHECK", "SyncReport", "sync"]
 
@@ -51,55 +54,6 @@ DEFAULT_BATCH = 2000
 #: Audit: a window with at most this many reviews is re-listed rather than bisected further.
 LEAF_SIZE = 200
 _SPLIT_ABOVE = 90_000  # counts above this cannot be probed (100k cap): split first
-
-
-@dataclass
-class SyncReport:
-    """What one sync did. ``str(report)`` is a one-line summary."""
-
-    business_unit_id: str
-    first_sync: bool = False
-    resumed: bool = False
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    completed: int = 0
-    windows: int = 0
-    audited_windows: int = 0
-    requests: int = 0
-    cache_hits: int = 0
-    archived: int = 0
-    seconds: float = 0.0
-    added_ids: list[str] = field(default_factory=list, repr=False)
-    changed_ids: list[str] = field(default_factory=list, repr=False)
-    removed_ids: list[str] = field(default_factory=list, repr=False)
-
-    def __str__(self) -> str:
-        kind = "first sync" + (" (resumed)" if self.resumed else "") if self.first_sync else "sync"
-        return (
-            f"{kind} of {self.business_unit_id}: {self.added} added, {self.changed} changed, "
-            f"{self.removed} removed, {self.completed} completed; {self.archived} archived; "
-            f"{self.requests} requests ({self.cache_hits} from cache) in {self.seconds:.1f} s"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """The counts (without the id lists)."""
-        out = asdict(self)
-        for key in ("added_ids", "changed_ids", "removed_ids"):
-            out.pop(key)
-        return out
-
-
-def _api_time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _parse(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _floor(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)
 
 
 class _Sync:
@@ -123,8 +77,8 @@ class _Sync:
             page=page,
             per_page=per_page,
             order_by=["createdat.asc"],
-            start=_api_time(start),
-            end=_api_time(end),
+            start=api_time(start),
+            end=api_time(end),
         )
         items = items_of(payload, "reviews")
         self.progress.update(len(items))
@@ -132,8 +86,8 @@ class _Sync:
 
     def oldest(self) -> datetime | None:
         items, _ = self.fetch(1, None, None, per_page=1)
-        parsed = _parse(iso(items[0].get("createdAt"))) if items else None
-        return _floor(parsed) if parsed else None
+        parsed = parse_time(iso(items[0].get("createdAt"))) if items else None
+        return floor_second(parsed) if parsed else None
 
     # --- archive --------------------------------------------------------------------------------
     def store_window(
@@ -172,13 +126,13 @@ class _Sync:
             The start of the last (open) window: everything before it was listed.
         """
         last_start = start
-        now = _floor(datetime.now(timezone.utc))
+        now = floor_second(datetime.now(timezone.utc))
         length: timedelta | None = None
         if start is not None and start < now:
             windows = max(1, -(-estimate // batch))
             length = max((now - start) / windows, timedelta(hours=1))
         while True:
-            end = None if length is None or start is None else _floor(start + length)
+            end = None if length is None or start is None else floor_second(start + length)
             if end is not None and end >= now:
                 end = None
             try:
@@ -228,8 +182,8 @@ class _Sync:
         if end is None:
             return
         # the first window has no start: a review back-dated before the oldest one counts too
-        parsed = _parse(first)
-        self.oldest_local = _floor(parsed) if parsed else end - timedelta(hours=1)
+        parsed = parse_time(first)
+        self.oldest_local = floor_second(parsed) if parsed else end - timedelta(hours=1)
         self.reconcile(None, end, None)
 
     def count(self, start: datetime | None, end: datetime, hint: int) -> int | None:
@@ -252,7 +206,7 @@ class _Sync:
         if small or end - low <= timedelta(hours=1):
             self.store_window(list_window(self.fetch, start, end), start, end)
             return
-        middle = _floor(low + (end - low) / 2)
+        middle = floor_second(low + (end - low) / 2)
         left_local = self.archive.count(self.unit_id, iso(start), iso(middle))
         left = self.count(start, middle, left_local) if left_local <= _SPLIT_ABOVE else None
         self.reconcile(start, middle, left)
@@ -381,7 +335,7 @@ def _run(
                 report.first_sync = state is None or state.phase == "initial"
                 resume = state is not None and state.phase == "initial" and state.walked_until
                 report.resumed = bool(resume) and not full
-                start = _parse(state.walked_until) if report.resumed and state else run.oldest()
+                start = parse_time(state.walked_until) if report.resumed and state else run.oldest()
                 new_state = SyncState(
                     unit_id,
                     "initial" if report.first_sync else "ready",
@@ -391,9 +345,9 @@ def _run(
                 audit_end = run.walk(start, new_state, batch=batch_size, estimate=estimate)
             else:
                 now = datetime.now(timezone.utc)
-                newest = _parse(archive.newest(unit_id)[0])
+                newest = parse_time(archive.newest(unit_id)[0])
                 since = now - recheck if newest is None else min(now - recheck, newest - overlap)
-                audit_end = run.walk(_floor(since), state, batch=batch_size, estimate=0)
+                audit_end = run.walk(floor_second(since), state, batch=batch_size, estimate=0)
             run.complete()
             run.audit(audit_end)
     except (ForbiddenError, AuthError) as exc:
