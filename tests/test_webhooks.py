@@ -216,6 +216,20 @@ def test_credentials_never_logged_or_shown(
     assert PASSWORD in receiver.subscription_url(PASSWORD)  # the one place it is meant to be
 
 
+def test_deliveries_write_no_access_log_line(
+    receiver: ReceiverServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    answer = post(receiver, body(("service-review-created", event_data(7))))
+    assert answer.status_code == 200
+    assert post(receiver, b"nope").status_code == 400
+    werkzeug = [r for r in caplog.records if r.name == "werkzeug" and r.levelno >= logging.INFO]
+    assert werkzeug == []
+    # the request lines go to tpnb's logger at DEBUG instead
+    lines = [r for r in caplog.records if r.name == "tpnb.webhooks" and r.levelno == logging.DEBUG]
+    assert any("POST / HTTP/1.1" in r.getMessage() for r in lines)
+
+
 @needs_proc
 def test_shutdown_closes_the_archive_serve_opened_not_one_passed_in(tmp_path: Path) -> None:
     path = tmp_path / "opened-by-serve.sqlite"
@@ -307,5 +321,7 @@ def test_cli_runs_the_receiver_in_the_foreground(tmp_path: Path) -> None:
         proc.terminate()
         output = proc.communicate(timeout=10)[0]
     assert PASSWORD not in output
+    assert f"tpnb webhooks: receiving on http://127.0.0.1:{port}/" in output
+    assert "HTTP/1.1" not in output  # no access-log line per delivery
     with Archive(archive_path) as archive:
         assert list(archive.private_reviews(UNIT)["id"]) == [f"{6:024x}"]

@@ -18,7 +18,9 @@ pass ``business_unit=`` here) so new reviews are filed under it; otherwise the n
 unit resolves them. Run it in a notebook thread with :func:`serve`, or in the foreground with
 ``tpnb webhooks --archive FILE --port N --username U --password-file FILE`` (without
 ``--password-file`` it asks for the password). It binds 127.0.0.1 unless
-told otherwise: put a TLS-terminating proxy in front of it to receive from the internet.
+told otherwise: put a TLS-terminating proxy in front of it to receive from the internet. It writes
+no access-log line per request (werkzeug's default): each POST's outcome is logged at INFO on the
+``tpnb.webhooks`` logger, the request lines at DEBUG.
 """
 
 from __future__ import annotations
@@ -192,6 +194,21 @@ def _unit_id(value: object) -> str:
     return params.entity_id(value, "business_unit")
 
 
+def _make_server(host: str, port: int, app: WebhookReceiver) -> Any:
+    """A threaded werkzeug server for ``app`` that writes no access-log line per request.
+
+    Each request is logged at DEBUG on ``tpnb.webhooks`` instead (the outcome of a POST is
+    logged at INFO by the receiver itself); werkzeug's error lines are kept.
+    """
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            logger.debug("webhook request %r -> %s", self.requestline, code)
+
+    return make_server(host, port, app, threaded=True, request_handler=QuietHandler)
+
+
 class ReceiverServer:
     """A receiver served by a threaded werkzeug server in a background thread.
 
@@ -201,11 +218,9 @@ class ReceiverServer:
     """
 
     def __init__(self, receiver: WebhookReceiver, host: str, port: int) -> None:
-        from werkzeug.serving import make_server
-
         self.receiver = receiver
         try:
-            self._server = make_server(host, port, receiver, threaded=True)
+            self._server = _make_server(host, port, receiver)
         except SystemExit:  # werkzeug exits the interpreter when it cannot bind: say why instead
             raise OSError(f"cannot listen on {host}:{port} (is the port already in use?)") from None
         self.host = host
@@ -319,8 +334,6 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from werkzeug.serving import make_server
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     receiver = WebhookReceiver(
         args.archive,
@@ -329,9 +342,10 @@ def _run(args: argparse.Namespace) -> int:
         business_unit=args.business_unit,
         max_body=args.max_body,
     )
-    server = make_server(args.host, args.port, receiver, threaded=True)
+    server = _make_server(args.host, args.port, receiver)
     print(
-        f"tpnb webhooks: receiving on http://{args.host}:{server.server_port}/ into {args.archive}"
+        f"tpnb webhooks: receiving on http://{args.host}:{server.server_port}/ into {args.archive}",
+        flush=True,  # shown at once also when the output is a pipe or a log file
     )
     try:
         server.serve_forever()
