@@ -20,14 +20,16 @@ DASHBOARD = "dashboard.ipynb"
 def find_notebooks(explicit: str | None = None) -> Path:
     """Return the folder holding tpnb's notebooks.
 
-    Looks at ``explicit`` first, then ``./notebooks``, then the ``notebooks/`` folder of the source
-    checkout tpnb was installed from (``pip install -e .``).
+    Looks only at ``explicit`` when given; otherwise at ``./notebooks``, then at the
+    ``notebooks/`` folder of the source checkout tpnb was installed from (``pip install -e .``).
 
     Raises:
         SystemExit: when no such folder exists, saying where it looked.
     """
-    candidates = [Path(explicit)] if explicit else []
-    candidates += [Path.cwd() / "notebooks", Path(__file__).resolve().parents[1] / "notebooks"]
+    if explicit:  # a folder the user named is the only one looked at
+        candidates = [Path(explicit)]
+    else:
+        candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parents[1] / "notebooks"]
     for candidate in candidates:
         if candidate.is_dir() and any(candidate.glob("*.ipynb")):
             return candidate.resolve()

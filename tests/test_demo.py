@@ -1,0 +1,73 @@
+"""``tpnb demo``: the README's main-job command."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tpnb.demo import DASHBOARD, build_command, find_notebooks
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _args(**overrides: object) -> argparse.Namespace:
+    values = {"voila": False, "port": 8888, "host": "127.0.0.1", "no_browser": True}
+    return argparse.Namespace(**(values | overrides))
+
+
+def test_finds_the_repository_notebooks() -> None:
+    found = find_notebooks(str(REPO / "notebooks"))
+    assert (found / "01-quickstart.ipynb").is_file()
+    assert (found / DASHBOARD).is_file()
+
+
+def test_a_folder_without_notebooks_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="no notebooks found"):
+        find_notebooks(str(tmp_path / "nowhere"))
+
+
+def test_lab_and_voila_command_lines() -> None:
+    notebooks = REPO / "notebooks"
+    lab = build_command(_args(), notebooks)
+    assert lab[1:4] == ["-m", "jupyter", "lab"]
+    assert f"--ServerApp.root_dir={notebooks}" in lab
+    assert "--ServerApp.ip=127.0.0.1" in lab
+    voila = build_command(_args(voila=True, port=9000), notebooks)
+    assert voila[1:3] == ["-m", "voila"]
+    assert str(notebooks / DASHBOARD) in voila
+    assert "--port=9000" in voila
+
+
+def test_demo_starts_jupyterlab_on_loopback() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tpnb.cli", "demo", "--no-browser", "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                answer = requests.get(
+                    f"http://127.0.0.1:{port}/lab", timeout=5, allow_redirects=False
+                )
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, "tpnb demo exited"
+                assert time.monotonic() < deadline, "JupyterLab did not start"
+                time.sleep(0.5)
+        assert answer.status_code in (200, 302)  # the lab page, or its token login
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
