@@ -15,7 +15,7 @@ from tpnb.emulator.filters import FilterMixin
 from tpnb.emulator.ids import mix64
 from tpnb.emulator.render import link
 from tpnb.emulator.reviews import Filters
-from tpnb.emulator.trustscore import stars_for_score, trust_score
+from tpnb.emulator.trustscore import computed_at, stars_for_score, trust_score
 
 JSON = dict[str, Any]
 Rows = npt.NDArray[np.int64]
@@ -87,9 +87,9 @@ class QueriesMixin(FilterMixin):
                 "usedForTrustScoreCalculation": int(counting.sum()),
             }
             counts.update({key: int(v) for key, v in zip(STAR_KEYS, per_star, strict=True)})
-            score_value = trust_score(
-                stars[counting], self.table["created"][rows][counting], self.now_s
-            )
+            created = self.table["created"][rows][counting]
+            moment = computed_at(created, int(rows.size), self.now_s)
+            score_value = trust_score(stars[counting], created, moment)
             cached = (counts, {"trustScore": score_value, "stars": stars_for_score(score_value)})
             self._aggregates[u] = cached
         return cached

@@ -1,10 +1,14 @@
 """TrustScore by Trustpilot's published method (trustpilot-api.md §5).
 
 ``TS = (7 * 3.5 + sum(w_i * stars_i)) / (7 + sum(w_i))`` over the reviews that count towards the
-TrustScore, with ``w_i = 0.5 ** (age_days_i / 182.5)`` (a review's weight halves every 6 months),
-ages taken at the data set's "now" (a review dated after "now" has weight 1). The score is
-rounded half-up to one decimal; ``stars`` is that score rounded half-up to the nearest half star,
-clamped to [1, 5]; both are 0 for a business unit with no counting reviews.
+TrustScore, with ``w_i = 0.5 ** (age_days_i / 182.5)`` (a review's weight halves every 6 months).
+The score is rounded half-up to one decimal; ``stars`` is that score rounded half-up to the nearest
+half star, clamped to [1, 5]; both are 0 for a business unit with no counting reviews.
+
+When the score is computed follows Trustpilot's page [C]: "recalculated on every new review" for
+business units with fewer than 10,000 reviews, "once per day" above. So ages are taken at the
+newest counting review for a small unit, and at the start of the data set's current day for a large
+one (:func:`computed_at`); a review dated after that moment has weight 1.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ PRIOR_REVIEWS = 7
 PRIOR_STARS = 3.5
 HALF_LIFE_DAYS = 182.5
 SECONDS_PER_DAY = 86400
+#: from this many reviews on, Trustpilot recalculates once a day instead of on every new review
+DAILY_RECALCULATION_FROM = 10_000
 
 
 def round_half_up(value: float, ndigits: int = 0) -> float:
@@ -31,6 +37,13 @@ def review_weights(created_s: npt.NDArray[np.int64], now_s: int) -> npt.NDArray[
     """Each review's weight ``0.5 ** (age_days / 182.5)`` (age clamped at 0)."""
     age_days = np.maximum(now_s - created_s, 0) / SECONDS_PER_DAY
     return np.power(0.5, age_days / HALF_LIFE_DAYS)
+
+
+def computed_at(created_s: npt.NDArray[np.int64], total_reviews: int, now_s: int) -> int:
+    """When the published score was last recalculated (epoch seconds), see the module doc."""
+    if total_reviews >= DAILY_RECALCULATION_FROM or created_s.size == 0:
+        return now_s - now_s % SECONDS_PER_DAY
+    return min(int(created_s.max()), now_s)
 
 
 def trust_score(stars: npt.NDArray[np.int8], created_s: npt.NDArray[np.int64], now_s: int) -> float:
