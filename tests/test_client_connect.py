@@ -34,6 +34,20 @@ def test_public_names() -> None:
     assert tpnb.Client is Client
 
 
+def test_demo_notice_is_plain_output_in_a_jupyter_kernel(
+    no_credentials: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a notebook the notice is ordinary output (stderr would draw it as an error box)."""
+    import tpnb.client
+
+    monkeypatch.setattr(tpnb.client, "_in_jupyter_kernel", lambda: True)
+    with connect() as tp:
+        assert tp.demo
+        out, err = capsys.readouterr()
+        assert "demo data from the local emulator" in out
+        assert "demo data" not in err
+
+
 def test_demo_false_without_credentials_says_what_to_set(no_credentials: None) -> None:
     with pytest.raises(ConfigError, match="TRUSTPILOT_API_KEY"):
         connect(demo=False)

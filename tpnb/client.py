@@ -173,5 +173,18 @@ def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
             shutil.rmtree(temp_dir, ignore_errors=True)
         stop_server(server)
         raise
-    print(DEMO_NOTICE.format(url=server.api_url), file=sys.stderr)
+    _announce(DEMO_NOTICE.format(url=server.api_url))
     return conn
+
+
+def _announce(notice: str) -> None:
+    """Say a one-line notice plainly: on stderr in a terminal or a script; on stdout in a Jupyter
+    kernel, where stderr is drawn as a pink error box and this is not an error."""
+    print(notice, file=sys.stdout if _in_jupyter_kernel() else sys.stderr, flush=True)
+
+
+def _in_jupyter_kernel() -> bool:
+    """True inside a Jupyter kernel (IPython's ZMQ shell), without importing IPython."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
