@@ -15,7 +15,11 @@ limit; the client's own pacing is lifted too), then measures in one run:
 3. the memory of the reviews frame against json_normalize's (bytes per review);
 4. a ReviewExplorer filter change on those reviews (``bench_explorer_filter``);
 5. ``import tpnb`` and ``tpnb.connect()`` in demo mode (subprocesses, medians);
-6. an incremental sync with nothing new.
+6. an incremental sync with nothing new;
+
+and, as context for goal 1 (rows marked "-"), tpnb's HTTP stack alone (memory cache, raw JSON)
+against the floor, and (not with ``--quick``) the three pulls again with 50 ms added by the
+emulator to every request, as over a network.
 
 Absolute times on shared machines are noise, so targets are ratios of things measured in the
 same run (floor and tpnb rounds are interleaved). The table is printed and written to
@@ -45,6 +49,10 @@ from pulls import Target, pull_floor, pull_naive, pull_tpnb
 
 REPORT = ROOT / "test-artifacts" / "benchmarks" / "report.md"
 REVIEW_LIST_MAX_AGE = 60.0  # the emulator's max-age for review lists (seconds)
+#: added to every API request for the "over a network" context row: a fast internet round trip
+#: plus a server's time to answer a 100-review page (an assumption: nothing here measures the
+#: real API's latency)
+NETWORK_DELAY = 0.05
 
 
 @dataclass
@@ -61,13 +69,14 @@ class Row:
         return [self.goal, self.target, self.measured, flag]
 
 
-def _client(emu: EmulatorProcess, tmp: Path) -> Any:
+def _client(emu: EmulatorProcess, tmp: Path, backend: str = "sqlite") -> Any:
     import tpnb
 
     return tpnb.connect(
         demo=False,
         api_key=emu.credentials["api_key"],
         base_url=emu.api_url,
+        cache_backend=backend,
         cache_path=tmp / "cache.sqlite",  # the default backend (SQLite, WAL) in a fresh file
         token_dir=tmp / "tokens",
         pace_limits=((10**9, 1.0),),  # no client pacing: the emulator has no rate limit either
@@ -215,6 +224,42 @@ def other_rows(
     return rows
 
 
+def context_rows(emu: EmulatorProcess, target: Target, quick: bool) -> list[Row]:
+    """Why goal 1 reads as it does: where tpnb's time over the floor goes, and the same pull
+    over a network-like delay (informational rows, measured side by side like the others)."""
+    rows = []
+    tmp = Path(tempfile.mkdtemp(prefix="tpnb-bench-ctx-"))
+
+    def bare_tpnb() -> None:
+        with _client(emu, tmp, backend="memory") as tp:
+            tp.reviews(target.unit, progress=False, raw=True)
+
+    (_, floor_s, _), (_, bare_s, bare_cpu) = _timed(pull_floor, target), _timed(bare_tpnb)
+    print(f"  tpnb, memory cache, raw JSON: {bare_s:.1f} s (floor {floor_s:.1f} s)")
+    rows.append(Row(
+        "1. context: tpnb's HTTP stack alone (memory cache, raw JSON: no SQLite, no frame)",
+        "-", f"{bare_s / floor_s:.2f}x the floor ({bare_s:.1f} s vs {floor_s:.1f} s; client CPU "
+        f"{bare_cpu:.1f} s)", None))  # fmt: skip
+    if quick:
+        return rows
+    delay = NETWORK_DELAY
+    emu.admin("PUT", "/faults", json={"latency": delay})
+    try:
+        _, floor_s, _ = _timed(pull_floor, target)
+        with _client(emu, tmp / "net") as tp:
+            _, tpnb_s, _ = _timed(pull_tpnb, tp, target.unit)
+        _, naive_s, _ = _timed(pull_naive, target)
+    finally:
+        emu.admin("DELETE", "/faults")
+    print(f"  with {delay * 1000:.0f} ms per request: floor {floor_s:.1f} s, tpnb {tpnb_s:.1f} s, "
+          f"naive {naive_s:.1f} s")  # fmt: skip
+    rows.append(Row(
+        f"1. context: the same pull with {delay * 1000:.0f} ms added to every request (a network)",
+        "-", f"tpnb {tpnb_s / floor_s:.2f}x the floor, {naive_s / tpnb_s:.2f}x faster than naive "
+        f"(floor {floor_s:.0f} s, tpnb {tpnb_s:.0f} s, naive {naive_s:.0f} s)", None))  # fmt: skip
+    return rows
+
+
 def render(rows: list[Row], header: str) -> str:
     """The Markdown report."""
     lines = [header, "", "| goal | target | measured | met |", "|---|---|---|---|"]
@@ -234,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         target = Target(emu.api_url, emu.credentials["api_key"], big["id"],
                         big["numberOfReviews"]["total"])  # fmt: skip
         rows, frames = pull_rows(emu, target, 1 if args.quick else 2, not args.quick)
+        rows += context_rows(emu, target, args.quick)
         rows += other_rows(emu, frames["frame"], units, args.quick)
     finally:
         emu.stop()
