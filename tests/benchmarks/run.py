@@ -18,8 +18,9 @@ limit; the client's own pacing is lifted too), then measures in one run:
 6. an incremental sync with nothing new;
 
 and, as context for goal 1 (rows marked "-"), tpnb's HTTP stack alone (memory cache, raw JSON)
-against the floor, and (not with ``--quick``) the three pulls again with 50 ms added by the
-emulator to every request, as over a network.
+against the floor, and (not with ``--quick``) with 50 ms added by the emulator to every request,
+as over a network: the three pulls again, and a business user's private full pull (tpnb's
+concurrent date windows) against the naive page walk of the Customer API.
 
 Absolute times on shared machines are noise, so targets are ratios of things measured in the
 same run (floor and tpnb rounds are interleaved). The table is printed and written to
@@ -45,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measures
 import requests
 from emulator_proc import ROOT, EmulatorProcess, start_emulator
-from pulls import Target, pull_floor, pull_naive, pull_tpnb
+from pulls import Target, pull_floor, pull_naive, pull_naive_private, pull_tpnb
 
 REPORT = ROOT / "test-artifacts" / "benchmarks" / "report.md"
 REVIEW_LIST_MAX_AGE = 60.0  # the emulator's max-age for review lists (seconds)
@@ -69,12 +70,17 @@ class Row:
         return [self.goal, self.target, self.measured, flag]
 
 
-def _client(emu: EmulatorProcess, tmp: Path, backend: str = "sqlite") -> Any:
+def _client(
+    emu: EmulatorProcess, tmp: Path, backend: str = "sqlite", *, business_user: bool = False
+) -> Any:
     import tpnb
 
+    creds = emu.credentials
+    login = {k: creds[k] for k in ("api_secret", "username", "password")} if business_user else {}
     return tpnb.connect(
         demo=False,
-        api_key=emu.credentials["api_key"],
+        api_key=creds["api_key"],
+        **login,
         base_url=emu.api_url,
         cache_backend=backend,
         cache_path=tmp / "cache.sqlite",  # the default backend (SQLite, WAL) in a fresh file
@@ -257,7 +263,61 @@ def context_rows(emu: EmulatorProcess, target: Target, quick: bool) -> list[Row]
         f"1. context: the same pull with {delay * 1000:.0f} ms added to every request (a network)",
         "-", f"tpnb {tpnb_s / floor_s:.2f}x the floor, {naive_s / tpnb_s:.2f}x faster than naive "
         f"(floor {floor_s:.0f} s, tpnb {tpnb_s:.0f} s, naive {naive_s:.0f} s)", None))  # fmt: skip
+    rows.append(private_row(emu, target, tmp, delay))
     return rows
+
+
+def private_row(emu: EmulatorProcess, target: Target, tmp: Path, delay: float) -> Row:
+    """Where the API allows an exact concurrent walk (the Customer API's date filters), with the
+    same delay per request: tpnb against the naive page walk, on the business user's largest unit
+    under the 100,000 cap (above it the naive walk cannot finish)."""
+    unit, size = _private_unit(emu, target)
+    mid = Target(target.api_url, target.api_key, unit, size)
+    emu.admin("PUT", "/faults", json={"latency": delay})
+    try:
+        with _client(emu, tmp / "private", business_user=True) as tp:
+            frame, tpnb_s, _ = _timed(lambda: tp.private_reviews(unit, progress=False))
+            sent = tp.stats.requests
+        (naive, naive_sent), naive_s, _ = _timed(pull_naive_private, mid, emu.credentials)
+    finally:
+        emu.admin("DELETE", "/faults")
+    assert len(frame) == len(naive), "tpnb and the naive walk returned different numbers"
+    assert set(frame["id"]) == set(naive["id"]), "tpnb and the naive walk returned other reviews"
+    size = len(frame)
+    print(f"  private, {delay * 1000:.0f} ms per request, {size:,} reviews: tpnb {tpnb_s:.1f} s "
+          f"({sent} requests), naive {naive_s:.1f} s ({naive_sent} requests)")  # fmt: skip
+    return Row(
+        f"1. context: a private full pull ({size:,} reviews, Customer API) with "
+        f"{delay * 1000:.0f} ms per request", "-",
+        f"tpnb {naive_s / tpnb_s:.1f}x faster than naive ({tpnb_s:.0f} s, {sent:,} requests, "
+        f"date windows walked {tp.concurrency} at a time; naive {naive_s:.0f} s, "
+        f"{naive_sent:,} requests one after the other)", None)  # fmt: skip
+
+
+def _private_unit(emu: EmulatorProcess, target: Target) -> tuple[str, int]:
+    """The demo business user's largest unit under the cap, and its number of reviews."""
+    creds = emu.credentials
+    token = requests.post(
+        emu.api_url + "/oauth/oauth-business-users-for-applications/accesstoken",
+        auth=(creds["api_key"], creds["api_secret"]),
+        data={"grant_type": "password", "username": creds["username"],
+              "password": creds["password"]},
+        timeout=30,
+    ).json()["access_token"]  # fmt: skip
+    best: tuple[str, int] | None = None
+    for unit in _units(emu):
+        size = int(unit["numberOfReviews"]["total"])
+        if size >= 100_000 or (best is not None and size <= best[1]):
+            continue
+        probe = requests.get(
+            f"{emu.api_url}/private/business-units/{unit['id']}/reviews",
+            headers={"apikey": creds["api_key"], "Authorization": f"Bearer {token}"},
+            params={"perPage": 1}, timeout=30,
+        )  # fmt: skip
+        if probe.status_code == 200:
+            best = (unit["id"], size)
+    assert best is not None, "the demo business user has no unit under the cap"
+    return best
 
 
 def render(rows: list[Row], header: str) -> str:
