@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import numpy as np
+import pandas as pd
 import pytest
 from methodkit import DataClient, api_requests, client_for, same_schema
 
@@ -163,3 +164,54 @@ def test_summary_sends_the_documented_json_array(
     assert df.iloc[0]["number_of_reviews"] == len(ds.product_reviews_rows(bu_id, skus=skus))
     sent = quote(json.dumps(skus, separators=(",", ":")), safe="")
     assert f"sku={sent}" in capfd.readouterr().err  # the docs' sku=["A","B"] form
+
+
+def test_product_attribute_summaries(tp: DataClient, emulator: Any, shop: Any) -> None:
+    """One row per attribute; counts and means recomputed from the reviews' attribute_ratings."""
+    bu_id, products = shop
+    skus = [p["sku"] for p in products]
+    df = tp.product_attribute_summaries(bu_id, skus, locale="en-GB")
+    same_schema(df, frames.attribute_summary_frame([]))
+    reviews = tp.product_reviews(bu_id, skus, progress=False)
+    ratings = reviews["attribute_ratings"].explode().dropna()
+    assert len(ratings) > 0
+    flat = pd.DataFrame(ratings.tolist())
+    expected = flat.groupby(["attributeId", "attributeName"])["rating"].agg(["count", "mean"])
+    assert len(df) == len(expected) >= 2
+    for row in df.itertuples():
+        count, mean = expected.loc[(row.attribute_id, row.attribute_name)]
+        assert row.number_of_ratings == count
+        assert row.average_rating == pytest.approx(round(mean, 1))
+        assert row.business_unit_id == bu_id
+    # every rating is within a star of the review's own
+    for stars, rated in zip(reviews["stars"], reviews["attribute_ratings"], strict=True):
+        assert all(abs(r["rating"] - stars) <= 1 for r in rated)
+    assert tp.product_attribute_summaries(bu_id, skus[0], raw=True)["attributes"]
+    with pytest.raises(ConfigError, match="skus"):
+        tp.product_attribute_summaries(bu_id, [])
+
+
+def test_product_reviews_by_attribute(tp: DataClient, emulator: Any, shop: Any) -> None:
+    bu_id, products = shop
+    skus = [p["sku"] for p in products]
+    summaries = tp.product_attribute_summaries(bu_id, skus)
+    every = tp.product_reviews(bu_id, skus, progress=False)
+    for attribute, count in zip(
+        summaries["attribute_id"], summaries["number_of_ratings"], strict=True
+    ):
+        df = tp.product_reviews(bu_id, skus, attribute_ids=attribute, progress=False)
+        rated = every[
+            every["attribute_ratings"].map(
+                lambda rs, a=attribute: any(r["attributeId"] == a for r in rs)
+            )
+        ]
+        assert len(df) == count == len(rated)
+        assert set(df["id"]) == set(rated["id"])
+    both = tp.product_reviews(bu_id, skus, attribute_ids=list(summaries["attribute_id"][:2]),
+                              progress=False)  # fmt: skip
+    assert len(both) >= summaries["number_of_ratings"][:2].max()
+    before = api_requests(emulator)
+    for bad in ([], [""], 5):
+        with pytest.raises(ConfigError, match="attribute_ids"):
+            tp.product_reviews(bu_id, skus, attribute_ids=bad, progress=False)
+    assert api_requests(emulator) == before

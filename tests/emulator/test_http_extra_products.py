@@ -147,8 +147,38 @@ def test_attribute_and_imported_summaries(api: Api, shop: Any) -> None:
         timeout=30,
     )
     assert resp.status_code == 200
-    assert resp.json() == {"businessUnitId": bu_id, "skus": skus, "locale": "en-GB",
-                           "attributes": []}  # fmt: skip
+    body = resp.json()
+    assert {k: body[k] for k in ("businessUnitId", "skus", "locale")} == {
+        "businessUnitId": bu_id, "skus": skus, "locale": "en-GB"}  # fmt: skip
+    # recomputed from the product reviews' own attributeRatings
+    ratings: dict[tuple[str, str], list[int]] = {}
+    page = 1
+    while True:
+        got = api.json(f"/product-reviews/business-units/{bu_id}/reviews", sku=",".join(skus),
+                       perPage=100, page=page)  # fmt: skip
+        for review in got["productReviews"]:
+            assert all(abs(r["rating"] - review["stars"]) <= 1 for r in review["attributeRatings"])
+            for r in review["attributeRatings"]:
+                ratings.setdefault((r["attributeId"], r["attributeName"]), []).append(r["rating"])
+        if len(got["productReviews"]) < 100:
+            break
+        page += 1
+    assert len(body["attributes"]) >= 2
+    assert {(a["attributeId"], a["attributeName"]) for a in body["attributes"]} == set(ratings)
+    for a in body["attributes"]:
+        values = ratings[(a["attributeId"], a["attributeName"])]
+        assert a["numberOfRatings"] == len(values)
+        assert a["averageRating"] == round(sum(values) / len(values), 1)
+    # attributeIds: exactly the reviews rating one of them
+    first = body["attributes"][0]["attributeId"]
+    rated = api.json(f"/product-reviews/business-units/{bu_id}/reviews", sku=",".join(skus),
+                     perPage=100, attributeIds=first)["productReviews"]  # fmt: skip
+    assert rated
+    assert all(first in {r["attributeId"] for r in x["attributeRatings"]} for x in rated)
+    assert len(rated) == min(100, body["attributes"][0]["numberOfRatings"])
+    unknown = api.json(f"/product-reviews/business-units/{bu_id}/reviews", sku=skus[0],
+                       attributeIds="no-such-attribute")  # fmt: skip
+    assert unknown["productReviews"] == []
     bad = api.http.post(
         api.server.api_url + path, json={"skus": []}, headers={"apikey": api.key}, timeout=30
     )

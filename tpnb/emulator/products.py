@@ -2,6 +2,13 @@
 
 Units with ``products`` in their spec have product reviews: about 5% of their service reviews'
 consumers also reviewed a product (same consumer and language, a little later, similar stars).
+
+Product attributes ([S]: ``attributeRatings: [{attributeId, attributeName, rating}]`` in product
+reviews; which attributes a shop has, and their names, are [I]): every unit with products has two
+or three attributes chosen by its category (:data:`ATTRIBUTE_NAMES`, English in every locale).
+A review rates each attribute with probability 0.7, at its own stars, one star below (10%) or one
+above (10%), clipped to 1..5. All of it is a pure function of the seed and the review's row, so
+it adds no draw to the data set's generators.
 """
 
 from __future__ import annotations
@@ -21,6 +28,17 @@ from tpnb.emulator.render import iso, link, sentiment
 JSON = dict[str, Any]
 Rows = npt.NDArray[np.int64]
 STAR_KEYS = ("oneStar", "twoStars", "threeStars", "fourStars", "fiveStars")
+#: product attributes by unit category (others: the default)
+ATTRIBUTE_NAMES: dict[str, tuple[str, ...]] = {
+    "outdoor_sports_store": ("Quality", "Durability", "Value for money"),
+    "furniture_store": ("Quality", "Comfort", "Value for money"),
+    "clothing_store": ("Quality", "Fit", "Value for money"),
+    "electronics_store": ("Quality", "Ease of use", "Value for money"),
+    "lighting_store": ("Quality", "Design", "Value for money"),
+}
+DEFAULT_ATTRIBUTES = ("Quality", "Value for money")
+#: per mille of reviews rating a given attribute
+ATTRIBUTE_RATED_PER_MILLE = 700
 
 
 class ProductsMixin(DatasetCore):
@@ -46,6 +64,69 @@ class ProductsMixin(DatasetCore):
             })  # fmt: skip
         return out
 
+    def product_attributes(self, bu_id: str) -> list[JSON] | None:
+        """The unit's product attributes ``[{"id", "name"}]`` (``[]`` without products, None
+        for an unknown id)."""
+        u = self._unit(bu_id)
+        if u is None:
+            return None
+        spec = self.units[u].spec
+        if not spec.products:
+            return []
+        names = ATTRIBUTE_NAMES.get(spec.category, DEFAULT_ATTRIBUTES)
+        salt = self._product_salt() ^ 2
+        created = self.now_s - 86400 * 400
+        return [
+            {"id": object_id(created, u * 16 + k, salt), "name": n} for k, n in enumerate(names)
+        ]
+
+    def attribute_ratings(self, row: int) -> list[JSON]:
+        """The ``attributeRatings`` of product review ``row`` (see the module docstring)."""
+        p = self.product_table
+        stars = int(p["stars"][row])
+        out = []
+        for k, attribute in enumerate(
+            self.product_attributes(self.units[int(p["bu"][row])].id) or []
+        ):
+            h = mix64((self._product_salt() ^ 3) + row * 16 + k)
+            if h % 1000 >= ATTRIBUTE_RATED_PER_MILLE:
+                continue
+            shift = (h >> 16) % 10  # 0: one star below, 1: one above, else the review's stars
+            rating = min(5, max(1, stars - (shift == 0) + (shift == 1)))
+            out.append(
+                {
+                    "attributeId": attribute["id"],
+                    "attributeName": attribute["name"],
+                    "rating": rating,
+                }
+            )
+        return out
+
+    def attribute_summaries(self, bu_id: str, skus: Iterable[str]) -> list[JSON] | None:
+        """Per attribute over the reviews of ``skus``: ``{attributeId, attributeName,
+        numberOfRatings, averageRating}`` (averageRating ``None`` without ratings; None for an
+        unknown unit)."""
+        attributes = self.product_attributes(bu_id)
+        if attributes is None:
+            return None
+        totals = {a["id"]: [0, 0] for a in attributes}
+        for row in self.product_reviews_rows(bu_id, skus=skus):
+            for rating in self.attribute_ratings(int(row)):
+                entry = totals[rating["attributeId"]]
+                entry[0] += 1
+                entry[1] += rating["rating"]
+        return [
+            {
+                "attributeId": a["id"],
+                "attributeName": a["name"],
+                "numberOfRatings": totals[a["id"]][0],
+                "averageRating": round(totals[a["id"]][1] / totals[a["id"]][0], 1)
+                if totals[a["id"]][0]
+                else None,
+            }
+            for a in attributes
+        ]
+
     def product_review_id(self, row: int) -> str:
         """The id of product review ``row``."""
         return object_id(int(self.product_table["created"][row]), row, self._product_salt())
@@ -57,8 +138,10 @@ class ProductsMixin(DatasetCore):
 
     def product_reviews_rows(self, bu_id: str, *, skus: Iterable[str] | None = None,
                              languages: set[str] | None = None,
-                             stars: set[int] | None = None) -> Rows:  # fmt: skip
-        """Product-review rows of a unit, newest first (unknown unit: empty)."""
+                             stars: set[int] | None = None,
+                             attribute_ids: Iterable[str] | None = None) -> Rows:  # fmt: skip
+        """Product-review rows of a unit, newest first (unknown unit: empty); with
+        ``attribute_ids``, only reviews rating at least one of them ([I])."""
         u = self._unit(bu_id)
         p = self.product_table
         if u is None:
@@ -77,7 +160,15 @@ class ProductsMixin(DatasetCore):
         if stars:
             mask &= np.isin(p["stars"], list(stars))
         rows = np.flatnonzero(mask).astype(np.int64)
-        return rows[np.lexsort((-rows, -p["created"][rows]))]
+        rows = rows[np.lexsort((-rows, -p["created"][rows]))]
+        if attribute_ids is not None:
+            wanted = set(attribute_ids)
+            keep = [
+                any(r["attributeId"] in wanted for r in self.attribute_ratings(int(row)))
+                for row in rows
+            ]
+            rows = rows[np.array(keep, dtype=bool)] if rows.size else rows
+        return rows
 
     def product_review_json(self, row: int, base_url: str, *, private: bool = False) -> JSON:
         """A product review: ``{id, createdAt, stars, content, consumer{id, displayName},
@@ -103,7 +194,7 @@ class ProductsMixin(DatasetCore):
             "content": content,
             "consumer": {"id": self.consumer_id(c), "displayName": self.renderer.consumer_name(c)},
             "language": lang,
-            "attributeRatings": [],
+            "attributeRatings": self.attribute_ratings(row),
             "product": {k: product[k] for k in ("sku", "name", "productUrl", "imageUrl")},
             "businessUnitId": self.units[u].id,
         }

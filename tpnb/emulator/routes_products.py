@@ -6,8 +6,9 @@ Public (apikey):
   numberOfReviews{total, oneStar..fiveStars}, starsAverage}``; ``sku`` is a comma list, repeated
   keys or the docs' JSON-array form ``sku=["A","B"]``; without ``sku``: every product ([I]);
 * ``GET /product-reviews/business-units/{id}/reviews`` with ``sku`` and/or ``productUrl`` (at
-  least one, 400 otherwise), ``page``, ``perPage`` 1..100 (default 20), ``language``, ``stars``
-  -> ``{"productReviews": [...], "links": [...]}``;
+  least one, 400 otherwise), ``page``, ``perPage`` 1..100 (default 20), ``language``, ``stars``,
+  ``attributeIds`` (reviews rating any of them; [I]) -> ``{"productReviews": [...], "links":
+  [...]}``;
 * ``POST /product-reviews/business-units/{id}/batch-summaries`` ``{"skus": [...]}`` ->
   ``{"summaries": [{"sku", ...summary}]}`` ([I] shape).
 
@@ -42,7 +43,7 @@ blueprint = Blueprint("products", __name__, url_prefix="/v1")
 STATES = ("published",)
 
 
-def _skus(name: str = "sku") -> list[str] | None:
+def _skus(name: str = "sku", what: str = "SKUs") -> list[str] | None:
     raw = params.values(name)
     joined = ",".join(raw)
     if joined.startswith("["):
@@ -50,10 +51,10 @@ def _skus(name: str = "sku") -> list[str] | None:
             data = json.loads(joined)
         except ValueError:
             raise bad_param(
-                name, joined, 'SKUs, comma-separated or a JSON list ["A","B"]'
+                name, joined, f'{what}, comma-separated or a JSON list ["A","B"]'
             ) from None
         if not isinstance(data, list) or not all(isinstance(s, str) for s in data):
-            raise bad_param(name, joined, 'SKUs, comma-separated or a JSON list ["A","B"]')
+            raise bad_param(name, joined, f'{what}, comma-separated or a JSON list ["A","B"]')
         return [s.strip() for s in data if s.strip()] or None
     return raw or None
 
@@ -94,8 +95,13 @@ def _product_rows(bu_id: str, *, require_filter: bool) -> Any:
     if require_filter and skus is None:
         raise bad_param("sku", None, "one or more SKUs, or productUrl (at least one is required)")
     listing.page_and_size()
+    attribute_ids = _skus("attributeIds", "attribute ids")  # the same list forms as sku
     return state().dataset.product_reviews_rows(
-        bu_id, skus=skus, languages=params.get_languages(), stars=params.get_stars()
+        bu_id,
+        skus=skus,
+        languages=params.get_languages(),
+        stars=params.get_stars(),
+        attribute_ids=attribute_ids,
     )
 
 

@@ -3,8 +3,10 @@
 Paths and request bodies are [C] (BRUNO and its README); response shapes are [I]:
 
 * ``POST /product-reviews/business-units/{id}/attribute-summaries`` ``{"skus": [...],
-  "locale"}`` -> ``{"businessUnitId", "skus", "locale", "attributes": []}``: the data set has no
-  product attributes (every review's ``attributeRatings`` is ``[]``), so the list is empty;
+  "locale"}`` -> ``{"businessUnitId", "skus", "locale", "attributes": [{"attributeId",
+  "attributeName", "numberOfRatings", "averageRating"}]}``: one entry per attribute of the unit
+  (:mod:`tpnb.emulator.products`) over the product reviews of those SKUs (``averageRating`` to
+  one decimal, ``null`` without ratings; names in English whatever the locale);
 * ``GET /product-reviews/business-units/{id}/imported-reviews?sku=`` (``sku`` required,
   ``page``, ``perPage`` 1..100, ``stars``, ``language`` validated) -> ``{"links": [...],
   "productReviews": []}`` and ``/imported-reviews-summaries?sku=`` -> the summary shape of
@@ -67,14 +69,15 @@ def _sku_list(body: dict[str, Any]) -> list[str]:
 
 @blueprint.post("/product-reviews/business-units/<bu_id>/attribute-summaries")
 def attribute_summaries(bu_id: str) -> Response:
-    """Per-attribute rating summaries of some SKUs (none in this data set)."""
+    """Per-attribute rating summaries of some SKUs."""
     _base_products(bu_id)
     body = json_body()
     skus = _sku_list(body)
     locale = body.get("locale")
     if locale is not None and (not isinstance(locale, str) or not params.LOCALE_RE.match(locale)):
         raise bad_param("locale", locale, "a locale such as en-GB")
-    payload = {"businessUnitId": bu_id, "skus": skus, "locale": locale, "attributes": []}
+    attributes = state().dataset.attribute_summaries(bu_id, skus)
+    payload = {"businessUnitId": bu_id, "skus": skus, "locale": locale, "attributes": attributes}
     return json_response(payload, cache=None, max_age=state().max_age)
 
 

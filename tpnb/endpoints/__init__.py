@@ -24,6 +24,7 @@ from tpnb.endpoints.private import (
 )
 from tpnb.endpoints.products import (
     create_invitation_link,
+    get_attribute_summaries,
     get_product_review_summary,
     list_private_product_reviews,
     list_product_reviews,
@@ -58,6 +59,7 @@ __all__ = [
     "create_invitation_link",
     "delete_reply",
     "find_business_unit",
+    "get_attribute_summaries",
     "get_business_unit",
     "get_business_unit_categories",
     "get_category",

@@ -30,6 +30,7 @@ def list_product_reviews(
     language: Sequence[str] | None = None,
     stars: Sequence[int] | None = None,
     locale: str | None = None,
+    attribute_ids: Sequence[str] | None = None,
 ) -> Json:
     """``GET /product-reviews/business-units/{id}/reviews`` -> ``{"productReviews": [...]}``."""
     params = query(
@@ -40,8 +41,22 @@ def list_product_reviews(
         language=language,
         stars=stars,
         locale=locale,
+        attributeIds=attribute_ids,
     )
     return conn.get_json(f"/product-reviews/business-units/{seg(business_unit_id)}/reviews", params)
+
+
+def get_attribute_summaries(
+    conn: Conn, business_unit_id: str, skus: Sequence[str], *, locale: str | None = None
+) -> Json:
+    """``POST /product-reviews/business-units/{id}/attribute-summaries`` ``{"skus", "locale"}``
+    -> ``{"attributes": [{attributeId, attributeName, numberOfRatings, averageRating}]}`` (the
+    request is documented; the answer's shape is the emulator's, see its docstring)."""
+    body: dict[str, Any] = {"skus": list(skus)}
+    if locale is not None:
+        body["locale"] = locale
+    path = f"/product-reviews/business-units/{seg(business_unit_id)}/attribute-summaries"
+    return conn.post_json(path, body, private=False)
 
 
 def list_private_product_reviews(

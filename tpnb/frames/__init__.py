@@ -14,6 +14,7 @@ ids, NA for nulls. An empty input gives the same columns and dtypes.
 from __future__ import annotations
 
 from tpnb.frames.converters import (
+    attribute_summary_frame,
     business_unit_category_frame,
     business_unit_frame,
     category_frame,
@@ -31,6 +32,7 @@ from tpnb.frames.converters import (
 from tpnb.frames.schema import DATETIME_DTYPE, STRING_DTYPE, Column, Schema, parse_timestamp
 from tpnb.frames.schemas import (
     ALL_SCHEMAS,
+    ATTRIBUTE_SUMMARY_SCHEMA,
     BUSINESS_UNIT_CATEGORY_SCHEMA,
     BUSINESS_UNIT_SCHEMA,
     CATEGORY_SCHEMA,
@@ -51,6 +53,7 @@ from tpnb.frames.schemas import (
 
 __all__ = [
     "ALL_SCHEMAS",
+    "ATTRIBUTE_SUMMARY_SCHEMA",
     "BUSINESS_UNIT_CATEGORY_SCHEMA",
     "BUSINESS_UNIT_SCHEMA",
     "CATEGORY_SCHEMA",
@@ -70,6 +73,7 @@ __all__ = [
     "WEB_LINKS_SCHEMA",
     "Column",
     "Schema",
+    "attribute_summary_frame",
     "business_unit_category_frame",
     "business_unit_frame",
     "category_frame",

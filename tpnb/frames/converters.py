@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from tpnb.frames.schemas import (
+    ATTRIBUTE_SUMMARY_SCHEMA,
     BUSINESS_UNIT_CATEGORY_SCHEMA,
     BUSINESS_UNIT_SCHEMA,
     CATEGORY_SCHEMA,
@@ -144,6 +145,14 @@ def product_review_summary_frame(
     """Product review summaries: one row per SKU (or one row for an all-SKU summary)."""
     bu = _check_id("business_unit_id", business_unit_id)
     return PRODUCT_REVIEW_SUMMARY_SCHEMA.build(summaries, defaults={"business_unit_id": bu})
+
+
+def attribute_summary_frame(
+    summaries: JSONObjects, *, business_unit_id: str | None = None
+) -> pd.DataFrame:
+    """Product attribute summaries (``{"attributes": [...]}``): one row per attribute."""
+    bu = _check_id("business_unit_id", business_unit_id)
+    return ATTRIBUTE_SUMMARY_SCHEMA.build(summaries, defaults={"business_unit_id": bu})
 
 
 def like_frame(likes: JSONObjects, *, review_id: str | None = None) -> pd.DataFrame:

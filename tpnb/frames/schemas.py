@@ -279,6 +279,19 @@ PRODUCT_REVIEW_SUMMARY_SCHEMA = Schema(
     envelopes=("summaries", "productReviewSummaries"),
 )
 
+ATTRIBUTE_SUMMARY_SCHEMA = Schema(
+    "attribute summary",
+    "Product attribute summaries (`attribute_summary_frame`; one row per attribute)",
+    (
+        c("business_unit_id", "string", "businessUnitId", "Business unit (caller-supplied if absent)."),
+        c("attribute_id", "string", "attributeId|id", "Attribute id (as in `attribute_ratings`)."),
+        c("attribute_name", "string", "attributeName|name", "Attribute name (e.g. Quality)."),
+        c("number_of_ratings", "int64", "numberOfRatings", "Reviews that rated this attribute."),
+        c("average_rating", "float", "averageRating", "Mean rating, 1..5 (NA without ratings)."),
+    ),
+    envelopes=("attributes", "attributeSummaries"),
+)
+
 INVITATION_LINK_SCHEMA = Schema(
     "invitation link",
     "Invitation links (`invitation_link_frame`)",
@@ -307,6 +320,7 @@ ALL_SCHEMAS: tuple[Schema, ...] = (
     PRODUCT_REVIEW_SCHEMA,
     PRIVATE_PRODUCT_REVIEW_SCHEMA,
     PRODUCT_REVIEW_SUMMARY_SCHEMA,
+    ATTRIBUTE_SUMMARY_SCHEMA,
     INVITATION_LINK_SCHEMA,
 )
 

@@ -23,11 +23,16 @@ class ProductMethods(MethodsBase):
         language: str | list[str] | None = None,
         stars: int | list[int] | str | None = None,
         locale: str | None = None,
+        attribute_ids: str | list[str] | None = None,
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
     ) -> Any:
-        """Public product reviews of some SKUs (or of a product URL), every page."""
+        """Public product reviews of some SKUs (or of a product URL), every page.
+
+        ``attribute_ids`` keeps the reviews that rated at least one of those attributes (ids as
+        in the ``attribute_ratings`` column and :meth:`product_attribute_summaries`).
+        """
         sk = params.skus(skus)
         url = params.optional_text(product_url, "product_url")
         if sk is None and url is None:
@@ -35,6 +40,11 @@ class ProductMethods(MethodsBase):
         langs = params.languages(language)
         st = params.stars(stars)
         loc = None if locale is None else params.locale(locale)
+        attrs = (
+            None if attribute_ids is None else params.string_list(attribute_ids, "attribute_ids")
+        )
+        if attrs is not None and (not attrs or not all(a.strip() for a in attrs)):
+            raise ConfigError("attribute_ids must name at least one attribute id (non-empty)")
         n = params.limit(limit)
         bar = self._progress(progress, "product reviews")
         bu = self._unit_id(business_unit)
@@ -48,6 +58,7 @@ class ProductMethods(MethodsBase):
                 language=langs,
                 stars=st,
                 locale=loc,
+                attribute_ids=attrs,
             ),
             "productReviews",
             limit=n,
@@ -64,6 +75,23 @@ class ProductMethods(MethodsBase):
         bu = self._unit_id(business_unit)
         data = ep.get_product_review_summary(self._conn, bu, sk)
         return data if raw else frames.product_review_summary_frame(data, business_unit_id=bu)
+
+    def product_attribute_summaries(
+        self,
+        business_unit: str,
+        skus: str | list[str],
+        *,
+        locale: str | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Per product attribute (Quality, Value for money...): how many reviews of these SKUs
+        rated it, and their mean rating. One row per attribute."""
+        sk = params.skus(skus, required=True)
+        assert sk is not None
+        loc = None if locale is None else params.locale(locale)
+        bu = self._unit_id(business_unit)
+        data = ep.get_attribute_summaries(self._conn, bu, sk, locale=loc)
+        return data if raw else frames.attribute_summary_frame(data, business_unit_id=bu)
 
     def private_product_reviews(
         self,
