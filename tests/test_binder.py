@@ -127,3 +127,20 @@ def test_binder_environment_runs_the_quickstart(tmp_path: Path) -> None:
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "the first chart is missing"
     assert any("demo data" in "".join(o.get("text", "")) for o in outputs)
+
+    # the installed package carries its notebooks: `tpnb report` works away from any checkout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    report = elsewhere / "report.html"
+    run(
+        [str(bindir / "tpnb"), "report", "--period", "2025-Q1", "--output", str(report)],
+        300,
+        elsewhere,
+    )
+    html = report.read_text(encoding="utf-8")
+    assert "demo data" in html.lower()
+    assert "tpnb.connect" not in html, "the report shows code"
+    shared = env_dir / "share" / "tpnb" / "notebooks"
+    assert sorted(p.name for p in shared.glob("*.ipynb")) == sorted(
+        p.name for p in (ROOT / "notebooks").glob("*.ipynb")
+    )

@@ -28,6 +28,33 @@ def test_finds_the_repository_notebooks() -> None:
     assert (found / DASHBOARD).is_file()
 
 
+def test_installed_notebooks_are_found_away_from_a_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a wheel (no ./notebooks, no checkout): the notebooks under <prefix>/share/tpnb."""
+    import tpnb.demo as demo
+
+    shared = tmp_path / "prefix" / "share" / "tpnb" / "notebooks"
+    shared.mkdir(parents=True)
+    (shared / "01-quickstart.ipynb").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(demo, "__file__", str(tmp_path / "site-packages" / "tpnb" / "demo.py"))
+    monkeypatch.setattr(demo, "installed_notebooks", lambda: [tmp_path / "user" / "x", shared])
+    assert find_notebooks() == shared.resolve()
+    shared.joinpath("01-quickstart.ipynb").unlink()
+    with pytest.raises(SystemExit, match=r"no notebooks found.*share/tpnb/notebooks"):
+        find_notebooks()
+
+
+def test_installed_notebooks_point_into_the_environment() -> None:
+    import sys
+
+    from tpnb.demo import installed_notebooks
+
+    places = installed_notebooks()
+    assert Path(sys.prefix) / "share" / "tpnb" / "notebooks" in places
+
+
 def test_a_folder_without_notebooks_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="no notebooks found"):
         find_notebooks(str(tmp_path / "nowhere"))
