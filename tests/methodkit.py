@@ -20,15 +20,8 @@ class DataClient(Client, DataMethods):
 
 def client_for(server: Any, tmp_path: Path, **overrides: Any) -> DataClient:
     """A client on ``server`` (demo credentials, memory cache, tokens under ``tmp_path``)."""
-    creds = server.credentials
     values: dict[str, Any] = {
-        "api_key": creds["api_key"],
-        "api_secret": creds["api_secret"],
-        "username": creds["username"],
-        "password": creds["password"],
-        "base_url": server.api_url,
-        "invitations_url": server.invitations_url,
-        "authorize_url": server.authorize_url,
+        **server.client_settings,
         "cache_backend": "memory",
         "token_dir": tmp_path / "tokens",
         "pace_limits": ((1_000_000, 1.0),),

@@ -28,15 +28,8 @@ def settings_for(
     ``client``/``user`` pick another api client / business user of the data set; by default the
     demo credentials are used. ``user=False`` gives key + secret only (client credentials).
     """
-    creds = server.credentials
     values: dict[str, Any] = {
-        "api_key": client.api_key if client else creds["api_key"],
-        "api_secret": client.api_secret if client else creds["api_secret"],
-        "username": creds["username"],
-        "password": creds["password"],
-        "base_url": server.api_url,
-        "invitations_url": server.invitations_url,
-        "authorize_url": server.authorize_url,
+        **server.client_settings,
         "cache_backend": "sqlite",
         "cache_path": tmp_path / "cache.sqlite",
         "token_dir": tmp_path / "tokens",
@@ -44,6 +37,8 @@ def settings_for(
         "backoff_max": 0.05,
         "token_refresh_skew": 0.5,
     }
+    if client:
+        values["api_key"], values["api_secret"] = client.api_key, client.api_secret
     if user is False:
         values["username"] = values["password"] = None
     elif user is not None:

@@ -74,16 +74,9 @@ def mid_unit(server: EmulatorServer) -> str:
 def child(
     server: EmulatorServer, tmp_path: Path, name: str, *, slow: float = 0.0, wait: float = 120.0
 ) -> subprocess.Popen[str]:
-    creds = server.credentials
     cfg = {
         "settings": {
-            "api_key": creds["api_key"],
-            "api_secret": creds["api_secret"],
-            "username": creds["username"],
-            "password": creds["password"],
-            "base_url": server.api_url,
-            "invitations_url": server.invitations_url,
-            "authorize_url": server.authorize_url,
+            **server.client_settings,
             "cache_backend": "memory",
             "token_dir": str(tmp_path / f"tokens-{name}"),
         },
@@ -148,15 +141,8 @@ def test_sigkill_mid_batch_leaves_a_consistent_archive(
         from tpnb.connection import Connection
         from tpnb.sync import sync
 
-        creds = server.credentials
         settings = Settings(
-            api_key=creds["api_key"],
-            api_secret=creds["api_secret"],
-            username=creds["username"],
-            password=creds["password"],
-            base_url=server.api_url,
-            invitations_url=server.invitations_url,
-            authorize_url=server.authorize_url,
+            **server.client_settings,
             cache_backend="memory",
             token_dir=tmp_path / "tokens-parent",
         )

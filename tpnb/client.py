@@ -148,15 +148,8 @@ def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
     server = serve()
     temp_dir: Path | None = None
     try:
-        creds = dict(server.credentials)
         changes: dict[str, Any] = {
-            "api_key": creds["api_key"],
-            "api_secret": creds["api_secret"],
-            "username": creds["username"],
-            "password": creds["password"],
-            "base_url": server.api_url,
-            "invitations_url": server.invitations_url,
-            "authorize_url": server.authorize_url,
+            **server.client_settings,
             "business_user_id": None,
         }
         # a fresh emulator each time: keep its cache and tokens out of the user's directories

@@ -55,15 +55,8 @@ def _client_class() -> type[Any]:
 
 def settings_for(server: Any, tmp_path: Path, **overrides: Any) -> Settings:
     """Settings on ``server`` with the demo credentials, a memory cache and :data:`FAST`."""
-    creds = server.credentials
     values: dict[str, Any] = {
-        "api_key": creds["api_key"],
-        "api_secret": creds["api_secret"],
-        "username": creds["username"],
-        "password": creds["password"],
-        "base_url": server.api_url,
-        "invitations_url": server.invitations_url,
-        "authorize_url": server.authorize_url,
+        **server.client_settings,
         "cache_backend": "memory",
         "token_dir": tmp_path / "tokens",
         **FAST,

@@ -131,6 +131,18 @@ class EmulatorServer:
         }
 
     @property
+    def client_settings(self) -> dict[str, str]:
+        """What points a client here: the demo credentials and the three base URLs, under the
+        keyword names of ``tpnb.connect()`` (``api_key`` ... ``base_url``, ``invitations_url``,
+        ``authorize_url``)."""
+        return {
+            **self.credentials,
+            "base_url": self.api_url,
+            "invitations_url": self.invitations_url,
+            "authorize_url": self.authorize_url,
+        }
+
+    @property
     def running(self) -> bool:
         """Whether the server thread is serving."""
         return self._thread is not None and self._thread.is_alive()
