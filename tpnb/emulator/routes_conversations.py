@@ -29,10 +29,10 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from tpnb.emulator import params
 from tpnb.emulator.app import identity, state
 from tpnb.emulator.httputil import app_error, bad_param, json_response
 from tpnb.emulator.routes_private import require_access
+from tpnb.emulator.routes_products import product_review_or_404
 from tpnb.emulator.routes_reviews import json_body
 
 blueprint = Blueprint("conversations", __name__, url_prefix="/v1")
@@ -62,11 +62,7 @@ def _content(body: dict[str, Any]) -> str:
 @blueprint.post("/private/product-reviews/<review_id>/create-conversation")
 def create(review_id: str) -> Response:
     """Start (or find) the conversation of a product review."""
-    ds = state().dataset
-    row = ds.product_review_row(review_id)
-    if row is None:
-        raise app_error(404, f"Product review not found: {review_id}")
-    bu_id = str(ds.product_review_json(row, params.api_base())["businessUnitId"])
+    _, bu_id = product_review_or_404(review_id)
     require_access(bu_id)
     conv_id, created = state().conversations.create(review_id, bu_id)
     return _private({"conversationId": conv_id}, status=201 if created else 200)

@@ -142,15 +142,21 @@ def private_reviews(bu_id: str) -> Response:
     return _product_page(_product_rows(bu_id, require_filter=False), private=True)
 
 
-@blueprint.get("/private/product-reviews/<review_id>")
-def private_review(review_id: str) -> Response:
-    """One private product review."""
+def product_review_or_404(review_id: str) -> tuple[int, str]:
+    """The data-set row of a product review and its business unit's id (404 if unknown)."""
     ds = state().dataset
     row = ds.product_review_row(review_id)
     if row is None:
         raise app_error(404, f"Product review not found: {review_id}")
-    data = ds.product_review_json(row, params.api_base(), private=True)
-    require_access(str(data["businessUnitId"]))
+    return row, ds.units[int(ds.product_table["bu"][row])].id
+
+
+@blueprint.get("/private/product-reviews/<review_id>")
+def private_review(review_id: str) -> Response:
+    """One private product review."""
+    row, bu_id = product_review_or_404(review_id)
+    require_access(bu_id)
+    data = state().dataset.product_review_json(row, params.api_base(), private=True)
     return json_response(with_conversation(data), cache=None, max_age=state().max_age)
 
 
