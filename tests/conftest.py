@@ -8,6 +8,7 @@
   for the 100k cap and deep pagination. Read-only too.
 * ``make_emulator``: a factory of private servers (``make_emulator(scale=0.02, token_lifetime=2)``)
   stopped at the end of the test: for mutations, webhooks, faults, rate limits and throttling.
+* ``tp``: a data client on ``emulator`` (demo credentials, memory cache), one per test module.
 """
 
 from __future__ import annotations
@@ -70,3 +71,13 @@ def make_emulator() -> Iterator[Callable[..., EmulatorServer]]:
     yield factory
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def tp(emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A client with every data method on the shared emulator, one per test module."""
+    from methodkit import client_for
+
+    client = client_for(emulator, tmp_path_factory.mktemp("tp"))
+    yield client
+    client.close()

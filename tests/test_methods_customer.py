@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,6 @@ from tpnb.errors import ConfigError, ForbiddenError
 def _own_units(server: Any) -> list[str]:
     user = server.dataset.user_by_username(server.credentials["username"])
     return sorted(user.business_unit_ids)
-
-
-@pytest.fixture(scope="module")
-def tp(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataClient]:
-    client = client_for(emulator, tmp_path_factory.mktemp("tp"))
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

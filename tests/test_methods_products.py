@@ -6,7 +6,6 @@ Expectations come from the emulator's data set (``Dataset.product_reviews_rows``
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -18,13 +17,6 @@ from methodkit import DataClient, api_requests, client_for, same_schema
 from tpnb import frames
 from tpnb.emulator.dataset import OTHER_USERNAME
 from tpnb.errors import BadRequestError, ConfigError, ForbiddenError, NotFoundError
-
-
-@pytest.fixture(scope="module")
-def tp(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataClient]:
-    client = client_for(emulator, tmp_path_factory.mktemp("tp"))
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

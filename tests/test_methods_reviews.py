@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,6 @@ from methodkit import (
 
 from tpnb import endpoints, frames
 from tpnb.errors import ConfigError, NotFoundError, ResponseError
-
-
-@pytest.fixture(scope="module")
-def tp(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataClient]:
-    client = client_for(emulator, tmp_path_factory.mktemp("tp"))
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from methodkit import DataClient, api_requests, client_for, domain_of, same_schema
+from methodkit import DataClient, api_requests, domain_of, same_schema
 
 from tpnb import frames
 from tpnb.errors import ConfigError, NotFoundError
-
-
-@pytest.fixture(scope="module")
-def tp(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataClient]:
-    client = client_for(emulator, tmp_path_factory.mktemp("tp"))
-    yield client
-    client.close()
 
 
 def test_find_and_get(tp: DataClient, emulator: Any) -> None:
