@@ -10,7 +10,7 @@ import pytest
 
 from tpnb.client import Client
 from tpnb.config import Settings
-from tpnb.connection import Connection
+from tpnb.http.connection import Connection
 from tpnb.methods import DataMethods
 
 

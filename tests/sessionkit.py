@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tpnb.config import Settings
-from tpnb.connection import Connection
+from tpnb.http.connection import Connection
 
 REPO = Path(__file__).resolve().parents[1]
 

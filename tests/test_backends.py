@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from requests_cache.backends.sqlite import SQLiteCache
 
-from tpnb.backends import build_backend, repair_sqlite_cache
 from tpnb.config import Settings
 from tpnb.errors import ConfigError
+from tpnb.http.backends import build_backend, repair_sqlite_cache
 
 
 def sqlite_settings(path: Path) -> Settings:
@@ -49,7 +49,7 @@ def test_corrupt_cache_is_moved_aside_and_rebuilt(
         "zeroed header": b"\x00" * 100 + data[100:],
     }[damage]
     path.write_bytes(damaged)
-    with caplog.at_level(logging.WARNING, logger="tpnb.backends"):
+    with caplog.at_level(logging.WARNING, logger="tpnb.http.backends"):
         backend = build_backend(sqlite_settings(path))
     try:
         assert isinstance(backend, SQLiteCache)

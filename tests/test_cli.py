@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import tpnb
-from tpnb.cli import SUBCOMMANDS, build_parser
+import tpnb.cli.main
+from tpnb.cli.main import SUBCOMMANDS, build_parser
 
 
 def _free_port() -> int:
@@ -31,7 +32,7 @@ def test_every_subcommand_is_registered_with_help() -> None:
 
 def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
-        tpnb.cli.main(["no-such-command"])
+        tpnb.cli.main.main(["no-such-command"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tpnb.demo import DASHBOARD, build_command, find_notebooks
+from tpnb.cli.demo import DASHBOARD, build_command
+from tpnb.report import find_notebooks
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,14 +33,14 @@ def test_installed_notebooks_are_found_away_from_a_checkout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """From a wheel (no ./notebooks, no checkout): the notebooks under <prefix>/share/tpnb."""
-    import tpnb.demo as demo
+    import tpnb.report as report
 
     shared = tmp_path / "prefix" / "share" / "tpnb" / "notebooks"
     shared.mkdir(parents=True)
     (shared / "01-quickstart.ipynb").write_text("{}")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(demo, "__file__", str(tmp_path / "site-packages" / "tpnb" / "demo.py"))
-    monkeypatch.setattr(demo, "installed_notebooks", lambda: [tmp_path / "user" / "x", shared])
+    monkeypatch.setattr(report, "__file__", str(tmp_path / "site-packages" / "tpnb" / "report.py"))
+    monkeypatch.setattr(report, "installed_notebooks", lambda: [tmp_path / "user" / "x", shared])
     assert find_notebooks() == shared.resolve()
     shared.joinpath("01-quickstart.ipynb").unlink()
     with pytest.raises(SystemExit, match=r"no notebooks found.*share/tpnb/notebooks"):
@@ -49,7 +50,7 @@ def test_installed_notebooks_are_found_away_from_a_checkout(
 def test_installed_notebooks_point_into_the_environment() -> None:
     import sys
 
-    from tpnb.demo import installed_notebooks
+    from tpnb.report import installed_notebooks
 
     places = installed_notebooks()
     assert Path(sys.prefix) / "share" / "tpnb" / "notebooks" in places

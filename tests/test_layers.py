@@ -71,10 +71,10 @@ def test_ui_libraries_stay_in_their_layers(library: str, allowed: tuple[str, ...
 
 @pytest.mark.parametrize("layer", ["frames", "analysis", "charts"])
 def test_pure_layers_do_no_io(layer: str) -> None:
-    banned = ("requests", "requests_cache", "socket", "sqlite3", "urllib3", "tpnb.connection")
+    banned = ("requests", "requests_cache", "socket", "sqlite3", "urllib3", "tpnb.http.connection")
     assert _offenders(_modules(layer), banned) == []
 
 
 def test_widgets_never_talk_http() -> None:
-    banned = ("requests", "requests_cache", "urllib3", "tpnb.connection", "tpnb.endpoints")
+    banned = ("requests", "requests_cache", "urllib3", "tpnb.http.connection", "tpnb.endpoints")
     assert _offenders(_modules("widgets"), banned) == []

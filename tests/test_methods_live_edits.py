@@ -32,12 +32,12 @@ UTC = timezone.utc
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
     """A private small emulator (it is edited) with the depth cap lowered on both sides."""
-    from tpnb import paging
     from tpnb.emulator import listing
+    from tpnb.paging import walkers
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(listing.slice_page, "__defaults__", (SMALL_CAP,))
-        mp.setattr(paging, "API_RECORD_CAP", SMALL_CAP)
+        mp.setattr(walkers, "API_RECORD_CAP", SMALL_CAP)
         with serve(scale=0.03, rate_limits=((10_000_000, 300.0),)) as srv:
             yield srv
 

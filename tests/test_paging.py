@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 
 from tpnb.errors import ConsistencyError
-from tpnb.paging import (
+from tpnb.paging.collect import Collector, Progress
+from tpnb.paging.walkers import (
     API_RECORD_CAP,
-    Collector,
-    Progress,
     WalkState,
     has_next_page,
     next_token,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tpnb.cli import SUBCOMMANDS
+from tpnb.cli.main import SUBCOMMANDS
 from tpnb.frames import schema_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -1,4 +1,4 @@
-"""tpnb.results: whole results kept while every page is fresh (unit and against the emulator)."""
+"""tpnb.http.results: whole results kept while every page is fresh (unit and against the emulator)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from methodkit import api_requests, client_for, unit_sizes
 
 from tpnb.emulator import EmulatorServer
-from tpnb.results import Recording, ResultCache
+from tpnb.http.results import Recording, ResultCache
 
 T0 = datetime(2024, 5, 1, tzinfo=timezone.utc)
 

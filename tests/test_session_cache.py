@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sessionkit import connect_to, finish, other_client, run_child, settings_for, user_units
 
-from tpnb.connection import Connection
+from tpnb.http.connection import Connection
 
 
 def unit_ids(server: Any, n: int = 3) -> list[str]:
@@ -140,7 +140,7 @@ def test_no_secret_in_any_file_or_log(
 CHILD_LOAD = """
 import json, sys, threading
 from tpnb.config import Settings
-from tpnb.connection import Connection
+from tpnb.http.connection import Connection
 conn = Connection(Settings.from_env())
 ids = sys.argv[1].split(",")
 errors, wrong, done = [], [], []

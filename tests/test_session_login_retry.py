@@ -12,9 +12,9 @@ import pytest
 import requests
 from sessionkit import count_calls, settings_for, user_units
 
-from tpnb.connection import Connection
 from tpnb.errors import AuthError
-from tpnb.tokens import AnswerLost
+from tpnb.http.connection import Connection
+from tpnb.http.tokens import AnswerLost
 
 TOKENS = "/oauth/oauth-business-users-for-applications"
 ACCESS = f"{TOKENS}/accesstoken"

@@ -21,8 +21,8 @@ from sessionkit import (
     user_units,
 )
 
-from tpnb.connection import Connection
 from tpnb.errors import AuthError, ConfigError, ForbiddenError, UnauthorizedError
+from tpnb.http.connection import Connection
 
 ACCESS = "/oauth/oauth-business-users-for-applications/accesstoken"
 REFRESH = "/oauth/oauth-business-users-for-applications/refresh"
@@ -30,7 +30,7 @@ REFRESH = "/oauth/oauth-business-users-for-applications/refresh"
 CHILD = """
 import json, sys, threading
 from tpnb.config import Settings
-from tpnb.connection import Connection
+from tpnb.http.connection import Connection
 conn = Connection(Settings.from_env())
 path, threads, calls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 errors = []

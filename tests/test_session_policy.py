@@ -9,17 +9,17 @@ import requests
 from requests_cache import DO_NOT_CACHE
 from requests_cache.policy.expiration import get_url_expiration
 
-from tpnb.cachepolicy import (
+from tpnb.config import DEFAULT_CACHE_EXPIRY, Settings
+from tpnb.http.cachepolicy import (
     fingerprint,
     make_filter_fn,
     make_key_fn,
     resource_class,
     urls_expire_after,
 )
-from tpnb.config import DEFAULT_CACHE_EXPIRY, Settings
-from tpnb.pacing import MARGIN, Pacer
-from tpnb.retry import RetryPolicy, parse_retry_after
-from tpnb.stats import Stats
+from tpnb.http.pacing import MARGIN, Pacer
+from tpnb.http.retry import RetryPolicy, parse_retry_after
+from tpnb.http.stats import Stats
 
 BASE = "http://127.0.0.1:8765/v1"
 CASES = {

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 import tpnb
-from tpnb import paging
 from tpnb.errors import CapExceededError, TpnbError
-from tpnb.paging import Collector, Progress
-from tpnb.slicing import DESC, Slice, Walker
+from tpnb.paging import walkers
+from tpnb.paging.collect import Collector, Progress
+from tpnb.paging.slicing import DESC, Slice, Walker
 
 CAP = 300  # records a listing reaches (the real API: 100,000)
 START = pd.Timestamp("2024-01-01T00:00:00Z")
@@ -25,7 +25,7 @@ START = pd.Timestamp("2024-01-01T00:00:00Z")
 
 @pytest.fixture(autouse=True)
 def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(paging, "API_RECORD_CAP", CAP)
+    monkeypatch.setattr(walkers, "API_RECORD_CAP", CAP)
 
 
 class CappedList:

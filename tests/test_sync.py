@@ -1,4 +1,4 @@
-"""tpnb.sync against the real emulator over loopback: first sync, incremental, edits, deletions,
+"""tpnb.store.sync against the real emulator over loopback: first sync, incremental, edits, deletions,
 resume, Ctrl-C, completion of webhook reviews, parity with the client's frames, bad arguments.
 
 Expectations come from the emulator's own data set (``Dataset.query_reviews``); request counts
@@ -22,7 +22,7 @@ from methodkit import DataClient, api_requests, client_for, needs_proc, open_fil
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.errors import ConfigError, ForbiddenError
 from tpnb.store import Archive, ArchiveBusyError, apply_events, parse_events
-from tpnb.sync import SyncReport, _Sync, sync
+from tpnb.store.sync import SyncReport, _Sync, sync
 
 GENEROUS = {"rate_limits": ((10_000_000, 300.0),), "refresh_limit": (100_000, 60.0)}
 

@@ -1,6 +1,6 @@
 """Sync across processes: a sync killed with SIGKILL mid-batch, and two syncs at once.
 
-Each child process runs ``tpnb.sync.sync`` against the test's emulator (over loopback) with a
+Each child process runs ``tpnb.store.sync.sync`` against the test's emulator (over loopback) with a
 plain :class:`tpnb.Client`; a child in "slow" mode pauses inside every batch transaction (after
 its rows are written, before the commit) and says so on stdout, so the parent can kill it exactly
 there.
@@ -28,9 +28,9 @@ CHILD = r"""
 import json, sys, time
 from tpnb.client import Client
 from tpnb.config import Settings
-from tpnb.connection import Connection
+from tpnb.http.connection import Connection
 from tpnb.store.writes import ArchiveWrites
-from tpnb.sync import sync
+from tpnb.store.sync import sync
 
 cfg = json.loads(sys.argv[1])
 if cfg["slow"]:
@@ -138,8 +138,8 @@ def test_sigkill_mid_batch_leaves_a_consistent_archive(
         # the lock died with the process: a new sync resumes and completes
         from tpnb.client import Client
         from tpnb.config import Settings
-        from tpnb.connection import Connection
-        from tpnb.sync import sync
+        from tpnb.http.connection import Connection
+        from tpnb.store.sync import sync
 
         settings = Settings(
             **server.client_settings,

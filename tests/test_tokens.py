@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tpnb.errors import AuthError
-from tpnb.tokens import TokenStore, parse_token_response
+from tpnb.http.tokens import TokenStore, parse_token_response
 
 
 def test_store_writes_private_files_atomically(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from methodkit import needs_proc, open_files
 
 from tpnb.errors import ConfigError
 from tpnb.store import Archive
-from tpnb.webhooks import ReceiverServer, serve
+from tpnb.store.webhooks import ReceiverServer, serve
 
 USER, PASSWORD = "hook-user", "s3cret-hook-pass-ZQ"
 UNIT = "5f0c0c0c0c0c0c0c0c0c0c01"
@@ -226,7 +226,9 @@ def test_deliveries_write_no_access_log_line(
     werkzeug = [r for r in caplog.records if r.name == "werkzeug" and r.levelno >= logging.INFO]
     assert werkzeug == []
     # the request lines go to tpnb's logger at DEBUG instead
-    lines = [r for r in caplog.records if r.name == "tpnb.webhooks" and r.levelno == logging.DEBUG]
+    lines = [
+        r for r in caplog.records if r.name == "tpnb.store.webhooks" and r.levelno == logging.DEBUG
+    ]
     assert any("POST / HTTP/1.1" in r.getMessage() for r in lines)
 
 

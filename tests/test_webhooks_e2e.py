@@ -1,4 +1,4 @@
-"""End to end: emulator webhook subscription -> tpnb.webhooks receiver -> archive, no polling.
+"""End to end: emulator webhook subscription -> tpnb.store.webhooks receiver -> archive, no polling.
 
 Reviews are added, edited and deleted through the emulator's admin API; the emulator POSTs the
 documented events to the receiver (Basic credentials from the subscription URL); the archive
@@ -16,9 +16,9 @@ from methodkit import DataClient, api_requests, client_for
 
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.store import Archive
-from tpnb.sync import sync
-from tpnb.webhooks import ReceiverServer
-from tpnb.webhooks import serve as serve_receiver
+from tpnb.store.sync import sync
+from tpnb.store.webhooks import ReceiverServer
+from tpnb.store.webhooks import serve as serve_receiver
 
 GENEROUS = {"rate_limits": ((10_000_000, 300.0),), "refresh_limit": (100_000, 60.0)}
 USER, PASSWORD = "trustpilot", "hook-pass-9f3k2"

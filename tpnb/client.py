@@ -1,7 +1,7 @@
 """``tpnb.connect()`` and the :class:`Client` facade users hold in a notebook.
 
-The client is a facade: the transport lives in :mod:`tpnb.connection`, the DataFrame methods in
-the mixins of :mod:`tpnb.methods` (one per resource family), the archive sync in :mod:`tpnb.sync`. With no credentials anywhere, :func:`connect` starts the
+The client is a facade: the transport lives in :mod:`tpnb.http.connection`, the DataFrame methods in
+the mixins of :mod:`tpnb.methods` (one per resource family), the archive sync in :mod:`tpnb.store.sync`. With no credentials anywhere, :func:`connect` starts the
 embedded emulator and says so (demo mode).
 """
 
@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tpnb.config import Settings, check_setting_names
-from tpnb.connection import Connection, stop_server
 from tpnb.errors import ConfigError
+from tpnb.http.connection import Connection, stop_server
+from tpnb.http.stats import Stats
 from tpnb.methods import DataMethods
-from tpnb.stats import Stats
 
 if TYPE_CHECKING:
     from tpnb.store import Archive
-    from tpnb.sync import SyncReport
+    from tpnb.store.sync import SyncReport
 
 __all__ = ["DEMO_NOTICE", "Client", "connect"]
 
@@ -38,7 +38,7 @@ class Client(DataMethods):
     reviews (public and private), consumers, categories, product reviews, tags and replies.
 
     Attributes:
-        connection: The transport (:class:`tpnb.connection.Connection`).
+        connection: The transport (:class:`tpnb.http.connection.Connection`).
     """
 
     def __init__(self, connection: Connection) -> None:
@@ -68,7 +68,7 @@ class Client(DataMethods):
         self.connection.login_with_code(code, redirect_uri)
 
     def sync(self, business_unit: str, archive: Archive | str, **options: Any) -> SyncReport:
-        """Bring a local archive's copy of one unit's reviews up to date (see :func:`tpnb.sync.sync`).
+        """Bring a local archive's copy of one unit's reviews up to date (see :func:`tpnb.store.sync.sync`).
 
         The first run pulls everything (resumable); later runs fetch only what is new or changed.
 
@@ -77,7 +77,7 @@ class Client(DataMethods):
             archive: An :class:`tpnb.store.Archive` or the path of its file.
             **options: ``full``, ``overlap``, ``recheck``, ``batch_size``, ``wait``, ``progress``.
         """
-        from tpnb.sync import sync
+        from tpnb.store.sync import sync
 
         return sync(self, business_unit, archive, **options)
 

@@ -51,7 +51,7 @@ DEFAULT_RETRY_AFTER_MAX = 120.0
 DEFAULT_TOKEN_REFRESH_SKEW = 300.0
 #: Trustpilot's guidance: at most 833 calls per 5 minutes and 10,000 per hour (calls, seconds).
 DEFAULT_PACE_LIMITS: tuple[tuple[int, float], ...] = ((833, 300.0), (10_000, 3600.0))
-#: Seconds a response *without* cache headers is kept, per resource class (see tpnb.cachepolicy).
+#: Seconds a response *without* cache headers is kept, per resource class (see tpnb.http.cachepolicy).
 #: 0 means "not cached". Responses with Cache-Control/ETag follow their headers instead.
 DEFAULT_CACHE_EXPIRY: Mapping[str, float] = MappingProxyType(
     {

@@ -17,9 +17,9 @@ so the command and the notebook read a period the same way.
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
+import site
+import sysconfig
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,7 +32,9 @@ __all__ = [
     "REPORT_NOTEBOOK",
     "build_report",
     "export_html",
+    "find_notebooks",
     "find_report_notebook",
+    "installed_notebooks",
     "last_full_period",
     "parse_period",
     "period_label",
@@ -42,14 +44,6 @@ REPORT_NOTEBOOK = "05-report.ipynb"
 #: cells with this tag are explanations for notebook readers, left out of the exported report
 REMOVE_TAG = "remove-cell"
 
-CLI_EXAMPLES = """examples:
-  tpnb report --business-unit example.com --period 2026-10 --output report.html
-  tpnb report --business-unit example.com --period 2026-Q3 -o q3.html
-  tpnb report --business-unit example.com --archive ~/trustpilot/reviews.sqlite -o report.html
-
-every month at 06:30 on the 2nd (one crontab line; cron needs % escaped as \\%):
-  30 6 2 * * . $HOME/.trustpilot.env && $HOME/tpnb/.venv/bin/tpnb report --business-unit example.com --archive $HOME/trustpilot/reviews.sqlite --output $HOME/reports/trustpilot-$(date -d 'last month' +\\%Y-\\%m).html
-"""
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER = re.compile(r"(\d{4})-?Q([1-4])")
@@ -116,8 +110,6 @@ def find_report_notebook(explicit: str | Path | None = None) -> Path:
         if not path.is_file():
             raise FileNotFoundError(f"report notebook {path} does not exist")
         return path
-    from tpnb.demo import find_notebooks
-
     try:
         folder = find_notebooks()
     except SystemExit as exc:
@@ -220,65 +212,31 @@ def build_report(
     return export_html(node, out, title=title.strip())
 
 
-def run(args: argparse.Namespace) -> int:
-    """``tpnb report`` entry point."""
-    try:
-        path = build_report(
-            args.output,
-            business_unit=args.business_unit,
-            period=args.period,
-            archive=args.archive,
-            notebook=args.notebook,
-            keep_notebook=args.keep_notebook,
-            kernel_name=args.kernel,
-            progress=args.progress,
-        )
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"tpnb report: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:
-        from papermill.exceptions import PapermillExecutionError
-
-        if not isinstance(exc, PapermillExecutionError):
-            raise
-        where = f"cell {exc.exec_count}" if exc.exec_count else "a cell"
-        kept = "" if args.keep_notebook else " (keep it with --keep-notebook FILE to see the cell)"
-        print(
-            f"tpnb report: the report notebook failed at {where}: {exc.ename}: {exc.evalue}{kept}",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"tpnb report: wrote {path}")
-    return 0
+def installed_notebooks() -> list[Path]:
+    """Where an installed tpnb keeps its notebooks: ``<prefix>/share/tpnb/notebooks`` (the
+    wheel's data files; see ``pyproject.toml``), for the environment and for a ``--user``
+    install."""
+    prefixes = [Path(sysconfig.get_path("data")), Path(site.getuserbase())]
+    return [prefix / "share" / "tpnb" / "notebooks" for prefix in prefixes]
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``tpnb report``."""
-    parser = subparsers.add_parser(
-        "report",
-        help="run the reporting notebook headless and write an HTML report without code",
-        description=(
-            f"Run the reporting notebook ({REPORT_NOTEBOOK}) headless with papermill and write "
-            "an HTML report without code. With no Trustpilot credentials it reports on the "
-            "emulator's demo data, and says so."
-        ),
-        epilog=CLI_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--business-unit",
-        default="",
-        help="domain or business-unit id (default: the demo unit when no credentials are set)",
-    )
-    parser.add_argument(
-        "--period", default="", help="YYYY-MM, YYYY-Qn or YYYY (default: the last full month)"
-    )
-    parser.add_argument("--output", "-o", default="report.html", help="HTML file to write")
-    parser.add_argument(
-        "--archive", help="sync this tpnb archive (SQLite) first and report from it"
-    )
-    parser.add_argument("--notebook", help=f"reporting notebook (default: {REPORT_NOTEBOOK})")
-    parser.add_argument("--keep-notebook", help="also save the executed notebook here")
-    parser.add_argument("--kernel", default="python3", help="Jupyter kernel (default python3)")
-    parser.add_argument("--progress", action="store_true", help="show cell progress")
-    parser.set_defaults(func=run)
+def find_notebooks(explicit: str | None = None) -> Path:
+    """Return the folder holding tpnb's notebooks.
+
+    Looks only at ``explicit`` when given; otherwise at ``./notebooks``, then at the
+    ``notebooks/`` folder of the source checkout tpnb was installed from (``pip install -e .``),
+    then where ``pip install tpnb`` put them (:func:`installed_notebooks`).
+
+    Raises:
+        SystemExit: when no such folder exists, saying where it looked.
+    """
+    if explicit:  # a folder the user named is the only one looked at
+        candidates = [Path(explicit)]
+    else:
+        checkout = Path(__file__).resolve().parents[1] / "notebooks"
+        candidates = [Path.cwd() / "notebooks", checkout, *installed_notebooks()]
+    for candidate in candidates:
+        if candidate.is_dir() and any(candidate.glob("*.ipynb")):
+            return candidate.resolve()
+    looked = ", ".join(str(c) for c in candidates)
+    raise SystemExit(f"tpnb demo: no notebooks found (looked in {looked}); pass --notebooks DIR")

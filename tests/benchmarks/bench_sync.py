@@ -24,7 +24,7 @@ from methodkit import client_for
 
 from tpnb.emulator import serve
 from tpnb.store import Archive, export_parquet
-from tpnb.sync import sync
+from tpnb.store.sync import sync
 
 
 def main() -> None:

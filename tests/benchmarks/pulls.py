@@ -4,7 +4,7 @@
 * :func:`pull_floor`: a bare ``requests`` loop sending the *same* requests as tpnb (the unit's
   size, then the keyset ``all-reviews`` walk, one page after the other: each ``pageToken`` comes
   with the page before; tpnb uses it because it stays exact while reviews are added or deleted,
-  see ``tpnb.slicing``) and only ``json.loads``-ing the bodies: no cache, no conversion, nothing
+  see ``tpnb.paging.slicing``) and only ``json.loads``-ing the bodies: no cache, no conversion, nothing
   a library could skip;
 * :func:`pull_naive`: the official ``trustpilot`` package (PyPI) walking the same pages, then
   ``pandas.json_normalize`` per page and ``pandas.concat``: what a user without tpnb writes.

@@ -31,7 +31,7 @@ def test_exported_members() -> None:
 
 def test_emulator_imports_nothing_from_the_client_side() -> None:
     code = (
-        "import sys, tpnb.emulator, tpnb.emulator.cli\n"
+        "import sys, tpnb.emulator, tpnb.cli.emulator\n"
         "bad = sorted(m for m in sys.modules if m.startswith('tpnb.') "
         "and not m.startswith('tpnb.emulator'))\n"
         "print(','.join(bad))"

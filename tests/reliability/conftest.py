@@ -37,14 +37,14 @@ SMALL_CAP = 1_000
 @pytest.fixture(scope="module")
 def small_cap() -> Iterator[int]:
     """Lower the 100k depth cap on the emulator and in the client's walkers (module-wide)."""
-    from tpnb import paging
     from tpnb.emulator import listing
+    from tpnb.paging import walkers
 
     with pytest.MonkeyPatch.context() as mp:
         defaults = listing.slice_page.__defaults__
         assert defaults == (listing.REVIEW_CAP,), "emulator slice_page signature changed"
         mp.setattr(listing.slice_page, "__defaults__", (SMALL_CAP,))
-        mp.setattr(paging, "API_RECORD_CAP", SMALL_CAP)
+        mp.setattr(walkers, "API_RECORD_CAP", SMALL_CAP)
         yield SMALL_CAP
 
 

@@ -26,8 +26,8 @@ import pandas as pd
 from tpnb import frames
 from tpnb.client import Client
 from tpnb.config import Settings
-from tpnb.connection import Connection
 from tpnb.errors import TpnbError
+from tpnb.http.connection import Connection
 
 COMPLETE, CLEAR, WRONG = "complete", "clear", "wrong"
 

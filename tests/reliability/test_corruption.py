@@ -98,7 +98,7 @@ def test_corrupted_archive_file(cor_server: EmulatorServer, tmp_path: Path, dama
     """A damaged archive: a typed error naming the file, every time (never a bare sqlite3
     error, never a silently emptied archive)."""
     from tpnb.store import Archive
-    from tpnb.sync import sync
+    from tpnb.store.sync import sync
 
     unit = unit_of(cor_server)
     path = tmp_path / "archive.sqlite"

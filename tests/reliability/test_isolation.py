@@ -127,12 +127,13 @@ def test_http_allowed_on_loopback(url: str) -> None:
 
 def test_emulator_and_receiver_bind_loopback(tmp_path: Path) -> None:
     """Defaults (functions and CLIs) and the address actually bound are loopback."""
-    from tpnb import webhooks
-    from tpnb.emulator import cli as emulator_cli
+    from tpnb.cli import emulator as emulator_cli
+    from tpnb.cli import webhooks as webhooks_cli
+    from tpnb.store import webhooks
 
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
     assert inspect.signature(webhooks.serve).parameters["host"].default == "127.0.0.1"
-    for module in (emulator_cli, webhooks):  # the CLIs' --host default
+    for module in (emulator_cli, webhooks_cli):  # the CLIs' --host default
         assert 'default="127.0.0.1"' in inspect.getsource(module), module.__name__
     with serve(scale=0.01) as server:
         assert server._server is not None
@@ -155,7 +156,7 @@ class _Payload:
 @pytest.mark.parametrize("backend", ["redis", "sqlite"])
 def test_shared_backends_never_unpickle(backend: str, tmp_path: Path) -> None:
     """Every serializer of the backend refuses a pickle payload and runs nothing."""
-    from tpnb.backends import build_backend
+    from tpnb.http.backends import build_backend
 
     settings = Settings(
         api_key="k",

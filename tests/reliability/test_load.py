@@ -20,9 +20,9 @@ import pytest
 from conftest import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT, REPO
 from relkit import client_for, settings_for
 
-from tpnb.connection import Connection
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.errors import RateLimitError
+from tpnb.http.connection import Connection
 
 SECONDS = float(os.environ.get("TPNB_RELIABILITY_LOAD_SECONDS", "30"))
 PROCESSES, THREADS = 4, 8
@@ -31,7 +31,7 @@ TOKEN_LIFETIME = 5.0
 CHILD = r"""
 import json, random, sys, threading, time
 from tpnb.config import Settings
-from tpnb.connection import Connection
+from tpnb.http.connection import Connection
 calls = json.load(open(sys.argv[1]))
 seconds, threads = float(sys.argv[2]), int(sys.argv[3])
 conn = Connection(Settings.from_env())

@@ -132,8 +132,8 @@ def test_no_secret_anywhere(
 ) -> None:
     """Every flow, then every file, log record, output, error and repr: zero hits."""
     from tpnb.store import Archive, export_parquet
-    from tpnb.sync import sync
-    from tpnb.webhooks import serve as serve_hooks
+    from tpnb.store.sync import sync
+    from tpnb.store.webhooks import serve as serve_hooks
 
     caplog.set_level(logging.DEBUG)
     server, admin = secret_server, secret_server.admin

@@ -1,9 +1,9 @@
 """One thin function per Trustpilot HTTP endpoint, returning the decoded JSON.
 
-Each function takes the :class:`~tpnb.connection.Connection` first, then the path ids, then the
+Each function takes the :class:`~tpnb.http.connection.Connection` first, then the path ids, then the
 query parameters as keyword arguments named in snake_case; it serialises them as the API wants
 (arrays comma-separated, booleans ``true``/``false``, ``None`` left out) and does nothing else:
-no validation (that is :mod:`tpnb.params`), no paging (:mod:`tpnb.paging`), no frames.
+no validation (that is :mod:`tpnb.params`), no paging (:mod:`tpnb.paging.walkers`), no frames.
 
 Modules: :mod:`.units` (business units, categories), :mod:`.reviews` (public reviews and
 consumers), :mod:`.private` (the Customer API: private reviews, replies, tags), :mod:`.products`

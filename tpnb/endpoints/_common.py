@@ -11,7 +11,7 @@ Json = Any
 
 
 class Conn(Protocol):
-    """The part of :class:`tpnb.connection.Connection` the endpoint functions use."""
+    """The part of :class:`tpnb.http.connection.Connection` the endpoint functions use."""
 
     def get_json(
         self,

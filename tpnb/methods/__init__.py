@@ -2,11 +2,11 @@
 
 Each mixin groups one resource family; :class:`DataMethods` combines them all::
 
-    class Client(DataMethods): ...   # needs a ``connection`` attribute (tpnb.connection)
+    class Client(DataMethods): ...   # needs a ``connection`` attribute (tpnb.http.connection)
 
 Every method validates its arguments (:mod:`tpnb.params`) before any request, accepts a
 business unit as a 24-hex id or a domain (domain lookups are cached per client), walks every
-page (:mod:`tpnb.paging`, :mod:`tpnb.slicing`) and returns a typed DataFrame (:mod:`tpnb.frames`);
+page (:mod:`tpnb.paging.walkers`, :mod:`tpnb.paging.slicing`) and returns a typed DataFrame (:mod:`tpnb.frames`);
 ``raw=True`` returns the JSON instead.
 """
 

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from tpnb import endpoints as ep
 from tpnb import params
 from tpnb.errors import ConfigError, NotFoundError
-from tpnb.paging import DEFAULT_CONCURRENCY, PER_PAGE, Collector, Progress, walk_pages
+from tpnb.paging.collect import Collector, Progress
+from tpnb.paging.walkers import DEFAULT_CONCURRENCY, PER_PAGE, walk_pages
 
 if TYPE_CHECKING:
-    from tpnb.connection import Connection
+    from tpnb.http.connection import Connection
 
 Json = Any
 
@@ -37,7 +38,7 @@ class MethodsBase:
     """Base of the mixins; the class they are mixed into sets ``self.connection``.
 
     Attributes:
-        connection: The :class:`tpnb.connection.Connection` every call goes through.
+        connection: The :class:`tpnb.http.connection.Connection` every call goes through.
         concurrency: Pages requested at once by order-stable multi-page walks (default 4).
     """
 
@@ -95,7 +96,7 @@ class MethodsBase:
     # ------------------------------------------------------------- whole results
     def _kept_frame(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """``build()``'s frame, or a copy of the one an identical call built while all the
-        pages it came from are still fresh in the HTTP cache (:mod:`tpnb.results`).
+        pages it came from are still fresh in the HTTP cache (:mod:`tpnb.http.results`).
 
         Args:
             key: The call's normalised arguments (the method name first).

@@ -9,9 +9,9 @@ from tpnb import params
 from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase
 from tpnb.methods._frames import frames
-from tpnb.methods._reviewlist import ceil_second, date_keep, floor_second, sort_items
-from tpnb.paging import Collector
-from tpnb.slicing import DESC, Slice, Walker
+from tpnb.paging.collect import Collector
+from tpnb.paging.reviewlist import ceil_second, date_keep, floor_second, sort_items
+from tpnb.paging.slicing import DESC, Slice, Walker
 
 
 class CustomerMethods(MethodsBase):
@@ -47,7 +47,7 @@ class CustomerMethods(MethodsBase):
         seconds; the exact bounds are then applied on the client). Beyond the 100,000-record
         cap does not apply: the walk pages by time (keyset on ``createdAt``, date windows
         walked concurrently), so any size comes back whole and exact even while reviews are
-        added or deleted (see :mod:`tpnb.slicing`).
+        added or deleted (see :mod:`tpnb.paging.slicing`).
         The other arguments are those of :meth:`reviews`, plus the private filters
         ``reference_id``, ``referral_email``, ``reported``, ``source``, ``username`` and
         ``find_reviewer`` (``"contacted"`` or ``"notContacted"``).

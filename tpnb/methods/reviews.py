@@ -9,15 +9,16 @@ from tpnb import params
 from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase
 from tpnb.methods._frames import frames
-from tpnb.methods._reviewlist import (
+from tpnb.paging.collect import Collector, Item
+from tpnb.paging.reviewlist import (
     date_keep,
     expected_total,
     newer_than,
     older_than,
     sort_items,
 )
-from tpnb.paging import PER_PAGE, Collector, Item, walk_tokens
-from tpnb.slicing import DESC, Slice, Walker, verified
+from tpnb.paging.slicing import DESC, Slice, Walker, verified
+from tpnb.paging.walkers import PER_PAGE, walk_tokens
 
 
 class ReviewMethods(MethodsBase):
@@ -49,7 +50,7 @@ class ReviewMethods(MethodsBase):
         different page sizes until two walks agree (else :class:`~tpnb.errors.ConsistencyError`).
         ``since``/``until`` are applied to ``created_at`` on the client (the public endpoints
         have no date filter); a newest-first walk stops once it is older than ``since``. See
-        :mod:`tpnb.slicing`.
+        :mod:`tpnb.paging.slicing`.
 
         Args:
             business_unit: A 24-hex id or a domain.

@@ -8,7 +8,8 @@ from tpnb import endpoints as ep
 from tpnb import params
 from tpnb.methods._base import MethodsBase
 from tpnb.methods._frames import frames
-from tpnb.paging import Collector, walk_tokens
+from tpnb.paging.collect import Collector
+from tpnb.paging.walkers import walk_tokens
 
 #: ``perPage`` of ``/business-units/all`` (the API allows up to 1000).
 ALL_UNITS_PER_PAGE = 1000

@@ -1,9 +1,9 @@
-"""A local review archive: one SQLite file per archive, synced incrementally, fed by webhooks.
+"""The own copy: a local review archive (one SQLite file), synced incrementally, fed by webhooks.
 
 ::
 
     from tpnb.store import Archive, export_parquet
-    from tpnb.sync import sync
+    from tpnb.store.sync import sync
 
     archive = Archive("reviews.sqlite")
     report = sync(tp, "northwind-outdoor.example", archive)   # first run: everything
@@ -14,7 +14,10 @@
 Modules: :mod:`~tpnb.store.archive` (the file, reads and writes), :mod:`~tpnb.store.schema`
 (tables, JSON -> rows), :mod:`~tpnb.store.queries` (the client's filters as SQL),
 :mod:`~tpnb.store.events` and :mod:`~tpnb.store.intake` (webhook events),
-:mod:`~tpnb.store.export` (Parquet).
+:mod:`~tpnb.store.export` (Parquet), :mod:`~tpnb.store.remote` (the API's windows and counts),
+:mod:`~tpnb.store.sync` (:func:`~tpnb.store.sync.sync` and its report),
+:mod:`~tpnb.store.webhooks` (the webhook receiver). May import endpoints, paging, frames, params,
+config and errors; never the client.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from tpnb.store.archive import Archive, now_iso
 from tpnb.store.events import DELETED, Event, merge_review
 
-logger = logging.getLogger("tpnb.webhooks")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ applied one level up, so nothing is kept that the HTTP cache would not have serv
   HTTP cache revalidates them (304s);
 * callers get a shallow copy (pandas' copy-on-write keeps the cached frame unchanged when the
   copy is modified);
-* hits are counted in :class:`~tpnb.stats.Stats` as cache hits, one per page the result holds.
+* hits are counted in :class:`~tpnb.http.stats.Stats` as cache hits, one per page the result holds.
 
 Pages are observed by every recording active on the connection (:meth:`ResultCache.recording`),
 so two walks running at once on one connection can only make each other's entries shorter-lived

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from tpnb import endpoints as ep
-from tpnb.paging import Item
-from tpnb.slicing import created
+from tpnb.paging.collect import Item
+from tpnb.paging.slicing import created
 
 # orderBy field -> (JSON key, key function)
 _SORT_KEYS: dict[str, Callable[[Item], Any]] = {

@@ -4,19 +4,19 @@ What the mix adds to a plain session, and the traps it closes (see
 ``shared/docs/cache-and-auth.md``):
 
 - ``cache_control=True``: ``max-age``, ``ETag``/304 and ``no-store`` are honoured; headerless
-  responses follow tpnb's per-resource policy (:mod:`tpnb.cachepolicy`).
+  responses follow tpnb's per-resource policy (:mod:`tpnb.http.cachepolicy`).
 - only GET/HEAD answers with status 200 are stored; nothing under ``/oauth/``; nothing that went
   through a redirect (the history would keep the request headers).
 - cache keys are partitioned by identity via a custom ``key_fn``; each session builds its own
   backend object, so two sessions never share a ``key_fn``.
 - SQLite (WAL, in the user cache directory) is the default backend; Redis and SQLite use the JSON
   serializer, never pickle (a shared backend must not run code on load).
-- the credentials are attached per request by :mod:`tpnb.connection` (``apikey`` header on every
+- the credentials are attached per request by :mod:`tpnb.http.connection` (``apikey`` header on every
   call, bearer only on private calls) and the names used are exactly those requests-cache redacts.
 
 ``OAuth2Session.request`` is bypassed (:meth:`CachedOAuth2Session.request`): it would log every
 request's headers (api key and bearer token) at DEBUG, and it refuses plain-http URLs through a
-process-wide environment switch. tpnb manages tokens itself (:mod:`tpnb.tokens`) and validates
+process-wide environment switch. tpnb manages tokens itself (:mod:`tpnb.http.tokens`) and validates
 the transport in :class:`~tpnb.config.Settings` (https unless loopback); the OAuth2Session part
 holds the OAuth client identity (``client_id``) and makes the authorization-code ``state``.
 """
@@ -32,14 +32,14 @@ from requests_cache.backends.base import BaseCache
 from requests_cache.policy.directives import set_request_headers
 from requests_oauthlib import OAuth2Session
 
-from tpnb.backends import build_backend
-from tpnb.cachepolicy import (
+from tpnb.config import Settings
+from tpnb.http.backends import build_backend
+from tpnb.http.cachepolicy import (
     default_expire_after,
     make_filter_fn,
     make_key_fn,
     urls_expire_after,
 )
-from tpnb.config import Settings
 
 __all__ = ["REDACTED_PARAMETERS", "CachedOAuth2Session"]
 

@@ -13,9 +13,8 @@ pacing, which blocks the worker threads rather than the API); it always yields p
 stops early (``stop``), and on Ctrl-C or when the consumer stops iterating cancels what is
 queued and waits for the requests in flight, so no thread is left running.
 
-How the review strategies (:mod:`tpnb.slicing`) use these walkers, and why, is described there.
-What a walk's pages go into (:class:`Collector`) and its progress bar (:class:`Progress`) live in
-:mod:`tpnb.collect` and are re-exported here.
+How the review strategies (:mod:`tpnb.paging.slicing`) use these walkers, and why, is described there.
+What a walk's pages go into and its progress bar live in :mod:`tpnb.paging.collect`.
 """
 
 from __future__ import annotations
@@ -30,11 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# re-exported: their home is tpnb.collect
-from tpnb.collect import Collector as Collector
-from tpnb.collect import Item as Item
-from tpnb.collect import Progress as Progress
 from tpnb.errors import ConsistencyError
+from tpnb.paging.collect import Item, Progress
 
 API_RECORD_CAP = 100_000
 PER_PAGE = 100

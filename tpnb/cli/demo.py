@@ -9,44 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import site
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
+
+from tpnb.report import find_notebooks
 
 DEFAULT_PORT = 8888
 DASHBOARD = "dashboard.ipynb"
-
-
-def installed_notebooks() -> list[Path]:
-    """Where an installed tpnb keeps its notebooks: ``<prefix>/share/tpnb/notebooks`` (the
-    wheel's data files; see ``pyproject.toml``), for the environment and for a ``--user``
-    install."""
-    prefixes = [Path(sysconfig.get_path("data")), Path(site.getuserbase())]
-    return [prefix / "share" / "tpnb" / "notebooks" for prefix in prefixes]
-
-
-def find_notebooks(explicit: str | None = None) -> Path:
-    """Return the folder holding tpnb's notebooks.
-
-    Looks only at ``explicit`` when given; otherwise at ``./notebooks``, then at the
-    ``notebooks/`` folder of the source checkout tpnb was installed from (``pip install -e .``),
-    then where ``pip install tpnb`` put them (:func:`installed_notebooks`).
-
-    Raises:
-        SystemExit: when no such folder exists, saying where it looked.
-    """
-    if explicit:  # a folder the user named is the only one looked at
-        candidates = [Path(explicit)]
-    else:
-        checkout = Path(__file__).resolve().parents[1] / "notebooks"
-        candidates = [Path.cwd() / "notebooks", checkout, *installed_notebooks()]
-    for candidate in candidates:
-        if candidate.is_dir() and any(candidate.glob("*.ipynb")):
-            return candidate.resolve()
-    looked = ", ".join(str(c) for c in candidates)
-    raise SystemExit(f"tpnb demo: no notebooks found (looked in {looked}); pass --notebooks DIR")
 
 
 def build_command(args: argparse.Namespace, notebooks: Path) -> list[str]:

@@ -1,6 +1,6 @@
 """``tp.stats``: what a connection spent, so users who pay per call can see it.
 
-Counters are kept by the transport (:mod:`tpnb.connection`): ``requests`` counts HTTP requests
+Counters are kept by the transport (:mod:`tpnb.http.connection`): ``requests`` counts HTTP requests
 that reached the network (retries and token requests included), ``cache_hits`` answers served
 from the cache without any request, ``revalidations`` 304 answers that renewed a cached copy.
 """

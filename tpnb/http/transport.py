@@ -1,15 +1,15 @@
-"""Below :class:`~tpnb.connection.Connection`: attempts, retries, body checks, pacing and counts.
+"""Below :class:`~tpnb.http.connection.Connection`: attempts, retries, body checks, pacing and counts.
 
 Order of operations for :meth:`Transport.send` (one logical request):
 
 1. send through the cached session with a (connect, read) time-out; a fresh cache entry answers
    without any request;
-2. below the cache, :class:`CountingAdapter` paces the request (:class:`~tpnb.pacing.Pacer`, it
-   sleeps rather than exceed a limit) and counts it in :class:`~tpnb.stats.Stats`;
+2. below the cache, :class:`CountingAdapter` paces the request (:class:`~tpnb.http.pacing.Pacer`, it
+   sleeps rather than exceed a limit) and counts it in :class:`~tpnb.http.stats.Stats`;
 3. a 200 JSON answer to a GET (or a replayable POST) is parsed once; a body that does not parse
    was cut short: its cached copy is dropped and the request retried;
 4. connection errors, time-outs, 429 and 500/502/503/504 are retried with back-off
-   (:mod:`tpnb.retry`); a request that keeps failing raises :class:`~tpnb.errors.TransportError`
+   (:mod:`tpnb.http.retry`); a request that keeps failing raises :class:`~tpnb.errors.TransportError`
    with every credential blanked out of the request and redacted from the message.
 """
 
@@ -27,15 +27,15 @@ from requests.adapters import HTTPAdapter
 
 from tpnb.config import Settings
 from tpnb.errors import TransportError, redact
-from tpnb.pacing import Pacer
-from tpnb.results import ResultCache
-from tpnb.retry import RetryPolicy, parse_retry_after
-from tpnb.session import CachedOAuth2Session
-from tpnb.stats import Stats
+from tpnb.http.pacing import Pacer
+from tpnb.http.results import ResultCache
+from tpnb.http.retry import RetryPolicy, parse_retry_after
+from tpnb.http.session import CachedOAuth2Session
+from tpnb.http.stats import Stats
 
 __all__ = ["UNPARSED", "CountingAdapter", "Transport"]
 
-logger = logging.getLogger("tpnb.connection")  # the name its records always had
+logger = logging.getLogger(__name__)
 
 UNPARSED: Any = object()  # marks a response whose body was not decoded by the body check
 
@@ -81,7 +81,7 @@ class Transport:
         session: The cached session the requests go through.
         policy: What is retried, and how long to wait.
         stats: Counters (``retries``, ``cache_hits``, ``revalidations``).
-        results: Told about every final response (:mod:`tpnb.results`).
+        results: Told about every final response (:mod:`tpnb.http.results`).
         local: The per-thread flags :class:`CountingAdapter` sets.
         sleep: Sleeps between attempts.
         secrets: The credentials to redact from error messages.

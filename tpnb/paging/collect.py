@@ -1,7 +1,7 @@
 """What page walks feed: the de-duplicating :class:`Collector` and the :class:`Progress` bar.
 
-Both know nothing of HTTP or of paging signals (that is :mod:`tpnb.paging`, which re-exports
-them): a collector keeps items by id, in first-seen order, up to a limit, and
+Both know nothing of HTTP or of paging signals (that is
+:mod:`tpnb.paging.walkers`): a collector keeps items by id, in first-seen order, up to a limit, and
 :meth:`Collector.fill` drains a walk until the collector is full and then closes it; a progress
 bar appears only once a walk needs a second request.
 """

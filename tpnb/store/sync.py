@@ -22,11 +22,10 @@ that also moves the checkpoint, so a crash or Ctrl-C loses at most the window in
 What polling cannot see cheaply: a text-only edit (or a new reply) to a review older than the
 ``recheck`` window changes no count, and neither does a deletion paired with a back-dated
 addition in the same audited window (new reviews normally arrive inside the listed window, so
-this needs imports with old dates). Webhooks report edits (see :mod:`tpnb.webhooks`);
+this needs imports with old dates). Webhooks report edits (see :mod:`tpnb.store.webhooks`);
 ``full=True`` re-walks everything.
 
-The report (:class:`SyncReport`, re-exported here) and the windows' time arithmetic live in
-:mod:`tpnb.syncreport`.
+The report (:class:`SyncReport`) and the windows' time arithmetic are at the end of this module.
 """
 
 from __future__ import annotations
@@ -34,17 +33,18 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tpnb import endpoints as ep
 from tpnb import params
 from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
-from tpnb.paging import Progress, has_next_page, items_of
+from tpnb.paging.collect import Progress
+from tpnb.paging.walkers import has_next_page, items_of
 from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
 from tpnb.store.remote import PER_PAGE, Item, WindowTooLargeError, count_window, list_window
 from tpnb.store.schema import iso
-from tpnb.syncreport import SyncReport, api_time, floor_second, parse_time
 
 __all__ = ["DEFAULT_BATCH", "DEFAULT_OVERLAP", "DEFAULT_RECHECK", "SyncReport", "sync"]
 
@@ -379,3 +379,55 @@ def _run(
             ),
         )
     return report
+
+
+@dataclass
+class SyncReport:
+    """What one sync did. ``str(report)`` is a one-line summary."""
+
+    business_unit_id: str
+    first_sync: bool = False
+    resumed: bool = False
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    completed: int = 0
+    windows: int = 0
+    audited_windows: int = 0
+    requests: int = 0
+    cache_hits: int = 0
+    archived: int = 0
+    seconds: float = 0.0
+    added_ids: list[str] = field(default_factory=list, repr=False)
+    changed_ids: list[str] = field(default_factory=list, repr=False)
+    removed_ids: list[str] = field(default_factory=list, repr=False)
+
+    def __str__(self) -> str:
+        kind = "first sync" + (" (resumed)" if self.resumed else "") if self.first_sync else "sync"
+        return (
+            f"{kind} of {self.business_unit_id}: {self.added} added, {self.changed} changed, "
+            f"{self.removed} removed, {self.completed} completed; {self.archived} archived; "
+            f"{self.requests} requests ({self.cache_hits} from cache) in {self.seconds:.1f} s"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts (without the id lists)."""
+        out = asdict(self)
+        for key in ("added_ids", "changed_ids", "removed_ids"):
+            out.pop(key)
+        return out
+
+
+def api_time(moment: datetime | None) -> str | None:
+    """A window bound as the API takes it: UTC, to the second, no zone suffix."""
+    return None if moment is None else moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An archive timestamp (ISO 8601, ``Z`` allowed) as an aware datetime."""
+    return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def floor_second(moment: datetime) -> datetime:
+    """``moment`` without its microseconds (window bounds are whole seconds)."""
+    return moment.replace(microsecond=0)

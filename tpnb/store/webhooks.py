@@ -20,12 +20,11 @@ unit resolves them. Run it in a notebook thread with :func:`serve`, or in the fo
 ``--password-file`` it asks for the password). It binds 127.0.0.1 unless
 told otherwise: put a TLS-terminating proxy in front of it to receive from the internet. It writes
 no access-log line per request (werkzeug's default): each POST's outcome is logged at INFO on the
-``tpnb.webhooks`` logger, the request lines at DEBUG.
+``tpnb.store.webhooks`` logger, the request lines at DEBUG.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import hashlib
@@ -35,7 +34,6 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -44,9 +42,9 @@ from tpnb import params
 from tpnb.errors import ConfigError
 from tpnb.store import Archive, ArchiveBusyError, EventError, apply_events, parse_events
 
-__all__ = ["DEFAULT_MAX_BODY", "ReceiverServer", "WebhookReceiver", "add_parser", "serve"]
+__all__ = ["DEFAULT_MAX_BODY", "ReceiverServer", "WebhookReceiver", "make_server", "serve"]
 
-logger = logging.getLogger("tpnb.webhooks")
+logger = logging.getLogger(__name__)
 
 #: Largest accepted body (bytes): far above any real batch of review events.
 DEFAULT_MAX_BODY = 1024 * 1024
@@ -194,10 +192,10 @@ def _unit_id(value: object) -> str:
     return params.entity_id(value, "business_unit")
 
 
-def _make_server(host: str, port: int, app: WebhookReceiver) -> Any:
+def make_server(host: str, port: int, app: WebhookReceiver) -> Any:
     """A threaded werkzeug server for ``app`` that writes no access-log line per request.
 
-    Each request is logged at DEBUG on ``tpnb.webhooks`` instead (the outcome of a POST is
+    Each request is logged at DEBUG on ``tpnb.store.webhooks`` instead (the outcome of a POST is
     logged at INFO by the receiver itself); werkzeug's error lines are kept.
     """
     from werkzeug.serving import WSGIRequestHandler, make_server
@@ -220,7 +218,7 @@ class ReceiverServer:
     def __init__(self, receiver: WebhookReceiver, host: str, port: int) -> None:
         self.receiver = receiver
         try:
-            self._server = _make_server(host, port, receiver)
+            self._server = make_server(host, port, receiver)
         except SystemExit:  # werkzeug exits the interpreter when it cannot bind: say why instead
             raise OSError(f"cannot listen on {host}:{port} (is the port already in use?)") from None
         self.host = host
@@ -293,65 +291,3 @@ def serve(
     except BaseException:  # e.g. the port is taken: do not leave the archive open
         receiver.close()
         raise
-
-
-def add_parser(subparsers: Any) -> None:
-    """Register ``tpnb webhooks`` on the CLI's subparsers."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "webhooks",
-        help="receive Trustpilot webhook events into a local archive",
-        description="Run the webhook receiver in the foreground (Ctrl-C stops it).",
-    )
-    parser.add_argument("--archive", required=True, help="archive file (created if missing)")
-    parser.add_argument("--port", type=int, required=True, help="port to listen on")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--username", required=True, help="Basic user of the subscription URL")
-    secret = parser.add_mutually_exclusive_group()
-    secret.add_argument(
-        "--password-file",
-        help="file whose first line is the Basic password of the subscription URL "
-        "(default: ask for it; a password on the command line would show in `ps`)",
-    )
-    secret.add_argument("--password", help=argparse.SUPPRESS)  # kept for scripts; visible in ps
-    parser.add_argument("--business-unit", default=None, help="24-hex id the subscription is for")
-    parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
-    parser.set_defaults(func=_run)
-
-
-def _password(args: argparse.Namespace) -> str:
-    """The receiver's password: from --password-file, --password, or asked on the terminal."""
-    if args.password_file:
-        try:
-            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise SystemExit(f"tpnb webhooks: cannot read --password-file: {exc}") from None
-        return lines[0] if lines else ""
-    if args.password is not None:
-        return str(args.password)
-    import getpass
-
-    return getpass.getpass("Basic password of the subscription URL: ")
-
-
-def _run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    receiver = WebhookReceiver(
-        args.archive,
-        username=args.username,
-        password=_password(args),
-        business_unit=args.business_unit,
-        max_body=args.max_body,
-    )
-    server = _make_server(args.host, args.port, receiver)
-    print(
-        f"tpnb webhooks: receiving on http://{args.host}:{server.server_port}/ into {args.archive}",
-        flush=True,  # shown at once also when the output is a pipe or a log file
-    )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        receiver.close()
-    return 0

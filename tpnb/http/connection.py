@@ -4,14 +4,14 @@ Order of operations for :meth:`Connection.get_json` (and the write methods):
 
 1. build the URL from ``settings.base_url`` (or ``invitations_url``) and the path; attach the
    ``apikey`` header, and for private calls ``Authorization: Bearer`` from
-   :class:`~tpnb.tokens.TokenManager` (which reuses, refreshes or logs in as needed);
-2. send through :class:`~tpnb.session.CachedOAuth2Session` with a (connect, read) time-out; a
+   :class:`~tpnb.http.tokens.TokenManager` (which reuses, refreshes or logs in as needed);
+2. send through :class:`~tpnb.http.session.CachedOAuth2Session` with a (connect, read) time-out; a
    fresh cache entry answers without any request;
-3. below the cache, :class:`~tpnb.transport.CountingAdapter` paces the request
-   (:class:`~tpnb.pacing.Pacer`, it sleeps rather than exceed a limit) and counts it in
-   :class:`~tpnb.stats.Stats`;
+3. below the cache, :class:`~tpnb.http.transport.CountingAdapter` paces the request
+   (:class:`~tpnb.http.pacing.Pacer`, it sleeps rather than exceed a limit) and counts it in
+   :class:`~tpnb.http.stats.Stats`;
 4. retry connection errors, time-outs, cut bodies, 429 and 500/502/503/504 with back-off
-   (:mod:`tpnb.retry`); steps 2-4 are :class:`~tpnb.transport.Transport`'s;
+   (:mod:`tpnb.http.retry`); steps 2-4 are :class:`~tpnb.http.transport.Transport`'s;
 5. on a 401 to a private call, renew the token once and send once more;
 6. decode the JSON, or raise the :class:`~tpnb.errors.APIError` subclass for the status.
 """
@@ -31,20 +31,20 @@ from urllib.parse import urlencode
 import requests
 from requests.auth import HTTPBasicAuth
 
-from tpnb.cachepolicy import fingerprint
 from tpnb.config import Settings, check_redirect_uri, describe_value
 from tpnb.errors import (
     APIError,
     ConfigError,
     api_error_for,
 )
-from tpnb.pacing import Pacer
-from tpnb.results import ResultCache
-from tpnb.retry import RetryPolicy, parse_retry_after
-from tpnb.session import CachedOAuth2Session
-from tpnb.stats import Stats
-from tpnb.tokens import TokenManager, TokenStore, default_token_dir
-from tpnb.transport import UNPARSED, CountingAdapter, Transport
+from tpnb.http.cachepolicy import fingerprint
+from tpnb.http.pacing import Pacer
+from tpnb.http.results import ResultCache
+from tpnb.http.retry import RetryPolicy, parse_retry_after
+from tpnb.http.session import CachedOAuth2Session
+from tpnb.http.stats import Stats
+from tpnb.http.tokens import TokenManager, TokenStore, default_token_dir
+from tpnb.http.transport import UNPARSED, CountingAdapter, Transport
 
 __all__ = ["Connection"]
 
@@ -78,7 +78,7 @@ class Connection:
         self.emulator = emulator
         self.demo = emulator is not None
         self.stats = Stats()
-        #: finished multi-page results, kept while every page is fresh (:mod:`tpnb.results`)
+        #: finished multi-page results, kept while every page is fresh (:mod:`tpnb.http.results`)
         self.results = ResultCache(on_hit=lambda pages: self.stats.add("cache_hits", pages))
         self.local = threading.local()
         self._sleep = sleep
@@ -304,7 +304,7 @@ class Connection:
     def _send(
         self, method: str, url: str, *, replayable: bool = False, **kwargs: Any
     ) -> requests.Response:
-        """One logical request, with retries (:meth:`tpnb.transport.Transport.send`)."""
+        """One logical request, with retries (:meth:`tpnb.http.transport.Transport.send`)."""
         return self.transport.send(method, url, replayable=replayable, **kwargs)
 
     def _post_token_form(

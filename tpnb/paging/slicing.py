@@ -13,7 +13,7 @@ has something better, and check them where it has not:
   A keyset page starts *after the last review seen*, so deletions and arrivals move nothing:
   exact, no 100,000 cap, exactly one request per 100 reviews. It is sequential (each token comes
   with the page before), so the next page is fetched while the consumer handles this one
-  (:func:`tpnb.paging.walk_tokens` ``prefetch``). ``since`` stops the walk once it is older.
+  (:func:`tpnb.paging.walkers.walk_tokens` ``prefetch``). ``since`` stops the walk once it is older.
 * **Private lists** page by time: ``orderBy=createdat.asc`` with ``startDateTime`` = the last
   ``createdAt`` seen (inclusive, whole seconds), always ``page=1``; the review(s) of that second
   come again and are dropped by id (about one review per page: ~1% more requests than offsets).
@@ -46,13 +46,11 @@ from typing import Any
 
 import pandas as pd
 
-from tpnb import paging
 from tpnb.errors import CapExceededError, ConsistencyError
-from tpnb.paging import (
+from tpnb.paging import walkers
+from tpnb.paging.collect import Collector, Item, Progress
+from tpnb.paging.walkers import (
     PER_PAGE,
-    Collector,
-    Item,
-    Progress,
     WalkState,
     items_of,
     walk_pages,
@@ -208,7 +206,7 @@ class Walker:
             return
         if stars is not None and len(stars) == 1:
             raise CapExceededError(
-                f"more than {2 * paging.API_RECORD_CAP:,} reviews with {stars[0]} stars match; "
+                f"more than {2 * walkers.API_RECORD_CAP:,} reviews with {stars[0]} stars match; "
                 "the public API cannot list them all: narrow the request (language=, ...)"
             )
         for star in stars or (1, 2, 3, 4, 5):
@@ -238,7 +236,7 @@ class Walker:
             state, _ = inner.walk(window, concurrent=False)
             if state.capped:
                 raise CapExceededError(
-                    f"more than {paging.API_RECORD_CAP:,} reviews share the second "
+                    f"more than {walkers.API_RECORD_CAP:,} reviews share the second "
                     f"{at.isoformat()}: the API cannot page past them"
                 )
             return sub
