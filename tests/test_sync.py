@@ -85,7 +85,9 @@ def test_first_sync_pulls_everything_once(
     # requests: one per page of 100 per window, plus the unit, the oldest-review probe, the audit
     spent = api_requests(server) - logged
     assert report.requests == spent  # (a token request, when one is needed, counts too)
-    assert report.requests <= len(expected) // 100 + report.windows + 4
+    # pages by time repeat the boundary review (1 in 100) and a multi-page window is confirmed
+    # by its count (1 request): the minimum pages plus a small constant per window
+    assert report.requests <= len(expected) // 99 + 2 * report.windows + 4
     state = archive.sync_state(unit)
     assert state is not None
     assert state.phase == "ready"

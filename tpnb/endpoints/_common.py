@@ -20,6 +20,7 @@ class Conn(Protocol):
         *,
         private: bool = False,
         api: Api = "api",
+        list_key: str | None = None,
     ) -> Json: ...
 
     def post_json(

@@ -55,7 +55,7 @@ def list_private_reviews(
         findReviewer=find_reviewer,
     )
     path = f"/private/business-units/{seg(business_unit_id)}/reviews"
-    return conn.get_json(path, params, private=True)
+    return conn.get_json(path, params, private=True, list_key="reviews")
 
 
 def get_private_review(conn: Conn, review_id: str) -> Json:

@@ -43,7 +43,8 @@ def list_product_reviews(
         locale=locale,
         attributeIds=attribute_ids,
     )
-    return conn.get_json(f"/product-reviews/business-units/{seg(business_unit_id)}/reviews", params)
+    path = f"/product-reviews/business-units/{seg(business_unit_id)}/reviews"
+    return conn.get_json(path, params, list_key="productReviews")
 
 
 def get_attribute_summaries(
@@ -75,7 +76,7 @@ def list_private_product_reviews(
         sku=skus, page=page, perPage=per_page, language=language, state=state, locale=locale
     )
     path = f"/private/product-reviews/business-units/{seg(business_unit_id)}/reviews"
-    return conn.get_json(path, params, private=True)
+    return conn.get_json(path, params, private=True, list_key="productReviews")
 
 
 def create_invitation_link(conn: Conn, business_unit_id: str, body: Mapping[str, Any]) -> Json:

@@ -35,7 +35,9 @@ def list_business_unit_reviews(
         includeReportedReviews=include_reported,
         internalLocationId=location_id,
     )
-    return conn.get_json(f"/business-units/{seg(business_unit_id)}/reviews", params)
+    return conn.get_json(
+        f"/business-units/{seg(business_unit_id)}/reviews", params, list_key="reviews"
+    )
 
 
 def list_all_reviews(
@@ -48,7 +50,9 @@ def list_all_reviews(
 ) -> Json:
     """``GET /business-units/{id}/all-reviews`` (keyset paging with ``pageToken``)."""
     params = query(pageToken=page_token, perPage=per_page, includeReportedReviews=include_reported)
-    return conn.get_json(f"/business-units/{seg(business_unit_id)}/all-reviews", params)
+    return conn.get_json(
+        f"/business-units/{seg(business_unit_id)}/all-reviews", params, list_key="reviews"
+    )
 
 
 def get_review(conn: Conn, review_id: str) -> Json:
@@ -65,7 +69,9 @@ def list_latest_reviews(
     conn: Conn, language: Sequence[str], *, count: int = 100, locale: str | None = None
 ) -> Json:
     """``GET /reviews/latest`` -> ``{"reviews": [...]}`` (the newest reviews in a language)."""
-    return conn.get_json("/reviews/latest", query(language=language, count=count, locale=locale))
+    return conn.get_json(
+        "/reviews/latest", query(language=language, count=count, locale=locale), list_key="reviews"
+    )
 
 
 def get_consumer(conn: Conn, consumer_id: str) -> Json:
@@ -107,4 +113,4 @@ def list_consumer_reviews(
         businessUnitId=business_unit_id,
         includeReportedReviews=include_reported,
     )
-    return conn.get_json(f"/consumers/{seg(consumer_id)}/reviews", params)
+    return conn.get_json(f"/consumers/{seg(consumer_id)}/reviews", params, list_key="reviews")

@@ -25,7 +25,7 @@ def search_business_units(
 ) -> Json:
     """``GET /business-units/search`` -> ``{"businessUnits": [...], "links": [...]}``."""
     params = query(query=query_text, country=country, page=page, perPage=per_page)
-    return conn.get_json("/business-units/search", params)
+    return conn.get_json("/business-units/search", params, list_key="businessUnits")
 
 
 def list_business_units(
@@ -37,7 +37,7 @@ def list_business_units(
 ) -> Json:
     """``GET /business-units/all`` -> ``{"businessUnits": [...], "cursor": ...}`` (cursor paging)."""
     params = query(country=country, perPage=per_page, cursor=cursor)
-    return conn.get_json("/business-units/all", params)
+    return conn.get_json("/business-units/all", params, list_key="businessUnits")
 
 
 def get_profile_info(conn: Conn, business_unit_id: str) -> Json:
@@ -88,4 +88,6 @@ def list_category_business_units(
 ) -> Json:
     """``GET /categories/{id}/business-units`` -> ``{"businessUnits": [...], "links": [...]}``."""
     params = query(country=country, locale=locale, page=page, perPage=per_page)
-    return conn.get_json(f"/categories/{seg(category_id)}/business-units", params)
+    return conn.get_json(
+        f"/categories/{seg(category_id)}/business-units", params, list_key="businessUnits"
+    )

@@ -139,9 +139,14 @@ class Connection:
         *,
         private: bool = False,
         api: Api = "api",
+        list_key: str | None = None,
     ) -> Any:
-        """GET ``path`` (relative to the API root) and return the decoded JSON."""
-        return self._call("GET", path, params=params, private=private, api=api)
+        """GET ``path`` (relative to the API root) and return the decoded JSON.
+
+        ``list_key`` names the list the answer must hold (``"reviews"``): an answer without it
+        is retried, then raises :class:`~tpnb.errors.ResponseError` (never read as empty).
+        """
+        return self._call("GET", path, params=params, private=private, api=api, list_key=list_key)
 
     def post_json(
         self, path: str, json: Any = None, *, private: bool = True, api: Api = "api"
@@ -259,6 +264,7 @@ class Connection:
         json: Any = None,
         private: bool,
         api: Api,
+        list_key: str | None = None,
     ) -> Any:
         url = self._url(path, api)
         headers = {"apikey": str(self.settings.api_key), "Accept": "application/json"}
@@ -269,6 +275,8 @@ class Connection:
         kwargs: dict[str, Any] = {"params": dict(params) if params else None, "headers": headers}
         if json is not None:
             kwargs["json"] = json
+        if list_key is not None:
+            kwargs["list_key"] = list_key
         response = self._send(method, url, **kwargs)
         if response.status_code == 401 and bearer is not None and self.tokens is not None:
             logger.info("tpnb: %s %s answered 401; renewing the token once", method, path)

@@ -7,7 +7,11 @@ Order of operations for :meth:`Transport.send` (one logical request):
 2. below the cache, :class:`CountingAdapter` paces the request (:class:`~tpnb.http.pacing.Pacer`, it
    sleeps rather than exceed a limit) and counts it in :class:`~tpnb.http.stats.Stats`;
 3. a 200 JSON answer to a GET (or a replayable POST) is parsed once; a body that does not parse
-   was cut short: its cached copy is dropped and the request retried;
+   was cut short: its cached copy is dropped and the request retried. Where a list is due
+   (``list_key``), an answer that is not an object holding a list under that key (``{}``,
+   ``null``, ``{"reviews": null}``, an empty 200, a 204, an unsolicited 304) is treated the same
+   way, and when it persists raises :class:`~tpnb.errors.ResponseError`: a page that cannot be
+   read is never taken for an empty one (a sync would delete what it did not see);
 4. connection errors, time-outs, 429 and 500/502/503/504 are retried with back-off
    (:mod:`tpnb.http.retry`); a request that keeps failing raises :class:`~tpnb.errors.TransportError`
    with every credential blanked out of the request and redacted from the message.
@@ -15,6 +19,7 @@ Order of operations for :meth:`Transport.send` (one logical request):
 
 from __future__ import annotations
 
+import contextlib
 import json as jsonlib
 import logging
 import threading
@@ -26,7 +31,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tpnb.config import Settings
-from tpnb.errors import TransportError, redact
+from tpnb.errors import ResponseError, TransportError, redact
 from tpnb.http.pacing import Pacer
 from tpnb.http.results import ResultCache
 from tpnb.http.retry import RetryPolicy, parse_retry_after
@@ -109,16 +114,25 @@ class Transport:
         self._secrets = secrets
 
     def send(
-        self, method: str, url: str, *, replayable: bool = False, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        *,
+        replayable: bool = False,
+        list_key: str | None = None,
+        **kwargs: Any,
     ) -> requests.Response:
         """One logical request (the order of operations is in the module docstring).
 
         ``replayable=True`` marks a POST that is safe to send again (a password or
         client-credentials login: each answer is a new token): it is retried like a GET, on
-        connection errors, cut or non-JSON bodies, 429 and 5xx.
+        connection errors, cut or non-JSON bodies, 429 and 5xx. ``list_key`` names the list a
+        successful answer must hold (``"reviews"``); any other successful answer is retried,
+        then refused.
 
         Raises:
             TransportError: No answer after the retries (connection errors, cut bodies).
+            ResponseError: A list was due and every answer lacked it.
         """
         policy = self.policy
         path = urlsplit(url).path
@@ -133,6 +147,8 @@ class Transport:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
                 if checked and response.status_code == 200:
                     response.tpnb_json = self.check_body(response)  # type: ignore[attr-defined]
+                if list_key is not None and 200 <= response.status_code < 400:
+                    self.check_list(response, list_key)
             except (requests.RequestException, _TruncatedBody) as error:
                 if attempt < policy.max_retries and (
                     isinstance(error, _TruncatedBody) or policy.should_retry_error(decide_as, error)
@@ -146,6 +162,11 @@ class Transport:
                     continue
                 _blank_credentials(getattr(error, "request", None))
                 host = urlsplit(url).hostname
+                if isinstance(error, _NotAList):
+                    raise ResponseError(
+                        f"{method} {path} on {host} answered {error.what} {attempt + 1} time(s) "
+                        f"where a list under {list_key!r} was due; nothing was taken from it"
+                    ) from None
                 raise TransportError(
                     f"{method} {path} on {host} failed after {attempt + 1} attempt(s): "
                     f"{type(error).__name__}: {redact(str(error), self._secrets())}"
@@ -188,6 +209,33 @@ class Transport:
                 self.session.cache.delete(cache_key)
             raise _TruncatedBody from None
 
+    def check_list(self, response: requests.Response, key: str) -> None:
+        """Raise :class:`_NotAList` (dropping any cached copy) unless the answer holds a list
+        under ``key``; a valid body is left parsed on the response for the caller."""
+        parsed = getattr(response, "tpnb_json", UNPARSED)
+        if response.status_code == 200 and parsed is UNPARSED and response.content:
+            with contextlib.suppress(ValueError):
+                parsed = jsonlib.loads(response.content)
+                response.tpnb_json = parsed  # type: ignore[attr-defined]
+        if isinstance(parsed, dict) and isinstance(parsed.get(key), list):
+            return
+        if response.status_code != 200:
+            what = f"HTTP {response.status_code}"
+        elif not response.content:
+            what = "an empty body"
+        elif parsed is UNPARSED:
+            what = "a body that is not JSON"
+        elif not isinstance(parsed, dict):
+            what = f"JSON {type(parsed).__name__}"
+        elif key not in parsed:
+            what = f"an object without {key!r}"
+        else:
+            what = f"{key!r} = {type(parsed[key]).__name__}"
+        cache_key = getattr(response, "cache_key", None)
+        if cache_key:
+            self.session.cache.delete(cache_key)
+        raise _NotAList(what)
+
     def _retry_wait(self, seconds: float) -> None:
         self.stats.add("retries")
         if seconds > 0:
@@ -196,6 +244,14 @@ class Transport:
 
 class _TruncatedBody(Exception):
     """A 200 answer whose JSON body does not parse (a cut connection)."""
+
+
+class _NotAList(_TruncatedBody):
+    """A successful answer where a list was due, without the list: retried like a cut body."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
 
 
 def _blank_credentials(request: Any) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tpnb.errors import ConsistencyError
+from tpnb.errors import ConsistencyError, ResponseError
 from tpnb.paging.collect import Item, Progress
 
 API_RECORD_CAP = 100_000
@@ -40,11 +40,21 @@ Json = Any
 
 
 def items_of(payload: Json, key: str) -> list[Item]:
-    """The list under ``key`` of a list response (``[]`` when missing or null)."""
-    if isinstance(payload, dict):
-        value = payload.get(key)
-        return list(value) if isinstance(value, list) else []
-    return list(payload) if isinstance(payload, list) else []
+    """The list under ``key`` of a list response.
+
+    Raises:
+        ResponseError: The answer holds no list under ``key`` (missing, null, not an object):
+            an unreadable page is never read as an empty one (a walk would end early, and a
+            sync would delete what it did not see). The transport already retries such
+            answers (``list_key``); this is the check for any path that did not ask it to.
+    """
+    value = payload.get(key) if isinstance(payload, dict) else None
+    if not isinstance(value, list):
+        shape = (
+            type(payload).__name__ if not isinstance(payload, dict) else f"{key!r} = {value!r:.20}"
+        )
+        raise ResponseError(f"a list answer without its list under {key!r} ({shape})")
+    return list(value)
 
 
 def _next_link(payload: Json) -> str | None:

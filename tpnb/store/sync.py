@@ -10,7 +10,13 @@ that also moves the checkpoint, so a crash or Ctrl-C loses at most the window in
    windows sized to about ``batch_size`` reviews, from the oldest review (or, after an
    interruption, from the checkpoint) to an open-ended last window. **Later syncs**: one open
    window from ``min(newest created_at - overlap, now - recheck)``: new reviews plus recent edits
-   and replies. In every window, archived reviews the API no longer lists are removed;
+   and replies. Windows are listed by time (:func:`tpnb.store.remote.list_window`: exact while
+   reviews come and go). In every window, archived reviews the API no longer lists are removed,
+   but only on a listing that can be trusted: a one-page listing (one answer), or one whose
+   length the API's count of the window confirms (re-listed up to three times otherwise); an
+   unconfirmed window is stored without removing anything (``unverified_windows``) and left to
+   the audit. A page that cannot be read raises :class:`~tpnb.errors.ResponseError` before
+   anything of its window is written;
 3. complete the reviews that webhook events wrote (``needs_completion``) and that the walk did
    not refresh, one ``GET /private/reviews/{id}`` each (404: removed);
 4. audit everything older than the walk: compare the archive's count with the API's count of
@@ -31,6 +37,7 @@ The report (:class:`SyncReport`) and the windows' time arithmetic are at the end
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -45,6 +52,8 @@ from tpnb.paging.walkers import has_next_page, items_of
 from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
 from tpnb.store.remote import PER_PAGE, Item, WindowTooLargeError, count_window, list_window
 from tpnb.store.schema import iso
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_BATCH", "DEFAULT_OVERLAP", "DEFAULT_RECHECK", "SyncReport", "sync"]
 
@@ -66,6 +75,7 @@ class _Sync:
         self.report = SyncReport(unit_id)
         self.progress = Progress(progress, f"sync {unit_id}")
         self.oldest_local = datetime.now(timezone.utc)
+        self.pages = 0  # list requests made (to tell one-page listings from walks)
 
     # --- remote ---------------------------------------------------------------------------------
     def fetch(
@@ -81,6 +91,7 @@ class _Sync:
             end=api_time(end),
         )
         items = items_of(payload, "reviews")
+        self.pages += 1
         self.progress.update(len(items))
         return items, has_next_page(payload, len(items), per_page)
 
@@ -88,6 +99,26 @@ class _Sync:
         items, _ = self.fetch(1, None, None, per_page=1)
         parsed = parse_time(iso(items[0].get("createdAt"))) if items else None
         return floor_second(parsed) if parsed else None
+
+    def listed(self, start: datetime | None, end: datetime | None) -> tuple[list[Item], bool]:
+        """The reviews of a window, and whether the listing can be trusted to remove the
+        archived reviews it does not hold (see the module doc)."""
+        items: list[Item] = []
+        for _ in range(3):
+            before = self.pages
+            items = list_window(self.fetch, start, end)
+            if self.pages - before == 1:  # one answer: a consistent snapshot
+                return items, True
+            # WindowTooLargeError (a window too large to count) goes to walk(), which splits it
+            if count_window(self.fetch, start, end, len(items)) == len(items):
+                return items, True
+        logger.warning(
+            "tpnb sync: the window %s .. %s of %s changed while it was listed; "
+            "stored without removing anything (the audit checks it)",
+            api_time(start), api_time(end) or "now", self.unit_id,
+        )  # fmt: skip
+        self.report.unverified_windows += 1
+        return items, False
 
     # --- archive --------------------------------------------------------------------------------
     def store_window(
@@ -97,8 +128,10 @@ class _Sync:
         end: datetime | None,
         *,
         state: SyncState | None = None,
+        trusted: bool = True,
     ) -> None:
-        """Upsert a listed window and remove what it no longer holds, in one transaction."""
+        """Upsert a listed window and (when ``trusted``) remove what it no longer holds, in one
+        transaction."""
         remote = {str(item["id"]) for item in items}
         with self.archive.transaction() as conn:
             local = self.archive.review_ids(self.unit_id, iso(start), iso(end))
@@ -106,9 +139,8 @@ class _Sync:
             added, changed = self.archive.upsert_reviews(
                 conn, items, unit_id=self.unit_id, private=True
             )
-            removed = self.archive.delete_reviews(
-                conn, sorted(local - remote - pending), origin="sync"
-            )
+            gone = sorted(local - remote - pending) if trusted else []
+            removed = self.archive.delete_reviews(conn, gone, origin="sync")
             if state is not None:
                 self.archive.save_sync_state(conn, state)
         self.report.added_ids += added
@@ -136,7 +168,7 @@ class _Sync:
             if end is not None and end >= now:
                 end = None
             try:
-                items = list_window(self.fetch, start, end)
+                items, trusted = self.listed(start, end)
             except WindowTooLargeError:  # >= 100k reviews in one window: a quarter of it
                 if start is None or now - start <= timedelta(hours=1):
                     raise
@@ -150,7 +182,7 @@ class _Sync:
                 walked_until=None if done else iso(end),
                 started_at=state.started_at,
             )
-            self.store_window(items, start, end, state=state)
+            self.store_window(items, start, end, state=state, trusted=trusted)
             if done:
                 return last_start
             assert length is not None
@@ -204,7 +236,8 @@ class _Sync:
         low = start or min(self.oldest_local, end - timedelta(hours=1))
         small = remote is not None and max(local, remote) <= LEAF_SIZE
         if small or end - low <= timedelta(hours=1):
-            self.store_window(list_window(self.fetch, start, end), start, end)
+            items, trusted = self.listed(start, end)
+            self.store_window(items, start, end, trusted=trusted)
             return
         middle = floor_second(low + (end - low) / 2)
         left_local = self.archive.count(self.unit_id, iso(start), iso(middle))
@@ -394,6 +427,7 @@ class SyncReport:
     completed: int = 0
     windows: int = 0
     audited_windows: int = 0
+    unverified_windows: int = 0
     requests: int = 0
     cache_hits: int = 0
     archived: int = 0
