@@ -1,6 +1,6 @@
 """The page walkers on synthetic lists (pure: the walkers only see a ``fetch`` function).
 
-The walks against the real emulator over HTTP are in ``tests/test_methods_*.py``.
+The walks against the real emulator over HTTP are in ``tests/methods/``.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from tpnb.charts import (
     plot_trustscore_history,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "charts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "charts"
 
 
 def make_reviews(n: int = 900, *, seed: int = 7, skew: int = 0) -> pd.DataFrame:

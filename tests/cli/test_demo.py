@@ -15,7 +15,7 @@ import requests
 from tpnb.cli.demo import DASHBOARD, build_command
 from tpnb.report import find_notebooks
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _args(**overrides: object) -> argparse.Namespace:

@@ -1,5 +1,5 @@
 """Token file store and token response parsing (the OAuth lifecycle against the emulator is in
-tests/test_session_oauth.py)."""
+tests/http/test_session_oauth.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 What the API's 100,000-record cap leaves unlistable is a :class:`CapExceededError` (never a
 silently short frame). The cap is lowered here so a list can cross it in a few pages; the
-strategies against the real emulator are in ``tests/test_methods_reviews.py`` and
+strategies against the real emulator are in ``tests/methods/test_methods_reviews.py`` and
 ``tests/reliability/``.
 """
 
