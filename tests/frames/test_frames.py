@@ -9,93 +9,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from kit.samples import BUSINESS_UNIT, LINKS, PRIVATE_EXTRA, REVIEW
 
 from tpnb import frames as F
 
 UTC = timezone.utc
-LINKS = [{"href": "https://api.trustpilot.com/v1/x", "method": "GET", "rel": "self"}]
-
-# §3.1, the docs example
-BUSINESS_UNIT = {
-    "links": LINKS,
-    "id": "46d6a890000064000500e0c3",
-    "displayName": "Trustpilot",
-    "name": {
-        "identifying": "trustpilot.com",
-        "referring": ["trustpilot.com", "www.trustpilot.com"],
-    },
-    "websiteUrl": "http://www.trustpilot.com",
-    "country": "DK",
-    "numberOfReviews": {
-        "total": 14,
-        "usedForTrustScoreCalculation": 12,
-        "oneStar": 2,
-        "twoStars": 3,
-        "threeStars": 2,
-        "fourStars": 5,
-        "fiveStars": 2,
-    },
-    "status": "active",
-    "score": {"trustScore": 4.6, "stars": 4.5},
-    "badFit": True,
-}
-
-# §3.2, the union of the docs examples; createdAt in each real format in the variants below
-REVIEW: dict[str, Any] = {
-    "links": LINKS,
-    "id": "507f191e810c19729de860ea",
-    "consumer": {
-        "links": LINKS,
-        "id": "507f191e810c19729de860eb",
-        "displayName": "John Doe",
-        "displayLocation": "London, GB",
-        "numberOfReviews": 3,
-    },
-    "businessUnit": {
-        "links": LINKS,
-        "id": "46d6a890000064000500e0c3",
-        "identifyingName": "trustpilot.com",
-        "displayName": "Trustpilot",
-    },
-    "stars": 4,
-    "title": "Great service",
-    "text": "Quick delivery — would buy again. 😀",
-    "language": "en",
-    "createdAt": "2013-09-07T13:37:00Z",
-    "experiencedAt": "2013-09-01T00:00:00.000Z",
-    "updatedAt": None,
-    "companyReply": {"text": "Thanks!", "createdAt": "2013-09-08T10:00:00.123Z", "updatedAt": None},
-    "isVerified": True,
-    "reviewVerificationLevel": "invited",
-    "numberOfLikes": 2,
-    "status": "active",
-    "location": {
-        "id": "a3b7c8d2-0000-4000-8000-000000000001",
-        "name": "Copenhagen",
-        "urlFormattedName": "copenhagen",
-    },
-    "countsTowardsTrustScore": True,
-    "countsTowardsLocationTrustScore": False,
-    "reportData": {
-        "source": "Trustpilot",
-        "publicComment": None,
-        "createdAt": "2013-09-09T08:00:00",
-        "reasons": ["sensitiveInformation", "consumerIsCompetitor"],
-        "reason": "consumer_is_competitor",
-        "reviewVisibility": "hidden",
-    },
-    "complianceLabels": ["label-a"],
-    "invitation": {"businessUnitId": "46d6a890000064000500e0c3"},
-    "businessUnitHistory": [],
-}
-
-PRIVATE_EXTRA: dict[str, Any] = {
-    "referralEmail": "john@example.com",
-    "referenceId": "order-42",
-    "source": "InvitationApi",
-    "tags": [{"group": "generic", "value": "Test"}, {"group": "campaign", "value": "a:b"}],
-    "findReviewer": {"isEligible": True, "requests": [{"id": "r1", "status": "pending"}]},
-}
 
 # (string, the instant it denotes) for every timestamp form the real API uses
 TIMESTAMPS = [

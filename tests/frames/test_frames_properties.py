@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_frames import BUSINESS_UNIT, PRIVATE_EXTRA, REVIEW
+from kit.samples import BUSINESS_UNIT, PRIVATE_EXTRA, REVIEW
 
 from tpnb import frames as F
 

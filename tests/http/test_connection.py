@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sessionkit import connect_to
+from kit.clients import connect_to
 
 from tpnb.errors import BadRequestError, NotFoundError, RateLimitError, ServerError, TransportError
 
@@ -42,7 +42,7 @@ def test_gives_up_with_server_error_never_empty(make_emulator: Any, tmp_path: Pa
 
 def test_dropped_and_truncated_responses_are_retried(make_emulator: Any, tmp_path: Path) -> None:
     server = make_emulator()
-    with connect_to(server, tmp_path) as conn:
+    with connect_to(server, tmp_path, cache_backend="sqlite") as conn:
         server.admin.set_faults(drop_next=1, truncate_next=1)
         body = conn.get_json(f"/business-units/{a_unit(server)}")
         assert body["id"] == a_unit(server)

@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from methodkit import api_requests, client_for, unit_sizes
+from kit.clients import client_for
+from kit.server import api_requests, unit_sizes
 
 from tpnb.emulator import EmulatorServer
 from tpnb.http.results import Recording, ResultCache

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sessionkit import connect_to, finish, other_client, run_child, settings_for, user_units
+from kit.clients import connect_to, settings_for
+from kit.processes import finish, run_child
+from kit.server import other_client, user_units
 
 from tpnb.http.connection import Connection
 
@@ -30,7 +32,7 @@ def gets(server: Any, path: str) -> int:
 def test_max_age_hit_then_no_request(emulator: Any, tmp_path: Path) -> None:
     unit = unit_ids(emulator)[0]
     path = f"/business-units/{unit}"
-    with connect_to(emulator, tmp_path) as conn:
+    with connect_to(emulator, tmp_path, cache_backend="sqlite") as conn:
         before = gets(emulator, path)
         first = conn.get_json(path)
         second = conn.get_json(path)
@@ -44,7 +46,7 @@ def test_max_age_hit_then_no_request(emulator: Any, tmp_path: Path) -> None:
 def test_revalidation_with_etag_gives_304(make_emulator: Any, tmp_path: Path) -> None:
     server = make_emulator(max_age={"business-unit": 0})
     unit = unit_ids(server)[0]
-    with connect_to(server, tmp_path) as conn:
+    with connect_to(server, tmp_path, cache_backend="sqlite") as conn:
         first = conn.get_json(f"/business-units/{unit}")
         second = conn.get_json(f"/business-units/{unit}")
         assert first == second
@@ -55,7 +57,9 @@ def test_revalidation_with_etag_gives_304(make_emulator: Any, tmp_path: Path) ->
 
 def test_no_store_is_never_cached(emulator: Any, tmp_path: Path) -> None:
     path = f"/private/business-units/{user_units(emulator, emulator.credentials['username'])[0]}/reviews"
-    with connect_to(emulator, tmp_path, cache_expiry={"private": 3600.0}) as conn:
+    with connect_to(
+        emulator, tmp_path, cache_expiry={"private": 3600.0}, cache_backend="sqlite"
+    ) as conn:
         conn.get_json(path, private=True)
         conn.get_json(path, private=True)
         assert conn.stats.cache_hits == 0
@@ -68,8 +72,8 @@ def test_two_api_keys_on_one_cache_file_never_cross(make_emulator: Any, tmp_path
     unit = unit_ids(server)[0]
     path = f"/business-units/{unit}"
     with (
-        connect_to(server, tmp_path) as a,
-        connect_to(server, tmp_path, client=other_client(server)) as b,
+        connect_to(server, tmp_path, cache_backend="sqlite") as a,
+        connect_to(server, tmp_path, client=other_client(server), cache_backend="sqlite") as b,
     ):
         a.get_json(path)
         b.get_json(path)
@@ -84,7 +88,7 @@ def test_cold_and_warm_stats(emulator: Any, tmp_path: Path) -> None:
     calls = [f"/business-units/{u}" for u in unit_ids(emulator, 5)]
     cold_warm = []
     for _ in range(2):
-        with connect_to(emulator, tmp_path) as conn:
+        with connect_to(emulator, tmp_path, cache_backend="sqlite") as conn:
             for path in calls:
                 conn.get_json(path)
             cold_warm.append(conn.stats.snapshot())
@@ -101,7 +105,7 @@ def test_no_secret_in_any_file_or_log(
     emulator: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    settings = settings_for(emulator, tmp_path)
+    settings = settings_for(emulator, tmp_path, cache_backend="sqlite")
     tokens: set[str] = set()
     with Connection(settings) as conn:
         assert conn.tokens is not None
@@ -162,7 +166,7 @@ print(json.dumps({"errors": errors, "wrong": wrong, "done": len(done), "stats": 
 
 @pytest.mark.slow
 def test_sqlite_4_processes_x_8_threads(emulator: Any, tmp_path: Path) -> None:
-    settings = settings_for(emulator, tmp_path)
+    settings = settings_for(emulator, tmp_path, cache_backend="sqlite")
     ids = ",".join(list(emulator.dataset.business_unit_ids())[:12])
     results = [
         finish(p, timeout=120) for p in [run_child(settings, CHILD_LOAD, ids) for _ in range(4)]
@@ -234,7 +238,7 @@ def test_redis_backend_shared_json_and_partitioned(
     with connect_to(emulator, tmp_path, client=other_client(emulator), **kwargs) as b:
         b.get_json(path)
         assert b.stats.cache_hits == 0  # another api key never sees the entry
-    settings = settings_for(emulator, tmp_path)
+    settings = settings_for(emulator, tmp_path, cache_backend="sqlite")
     store = redis.Redis.from_url(redis_url)
     values = [store.dump(k) or b"" for k in store.keys("*")]
     raw = [store.get(k) for k in store.keys("*") if store.type(k) == b"string"]

@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from sessionkit import count_calls, settings_for, user_units
+from kit.clients import settings_for
+from kit.server import count_calls, user_units
 
 from tpnb.errors import AuthError
 from tpnb.http.connection import Connection

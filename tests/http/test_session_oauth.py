@@ -11,15 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from sessionkit import (
-    connect_to,
-    count_calls,
-    finish,
-    other_user,
-    run_child,
-    settings_for,
-    user_units,
-)
+from kit.clients import connect_to, settings_for
+from kit.processes import finish, run_child
+from kit.server import count_calls, other_user, user_units
 
 from tpnb.errors import AuthError, ConfigError, ForbiddenError, UnauthorizedError
 from tpnb.http.connection import Connection
@@ -240,12 +234,14 @@ def test_wrong_secret_and_unknown_key(emulator: Any, tmp_path: Path) -> None:
 def test_other_business_user_gets_403_not_a_cached_body(emulator: Any, tmp_path: Path) -> None:
     path = private_path(emulator)  # a unit of the demo user only
     expiry = {"private": 3600.0}  # tpnb would be willing to cache private answers
-    with connect_to(emulator, tmp_path, cache_expiry=expiry) as alice:
+    with connect_to(emulator, tmp_path, cache_expiry=expiry, cache_backend="sqlite") as alice:
         assert isinstance(alice.get_json(path, private=True)["reviews"], list)
     bob_user = other_user(emulator)
     if path.split("/")[3] in bob_user.business_unit_ids:
         pytest.skip("the second business user shares this unit")
-    with connect_to(emulator, tmp_path, user=bob_user, cache_expiry=expiry) as bob:
+    with connect_to(
+        emulator, tmp_path, user=bob_user, cache_expiry=expiry, cache_backend="sqlite"
+    ) as bob:
         with pytest.raises(ForbiddenError):
             bob.get_json(path, private=True)
         own = private_path(emulator, bob_user.username)

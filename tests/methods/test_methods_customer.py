@@ -6,9 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from methodkit import DataClient, api_requests, client_for, ids_of, same_schema
+from kit.clients import client_for
+from kit.server import api_requests, ids_of
+from kit.truth import same_schema
 
 from tpnb import frames
+from tpnb.client import Client
 from tpnb.errors import ConfigError, ForbiddenError
 
 
@@ -23,7 +26,7 @@ def own(emulator: Any) -> str:
     return max(units, key=lambda bu: len(emulator.dataset.query_reviews(business_unit_id=bu)))
 
 
-def test_private_reviews_whole_unit(tp: DataClient, emulator: Any, own: str) -> None:
+def test_private_reviews_whole_unit(tp: Client, emulator: Any, own: str) -> None:
     df = tp.private_reviews(own, progress=False)
     expected = ids_of(emulator, business_unit_id=own, include_reported=True)
     assert df["id"].is_unique
@@ -33,7 +36,7 @@ def test_private_reviews_whole_unit(tp: DataClient, emulator: Any, own: str) -> 
     assert "referral_email" in df.columns
 
 
-def test_private_filters(tp: DataClient, emulator: Any, own: str) -> None:
+def test_private_filters(tp: Client, emulator: Any, own: str) -> None:
     every = tp.private_reviews(own, progress=False)
     times = every["created_at"].sort_values()
     since, until = times.iloc[len(times) // 4], times.iloc[len(times) // 2]
@@ -60,13 +63,13 @@ def test_private_filters(tp: DataClient, emulator: Any, own: str) -> None:
         assert sorted(got["id"]) == sorted(want), kwargs
 
 
-def test_private_limit_newest(tp: DataClient, own: str) -> None:
+def test_private_limit_newest(tp: Client, own: str) -> None:
     every = tp.private_reviews(own, progress=False)
     df = tp.private_reviews(own, limit=130, progress=False)
     assert df["created_at"].tolist() == every["created_at"].iloc[:130].tolist()
 
 
-def test_other_companys_unit_is_forbidden(tp: DataClient, emulator: Any) -> None:
+def test_other_companys_unit_is_forbidden(tp: Client, emulator: Any) -> None:
     others = [bu for bu in emulator.dataset.business_unit_ids() if bu not in _own_units(emulator)]
     with pytest.raises(ForbiddenError):
         tp.private_reviews(others[0], progress=False)

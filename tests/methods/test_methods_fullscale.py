@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from methodkit import api_requests, client_for, ids_of
+from kit.clients import client_for
+from kit.server import api_requests, ids_of
 
 pytestmark = pytest.mark.slow
 

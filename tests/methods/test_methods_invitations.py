@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from methodkit import DataClient, api_requests, client_for, same_schema
+from kit.clients import client_for
+from kit.server import api_requests
+from kit.truth import same_schema
 
 import tpnb
 from tpnb import frames
+from tpnb.client import Client
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.emulator.dataset import OTHER_USERNAME
 from tpnb.errors import BadRequestError, ConfigError, ForbiddenError
@@ -22,7 +25,7 @@ def server() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture(scope="module")
-def tp(server: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DataClient]:
+def tp(server: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     client = client_for(server, tmp_path_factory.mktemp("tp"))
     yield client
     client.close()
@@ -40,7 +43,7 @@ def _own_unit(server: EmulatorServer, *, with_locations: bool = False) -> str:
     return units[0]
 
 
-def test_invitation_link_round_trip(tp: DataClient, server: EmulatorServer) -> None:
+def test_invitation_link_round_trip(tp: Client, server: EmulatorServer) -> None:
     bu_id = _own_unit(server, with_locations=True)
     location = server.dataset.location_ids(bu_id)[0]
     df = tp.invitation_link(
@@ -76,7 +79,7 @@ def test_invitation_link_round_trip(tp: DataClient, server: EmulatorServer) -> N
     assert server.admin.invitations[-1]["tags"] == ["one"]
 
 
-def test_invitation_link_by_domain(tp: DataClient, server: EmulatorServer) -> None:
+def test_invitation_link_by_domain(tp: Client, server: EmulatorServer) -> None:
     bu_id = _own_unit(server)
     unit = server.dataset.business_unit_json(bu_id, server.api_url)
     assert unit is not None
@@ -86,7 +89,7 @@ def test_invitation_link_by_domain(tp: DataClient, server: EmulatorServer) -> No
 
 
 def test_invitation_link_rejects_bad_input_before_any_request(
-    tp: DataClient, server: EmulatorServer
+    tp: Client, server: EmulatorServer
 ) -> None:
     bu_id = _own_unit(server)
     before = api_requests(server)
@@ -99,7 +102,7 @@ def test_invitation_link_rejects_bad_input_before_any_request(
     assert api_requests(server) == before
 
 
-def test_invitation_link_errors_from_the_server(tp: DataClient, server: EmulatorServer) -> None:
+def test_invitation_link_errors_from_the_server(tp: Client, server: EmulatorServer) -> None:
     other = server.dataset.user_by_username(OTHER_USERNAME)
     assert other is not None
     with pytest.raises(ForbiddenError):

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from methodkit import client_for
+from kit.clients import client_for
 
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.errors import ConsistencyError

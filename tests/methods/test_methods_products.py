@@ -12,9 +12,12 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 import pytest
-from methodkit import DataClient, api_requests, client_for, same_schema
+from kit.clients import client_for
+from kit.server import api_requests
+from kit.truth import same_schema
 
 from tpnb import frames
+from tpnb.client import Client
 from tpnb.emulator.dataset import OTHER_USERNAME
 from tpnb.errors import BadRequestError, ConfigError, ForbiddenError, NotFoundError
 
@@ -39,7 +42,7 @@ def _busiest_sku(server: Any, bu_id: str, products: list[dict[str, Any]]) -> str
     return max((p["sku"] for p in products), key=lambda s: len(_ids(server, bu_id, skus=[s])))
 
 
-def test_product_reviews_of_one_sku(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_product_reviews_of_one_sku(tp: Client, emulator: Any, shop: Any) -> None:
     bu_id, products = shop
     sku = _busiest_sku(emulator, bu_id, products)
     df = tp.product_reviews(bu_id, sku, progress=False)
@@ -51,7 +54,7 @@ def test_product_reviews_of_one_sku(tp: DataClient, emulator: Any, shop: Any) ->
     assert by_url["id"].tolist() == _ids(emulator, bu_id, skus=[products[0]["sku"]])
 
 
-def test_product_reviews_every_page(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_product_reviews_every_page(tp: Client, emulator: Any, shop: Any) -> None:
     bu_id, products = shop
     skus = [p["sku"] for p in products]
     expected = _ids(emulator, bu_id, skus=skus)
@@ -63,7 +66,7 @@ def test_product_reviews_every_page(tp: DataClient, emulator: Any, shop: Any) ->
     assert df["id"].is_unique
 
 
-def test_product_review_filters_and_limit(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_product_review_filters_and_limit(tp: Client, emulator: Any, shop: Any) -> None:
     bu_id, products = shop
     skus = [p["sku"] for p in products]
     ds = emulator.dataset
@@ -88,7 +91,7 @@ def _language_of(server: Any, code: int) -> str:
     return str(units.LANGUAGES[code])
 
 
-def test_product_review_summary(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_product_review_summary(tp: Client, emulator: Any, shop: Any) -> None:
     bu_id, products = shop
     ds = emulator.dataset
     for skus in ([products[0]["sku"]], [p["sku"] for p in products]):
@@ -108,7 +111,7 @@ def test_product_review_summary(tp: DataClient, emulator: Any, shop: Any) -> Non
         tp.product_review_summary(bu_id, [])
 
 
-def test_private_product_reviews(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_private_product_reviews(tp: Client, emulator: Any, shop: Any) -> None:
     bu_id, products = shop
     df = tp.private_product_reviews(bu_id, progress=False)
     assert df["id"].tolist() == _ids(emulator, bu_id)
@@ -127,7 +130,7 @@ def test_private_product_reviews(tp: DataClient, emulator: Any, shop: Any) -> No
         tp.private_product_reviews(bu_id, state="Deleted", progress=False)
 
 
-def test_product_errors(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_product_errors(tp: Client, emulator: Any, shop: Any) -> None:
     bu_id, _ = shop
     with pytest.raises(ConfigError, match="skus"):
         tp.product_reviews(bu_id)
@@ -158,7 +161,7 @@ def test_summary_sends_the_documented_json_array(
     assert f"sku={sent}" in capfd.readouterr().err  # the docs' sku=["A","B"] form
 
 
-def test_product_attribute_summaries(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_product_attribute_summaries(tp: Client, emulator: Any, shop: Any) -> None:
     """One row per attribute; counts and means recomputed from the reviews' attribute_ratings."""
     bu_id, products = shop
     skus = [p["sku"] for p in products]
@@ -183,7 +186,7 @@ def test_product_attribute_summaries(tp: DataClient, emulator: Any, shop: Any) -
         tp.product_attribute_summaries(bu_id, [])
 
 
-def test_product_reviews_by_attribute(tp: DataClient, emulator: Any, shop: Any) -> None:
+def test_product_reviews_by_attribute(tp: Client, emulator: Any, shop: Any) -> None:
     bu_id, products = shop
     skus = [p["sku"] for p in products]
     summaries = tp.product_attribute_summaries(bu_id, skus)

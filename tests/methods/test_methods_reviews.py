@@ -7,17 +7,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from methodkit import (
-    DataClient,
-    api_requests,
-    client_for,
-    domain_of,
-    ids_of,
-    same_schema,
-    unit_sizes,
-)
+from kit.clients import client_for
+from kit.server import api_requests, domain_of, ids_of, unit_sizes
+from kit.truth import same_schema
 
 from tpnb import endpoints, frames
+from tpnb.client import Client
 from tpnb.errors import ConfigError, NotFoundError, ResponseError
 
 
@@ -32,7 +27,7 @@ def mid_unit(sizes: dict[str, int]) -> str:
     return sorted((n, bu) for bu, n in sizes.items() if 350 <= n <= 3000)[0][1]
 
 
-def test_reviews_whole_unit_by_domain(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_reviews_whole_unit_by_domain(tp: Client, emulator: Any, mid_unit: str) -> None:
     before = api_requests(emulator)
     df = tp.reviews(domain_of(emulator, mid_unit), progress=False)
     spent = api_requests(emulator) - before
@@ -46,7 +41,7 @@ def test_reviews_whole_unit_by_domain(tp: DataClient, emulator: Any, mid_unit: s
     assert pages <= spent <= pages + 2 + tp.concurrency  # find + unit + read-ahead
 
 
-def test_reviews_limit_is_newest_first(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_reviews_limit_is_newest_first(tp: Client, emulator: Any, mid_unit: str) -> None:
     df = tp.reviews(mid_unit, limit=150, progress=False)
     ds = emulator.dataset
     rows = ds.query_reviews(business_unit_id=mid_unit, order_by=(("createdat", "desc"),))
@@ -67,14 +62,14 @@ def test_reviews_limit_is_newest_first(tp: DataClient, emulator: Any, mid_unit: 
     ],
 )
 def test_reviews_filters(
-    tp: DataClient, emulator: Any, mid_unit: str, kwargs: dict[str, Any], query: dict[str, Any]
+    tp: Client, emulator: Any, mid_unit: str, kwargs: dict[str, Any], query: dict[str, Any]
 ) -> None:
     df = tp.reviews(mid_unit, progress=False, **kwargs)
     expected = ids_of(emulator, business_unit_id=mid_unit, **query)
     assert sorted(df["id"]) == sorted(expected)
 
 
-def test_reviews_language_filter(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_reviews_language_filter(tp: Client, emulator: Any, mid_unit: str) -> None:
     langs = tp.reviews(mid_unit, progress=False)["language"].value_counts()
     lang = str(langs.index[-1])
     df = tp.reviews(mid_unit, language=lang, progress=False)
@@ -82,7 +77,7 @@ def test_reviews_language_filter(tp: DataClient, emulator: Any, mid_unit: str) -
     assert set(df["language"]) == {lang}
 
 
-def test_reviews_location_and_tags(tp: DataClient, emulator: Any, sizes: dict[str, int]) -> None:
+def test_reviews_location_and_tags(tp: Client, emulator: Any, sizes: dict[str, int]) -> None:
     ds = emulator.dataset
     with_locations = [bu for bu in sizes if ds.location_ids(bu) and sizes[bu] > 0]
     assert with_locations, "the data set has units with locations"
@@ -93,7 +88,7 @@ def test_reviews_location_and_tags(tp: DataClient, emulator: Any, sizes: dict[st
     assert set(df["location_id"].dropna()) <= {loc}
 
 
-def test_reviews_order_by(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_reviews_order_by(tp: Client, emulator: Any, mid_unit: str) -> None:
     df = tp.reviews(mid_unit, order_by="stars.desc", progress=False)
     assert df["stars"].is_monotonic_decreasing
     assert len(df) == len(ids_of(emulator, business_unit_id=mid_unit))
@@ -103,7 +98,7 @@ def test_reviews_order_by(tp: DataClient, emulator: Any, mid_unit: str) -> None:
     assert asc["created_at"].tolist() == oldest.tolist()
 
 
-def test_reviews_since_until(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_reviews_since_until(tp: Client, emulator: Any, mid_unit: str) -> None:
     every = tp.reviews(mid_unit, progress=False)["created_at"].sort_values()
     since, until = every.iloc[len(every) // 3], every.iloc[2 * len(every) // 3]
     for kwargs, start, end in [
@@ -122,7 +117,7 @@ def test_reviews_since_until(tp: DataClient, emulator: Any, mid_unit: str) -> No
         assert sorted(df["id"]) == sorted(expected), kwargs
 
 
-def test_reviews_since_stops_early(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_reviews_since_stops_early(tp: Client, emulator: Any, mid_unit: str) -> None:
     newest = tp.reviews(mid_unit, limit=120, progress=False)["created_at"]
     before = api_requests(emulator)
     since = newest.iloc[-1]
@@ -163,7 +158,7 @@ def test_a_malformed_answer_is_a_response_error(
 
 
 def test_empty_unit_and_empty_filter(
-    tp: DataClient, emulator: Any, sizes: dict[str, int], mid_unit: str
+    tp: Client, emulator: Any, sizes: dict[str, int], mid_unit: str
 ) -> None:
     empty_units = [bu for bu, n in sizes.items() if n == 0]
     assert empty_units, "the data set has a unit without reviews"
@@ -213,13 +208,13 @@ def test_reviews_added_during_the_walk(
         tp.close()
 
 
-def test_all_reviews_keyset(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_all_reviews_keyset(tp: Client, emulator: Any, mid_unit: str) -> None:
     df = tp.all_reviews(mid_unit, progress=False)
     assert sorted(df["id"]) == sorted(ids_of(emulator, business_unit_id=mid_unit))
     assert df["created_at"].is_monotonic_decreasing
 
 
-def test_single_review_likes_latest(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_single_review_likes_latest(tp: Client, emulator: Any, mid_unit: str) -> None:
     rid = ids_of(emulator, business_unit_id=mid_unit)[0]
     one = tp.review(rid)
     assert one["id"].tolist() == [rid]
@@ -235,7 +230,7 @@ def test_single_review_likes_latest(tp: DataClient, emulator: Any, mid_unit: str
         tp.review("0" * 24)
 
 
-def test_consumer_and_their_reviews(tp: DataClient, emulator: Any, mid_unit: str) -> None:
+def test_consumer_and_their_reviews(tp: Client, emulator: Any, mid_unit: str) -> None:
     review = tp.review(ids_of(emulator, business_unit_id=mid_unit)[0])
     cid = review["consumer_id"].iloc[0]
     consumer = tp.consumer(cid)
@@ -265,7 +260,7 @@ def test_consumer_and_their_reviews(tp: DataClient, emulator: Any, mid_unit: str
     ],
 )
 def test_bad_input_raises_before_any_request(
-    tp: DataClient, emulator: Any, mid_unit: str, kwargs: dict[str, Any], match: str
+    tp: Client, emulator: Any, mid_unit: str, kwargs: dict[str, Any], match: str
 ) -> None:
     before = api_requests(emulator)
     with pytest.raises(ConfigError, match=match):
@@ -273,7 +268,7 @@ def test_bad_input_raises_before_any_request(
     assert api_requests(emulator) == before
 
 
-def test_bad_ids_and_unknown_domain(tp: DataClient, emulator: Any) -> None:
+def test_bad_ids_and_unknown_domain(tp: Client, emulator: Any) -> None:
     before = api_requests(emulator)
     for call in (
         lambda: tp.review("123"),
@@ -287,7 +282,7 @@ def test_bad_ids_and_unknown_domain(tp: DataClient, emulator: Any) -> None:
         tp.reviews("no-such-shop.example")
 
 
-def test_dtypes_of_a_full_frame(tp: DataClient, mid_unit: str) -> None:
+def test_dtypes_of_a_full_frame(tp: Client, mid_unit: str) -> None:
     df = tp.reviews(mid_unit, limit=300, progress=False)
     assert str(df["stars"].dtype) == "Int8"
     assert isinstance(df["created_at"].dtype, pd.DatetimeTZDtype)

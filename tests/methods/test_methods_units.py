@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from methodkit import DataClient, api_requests, domain_of, same_schema
+from kit.server import api_requests, domain_of
+from kit.truth import same_schema
 
 from tpnb import frames
+from tpnb.client import Client
 from tpnb.errors import ConfigError, NotFoundError
 
 
-def test_find_and_get(tp: DataClient, emulator: Any) -> None:
+def test_find_and_get(tp: Client, emulator: Any) -> None:
     bu = emulator.dataset.business_unit_ids()[0]
     expected = emulator.dataset.business_unit_json(bu, emulator.api_url)
     domain = domain_of(emulator, bu)
@@ -26,7 +28,7 @@ def test_find_and_get(tp: DataClient, emulator: Any) -> None:
     assert tp.business_unit(bu, raw=True)["id"] == bu
 
 
-def test_domain_resolution_is_cached(tp: DataClient, emulator: Any) -> None:
+def test_domain_resolution_is_cached(tp: Client, emulator: Any) -> None:
     bu = emulator.dataset.business_unit_ids()[1]
     domain = domain_of(emulator, bu)
     tp.business_unit_profile(domain)
@@ -37,14 +39,14 @@ def test_domain_resolution_is_cached(tp: DataClient, emulator: Any) -> None:
     assert not [p for _, p in after if p.endswith("/business-units/find")]
 
 
-def test_unknown_domain(tp: DataClient) -> None:
+def test_unknown_domain(tp: Client) -> None:
     with pytest.raises(NotFoundError, match=r"nowhere-at-all\.example"):
         tp.find_business_unit("nowhere-at-all.example")
     with pytest.raises(NotFoundError, match=r"nowhere-at-all\.example"):
         tp.business_unit_profile("nowhere-at-all.example")
 
 
-def test_all_units_and_country(tp: DataClient, emulator: Any) -> None:
+def test_all_units_and_country(tp: Client, emulator: Any) -> None:
     ds = emulator.dataset
     df = tp.business_units(progress=False)
     assert df["id"].tolist() == ds.business_unit_ids()
@@ -54,7 +56,7 @@ def test_all_units_and_country(tp: DataClient, emulator: Any) -> None:
     assert len(tp.business_units(limit=3, progress=False)) == 3
 
 
-def test_search(tp: DataClient, emulator: Any) -> None:
+def test_search(tp: Client, emulator: Any) -> None:
     bu = emulator.dataset.business_unit_ids()[2]
     word = domain_of(emulator, bu).split(".")[0].split("-")[0]
     df = tp.search_business_units(word, progress=False)
@@ -62,7 +64,7 @@ def test_search(tp: DataClient, emulator: Any) -> None:
     assert bu in set(df["id"])
 
 
-def test_profile_categories_links(tp: DataClient, emulator: Any) -> None:
+def test_profile_categories_links(tp: Client, emulator: Any) -> None:
     ds = emulator.dataset
     bu = ds.business_unit_ids()[0]
     profile = tp.business_unit_profile(bu)
@@ -75,7 +77,7 @@ def test_profile_categories_links(tp: DataClient, emulator: Any) -> None:
     assert len(links) == 1
 
 
-def test_categories_and_their_units(tp: DataClient, emulator: Any) -> None:
+def test_categories_and_their_units(tp: Client, emulator: Any) -> None:
     ds = emulator.dataset
     top = tp.categories()
     assert len(top) == len(ds.categories_json()["categories"])
@@ -91,7 +93,7 @@ def test_categories_and_their_units(tp: DataClient, emulator: Any) -> None:
         tp.category_business_units("no_such_category", progress=False)
 
 
-def test_bad_input_before_any_request(tp: DataClient, emulator: Any) -> None:
+def test_bad_input_before_any_request(tp: Client, emulator: Any) -> None:
     before = api_requests(emulator)
     for call in (
         lambda: tp.find_business_unit("not a domain"),

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from methodkit import needs_proc, open_files
+from kit.files import needs_proc, open_files
 
 from tpnb.errors import ConfigError
 from tpnb.frames import review_frame

@@ -17,8 +17,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from methodkit import DataClient, api_requests, client_for, needs_proc, open_files
+from kit.clients import client_for
+from kit.files import needs_proc, open_files
+from kit.server import api_requests
 
+from tpnb.client import Client
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.errors import ConfigError, ForbiddenError
 from tpnb.store import Archive, ArchiveBusyError, apply_events, parse_events
@@ -57,7 +60,7 @@ def server() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def client(server: EmulatorServer, tmp_path: Path) -> Iterator[DataClient]:
+def client(server: EmulatorServer, tmp_path: Path) -> Iterator[Client]:
     with client_for(server, tmp_path) as tp:
         yield tp
 
@@ -69,7 +72,7 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
 
 
 def test_first_sync_pulls_everything_once(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     unit = mid_unit(server)
     expected = remote_ids(server, unit)
@@ -105,7 +108,7 @@ def tagged_unit(server: EmulatorServer) -> str:
 
 
 def test_archive_reads_equal_the_clients_frames(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     unit = tagged_unit(server)
     sync(client, unit, archive)
@@ -142,7 +145,7 @@ def test_archive_reads_equal_the_clients_frames(
 
 
 def test_nothing_new_costs_a_handful(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     unit = mid_unit(server)
     first = sync(client, unit, archive)
@@ -167,7 +170,7 @@ def _oldest_ids(server: EmulatorServer, unit: str, count: int) -> list[str]:
 
 
 def test_new_edited_and_deleted_reviews_are_picked_up(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     unit = demo_units(server)[0][1]  # the largest: the audit's savings show
     first = sync(client, unit, archive)
@@ -198,7 +201,7 @@ def test_new_edited_and_deleted_reviews_are_picked_up(
 
 
 def test_old_text_edits_need_webhooks_or_a_full_sync(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     unit = mid_unit(server)
     sync(client, unit, archive)
@@ -212,7 +215,7 @@ def test_old_text_edits_need_webhooks_or_a_full_sync(
 
 
 def test_resume_after_an_interruption(
-    server: EmulatorServer, client: DataClient, archive: Archive, monkeypatch: pytest.MonkeyPatch
+    server: EmulatorServer, client: Client, archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     unit = mid_unit(server)
     expected = remote_ids(server, unit)
@@ -251,7 +254,7 @@ def test_resume_after_an_interruption(
 
 
 def test_ctrl_c_inside_a_batch_rolls_that_batch_back(
-    server: EmulatorServer, client: DataClient, archive: Archive, monkeypatch: pytest.MonkeyPatch
+    server: EmulatorServer, client: Client, archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     unit = mid_unit(server)
     real = Archive.save_sync_state
@@ -275,7 +278,7 @@ def test_ctrl_c_inside_a_batch_rolls_that_batch_back(
 
 
 def test_webhook_reviews_are_completed_by_the_next_sync(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     unit = mid_unit(server)
     sync(client, unit, archive)
@@ -298,7 +301,7 @@ def test_webhook_reviews_are_completed_by_the_next_sync(
 
 
 def test_a_second_sync_waiting_too_long_fails_clearly(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     from filelock import FileLock
 
@@ -307,7 +310,7 @@ def test_a_second_sync_waiting_too_long_fails_clearly(
 
 
 def test_bad_arguments_fail_before_any_request(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     logged = api_requests(server)
     unit = mid_unit(server)
@@ -326,7 +329,7 @@ def test_bad_arguments_fail_before_any_request(
 
 @needs_proc
 def test_an_archive_given_as_a_path_is_closed_afterwards(
-    server: EmulatorServer, client: DataClient, archive: Archive, tmp_path: Path
+    server: EmulatorServer, client: Client, archive: Archive, tmp_path: Path
 ) -> None:
     unit = min((n, u) for n, u in demo_units(server) if n > 0)[1]
     path = tmp_path / "by-path.sqlite"
@@ -339,7 +342,7 @@ def test_an_archive_given_as_a_path_is_closed_afterwards(
 
 
 def test_a_unit_of_another_company_is_forbidden(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     user = server.dataset.user_by_username(server.credentials["username"])
     assert user is not None
@@ -348,7 +351,7 @@ def test_a_unit_of_another_company_is_forbidden(
         sync(client, foreign, archive)
 
 
-def test_report_is_readable(server: EmulatorServer, client: DataClient, archive: Archive) -> None:
+def test_report_is_readable(server: EmulatorServer, client: Client, archive: Archive) -> None:
     report = sync(client, mid_unit(server), archive)
     assert isinstance(report, SyncReport)
     text = str(report)
@@ -365,7 +368,7 @@ def test_report_is_readable(server: EmulatorServer, client: DataClient, archive:
 
 
 def test_scattered_deletions_and_backdated_additions_are_found(
-    server: EmulatorServer, client: DataClient, archive: Archive
+    server: EmulatorServer, client: Client, archive: Archive
 ) -> None:
     unit = mid_unit(server)
     sync(client, unit, archive)

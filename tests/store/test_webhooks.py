@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import requests
-from methodkit import needs_proc, open_files
+from kit.files import needs_proc, open_files
 
 from tpnb.errors import ConfigError
 from tpnb.store import Archive

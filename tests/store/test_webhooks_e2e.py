@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from methodkit import DataClient, api_requests, client_for
+from kit.clients import client_for
+from kit.server import api_requests
 
+from tpnb.client import Client
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.store import Archive
 from tpnb.store.sync import sync
@@ -46,7 +48,7 @@ def unit(server: EmulatorServer) -> str:
 
 
 @pytest.fixture
-def client(server: EmulatorServer, tmp_path: Path) -> Iterator[DataClient]:
+def client(server: EmulatorServer, tmp_path: Path) -> Iterator[Client]:
     with client_for(server, tmp_path) as tp:
         yield tp
 
@@ -59,7 +61,7 @@ def receiver(tmp_path: Path) -> Iterator[ReceiverServer]:
 
 
 def test_archive_follows_add_edit_delete_without_polling(
-    server: EmulatorServer, client: DataClient, receiver: ReceiverServer, unit: str, tmp_path: Path
+    server: EmulatorServer, client: Client, receiver: ReceiverServer, unit: str, tmp_path: Path
 ) -> None:
     archive = Archive(tmp_path / "archive.sqlite")
     sync(client, unit, archive)
@@ -130,7 +132,7 @@ def test_wrong_credentials_in_the_subscription_are_refused(
 
 
 def test_a_subscription_without_unit_is_resolved_by_the_next_sync(
-    server: EmulatorServer, client: DataClient, receiver: ReceiverServer, unit: str
+    server: EmulatorServer, client: Client, receiver: ReceiverServer, unit: str
 ) -> None:
     admin = server.admin
     admin.add_webhook(receiver.subscription_url(PASSWORD))

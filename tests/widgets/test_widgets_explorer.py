@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import traitlets
-from test_widgets_sample import make_reviews
+from kit.samples import make_reviews
 
 from tpnb.widgets import RatingCharts, ReviewExplorer
 from tpnb.widgets.filtering import ReviewFilter, filter_reviews

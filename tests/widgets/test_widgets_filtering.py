@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 import pytest
-from test_widgets_sample import make_reviews
+from kit.samples import make_reviews
 
 from tpnb.errors import ConfigError
 from tpnb.widgets.filtering import (

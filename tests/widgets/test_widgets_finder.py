@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from methodkit import api_requests, client_for, domain_of
+from kit.clients import client_for
+from kit.server import api_requests, domain_of
 
 from tpnb.widgets import BusinessUnitFinder, Dashboard, ReviewExplorer
 from tpnb.widgets.finder import MAX_CARDS, looks_like_domain

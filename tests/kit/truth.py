@@ -1,11 +1,9 @@
-"""Helpers for the reliability suite (not a test module).
+"""What a result must be: the emulator's ground truth, and judges that compare a frame with it.
 
-* :class:`Ledger` collects one outcome per export run under a fault; ``conftest.py`` prints it
-  as the table "fault, runs, complete results, clear errors, wrong results" and writes it to
-  ``test-artifacts/reliability/report.md``.
-* :func:`client_for` builds a client on an emulator with short time-outs and small back-offs.
-* :class:`Truth` is the emulator's ground truth for one export, and :func:`judge` turns the
-  outcome of an export into ``complete`` / ``clear`` / ``wrong`` with the evidence.
+* :func:`same_schema`: a frame has exactly the columns and dtypes of a converter's empty frame.
+* :class:`Truth` is the emulator's ground truth for one export (:func:`truth_of`), and
+  :func:`judge` turns the outcome of an export into ``complete`` / ``clear`` / ``wrong`` with the
+  evidence (the reliability suite counts them in :data:`kit.ledger.LEDGER`).
 * :func:`after_requests` runs an action once the emulator has received N more API calls (a
   fault "mid-export").
 """
@@ -15,106 +13,23 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from tpnb import frames
-from tpnb.client import Client
-from tpnb.config import Settings
 from tpnb.errors import TpnbError
-from tpnb.http.connection import Connection
 
+#: The three outcomes of an export run: exactly right, a typed error, anything else.
 COMPLETE, CLEAR, WRONG = "complete", "clear", "wrong"
 
-#: Settings that keep fault runs fast: short time-outs, small back-offs, no client pacing.
-FAST = {
-    "timeout": 0.5,
-    "connect_timeout": 0.5,
-    "max_retries": 4,
-    "backoff_factor": 0.02,
-    "backoff_max": 0.1,
-    "retry_after_max": 2.0,
-    "token_refresh_skew": 0.2,
-    "pace_limits": ((1_000_000, 1.0),),
-}
 
-
-def _client_class() -> type[Any]:
-    """``tpnb.Client`` once it carries the DataFrame methods, else Client + DataMethods."""
-    if hasattr(Client, "reviews"):
-        return Client
-    from tpnb.methods import DataMethods
-
-    return type("DataClient", (Client, DataMethods), {})
-
-
-def settings_for(server: Any, tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings on ``server`` with the demo credentials, a memory cache and :data:`FAST`."""
-    values: dict[str, Any] = {
-        **server.client_settings,
-        "cache_backend": "memory",
-        "token_dir": tmp_path / "tokens",
-        **FAST,
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
-def client_for(server: Any, tmp_path: Path, **overrides: Any) -> Any:
-    """A DataFrame client on ``server`` (see :func:`settings_for`)."""
-    return _client_class()(Connection(settings_for(server, tmp_path, **overrides)))
-
-
-# --------------------------------------------------------------------------- the ledger
-@dataclass
-class Ledger:
-    """Outcomes per fault, in first-recorded order."""
-
-    counts: dict[str, Counter[str]] = field(default_factory=dict)
-    notes: dict[str, list[str]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def record(self, fault: str, outcome: str, note: str = "") -> None:
-        """Count one run of ``fault`` with ``outcome`` (complete, clear or wrong)."""
-        assert outcome in (COMPLETE, CLEAR, WRONG), outcome
-        with self.lock:
-            self.counts.setdefault(fault, Counter())[outcome] += 1
-            if note and outcome != COMPLETE:
-                self.notes.setdefault(fault, []).append(f"{outcome}: {note}")
-
-    def table(self) -> str:
-        """The markdown table (plus a total line)."""
-        lines = [
-            "| fault | runs | complete results | clear errors | wrong results |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        total: Counter[str] = Counter()
-        for fault, c in self.counts.items():
-            runs = sum(c.values())
-            total.update(c)
-            lines.append(f"| {fault} | {runs} | {c[COMPLETE]} | {c[CLEAR]} | {c[WRONG]} |")
-        runs = sum(total.values())
-        lines.append(
-            f"| **total** | {runs} | {total[COMPLETE]} | {total[CLEAR]} | {total[WRONG]} |"
-        )
-        return "\n".join(lines)
-
-    def notes_of(self, outcome: str) -> str:
-        """One line per run with ``outcome`` (``clear`` or ``wrong``), for the report."""
-        out = []
-        for fault, notes in self.notes.items():
-            out.extend(f"- {fault}: {n}" for n in notes if n.startswith(outcome + ":"))
-        return "\n".join(out)
-
-
-LEDGER = Ledger()
-#: Secret-scan results: flow -> (places scanned, hits) (filled by test_secrets.py).
-SCANS: dict[str, tuple[int, int]] = {}
+def same_schema(frame: pd.DataFrame, empty: pd.DataFrame) -> None:
+    """``frame`` has exactly the columns and dtypes of the converter's empty frame."""
+    assert list(frame.columns) == list(empty.columns)
+    assert frame.dtypes.astype(str).tolist() == empty.dtypes.astype(str).tolist()
 
 
 # --------------------------------------------------------------------------- ground truth

@@ -1,4 +1,4 @@
-"""Shared helpers of the data-set tests: documented field lists (trustpilot-api.md §3) and checks."""
+"""The documented field lists (trustpilot-api.md §3) and checks of the emulator's JSON against them."""
 
 from __future__ import annotations
 

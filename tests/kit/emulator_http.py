@@ -1,6 +1,7 @@
-"""Helpers for the emulator's HTTP tests: plain ``requests`` calls against a running server.
+"""Plain ``requests`` calls against a running emulator: the emulator's HTTP tests talk to it so.
 
-Imported by the test modules as ``from emuhttp import ...`` (pytest puts this folder on sys.path)."""
+:class:`Api` wraps one session and the demo api key; the OAuth paths are the documented ones.
+"""
 
 from __future__ import annotations
 
