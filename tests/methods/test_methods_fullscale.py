@@ -40,8 +40,9 @@ def test_biggest_unit_private_whole(emulator_full: Any, tmp_path: Path) -> None:
     user = ds.user_by_username(emulator_full.credentials["username"])
     bu = max(user.business_unit_ids, key=lambda b: len(ds.query_reviews(business_unit_id=b)))
     expected = ids_of(emulator_full, business_unit_id=bu, include_reported=True)
-    if len(expected) <= 100_000:
-        pytest.skip("the demo user's units are all under the cap")
+    assert len(expected) > 100_000, (
+        "the seeded full data set gives the demo user a unit over the cap"
+    )
     tp = client_for(emulator_full, tmp_path)
     try:
         df = tp.private_reviews(bu, progress=False)
