@@ -9,7 +9,9 @@
 - imports between parts of tpnb point down only, per the layer table of
   ``/work/shared/docs/STYLE.md`` (written once below as :data:`MAY_IMPORT`), and no module is
   part of an import cycle. Imports inside functions count; imports under ``if TYPE_CHECKING:``
-  never run and may point anywhere.
+  never run and may point anywhere;
+- and the test suite's own rule: shared helpers live in ``tests/kit/``, no test imports another
+  test module or a conftest.
 """
 
 from __future__ import annotations
@@ -276,3 +278,25 @@ def test_imports_point_down(part: str) -> None:
 def test_no_import_cycles(part: str) -> None:
     cycles = [cycle for cycle in import_cycles() if any(part_of(m) == part for m in cycle)]
     assert cycles == [], "modules in a cycle: " + "; ".join(" <-> ".join(c) for c in cycles)
+
+
+# --------------------------------------------------------------------------- the test suite
+TESTS = Path(__file__).resolve().parent
+
+
+def test_no_test_imports_a_test_module_or_a_conftest() -> None:
+    """Shared helpers live in ``tests/kit/``; a test module or conftest is never imported."""
+    offenders = []
+    for path in sorted(TESTS.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(TESTS)} imports {name}"
+                for name in names
+                if name.split(".")[-1].startswith("test_") or name.split(".")[-1] == "conftest"
+            ]
+    assert offenders == []
