@@ -17,13 +17,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from kit.clients import client_for
+from kit.server import EMULATOR_SCALE, GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
+from tpnb.client import Client
 from tpnb.emulator import EmulatorServer, serve
-
-EMULATOR_SCALE = 0.05
-# effectively unlimited for the shared servers; tests of limits use their own server
-GENEROUS_RATE_LIMITS = ((10_000_000, 300.0),)
-GENEROUS_REFRESH_LIMIT = (100_000, 60.0)
 
 
 @pytest.fixture(scope="session")
@@ -74,10 +72,8 @@ def make_emulator() -> Iterator[Callable[..., EmulatorServer]]:
 
 
 @pytest.fixture(scope="module")
-def tp(emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A client with every data method on the shared emulator, one per test module."""
-    from methodkit import client_for
-
+def tp(emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """A client on the shared emulator, one per test module."""
     client = client_for(emulator, tmp_path_factory.mktemp("tp"))
     yield client
     client.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sessionkit import settings_for
+from kit.clients import settings_for
 
 import tpnb
 from tpnb.client import Client, connect

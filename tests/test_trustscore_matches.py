@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from methodkit import client_for
+from kit.clients import client_for
 
 from tpnb import analysis
 

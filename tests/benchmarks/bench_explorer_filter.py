@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the sample data
 
-from test_widgets_sample import make_reviews
+from kit.samples import make_reviews
 
 from tpnb.widgets import RatingCharts, ReviewExplorer
 

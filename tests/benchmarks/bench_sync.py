@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from methodkit import client_for
+from kit.clients import client_for
 
 from tpnb.emulator import serve
 from tpnb.store import Archive, export_parquet

@@ -1,4 +1,4 @@
-"""Fixtures of the emulator's HTTP tests (helpers live in ``emuhttp.py``)."""
+"""Fixtures of the emulator's HTTP tests (helpers live in ``tests/kit/emulator_http.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from emuhttp import Api, make_api
+from kit.emulator_http import Api, make_api
 
 from tpnb.emulator import EmulatorServer
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-from datasetkit import (
+from kit.dataset_checks import (
     BUSINESS_UNIT_FIELDS,
     HEX24,
     NUMBER_OF_REVIEWS_FIELDS,

@@ -6,7 +6,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from datasetkit import check_review
+from kit.dataset_checks import check_review
 
 from tpnb.emulator.dataset import Dataset, build_dataset
 

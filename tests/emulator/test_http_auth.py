@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from emuhttp import REFRESH_PATH, REVOKE_PATH, TOKEN_PATH, Api, demo_unit
+from kit.emulator_http import REFRESH_PATH, REVOKE_PATH, TOKEN_PATH, Api, demo_unit
 
 from tpnb.emulator import EmulatorServer
 

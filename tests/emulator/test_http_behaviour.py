@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from emuhttp import Api, biggest_unit, demo_unit, make_api
+from kit.emulator_http import Api, biggest_unit, demo_unit, make_api
 
 from tpnb.emulator import EmulatorServer
 from tpnb.emulator.httputil import DEFAULT_MAX_AGE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from emuhttp import Api
+from kit.emulator_http import Api
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import requests
-from emuhttp import Api, make_api
+from kit.emulator_http import Api, make_api
 
 from tpnb.emulator import EmulatorServer
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from emuhttp import Api, make_api
+from kit.emulator_http import Api, make_api
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from emuhttp import Api, demo_unit, make_api
+from kit.emulator_http import Api, demo_unit, make_api
 
 from tpnb.emulator import EmulatorServer
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from emuhttp import Api, biggest_unit, make_api
+from kit.emulator_http import Api, biggest_unit, make_api
 
 from tpnb.emulator import EmulatorServer
 

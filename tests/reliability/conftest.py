@@ -1,7 +1,7 @@
 """Fixtures of the reliability suite, and the report printer.
 
-The fault suite records every export run in :data:`relkit.LEDGER`; the secret scan records what
-it searched in :data:`relkit.SCANS`. At the end of the session :func:`pytest_terminal_summary`
+The fault suite records every export run in :data:`kit.ledger.LEDGER`; the secret scan records what
+it searched in :data:`kit.ledger.SCANS`. At the end of the session :func:`pytest_terminal_summary`
 prints the table "fault, runs, complete results, clear errors, wrong results" and writes it
 (with the scan summary and the evidence of any wrong result) to
 ``test-artifacts/reliability/report.md``.
@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from relkit import LEDGER, SCANS
+from kit.ledger import LEDGER, SCANS
+from kit.paths import ARTIFACTS, REPO
+from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
 from tpnb.emulator import EmulatorServer, serve
 
-REPO = Path(__file__).resolve().parents[2]
-REPORT = REPO / "test-artifacts" / "reliability" / "report.md"
-GENEROUS_RATE_LIMITS = ((10_000_000, 300.0),)
-GENEROUS_REFRESH_LIMIT = (100_000, 60.0)
+REPORT = ARTIFACTS / "reliability" / "report.md"
 #: The depth cap used by the fault suite (the real one is 100,000).
 SMALL_CAP = 1_000
 
@@ -70,12 +68,6 @@ def fresh(fault_server: EmulatorServer) -> Iterator[EmulatorServer]:
     admin.set_token_lifetime(360_000)
     if not fault_server.running:
         fault_server.start()
-
-
-def biggest_unit(server: Any) -> str:
-    """The id of the unit with the most public reviews."""
-    ds = server.dataset
-    return max(ds.business_unit_ids(), key=lambda bu: len(ds.query_reviews(business_unit_id=bu)))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from relkit import _client_class, client_for
+from kit.clients import client_for
 
+from tpnb.client import Client
 from tpnb.emulator import EmulatorServer
 from tpnb.errors import TpnbError
 
@@ -68,7 +69,7 @@ OUT_OF_RANGE: dict[str, list[Any]] = {
 
 def methods() -> dict[str, inspect.Signature]:
     """Every public method of the client, with its signature."""
-    cls = _client_class()
+    cls = Client
     out = {}
     for name, fn in inspect.getmembers(cls, inspect.isfunction):
         if name.startswith("_") or name in {"close", "logout", "login_with_code"}:
@@ -181,7 +182,7 @@ def call_args(name: str, pname: str, value: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def bad_client(emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A client on the shared emulator (nothing it is asked here should reach it)."""
-    tp = client_for(emulator, Path(tmp_path_factory.mktemp("bad")))
+    tp = client_for(emulator, Path(tmp_path_factory.mktemp("bad")), fast=True)
     yield tp
     tp.close()
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
-from relkit import client_for
+from kit.clients import client_for
+from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.errors import TpnbError
@@ -54,14 +54,14 @@ def test_corrupted_cache_file(cor_server: EmulatorServer, tmp_path: Path) -> Non
     cache = tmp_path / "cache" / "http.sqlite"
     unit = unit_of(cor_server)
     opts = {"cache_backend": "sqlite", "cache_path": cache}
-    with client_for(cor_server, tmp_path, **opts) as tp:
+    with client_for(cor_server, tmp_path, **opts, fast=True) as tp:
         tp.business_unit(unit)
     for extra in cache.parent.glob("http.sqlite-*"):
         extra.unlink()
     cache.write_bytes(GARBAGE)
 
     def use() -> None:
-        with client_for(cor_server, tmp_path, **opts) as tp:
+        with client_for(cor_server, tmp_path, **opts, fast=True) as tp:
             tp.business_unit(unit)
 
     first = outcome(use, cache)
@@ -72,7 +72,7 @@ def test_corrupted_cache_file(cor_server: EmulatorServer, tmp_path: Path) -> Non
 def test_corrupted_token_file(cor_server: EmulatorServer, tmp_path: Path) -> None:
     """A garbage token file: the client logs in again (or says which file to delete)."""
     unit = unit_of(cor_server)
-    with client_for(cor_server, tmp_path) as tp:
+    with client_for(cor_server, tmp_path, fast=True) as tp:
         tp.private_reviews(unit, limit=5, progress=False)
     files = [p for p in (tmp_path / "tokens").iterdir() if p.suffix == ".json"]
     assert files
@@ -80,7 +80,7 @@ def test_corrupted_token_file(cor_server: EmulatorServer, tmp_path: Path) -> Non
         path.write_bytes(b'{"access_token": ')
 
     def use() -> None:
-        with client_for(cor_server, tmp_path) as tp:
+        with client_for(cor_server, tmp_path, fast=True) as tp:
             tp.private_reviews(unit, limit=5, progress=False)
 
     assert outcome(use, files[0]) == "ok", "a corrupt token file should just mean a new login"
@@ -102,7 +102,7 @@ def test_corrupted_archive_file(cor_server: EmulatorServer, tmp_path: Path, dama
 
     unit = unit_of(cor_server)
     path = tmp_path / "archive.sqlite"
-    with client_for(cor_server, tmp_path) as tp:
+    with client_for(cor_server, tmp_path, fast=True) as tp:
         sync(tp, unit, str(path))
     data = path.read_bytes()
     for extra in tmp_path.glob("archive.sqlite-*"):
@@ -115,7 +115,7 @@ def test_corrupted_archive_file(cor_server: EmulatorServer, tmp_path: Path, dama
             archive.reviews(unit)
 
     def resync() -> None:
-        with client_for(cor_server, tmp_path) as tp:
+        with client_for(cor_server, tmp_path, fast=True) as tp:
             sync(tp, unit, str(path))
 
     for call in (read, read, resync):

@@ -3,7 +3,7 @@
 Each test exports the largest business unit's public reviews and/or a private-review date range
 (both larger than the lowered depth cap, see ``conftest.small_cap``) under one fault, ``RUNS``
 times with different fault seeds, and judges each run against the emulator's ground truth
-(:func:`relkit.judge`). Every run is recorded in the report table; a test fails when any run is
+(:func:`kit.truth.judge`). Every run is recorded in the report table; a test fails when any run is
 *wrong* or made an unbounded number of requests.
 
 ``TPNB_RELIABILITY_RUNS`` (default 2) sets the runs per export kind.
@@ -22,15 +22,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import GENEROUS_RATE_LIMITS, biggest_unit
-from relkit import (
+from kit.clients import FAST, client_for
+from kit.ledger import LEDGER
+from kit.server import GENEROUS_RATE_LIMITS, biggest_unit
+from kit.truth import (
     CLEAR,
     COMPLETE,
-    FAST,
-    LEDGER,
     WRONG,
     after_requests,
-    client_for,
     judge,
     review_json,
     run_export,
@@ -174,7 +173,7 @@ def bound(truth_size: int) -> int:
 def run_once(server: EmulatorServer, tmp_path: Path, fault: Fault, exp: Export, seed: int) -> str:
     """One export under one fault; records the outcome and returns the evidence line."""
     truth = truth_of(server, private=exp.private, **exp.query)
-    tp = client_for(server, tmp_path / f"{exp.kind}-{seed}", **fault.settings)
+    tp = client_for(server, tmp_path / f"{exp.kind}-{seed}", **fault.settings, fast=True)
     try:
         before = server.admin.request_count
         with fault.arm(server, seed):
@@ -208,7 +207,7 @@ def test_export_under_fault(fresh: EmulatorServer, tmp_path: Path, fault: Fault)
 def test_no_fault_baseline(fresh: EmulatorServer, tmp_path: Path) -> None:
     """Without faults both exports are exact (otherwise the fault rows mean nothing)."""
     for exp in exports(fresh).values():
-        tp = client_for(fresh, tmp_path / exp.kind)
+        tp = client_for(fresh, tmp_path / exp.kind, fast=True)
         with tp:
             outcome, evidence = judge(
                 run_export(exp.run, tp),
@@ -266,7 +265,7 @@ def test_export_during_live_edits(fresh: EmulatorServer, tmp_path: Path, kind: s
         before = {i["id"] for i in review_json(fresh, private=exp.private, **exp.query)}
         edited: set[str] = set()
         act = _mutator(fresh, exp, seed, edited)
-        tp = client_for(fresh, tmp_path / f"{kind}-{seed}")
+        tp = client_for(fresh, tmp_path / f"{kind}-{seed}", fast=True)
         with tp, after_requests(fresh, [(3 + seed, act), (6 + seed, act), (9 + seed, act)]):
             result = run_export(exp.run, tp)
         truth = truth_of(fresh, private=exp.private, before=before, **exp.query)

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
-from relkit import client_for
+from kit.clients import client_for
+from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
 from tpnb.config import Settings
 from tpnb.emulator import EmulatorServer, serve
@@ -58,7 +58,7 @@ def users(server: EmulatorServer) -> tuple[Any, Any, str, str]:
 def test_two_api_keys_one_cache(iso_server: EmulatorServer, tmp_path: Path) -> None:
     """A cached answer for key A is never served to key B (valid or not)."""
     _, _, unit, _ = users(iso_server)
-    a = client_for(iso_server, tmp_path / "a", **shared(tmp_path))
+    a = client_for(iso_server, tmp_path / "a", **shared(tmp_path), fast=True)
     with a:
         a.business_unit(unit)
         first = a.reviews(unit, limit=150, progress=False)
@@ -66,7 +66,7 @@ def test_two_api_keys_one_cache(iso_server: EmulatorServer, tmp_path: Path) -> N
         assert a.reviews(unit, limit=150, progress=False).equals(first)
         assert iso_server.admin.request_count == before, "A's repeat should be a cache hit"
     bogus = client_for(
-        iso_server, tmp_path / "b", **shared(tmp_path, api_key="not-a-registered-key-zz")
+        iso_server, tmp_path / "b", **shared(tmp_path, api_key="not-a-registered-key-zz"), fast=True
     )
     with bogus, pytest.raises(UnauthorizedError):
         bogus.business_unit(unit)
@@ -74,7 +74,7 @@ def test_two_api_keys_one_cache(iso_server: EmulatorServer, tmp_path: Path) -> N
     client = iso_server.dataset.api_clients[second]
     b = client_for(
         iso_server, tmp_path / "c",
-        **shared(tmp_path, api_key=client.api_key, api_secret=client.api_secret),
+        **shared(tmp_path, api_key=client.api_key, api_secret=client.api_secret), fast=True,
     )  # fmt: skip
     with b:
         before = iso_server.admin.request_count
@@ -88,13 +88,13 @@ def test_two_business_users_one_cache(iso_server: EmulatorServer, tmp_path: Path
     review = iso_server.dataset.review_id(
         int(iso_server.dataset.query_reviews(business_unit_id=mine, include_reported=True)[0])
     )
-    a = client_for(iso_server, tmp_path / "a", **shared(tmp_path))
+    a = client_for(iso_server, tmp_path / "a", **shared(tmp_path), fast=True)
     with a:
         a.private_reviews(mine, limit=120, progress=False)
         a.private_review(review)
     b = client_for(
         iso_server, tmp_path / "b",
-        **shared(tmp_path, username=other.username, password=other.password),
+        **shared(tmp_path, username=other.username, password=other.password), fast=True,
     )  # fmt: skip
     with b:
         with pytest.raises(ForbiddenError):

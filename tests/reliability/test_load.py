@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT, REPO
-from relkit import client_for, settings_for
+from kit.clients import client_for, settings_for
+from kit.paths import REPO
+from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.errors import RateLimitError
@@ -93,7 +94,7 @@ def mixed_calls(server: EmulatorServer, tmp_path: Path) -> list[dict[str, Any]]:
     for rid in reviews:
         specs.append((f"/reviews/{rid}", {}, False))
         specs.append((f"/private/reviews/{rid}", {}, True))
-    conn = Connection(settings_for(server, tmp_path / "truth"))
+    conn = Connection(settings_for(server, tmp_path / "truth", fast=True))
     with conn:
         return [
             {"path": p, "params": q, "private": priv, "body": conn.get_json(p, q, private=priv)}
@@ -116,7 +117,7 @@ def test_processes_and_threads_share_cache_and_tokens(
     settings = settings_for(
         load_server, tmp_path, cache_backend="sqlite", cache_path=tmp_path / "shared.sqlite",
         token_dir=tmp_path / "shared-tokens", timeout=30.0, connect_timeout=10.0,
-        token_refresh_skew=0.5,
+        token_refresh_skew=0.5, fast=True,
     )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUSTPILOT_", "TPNB_"))}
     env.update({
@@ -168,7 +169,9 @@ def test_pacing_budget_never_meets_a_429(load_server: EmulatorServer, tmp_path: 
     window = (40, 2.0)
     load_server.admin.reset_rate_limits()
     load_server.admin.set_rate_limits([window])
-    tp = client_for(load_server, tmp_path, pace_limits=(window,), max_retries=0, timeout=10.0)
+    tp = client_for(
+        load_server, tmp_path, pace_limits=(window,), max_retries=0, timeout=10.0, fast=True
+    )
     unit = sorted(load_server.dataset.user_by_username(tp.settings.username).business_unit_ids)[0]
     failures: list[BaseException] = []
     done = [0]

@@ -25,8 +25,9 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 import requests
-from conftest import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
-from relkit import SCANS, client_for
+from kit.clients import client_for
+from kit.ledger import SCANS
+from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
 from tpnb.emulator import EmulatorServer, serve
 from tpnb.emulator.dataset import ApiClient
@@ -149,7 +150,7 @@ def test_no_secret_anywhere(
     review_id = ds.review_id(int(ds.query_reviews(business_unit_id=unit)[0]))
 
     # password grant: public and private calls, a 404, a 403
-    tp = client_for(server, tmp_path, **common)
+    tp = client_for(server, tmp_path, **common, fast=True)
     tr.shown("client", tp)
     tr.shown("connection", tp.connection)
     tr.shown("settings", tp.settings)
@@ -201,10 +202,10 @@ def test_no_secret_anywhere(
     tp.close()
 
     # client-credentials grant, authorization-code grant, a bad login, a wrong api key, logout
-    cc = client_for(server, tmp_path, **{**common, "username": None, "password": None})
+    cc = client_for(server, tmp_path, **{**common, "username": None, "password": None}, fast=True)
     tr.run("client credentials", lambda: cc.private_reviews(unit, limit=10, progress=False))
     cc.close()
-    ac = client_for(server, tmp_path, **{**common, "username": None, "password": None})
+    ac = client_for(server, tmp_path, **{**common, "username": None, "password": None}, fast=True)
     url = tr.run("authorize url", lambda: ac.authorization_url(REDIRECT, state="s1"))
     assert url
     assert SECRET not in url
@@ -214,11 +215,14 @@ def test_no_secret_anywhere(
     tr.run("logout", ac.logout)
     ac.close()
     bad = client_for(
-        server, tmp_path, **{**common, "password": WRONG_PASSWORD, "token_dir": tmp_path / "t2"}
+        server,
+        tmp_path,
+        **{**common, "password": WRONG_PASSWORD, "token_dir": tmp_path / "t2"},
+        fast=True,
     )
     tr.expect_error("bad login", lambda: bad.private_reviews(unit, limit=5, progress=False))
     bad.close()
-    wrong = client_for(server, tmp_path / "wrong", **{**common, "api_key": WRONG_KEY})
+    wrong = client_for(server, tmp_path / "wrong", **{**common, "api_key": WRONG_KEY}, fast=True)
     tr.expect_error("wrong key", lambda: wrong.business_unit(unit))
     tr.shown("wrong-key settings", wrong.settings)
     wrong.close()
@@ -265,7 +269,7 @@ def test_token_files_private(secret_server: EmulatorServer, tmp_path: Path) -> N
     tokens = tmp_path / "state" / "tokens"
     tp = client_for(
         secret_server, tmp_path, api_key=KEY, api_secret=SECRET, password=PASSWORD,
-        token_dir=tokens, cache_backend="sqlite", cache_path=tmp_path / "c" / "http.sqlite",
+        token_dir=tokens, cache_backend="sqlite", cache_path=tmp_path / "c" / "http.sqlite", fast=True,
     )  # fmt: skip
     with tp:
         unit = sorted(

@@ -1,0 +1,149 @@
+"""Property tests (hypothesis) for the converters: documented payloads with any field null or
+missing, timestamps in every real format, any unicode text: never a crash, dtypes always kept."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kit.samples import BUSINESS_UNIT, PRIVATE_EXTRA, REVIEW
+
+from tpnb import frames as F
+
+UTC = timezone.utc
+_FORMATS = {
+    "Z": lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "zone-less": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S"),
+    "millis Z": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z",
+    "millis zone-less": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}",
+    "+00:00": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+}
+_OFFSETS = st.integers(-12 * 60, 14 * 60).map(lambda m: timedelta(minutes=m))
+instants = st.datetimes(datetime(2000, 1, 1), datetime(2035, 1, 1)).map(
+    lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000, tzinfo=UTC)
+)
+
+
+@st.composite
+def timestamp_text(draw: st.DrawFn) -> tuple[str, datetime]:
+    """A timestamp string in one of the API's formats, and the instant it denotes."""
+    t = draw(instants)
+    fmt = draw(st.sampled_from([*_FORMATS, "offset"]))
+    if fmt == "offset":
+        off = draw(_OFFSETS)
+        local = t.astimezone(timezone(off))
+        return local.isoformat(timespec="milliseconds"), t
+    text = _FORMATS[fmt](t)
+    if "millis" not in fmt:
+        t = t.replace(microsecond=0)
+    return text, t
+
+
+def _mutate(draw: st.DrawFn, obj: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """Each key kept, nulled, dropped or (for text) replaced by arbitrary unicode; recursive."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        action = draw(
+            st.sampled_from(
+                ["keep", "null", "drop", "text"]
+                if isinstance(value, str)
+                else ["keep", "null", "drop"]
+            )
+        )
+        if action == "drop":
+            continue
+        if action == "null":
+            out[key] = None
+        elif action == "text":
+            out[key] = draw(st.text(max_size=40)) if "At" not in key else value
+        elif isinstance(value, dict) and depth < 2:
+            out[key] = _mutate(draw, value, depth + 1)
+        else:
+            out[key] = value
+    return out
+
+
+@st.composite
+def reviews(
+    draw: st.DrawFn, private: bool = False
+) -> tuple[list[dict[str, Any]], list[datetime | None]]:
+    base = {**REVIEW, **PRIVATE_EXTRA} if private else REVIEW
+    n = draw(st.integers(0, 6))
+    out, created = [], []
+    for _ in range(n):
+        review = _mutate(draw, base)
+        if "createdAt" in review and review["createdAt"] is not None:
+            text, instant = draw(timestamp_text())
+            review["createdAt"] = text
+            created.append(instant)
+        else:
+            created.append(None)
+        out.append(review)
+    return out, created
+
+
+def _assert_schema(df: pd.DataFrame, schema: F.Schema, rows: int) -> None:
+    assert len(df) == rows
+    assert list(df.columns) == schema.names
+    assert [str(t) for t in df.dtypes] == [str(c.dtype) for c in schema.columns]
+
+
+@settings(max_examples=150, deadline=None)
+@given(reviews())
+def test_public_reviews_never_crash_and_keep_dtypes(
+    data: tuple[list[dict[str, Any]], list[datetime | None]],
+) -> None:
+    payload, created = data
+    df = F.review_frame(payload)
+    _assert_schema(df, F.REVIEW_SCHEMA, len(payload))
+    for got, want in zip(df["created_at"], created, strict=True):
+        assert pd.isna(got) if want is None else got == pd.Timestamp(want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(reviews(private=True), st.one_of(st.none(), st.text(min_size=1, max_size=30)))
+def test_private_reviews_never_crash_and_keep_dtypes(
+    data: tuple[list[dict[str, Any]], list[datetime | None]], bu: str | None
+) -> None:
+    payload, _ = data
+    df = F.review_frame(payload, private=True, business_unit_id=bu)
+    _assert_schema(df, F.PRIVATE_REVIEW_SCHEMA, len(payload))
+    for review, text, title in zip(payload, df["text"], df["title"], strict=True):
+        assert pd.isna(text) if review.get("text") is None else text == review["text"]
+        assert pd.isna(title) if review.get("title") is None else title == review["title"]
+    if bu is not None:
+        assert df["business_unit_id"].notna().all()
+
+
+@st.composite
+def business_units(draw: st.DrawFn) -> list[dict[str, Any]]:
+    return [_mutate(draw, BUSINESS_UNIT) for _ in range(draw(st.integers(0, 4)))]
+
+
+@settings(max_examples=100, deadline=None)
+@given(business_units())
+def test_business_units_never_crash_and_keep_dtypes(units: list[dict[str, Any]]) -> None:
+    df = F.business_unit_frame(units)
+    _assert_schema(df, F.BUSINESS_UNIT_SCHEMA, len(units))
+
+
+@settings(max_examples=100, deadline=None)
+@given(timestamp_text())
+def test_parse_timestamp_every_format(data: tuple[str, datetime]) -> None:
+    text, instant = data
+    assert F.parse_timestamp(text) == pd.Timestamp(instant)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(max_size=20), max_size=5),
+    st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), max_size=4),
+)
+def test_lists_round_trip(labels: list[str], tags: list[tuple[str, str]]) -> None:
+    tag_dicts = [{"group": g, "value": v} for g, v in tags]
+    df = F.review_frame([{"complianceLabels": labels, "tags": tag_dicts}], private=True)
+    assert df["compliance_labels"].iloc[0] == labels
+    assert df["tags"].iloc[0] == tag_dicts

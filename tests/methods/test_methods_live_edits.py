@@ -1,0 +1,195 @@
+"""Full pulls while reviews are deleted and added mid-walk: exact results, or a typed error.
+
+The emulator's admin deletes reviews on both ends and in the middle of the list and adds one
+backdated and one new review *between two of the client's own requests* (a hook on the
+connection), so the edits land mid-walk at a known point. The API's depth cap is lowered to
+1,000 records on both sides (as the reliability suite does) so the capped paths run too.
+
+A pull is exact when it returns every review that existed for the whole walk, once, and no
+review that never existed.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from kit.clients import client_for
+
+from tpnb.emulator import EmulatorServer, serve
+from tpnb.errors import ConsistencyError
+
+SMALL_CAP = 1_000
+UTC = timezone.utc
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorServer]:
+    """A private small emulator (it is edited) with the depth cap lowered on both sides."""
+    from tpnb.emulator import listing
+    from tpnb.paging import walkers
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(listing.slice_page, "__defaults__", (SMALL_CAP,))
+        mp.setattr(walkers, "API_RECORD_CAP", SMALL_CAP)
+        with serve(scale=0.03, rate_limits=((10_000_000, 300.0),)) as srv:
+            yield srv
+
+
+def _unit(server: EmulatorServer) -> str:
+    """The demo user's largest unit (private pulls need access; it is over the cap)."""
+    ds = server.dataset
+    user = ds.user_by_username(server.credentials["username"])
+    bu = max(user.business_unit_ids, key=lambda b: len(ds.query_reviews(business_unit_id=b)))
+    assert len(ds.query_reviews(business_unit_id=bu)) > 2 * SMALL_CAP
+    return bu
+
+
+def _ids(server: EmulatorServer, bu: str, **query: Any) -> set[str]:
+    ds = server.dataset
+    return {ds.review_id(int(r)) for r in ds.query_reviews(business_unit_id=bu, **query)}
+
+
+def _ordered(server: EmulatorServer, bu: str, **query: Any) -> list[str]:
+    """Ids oldest first (the emulator orders newest first by default)."""
+    ds = server.dataset
+    rows = ds.query_reviews(business_unit_id=bu, order_by=(("createdat", "asc"),), **query)
+    return [ds.review_id(int(r)) for r in rows]
+
+
+def _editor(server: EmulatorServer, bu: str, query: dict[str, Any]) -> Callable[[], None]:
+    """Delete reviews at both ends and in the middle, add a backdated and a new review."""
+    step = [0]
+
+    def edit() -> None:
+        step[0] += 1
+        order = _ordered(server, bu, **query)
+        k = step[0]
+        for review_id in {order[k], order[k + 150], order[len(order) // 2], order[-1 - k]}:
+            server.admin.delete_review(review_id)
+        middle = server.dataset.review_json(
+            int(server.dataset.review_row(order[len(order) // 3])), server.api_url
+        )
+        backdated = pd.Timestamp(middle["createdAt"]).to_pydatetime() + timedelta(seconds=k)
+        for created in (backdated, datetime.now(UTC) - timedelta(seconds=k)):
+            server.admin.add_review(
+                bu, stars=5, title="added mid-walk", text="new", created_at=created
+            )
+
+    return edit
+
+
+def _edit_after(tp: Any, calls: tuple[int, ...], action: Callable[[], None]) -> None:
+    """Run ``action`` once the client's ``calls[i]``-th GET has returned (mid-walk edits)."""
+    conn = tp.connection
+    original = conn.get_json
+    count = [0]
+    lock = threading.Lock()  # pages run in several threads: one edit at a time
+
+    def get_json(*args: Any, **kwargs: Any) -> Any:
+        out = original(*args, **kwargs)
+        with lock:
+            count[0] += 1
+            if count[0] in calls:
+                action()
+        return out
+
+    conn.get_json = get_json
+
+
+def _assert_exact(frame: pd.DataFrame, before: set[str], after: set[str]) -> None:
+    ids = list(frame["id"])
+    assert len(ids) == len(set(ids)), "duplicate rows"
+    missing = (before & after) - set(ids)
+    assert not missing, f"{len(missing)} reviews that existed throughout are missing"
+    assert set(ids) <= before | after, "a review that never existed"
+
+
+PULLS: dict[str, tuple[Callable[[Any, str], pd.DataFrame], dict[str, Any]]] = {
+    "public": (lambda tp, bu: tp.reviews(bu, progress=False), {}),
+    "all_reviews": (lambda tp, bu: tp.all_reviews(bu, progress=False), {}),
+    "private": (
+        lambda tp, bu: tp.private_reviews(bu, progress=False),
+        {"include_reported": True},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(PULLS))
+def test_full_pull_exact_under_edits(server: EmulatorServer, tmp_path: Path, kind: str) -> None:
+    pull, query = PULLS[kind]
+    bu = _unit(server)
+    before = _ids(server, bu, **query)
+    tp = client_for(server, tmp_path)
+    with tp:
+        _edit_after(tp, (3, 7, 12), _editor(server, bu, query))
+        frame = pull(tp, bu)
+    _assert_exact(frame, before, _ids(server, bu, **query))
+
+
+def test_private_range_exact_under_edits(server: EmulatorServer, tmp_path: Path) -> None:
+    bu = _unit(server)
+    order = _ordered(server, bu, include_reported=True)
+    ds = server.dataset
+    stamp = [ds.review_json(int(ds.review_row(order[i])), server.api_url)["createdAt"]
+             for i in (len(order) // 10, len(order) * 9 // 10)]  # fmt: skip
+    start, end = (pd.Timestamp(s).to_pydatetime() for s in stamp)
+    query = {"include_reported": True, "start": start, "end": end}
+    before = _ids(server, bu, **query)
+    tp = client_for(server, tmp_path)
+    with tp:
+        _edit_after(tp, (2, 5), _editor(server, bu, {"include_reported": True}))
+        frame = tp.private_reviews(bu, since=start, until=end, progress=False)
+    _assert_exact(frame, before, _ids(server, bu, **query))
+
+
+def test_filtered_public_pull_verified(server: EmulatorServer, tmp_path: Path) -> None:
+    """Edits during the first offset walk: the second walk disagrees, the third is exact."""
+    bu = _unit(server)
+    query = {"stars": {1, 2, 3, 4}}  # over the cap: oldest first, then newest first to meet
+    before = _ids(server, bu, **query)
+    assert len(before) > SMALL_CAP
+    tp = client_for(server, tmp_path)
+    with tp:
+        _edit_after(tp, (3, 6), _editor(server, bu, query))
+        frame = tp.reviews(bu, stars=[1, 2, 3, 4], progress=False)
+    _assert_exact(frame, before, _ids(server, bu, **query))
+
+
+def test_filtered_public_pull_never_still_is_an_error(
+    server: EmulatorServer, tmp_path: Path
+) -> None:
+    """Edits during every walk: a ConsistencyError, not a frame that may be partial."""
+    bu = _unit(server)
+    tp = client_for(server, tmp_path)
+    pages = math.ceil(len(_ids(server, bu, stars={1, 2})) / 100)
+    _edit_after(tp, tuple(range(2, 4 * pages, 2)), _editor(server, bu, {"stars": {1, 2}}))
+    with tp, pytest.raises(ConsistencyError, match="changed during each"):
+        tp.reviews(bu, stars=[1, 2], progress=False)
+
+
+@pytest.mark.parametrize("kind", ["public", "private"])
+def test_requests_near_the_minimum_when_nothing_changes(
+    server: EmulatorServer, tmp_path: Path, kind: str
+) -> None:
+    pull, query = PULLS[kind]
+    bu = _unit(server)
+    n = len(_ids(server, bu, **query))
+    tp = client_for(server, tmp_path)
+    with tp:
+        before = server.admin.request_count
+        frame = pull(tp, bu)
+        spent = server.admin.request_count - before
+    assert len(frame) == n
+    pages = math.ceil(n / 100)
+    if kind == "public":  # all-reviews: one request per 100 reviews, plus the unit's size
+        assert spent == pages + 1
+    else:  # by time: ~1 review per page comes again; each window adds at most one page
+        windows = 3 * tp.concurrency
+        assert pages < spent <= math.ceil(n / 99) + windows + 2

@@ -1,0 +1,215 @@
+"""ReviewExplorer and RatingCharts state: drive the controls, assert on frames and outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import traitlets
+from kit.samples import make_reviews
+
+from tpnb.widgets import RatingCharts, ReviewExplorer
+from tpnb.widgets.filtering import ReviewFilter, filter_reviews
+
+
+@pytest.fixture(scope="module")
+def reviews() -> pd.DataFrame:
+    return make_reviews(400)
+
+
+@pytest.fixture
+def explorer(reviews: pd.DataFrame, tmp_path: Path) -> ReviewExplorer:
+    return ReviewExplorer(reviews=reviews, progress=False, export_dir=tmp_path, page_size=10)
+
+
+def row_texts(explorer: ReviewExplorer) -> list[str]:
+    return [box.children[0].value for box in explorer.table.rows.children]
+
+
+def test_starts_with_every_review_newest_first(
+    explorer: ReviewExplorer, reviews: pd.DataFrame
+) -> None:
+    assert len(explorer.value) == len(reviews)
+    assert explorer.value["created_at"].is_monotonic_decreasing
+    assert len(explorer.table.rows.children) == 10
+    assert f"<b>{len(reviews):,}</b> reviews" in explorer.count.value
+
+
+def test_stars_and_language_filter_the_value_and_the_table(
+    explorer: ReviewExplorer, reviews: pd.DataFrame
+) -> None:
+    before = row_texts(explorer)
+    explorer.filters.star_buttons[0].value = True  # 1 star
+    explorer.filters.language.value = "de"
+    expected = filter_reviews(reviews, ReviewFilter(stars={1}, languages={"de"}))
+    assert list(explorer.value["id"]) == list(expected["id"])
+    assert row_texts(explorer) != before
+    assert all('title="1 star"' in text for text in row_texts(explorer))
+    assert f"<b>{len(expected):,}</b> reviews of {len(reviews):,} loaded" in explorer.count.value
+
+
+def test_language_choices_come_from_the_data(
+    explorer: ReviewExplorer, reviews: pd.DataFrame
+) -> None:
+    codes = {code for _label, code in explorer.filters.language.options} - {"any"}
+    assert codes == set(reviews["language"].astype("string").dropna())
+
+
+def test_text_replied_verified_and_sort(explorer: ReviewExplorer, reviews: pd.DataFrame) -> None:
+    f = explorer.filters
+    f.text.value = "refund"
+    f.replied.value = "Not replied"
+    f.verified.value = "Verified only"
+    f.sort.value = "lowest"
+    expected = filter_reviews(
+        reviews, ReviewFilter(text="refund", replied=False, verified=True, sort="lowest")
+    )
+    assert list(explorer.value["id"]) == list(expected["id"])
+    f.reset()
+    assert len(explorer.value) == len(reviews)
+
+
+def test_paging(explorer: ReviewExplorer) -> None:
+    first = row_texts(explorer)
+    explorer.table.next_button.click()
+    assert explorer.table.page.number == 2
+    assert row_texts(explorer) != first
+    explorer.table.prev_button.click()
+    assert row_texts(explorer) == first
+    assert explorer.table.prev_button.disabled
+    explorer.table.page_size.value = 50
+    assert len(explorer.table.rows.children) == 50
+
+
+def test_a_filter_change_keeps_the_page_in_range(explorer: ReviewExplorer) -> None:
+    explorer.table.go(30)
+    explorer.filters.set_stars({2})
+    assert explorer.table.page.number <= explorer.table.page.count
+
+
+def test_dates_show_in_the_chosen_timezone(explorer: ReviewExplorer) -> None:
+    first = explorer.value.iloc[0]
+    utc_text = first["created_at"].strftime("%d %b %Y, %H:%M")
+    assert utc_text in row_texts(explorer)[0]
+    explorer.filters.timezone.value = "Asia/Tokyo"
+    tokyo = first["created_at"].tz_convert("Asia/Tokyo").strftime("%d %b %Y, %H:%M")
+    assert tokyo in row_texts(explorer)[0]
+
+
+def test_long_texts_fold_into_details(explorer: ReviewExplorer) -> None:
+    long_ones = explorer.value["text"].str.len() > 400
+    explorer.filters.sort.value = "newest"
+    position = int(long_ones.to_numpy().argmax())
+    explorer.table.go(position // 10 + 1)
+    html = row_texts(explorer)[position % 10]
+    assert "<details>" in html
+
+
+def test_detail_view_shows_the_review_and_its_reply(explorer: ReviewExplorer) -> None:
+    explorer.filters.replied.value = "Replied"
+    explorer.table._row_buttons[0].click()
+    review = explorer.value.iloc[0]
+    assert explorer.detail.layout.display == "flex"
+    assert explorer.table.layout.display == "none"
+    assert str(review["reply_text"]) in explorer.detail.body.value
+    assert str(review["id"]) in explorer.detail.body.value
+    assert not explorer.detail.can_reply  # no client: no Customer API
+    explorer.detail.back_button.click()
+    assert explorer.table.layout.display == "flex"
+
+
+def test_export_csv_and_parquet(explorer: ReviewExplorer, tmp_path: Path) -> None:
+    explorer.filters.set_stars({5})
+    csv = explorer.export("csv")
+    assert csv is not None
+    assert csv.parent == tmp_path
+    assert len(pd.read_csv(csv)) == len(explorer.value)
+    assert "tpnb-download" in explorer.export_link.value
+    parquet = explorer.export("parquet")
+    assert parquet is not None
+    back = pd.read_parquet(parquet)
+    assert list(back["id"]) == list(explorer.value["id"])
+    expected = explorer.value.reset_index(drop=True)
+    # plain to_parquet keeps every dtype (list columns read back as lists); an all-null category
+    # column reads back with object rather than str categories, which compares equal here
+    pd.testing.assert_frame_equal(back, expected, check_categorical=False)
+    assert list(back.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+
+
+def test_errors_show_in_the_widget(explorer: ReviewExplorer) -> None:
+    assert explorer.export("xlsx") is None  # type: ignore[arg-type]
+    assert "unknown export format" in explorer.messages.value
+    assert "tpnb-message-error" in explorer.messages.value
+    explorer.open_review("no-such-review")
+    assert "not among the loaded reviews" in explorer.messages.value
+    assert explorer.load("example.com") is None  # no client
+    assert "no client" in explorer.messages.value
+
+
+def test_empty_frame(reviews: pd.DataFrame) -> None:
+    explorer = ReviewExplorer(reviews=reviews.iloc[:0], progress=False)
+    assert explorer.value.empty
+    assert "No reviews match" in explorer.table.empty.value
+
+
+def test_charts_redraw_when_linked_to_the_explorer(explorer: ReviewExplorer) -> None:
+    charts = RatingCharts()
+    traitlets.dlink((explorer, "value"), (charts, "value"))
+    drawn = charts.draws
+    assert len(charts.value) == len(explorer.value)
+    before = charts.image.value
+    assert bytes(before).startswith(b"\x89PNG")
+    explorer.filters.set_stars({1})
+    assert charts.draws > drawn
+    assert bytes(charts.image.value).startswith(b"\x89PNG")
+    assert bytes(charts.image.value) != bytes(before)
+    assert len(charts.value) == len(explorer.value)
+    assert set(charts.value["stars"].dropna().astype(int)) == {1}
+    assert charts.figure is not None
+    assert charts.figure.axes
+
+
+@pytest.mark.parametrize(
+    "chart", ["over_time", "distribution", "trustscore", "replies", "languages"]
+)
+def test_every_chart_type_draws(reviews: pd.DataFrame, chart: str) -> None:
+    charts = RatingCharts(reviews)
+    charts.chart.value = chart
+    assert charts.figure is not None
+    assert charts.figure.axes
+    assert charts.messages.value == ""
+
+
+def test_period_and_date_range(reviews: pd.DataFrame) -> None:
+    charts = RatingCharts(reviews)
+    charts.period.value = "Quarter"
+    assert charts.freq == "QS"
+    first = reviews["created_at"].min().date()
+    charts.since.value = first
+    charts.until.value = first
+    charted = charts.charted()
+    assert len(charted) < len(reviews)
+    assert (charted["created_at"].dt.date == first).all()
+
+
+def test_charts_reject_unknown_choices() -> None:
+    with pytest.raises(ValueError, match="unknown chart"):
+        RatingCharts(chart="pie")
+    with pytest.raises(ValueError, match="unknown period"):
+        RatingCharts(period="Year")
+
+
+def test_deferred_redraws_coalesce_quick_changes(reviews: pd.DataFrame) -> None:
+    charts = RatingCharts(reviews, defer=0.2)
+    charts.wait()
+    draws = charts.draws
+    first = bytes(charts.image.value)
+    charts.chart.value = "distribution"
+    charts.chart.value = "languages"
+    charts.value = reviews.head(50)
+    charts.wait()
+    assert charts.draws == draws + 1
+    assert bytes(charts.image.value) != first
+    assert charts.figure is not None
+    assert charts.figure.axes
