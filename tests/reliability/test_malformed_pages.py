@@ -3,7 +3,7 @@
 A list answer of ``{}``, ``null``, ``{"reviews": null}``, an empty 200, a 204, an unsolicited
 304 or an HTML page used to be read as an empty page: the walk ended there, client methods
 returned short frames, and sync deleted every archived review it had not seen (280 -> 0 for a
-whole unit). A :class:`faultproxy.FaultProxy` in front of the emulator answers list requests so,
+whole unit). A :class:`kit.faultproxy.FaultProxy` in front of the emulator answers list requests so,
 once (the retry must recover the exact result) or always (a typed error, and the archive exactly
 as it was). Every run is recorded in the reliability report.
 """
@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import biggest_unit
-from faultproxy import MALFORMED_LIST_ANSWERS, FaultProxy, Rule
-from relkit import CLEAR, COMPLETE, LEDGER, WRONG, client_for, judge, run_export, truth_of, window
+from kit.clients import client_for
+from kit.faultproxy import MALFORMED_LIST_ANSWERS, FaultProxy, Rule
+from kit.ledger import LEDGER
+from kit.server import biggest_unit
+from kit.truth import CLEAR, COMPLETE, WRONG, judge, run_export, truth_of, window
 
 from tpnb.emulator import EmulatorServer
 from tpnb.errors import ResponseError
@@ -53,7 +55,7 @@ def test_sync_never_deletes_on_an_unreadable_page(
     unit = biggest_unit(fresh)
     archive = tmp_path / "archive.sqlite"
     with FaultProxy(fresh.url) as proxy:
-        tp = client_for(fresh, tmp_path, base_url=proxy.url + "/v1")
+        tp = client_for(fresh, tmp_path, fast=True, base_url=proxy.url + "/v1")
         first = tp.sync(unit, archive)
         assert first.archived > 300  # several pages: the bad page is not the only one
         before = _archived(archive)
@@ -82,7 +84,7 @@ def test_one_unreadable_page_is_retried_and_the_sync_is_exact(
     archive = tmp_path / "archive.sqlite"
     with FaultProxy(fresh.url) as proxy:
         proxy.add(_rule(PRIVATE_LIST, status, body, content_type, times=1, skip=2))
-        tp = client_for(fresh, tmp_path, base_url=proxy.url + "/v1")
+        tp = client_for(fresh, tmp_path, fast=True, base_url=proxy.url + "/v1")
         report = run_export(lambda: tp.sync(unit, archive))
         rule_hits = proxy.rules[0].hits
     truth = truth_of(fresh, private=True, business_unit_id=unit, include_reported=True)
@@ -137,7 +139,9 @@ def test_client_methods_are_complete_or_a_typed_error(
     for times, expected in ((1, COMPLETE), (None, CLEAR)):
         with FaultProxy(fresh.url) as proxy:
             proxy.add(_rule(path, status, body, content_type, times=times, skip=1))
-            tp = client_for(fresh, tmp_path / f"{kind}-{times}", base_url=proxy.url + "/v1")
+            tp = client_for(
+                fresh, tmp_path / f"{kind}-{times}", fast=True, base_url=proxy.url + "/v1"
+            )
             result = run_export(pull, tp)
         outcome, evidence = judge(result, truth)
         if expected == CLEAR and not isinstance(result, ResponseError):

@@ -16,9 +16,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import biggest_unit
-from faultproxy import FaultProxy, Rule
-from relkit import COMPLETE, LEDGER, WRONG, after_requests, client_for, review_json
+from kit.clients import client_for
+from kit.faultproxy import FaultProxy, Rule
+from kit.ledger import LEDGER
+from kit.server import biggest_unit
+from kit.truth import COMPLETE, WRONG, after_requests, review_json
 
 from tpnb.emulator import EmulatorServer
 
@@ -71,7 +73,7 @@ def test_a_deletion_on_a_page_already_read_hides_no_live_review(
     read, nothing else changed (so the counts of an offset walk still matched)."""
     unit = biggest_unit(fresh)
     archive = tmp_path / "archive.sqlite"
-    tp = client_for(fresh, tmp_path)
+    tp = client_for(fresh, tmp_path, fast=True)
     if full:
         tp.sync(unit, archive, batch_size=5_000)
     deleted: list[str] = []
@@ -86,7 +88,7 @@ def test_a_deletion_on_a_page_already_read_hides_no_live_review(
         # the first list request is sync's probe of the oldest review; the next two are the
         # first window's pages 1 and 2
         proxy.add(Rule(PRIVATE_LIST, action=delete_the_oldest, skip=2, times=1))
-        tp = client_for(fresh, tmp_path, base_url=proxy.url + "/v1")
+        tp = client_for(fresh, tmp_path, fast=True, base_url=proxy.url + "/v1")
         report = tp.sync(unit, archive, full=full, batch_size=5_000)
     assert deleted, "the deletion ran during the walk"
     live = _live_ids(fresh, unit)
@@ -108,7 +110,7 @@ def test_sync_during_live_edits_ends_exact(
 ) -> None:
     unit = biggest_unit(fresh)
     archive = tmp_path / "archive.sqlite"
-    tp = client_for(fresh, tmp_path)
+    tp = client_for(fresh, tmp_path, fast=True)
     if full:
         tp.sync(unit, archive, batch_size=100)
     step = [0]
