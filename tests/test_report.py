@@ -117,7 +117,7 @@ def run_report(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     [
         (["--period", "October"], "YYYY-MM"),
         (["--period", "2026-10", "--output", "report.pdf"], ".html"),
-        (["--business-unit", "  ", "--output", "r.html"], "business_unit"),
+        (["--business-unit", "  ", "--output", "r.html"], "--business-unit"),
         (["--notebook", "no-such.ipynb"], "does not exist"),
     ],
 )
@@ -161,6 +161,7 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     waiting = in_period[(in_period.stars <= 2) & in_period.reply_text.isna()]
 
     out = tmp_path / "reports" / "october.html"
+    out.parent.mkdir()  # tpnb report writes into an existing folder, never creates one
     kept = tmp_path / "executed.ipynb"
     proc = run_report(
         tmp_path,
@@ -238,10 +239,10 @@ def test_a_failing_notebook_is_reported_in_one_line(tmp_path: Path) -> None:
     nbformat.write(nb, broken)
     out = tmp_path / "r.html"
     proc = run_report(
-        tmp_path, "--notebook", str(broken), "--business-unit", "x.example", "--output", str(out)
+        tmp_path, "--notebook", str(broken), "--business-unit", REPORT_UNIT, "--output", str(out)
     )
     assert proc.returncode == 1
-    assert "LookupError: no unit x.example" in proc.stderr
+    assert f"LookupError: no unit {REPORT_UNIT}" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
 

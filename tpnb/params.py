@@ -8,8 +8,9 @@ kind.
 Conventions:
 
 * a business unit is a 24-hex id or a domain (``example.com``; a URL is reduced to its host);
-* dates accept ``str`` (ISO 8601), :class:`datetime.date`, :class:`datetime.datetime` and
-  :class:`pandas.Timestamp`; a naive value means UTC; a bare date means its midnight UTC;
+* dates accept ``str`` (ISO 8601 only: ``01/02/2025`` is refused, not guessed),
+  :class:`datetime.date`, :class:`datetime.datetime` and :class:`pandas.Timestamp`; a naive
+  value means UTC; a bare date means its midnight UTC;
 * array filters (stars, languages, order) accept one value, a comma-separated string or a list.
 """
 
@@ -34,6 +35,19 @@ _LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _LOCALE_RE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+#: The ISO 8601 forms a date string may take: a date (``2024-05-01``, ``20240501``, a month
+#: ``2024-05``), optionally a time (``T`` or a space) with fractions and a zone (``Z``, ``+02:00``).
+#: Anything else is refused, above all ``01/02/2025``, which some read as 1 February and others
+#: (pandas among them) as 2 January.
+_ISO_TIMESTAMP_RE = re.compile(
+    r"^(\d{4}-\d{2}(-\d{2})?|\d{8})"
+    r"([T ]\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+_DATE_FORMS = (
+    "an ISO 8601 date or date-time such as '2024-05-01', '2024-05-01T13:37:00Z' or "
+    "'2024-05-01 13:37+02:00' (or a date, datetime or pandas Timestamp)"
+)
 
 ORDER_BY_VALUES: tuple[str, ...] = ("createdat.asc", "createdat.desc", "stars.asc", "stars.desc")
 FIND_REVIEWER_VALUES: tuple[str, ...] = ("contacted", "notContacted")
@@ -295,13 +309,13 @@ def timestamp(value: object, name: str) -> pd.Timestamp | None:
         raise ConfigError(
             f"{name} must be a str, date, datetime or pandas Timestamp, got {_kind(value)} {value!r}"
         )
+    if isinstance(value, str) and not _ISO_TIMESTAMP_RE.match(value.strip()):
+        ambiguous = " (day and month order is ambiguous)" if "/" in value or "." in value else ""
+        raise ConfigError(f"{name} must be {_DATE_FORMS}, got {value!r}{ambiguous}")
     try:
         ts = pd.Timestamp(value.strip() if isinstance(value, str) else value)
     except (ValueError, TypeError, OverflowError):
-        raise ConfigError(
-            f"{name} must be an ISO 8601 date or date-time such as '2024-05-01' or "
-            f"'2024-05-01T13:37:00Z', got {value!r}"
-        ) from None
+        raise ConfigError(f"{name} must be {_DATE_FORMS}, got {value!r}") from None
     if pd.isna(ts):
         raise ConfigError(f"{name} must be a date or date-time, got {value!r}")
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

@@ -4,7 +4,9 @@
 
     tpnb report --business-unit example.com --period 2026-10 --output report.html
 
-Order of operations: validate the arguments (before anything starts), execute
+Order of operations: check every argument before the kernel starts (:func:`check_arguments`:
+the period, the output and notebook paths, the archive file, the kernel; then
+:func:`check_business_unit`: one API call, through the embedded emulator in demo mode), execute
 ``notebooks/05-report.ipynb`` with papermill (its ``parameters`` cell receives
 ``business_unit``, ``period`` and ``archive``), then export the executed notebook with nbconvert's
 HTML exporter with every code cell's input and prompt removed (what
@@ -12,16 +14,22 @@ HTML exporter with every code cell's input and prompt removed (what
 explanations) dropped. The executed notebook can be kept with ``--keep-notebook``.
 
 The pure helpers :func:`parse_period` and :func:`last_full_period` are used by the notebook too,
-so the command and the notebook read a period the same way.
+so the command and the notebook read a period the same way. Every value the notebook shows from
+the API is escaped (a unit's name is text, never markup). The report and a kept notebook are
+written readable by their owner only (``0600``): they quote consumers' reviews.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import re
 import site
 import sysconfig
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +37,13 @@ if TYPE_CHECKING:  # pandas is imported when used: `tpnb --help` builds every su
     import pandas as pd
 
 __all__ = [
+    "CLI_NAMES",
     "REPORT_NOTEBOOK",
+    "ReportArguments",
     "build_report",
+    "check_arguments",
+    "check_business_unit",
+    "execute_report",
     "export_html",
     "find_notebooks",
     "find_report_notebook",
@@ -48,6 +61,8 @@ REMOVE_TAG = "remove-cell"
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER = re.compile(r"(\d{4})-?Q([1-4])")
 _YEAR = re.compile(r"\d{4}")
+#: the years a report period may fall in (pandas timestamps end in 2262)
+FIRST_YEAR, LAST_YEAR = 1970, 2261
 
 
 def parse_period(text: str) -> pd.Period:
@@ -61,6 +76,11 @@ def parse_period(text: str) -> pd.Period:
     if not isinstance(text, str):
         raise ValueError(f"period must be a string like '2026-10', got {text!r}")
     value = text.strip().upper()
+    year_text = value[:4]
+    if year_text.isdigit() and not FIRST_YEAR <= int(year_text) <= LAST_YEAR:
+        raise ValueError(
+            f"period {text!r} is out of range: the year must be from {FIRST_YEAR} to {LAST_YEAR}"
+        )
     if match := _MONTH.fullmatch(value):
         year, month = int(match[1]), int(match[2])
         if 1 <= month <= 12:
@@ -142,9 +162,195 @@ def export_html(notebook: Any, output: str | Path, *, title: str | None = None) 
     resources: dict[str, Any] = {"metadata": {"name": title or "Trustpilot report"}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
+    write_private(path, body.encode("utf-8"))
     return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable by its owner only (``0600``), all or nothing.
+
+    The bytes go to a temporary file in the same folder (``mkstemp`` creates it ``0600``), which
+    is renamed over ``path`` once complete. The folder must exist.
+    """
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+#: How the command line names :func:`check_arguments`'s arguments in its messages.
+CLI_NAMES: Mapping[str, str] = {
+    "output": "--output",
+    "business_unit": "--business-unit",
+    "period": "--period",
+    "archive": "--archive",
+    "notebook": "--notebook",
+    "keep_notebook": "--keep-notebook",
+    "kernel_name": "--kernel",
+}
+
+
+@dataclass(frozen=True)
+class ReportArguments:
+    """The checked arguments of one report run (see :func:`check_arguments`)."""
+
+    output: Path
+    business_unit: str
+    period: str
+    archive: Path | None
+    notebook: Path
+    keep_notebook: Path | None
+    kernel_name: str
+
+
+def check_arguments(
+    output: str | Path,
+    *,
+    business_unit: str = "",
+    period: str = "",
+    archive: str | Path | None = None,
+    notebook: str | Path | None = None,
+    keep_notebook: str | Path | None = None,
+    kernel_name: str = "python3",
+    names: Mapping[str, str] | None = None,
+) -> ReportArguments:
+    """Check every argument of a report run without starting anything (no kernel, no request).
+
+    Args:
+        names: how messages name each argument (default: the Python keyword; the command line
+            passes :data:`CLI_NAMES`).
+
+    Raises:
+        ValueError: the first bad argument, named, with what is allowed (one line).
+        FileNotFoundError: the reporting notebook does not exist.
+    """
+    from tpnb import params
+
+    def name(key: str) -> str:
+        return (names or {}).get(key, key)
+
+    if not isinstance(period, str):
+        raise ValueError(f"{name('period')} must be a string like '2026-10', got {period!r}")
+    if period.strip():
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            raise ValueError(f"{name('period')}: {exc}") from None
+    if not isinstance(business_unit, str):
+        raise ValueError(f"{name('business_unit')} must be a domain or id, got {business_unit!r}")
+    if business_unit and not business_unit.strip():
+        raise ValueError(f"{name('business_unit')} must be a domain or id, got {business_unit!r}")
+    if business_unit.strip():
+        try:
+            params.business_unit(business_unit)
+        except ValueError:
+            raise ValueError(
+                f"{name('business_unit')} must be a domain such as example.com or a 24-hex "
+                f"business unit id, got {business_unit!r}"
+            ) from None
+    out = _file_to_write(output, name("output"), (".html", ".htm"))
+    kept = None
+    if keep_notebook:
+        kept = _file_to_write(keep_notebook, name("keep_notebook"), (".ipynb",))
+    source = find_report_notebook(notebook)
+    archive_path = None
+    if archive:
+        archive_path = Path(archive).expanduser()
+        _check_archive(archive_path, name("archive"))
+    _check_kernel(kernel_name, name("kernel_name"))
+    return ReportArguments(
+        out, business_unit.strip(), period.strip(), archive_path, source, kept, kernel_name
+    )
+
+
+def _file_to_write(path: str | Path, label: str, suffixes: tuple[str, ...]) -> Path:
+    """A file path the run will write: the right suffix, in an existing, writable folder."""
+    out = Path(path).expanduser()
+    if out.suffix.lower() not in suffixes:
+        raise ValueError(f"{label} must be a {' or '.join(suffixes)} file, got {str(out)!r}")
+    folder = out.parent
+    blocker = next((p for p in [folder, *folder.parents] if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise ValueError(f"{label} {str(out)!r}: {blocker} is a file, not a folder")
+    if not folder.is_dir():
+        raise ValueError(f"{label} {str(out)!r}: the folder {folder} does not exist (create it)")
+    if out.is_dir():
+        raise ValueError(f"{label} {str(out)!r} is a folder; name the file to write")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"{label} {str(out)!r}: the folder {folder} is not writable")
+    return out
+
+
+def _check_archive(path: Path, label: str) -> None:
+    """An archive the notebook can sync: a tpnb archive, or a new file in a writable folder."""
+    from tpnb.store import Archive, ArchiveError
+
+    if path.is_dir():
+        raise ValueError(f"{label} {str(path)!r} is a folder; name the archive file")
+    if not path.parent.is_dir():
+        raise ValueError(f"{label} {str(path)!r}: the folder {path.parent} does not exist")
+    if not path.exists():
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise ValueError(f"{label} {str(path)!r}: the folder {path.parent} is not writable")
+        return  # the notebook's sync creates it
+    try:
+        with Archive(path, read_only=True):
+            pass
+    except ArchiveError as exc:
+        raise ValueError(f"{label}: {exc}") from None
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ValueError(f"{label} {str(path)!r} cannot be written, and the report syncs it first")
+
+
+def _check_kernel(kernel_name: str, label: str) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    if not isinstance(kernel_name, str) or not kernel_name.strip():
+        raise ValueError(f"{label} must name a Jupyter kernel, got {kernel_name!r}")
+    try:
+        KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        known = sorted(KernelSpecManager().find_kernel_specs())
+        raise ValueError(
+            f"{label}: no Jupyter kernel named {kernel_name!r} (installed: {', '.join(known)})"
+        ) from None
+
+
+def check_business_unit(business_unit: str, *, name: str = "business_unit") -> bool:
+    """Look the unit up with one API call (the embedded emulator in demo mode).
+
+    Returns:
+        Whether tpnb runs in demo mode (no credentials).
+
+    Raises:
+        ValueError: the API does not know the unit, or no unit was given with credentials set.
+        tpnb.errors.TpnbError: the API could not be asked (credentials refused, unreachable).
+    """
+    import tpnb
+    from tpnb.errors import NotFoundError
+
+    with contextlib.redirect_stderr(io.StringIO()), tpnb.connect() as client:
+        demo = bool(client.demo)
+        if not business_unit:
+            if not demo:
+                raise ValueError(
+                    f"{name} is required when Trustpilot credentials are set (a domain or a "
+                    "business unit id)"
+                )
+            return demo  # the notebook reports on its demo unit
+        try:
+            client.business_unit(business_unit)
+        except NotFoundError:
+            where = "the demo data" if demo else "the Trustpilot API"
+            raise ValueError(
+                f"{name}: {where} has no business unit {business_unit!r} (check the spelling)"
+            ) from None
+    return demo
 
 
 def build_report(
@@ -161,7 +367,7 @@ def build_report(
     """Execute the reporting notebook with these parameters and export it as clean HTML.
 
     Args:
-        output: the HTML file to write.
+        output: the HTML file to write (its folder must exist).
         business_unit: a domain or business-unit id ("" = the notebook's default: the demo unit
             in demo mode).
         period: ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` ("" = the last full month).
@@ -175,41 +381,54 @@ def build_report(
         The HTML file written.
 
     Raises:
-        ValueError: a bad period, business unit or output path (before anything runs).
+        ValueError: a bad period, business unit, archive or output path (before anything runs).
         papermill.PapermillExecutionError: a cell of the notebook failed.
     """
-    if period:
-        parse_period(period)
-    if not isinstance(business_unit, str) or (business_unit and not business_unit.strip()):
-        raise ValueError(f"business_unit must be a domain or id, got {business_unit!r}")
-    out = Path(output)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"output must be an .html file, got {str(out)!r}")
-    source = find_report_notebook(notebook)
+    arguments = check_arguments(
+        output,
+        business_unit=business_unit,
+        period=period,
+        archive=archive,
+        notebook=notebook,
+        keep_notebook=keep_notebook,
+        kernel_name=kernel_name,
+    )
+    check_business_unit(arguments.business_unit)
+    return execute_report(arguments, progress=progress)
 
+
+def execute_report(arguments: ReportArguments, *, progress: bool = False) -> Path:
+    """Run the notebook with checked arguments and write the HTML (and the kept notebook).
+
+    Raises:
+        papermill.PapermillExecutionError: a cell of the notebook failed.
+    """
     import nbformat
     import papermill
 
     parameters: Mapping[str, str] = {
-        "business_unit": business_unit.strip(),
-        "period": period.strip(),
-        "archive": "" if archive is None else str(Path(archive).resolve()),
+        "business_unit": arguments.business_unit,
+        "period": arguments.period,
+        "archive": "" if arguments.archive is None else str(arguments.archive.resolve()),
     }
     with tempfile.TemporaryDirectory(prefix="tpnb-report-") as tmp:
-        executed = Path(keep_notebook) if keep_notebook else Path(tmp) / "report.ipynb"
-        executed.parent.mkdir(parents=True, exist_ok=True)
-        papermill.execute_notebook(
-            str(source),
-            str(executed),
-            parameters=dict(parameters),
-            kernel_name=kernel_name,
-            cwd=str(source.parent),
-            progress_bar=progress,
-            log_output=False,
-        )
+        executed = Path(tmp) / "report.ipynb"
+        try:
+            papermill.execute_notebook(
+                str(arguments.notebook),
+                str(executed),
+                parameters=dict(parameters),
+                kernel_name=arguments.kernel_name,
+                cwd=str(arguments.notebook.parent),
+                progress_bar=progress,
+                log_output=False,
+            )
+        finally:  # kept also when a cell failed: that is when it is needed
+            if arguments.keep_notebook is not None and executed.exists():
+                write_private(arguments.keep_notebook, executed.read_bytes())
         node = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
-    title = " ".join(["Trustpilot reviews report", business_unit.strip(), period.strip()])
-    return export_html(node, out, title=title.strip())
+    title = " ".join(["Trustpilot reviews report", arguments.business_unit, arguments.period])
+    return export_html(node, arguments.output, title=title.strip())
 
 
 def installed_notebooks() -> list[Path]:

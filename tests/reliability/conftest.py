@@ -89,7 +89,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             "*complete*: exactly the emulator's reviews (same ids, no duplicates, same field "
             "values); *clear error*: a typed tpnb error after bounded retries; *wrong*: "
             "anything else (a partial or duplicated frame, wrong values, an untyped "
-            "exception).",
+            "exception). Two rows judge tpnb's own output instead: *full disk during "
+            "export* (tests/reliability/test_export_disk.py: a clear error must leave the "
+            "previous Parquet export whole and readable) and *hostile text* "
+            "(tests/reliability/test_hostile_text.py: complete means no element or attribute "
+            "of the rendered HTML, and no CSV formula, came from the data).",
             "",
             LEDGER.table(),
             "",

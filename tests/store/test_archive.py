@@ -26,7 +26,7 @@ from tpnb.store import (
     UnknownUnitError,
     export_parquet,
 )
-from tpnb.store.schema import SCHEMA_VERSION, iso, review_row
+from tpnb.store.schema import APPLICATION_ID, SCHEMA_VERSION, iso, review_row
 
 UNIT = "5f0c0c0c0c0c0c0c0c0c0c01"
 DOMAIN = "example-shop.example"
@@ -145,7 +145,9 @@ def test_not_an_archive_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_newer_format_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
-    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(ArchiveError, match="upgrade tpnb"):
         Archive(path)
 
@@ -158,6 +160,7 @@ def test_a_refused_file_is_not_left_open(tmp_path: Path, kind: str) -> None:
         path.write_text("hello, not a database " * 100)
     else:
         with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     assert open_files(path) == []
     with pytest.raises(ArchiveError):

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tpnb.report import REPORT_NOTEBOOK, build_report
+from tpnb.report import (
+    CLI_NAMES,
+    REPORT_NOTEBOOK,
+    check_arguments,
+    check_business_unit,
+    execute_report,
+)
 
 CLI_EXAMPLES = """examples:
   tpnb report --business-unit example.com --period 2026-10 --output report.html
@@ -18,9 +24,15 @@ every month at 06:30 on the 2nd (one crontab line; cron needs % escaped as \\%):
 
 
 def run(args: argparse.Namespace) -> int:
-    """``tpnb report`` entry point."""
+    """``tpnb report`` entry point.
+
+    Every argument is checked before the kernel starts (the business unit with one API call);
+    a bad one exits 2 with one line naming the option.
+    """
+    from tpnb.errors import TpnbError
+
     try:
-        path = build_report(
+        arguments = check_arguments(
             args.output,
             business_unit=args.business_unit,
             period=args.period,
@@ -28,11 +40,18 @@ def run(args: argparse.Namespace) -> int:
             notebook=args.notebook,
             keep_notebook=args.keep_notebook,
             kernel_name=args.kernel,
-            progress=args.progress,
+            names=CLI_NAMES,
         )
+        demo = check_business_unit(arguments.business_unit, name=CLI_NAMES["business_unit"])
     except (ValueError, FileNotFoundError) as exc:
         print(f"tpnb report: {exc}", file=sys.stderr)
         return 2
+    except TpnbError as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"tpnb report: cannot check the business unit: {first_line}", file=sys.stderr)
+        return 1
+    try:
+        path = execute_report(arguments, progress=args.progress)
     except Exception as exc:
         from papermill.exceptions import PapermillExecutionError
 
@@ -45,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"tpnb report: wrote {path}")
+    print(
+        f"tpnb report: wrote {path}" + (" (demo data: no Trustpilot credentials)" if demo else "")
+    )
     return 0
 
 
@@ -70,7 +91,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--period", default="", help="YYYY-MM, YYYY-Qn or YYYY (default: the last full month)"
     )
-    parser.add_argument("--output", "-o", default="report.html", help="HTML file to write")
+    parser.add_argument(
+        "--output",
+        "-o",
+        default="report.html",
+        help="HTML file to write, readable by you only (its folder must exist)",
+    )
     parser.add_argument(
         "--archive", help="sync this tpnb archive (SQLite) first and report from it"
     )

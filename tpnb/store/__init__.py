@@ -30,7 +30,7 @@ from tpnb.store.archive import (
     UnknownUnitError,
 )
 from tpnb.store.events import EventError, parse_events
-from tpnb.store.export import export_parquet
+from tpnb.store.export import ExportError, export_parquet
 from tpnb.store.intake import EventOutcome, apply_events
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "ArchiveError",
     "EventError",
     "EventOutcome",
+    "ExportError",
     "SyncState",
     "UnknownUnitError",
     "apply_events",

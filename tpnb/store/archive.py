@@ -30,7 +30,7 @@ import pandas as pd
 from tpnb import params
 from tpnb.errors import ConfigError, TpnbError
 from tpnb.store import queries
-from tpnb.store.schema import DDL, SCHEMA_VERSION, SyncState
+from tpnb.store.schema import APPLICATION_ID, DDL, SCHEMA_VERSION, SyncState, expected_columns
 from tpnb.store.writes import ArchiveWrites, now_iso
 
 __all__ = [
@@ -62,9 +62,14 @@ class Archive(ArchiveWrites):
     """A local review archive in one SQLite file (created on first use).
 
     Args:
-        path: The archive file (``.sqlite`` by convention). Its directory must exist.
+        path: The archive file (``.sqlite`` by convention). Its directory must exist. A new file
+            is created readable by its owner only (``0600``; SQLite gives its ``-wal`` and
+            ``-shm`` files the same mode): it holds consumers' e-mails and order ids.
         timeout: Seconds a write waits for another process's write before
             :class:`ArchiveBusyError`.
+        read_only: Open for reading only (never writes, never creates the file). An archive
+            that tpnb cannot write (file or folder without write permission, read-only
+            file system) is opened this way without asking.
 
     Example::
 
@@ -72,11 +77,22 @@ class Archive(ArchiveWrites):
         tp.sync("northwind-outdoor.example", archive)
         df = archive.private_reviews("northwind-outdoor.example", since="2025-01-01")
 
+    Only a new (or empty) file, or a file that already is a tpnb archive (``PRAGMA
+    application_id`` = :data:`~tpnb.store.schema.APPLICATION_ID`), is opened: any other file,
+    such as another application's SQLite database or tpnb's own HTTP cache, is an
+    :class:`ArchiveError` that says what the file is, and is left exactly as it was.
+
     Connections are per thread (SQLite connections are not shared between threads), so one
     ``Archive`` may serve a notebook and a webhook receiver thread at once.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        read_only: bool = False,
+    ) -> None:
         if not isinstance(path, (str, os.PathLike)) or str(path).strip() == "":
             raise ConfigError(
                 f"archive must be the path of its file (str or pathlib.Path), got "
@@ -84,10 +100,19 @@ class Archive(ArchiveWrites):
             )
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
             raise ConfigError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
+        if not isinstance(read_only, bool):
+            raise ConfigError(f"read_only must be True or False, got {read_only!r}")
         self.path = Path(path).expanduser().resolve()
         if not self.path.parent.is_dir():
             raise ArchiveError(f"archive directory does not exist: {self.path.parent}")
+        if self.path.is_dir():
+            raise ArchiveError(
+                f"{self.path} is a folder; an archive is a file (e.g. reviews.sqlite)"
+            )
         self.timeout = float(timeout)
+        #: ``True`` when the archive is open for reading only (asked for, or not writable).
+        self.read_only = read_only or not _writable(self.path)
+        self._asked_read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
@@ -102,62 +127,156 @@ class Archive(ArchiveWrites):
         if self._closed:
             raise ArchiveError(f"archive {self.path} is closed")
         try:
-            conn = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
-            )
+            conn = self._open()
             try:
                 self._prepare(conn)
             except BaseException:
                 conn.close()  # not kept: do not leave the file open
                 raise
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ArchiveBusyError(
-                    f"archive {self.path} stayed locked by another process for {self.timeout} s"
-                ) from exc
-            raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"{self.path} is not a tpnb archive (SQLite said: {exc})") from exc
+        except sqlite3.Error as exc:
+            raise self._archive_error(exc, opening=True) from exc
         self._local.conn = conn
         with self._lock:
             self._connections.append(conn)
         return conn
 
+    def _open(self) -> sqlite3.Connection:
+        """A new connection: read-write (creating the file, private), or read-only."""
+        if not self.read_only:
+            if not self.path.exists():
+                with suppress(FileExistsError):  # another process created it meanwhile
+                    os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            return self._sqlite(str(self.path))
+        if not self.path.exists():
+            why = (
+                "an archive opened with read_only=True is never created"
+                if self._asked_read_only
+                else f"its folder {self.path.parent} is not writable, so it cannot be created"
+            )
+            raise ArchiveError(f"archive {self.path} does not exist ({why}); check the path")
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = self._sqlite(f"{self.path.as_uri()}?mode=ro")
+            conn.execute("PRAGMA schema_version").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            if conn is not None:
+                conn.close()
+            if self.path.with_name(self.path.name + "-wal").exists():
+                raise
+        # a WAL archive in a folder we cannot write: SQLite cannot create its -shm file, so read
+        # the file as it is (no writer can be mid-transaction: there is no -wal file)
+        return self._sqlite(f"{self.path.as_uri()}?immutable=1")
+
+    def _sqlite(self, target: str) -> sqlite3.Connection:
+        """``sqlite3.connect`` with the archive's settings (``target``: a path or a file: URI)."""
+        return sqlite3.connect(
+            target,
+            timeout=self.timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=target.startswith("file:"),
+        )
+
     def _prepare(self, conn: sqlite3.Connection) -> None:
-        """Set a new connection up, creating or upgrading the schema when needed."""
+        """Set a new connection up, creating or upgrading the schema when needed.
+
+        Nothing is written before the file is known to be a tpnb archive (or empty).
+        """
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        kind, version = self._identify(conn)
         if version > SCHEMA_VERSION:
             raise ArchiveError(
                 f"archive {self.path} has format {version}; this tpnb reads up to "
                 f"{SCHEMA_VERSION}: upgrade tpnb"
             )
+        if self.read_only:
+            if kind == "empty":
+                raise ArchiveError(
+                    f"archive {self.path} is empty and cannot be written (read-only): "
+                    "nothing to read yet"
+                )
+            conn.execute("PRAGMA query_only = ON")
+            return
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        if version < SCHEMA_VERSION:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                    for statement in DDL.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        if kind == "archive" and version == SCHEMA_VERSION:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for statement in DDL.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _identify(self, conn: sqlite3.Connection) -> tuple[str, int]:
+        """What the file is (reads only): ``("archive" | "unstamped" | "empty", user_version)``.
+
+        An archive made before tpnb stamped its ``application_id`` (tpnb's tables, format 1..
+        :data:`SCHEMA_VERSION`) counts as an archive, and is stamped on its first writable open.
+
+        Raises:
+            ArchiveError: The file is another application's database, or a damaged archive.
+        """
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            str(row[0]): str(row[1])
+            for row in conn.execute("SELECT name, type FROM sqlite_master")
+            if not str(row[0]).startswith("sqlite_")
+        }
+        expected = expected_columns()
+        if application_id == 0 and not tables and version == 0:
+            return "empty", version
+        kind = "archive"
+        if application_id == 0 and 1 <= version <= SCHEMA_VERSION and set(expected) <= set(tables):
+            kind = "unstamped"  # made by an earlier tpnb: tpnb's own tables, no application_id
+        elif application_id != APPLICATION_ID:
+            raise ArchiveError(
+                f"{self.path} is not a tpnb archive: it is {_describe(application_id, tables)}. "
+                "tpnb leaves it untouched; pass the path of a new file (or of a tpnb archive)"
+            )
+        if version == SCHEMA_VERSION:
+            problems = []
+            for table, columns in expected.items():
+                if tables.get(table) != "table":
+                    problems.append(f"table {table} is missing")
+                    continue
+                found = {str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")}
+                if columns - found:
+                    problems.append(f"{table} lacks {', '.join(sorted(columns - found))}")
+            if problems:
+                raise ArchiveError(
+                    f"archive {self.path} is damaged ({'; '.join(problems)}); restore it from a "
+                    "backup, or delete it and sync again to rebuild it from the API"
+                )
+        return kind, version
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``): all of it is stored, or none of it.
 
         An exception, including ``KeyboardInterrupt``, rolls back; so does a killed process
-        (SQLite discards an uncommitted WAL tail on the next open).
+        (SQLite discards an uncommitted WAL tail on the next open), and so does a failed commit
+        (a full disk).
 
         Raises:
             ArchiveBusyError: Another process kept the write lock longer than the time-out.
+            ArchiveError: The archive is read-only, full, damaged or otherwise unusable.
         """
+        if self.read_only:
+            raise ArchiveError(
+                f"archive {self.path} is open read-only (asked for, or the file or its folder "
+                "is not writable): reading works; a sync or the webhook receiver needs write "
+                "access"
+            )
         conn = self._connect()
         if conn.in_transaction:
             raise ArchiveError("archive transactions do not nest")
@@ -169,31 +288,55 @@ class Archive(ArchiveWrites):
                 f"{self.timeout} s (pass a larger timeout= to wait longer)"
             ) from exc
         try:
-            with self._damage_as_archive_error():
+            with self._sqlite_errors():
                 yield conn
+                conn.execute("COMMIT")
         except BaseException:
-            with suppress(sqlite3.Error):  # a damaged file may refuse even the rollback
-                conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):  # a damaged file may refuse even the rollback
+                    conn.execute("ROLLBACK")
             raise
-        with self._damage_as_archive_error():
-            conn.execute("COMMIT")
 
     @contextmanager
-    def _damage_as_archive_error(self) -> Iterator[None]:
-        """Turn SQLite's word for a damaged file into an :class:`ArchiveError` with the way out.
+    def _sqlite_errors(self) -> Iterator[None]:
+        """Turn SQLite's errors into :class:`ArchiveError` (or busy) messages with the way out.
 
         A file whose header survived opens fine and only fails when a damaged page is read, so
         every read and every write transaction goes through here (not just opening).
         """
         try:
             yield
-        except sqlite3.OperationalError:
-            raise  # locks and time-outs are not damage; callers turn them into busy errors
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(
-                f"archive {self.path} is damaged (SQLite said: {exc}); restore it from a "
-                "backup, or delete it and sync again to rebuild it from the API"
-            ) from exc
+        except sqlite3.Error as exc:
+            raise self._archive_error(exc) from exc
+
+    def _archive_error(self, exc: sqlite3.Error, *, opening: bool = False) -> ArchiveError:
+        """The typed error, with the way out, for one of SQLite's errors."""
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        said = f"(SQLite said: {exc})"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return ArchiveBusyError(
+                f"archive {self.path} stayed locked by another process for {self.timeout} s"
+            )
+        if code == sqlite3.SQLITE_NOTADB:
+            return ArchiveError(f"{self.path} is not a tpnb archive {said}")
+        if code == sqlite3.SQLITE_CORRUPT or (opening and code == sqlite3.SQLITE_ERROR):
+            return ArchiveError(
+                f"archive {self.path} is damaged {said}; restore it from a backup, or delete it "
+                "and sync again to rebuild it from the API"
+            )
+        if code == sqlite3.SQLITE_FULL:
+            return ArchiveError(
+                f"the disk holding archive {self.path} is full {said}; the unfinished "
+                "transaction was rolled back: free some space and run it again"
+            )
+        if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+            return ArchiveError(
+                f"cannot open archive {self.path} for writing {said}: check the permissions of "
+                "the file and its folder, or open it with read_only=True"
+            )
+        if opening:
+            return ArchiveError(f"cannot open archive {self.path} {said}")
+        return ArchiveError(f"archive {self.path} cannot be used {said}")
 
     def release(self) -> None:
         """Close the calling thread's connection (for short-lived threads, e.g. a server's)."""
@@ -230,7 +373,7 @@ class Archive(ArchiveWrites):
         return f"Archive({str(self.path)!r})"
 
     def _read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._damage_as_archive_error():
+        with self._sqlite_errors():
             return self._connect().execute(sql, tuple(args)).fetchall()
 
     # --- business units --------------------------------------------------------------------------
@@ -433,3 +576,27 @@ def _unit_window(
         where += " AND created_at < ?"
         args.append(until)
     return where, args
+
+
+def _writable(path: Path) -> bool:
+    """Whether tpnb may write the archive: the file (or, for a new file, its folder) and the
+    folder (SQLite creates the ``-wal`` and ``-shm`` files beside it)."""
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
+#: requests-cache's tables: the layout of tpnb's own HTTP cache file
+_HTTP_CACHE_TABLES = {"responses", "redirects"}
+
+
+def _describe(application_id: int, tables: Mapping[str, str]) -> str:
+    """A few words on what a foreign SQLite file is, for the error that refuses it."""
+    names = sorted(tables)
+    listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    if set(names) >= _HTTP_CACHE_TABLES:
+        return f"an HTTP cache (requests-cache's tables: {listed}), like tpnb's own cache file"
+    if application_id != 0:
+        return f"the SQLite database of another application (application_id {application_id:#010x})"
+    if not names:
+        return "a SQLite database with settings of another application and no tables"
+    return f"the SQLite database of another application (tables: {listed})"

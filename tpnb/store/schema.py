@@ -13,13 +13,19 @@ order is time order.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import cache
 from typing import Any
 
 #: Bumped when the tables change; stored in ``PRAGMA user_version``.
 SCHEMA_VERSION = 1
+
+#: What marks a SQLite file as a tpnb archive: ``PRAGMA application_id`` (the ASCII of "tpnb").
+#: A file with another id, or with none and foreign tables, is never opened as an archive.
+APPLICATION_ID = 0x74706E62
 
 DDL = """
 CREATE TABLE IF NOT EXISTS business_units (
@@ -93,6 +99,21 @@ CREATE TABLE IF NOT EXISTS webhook_events (
     received_at      TEXT NOT NULL
 );
 """
+
+
+@cache
+def expected_columns() -> dict[str, frozenset[str]]:
+    """Every table of :data:`DDL` with its columns (read from an in-memory copy of the schema)."""
+    memory = sqlite3.connect(":memory:")
+    try:
+        memory.executescript(DDL)
+        tables = [r[0] for r in memory.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            table: frozenset(r[1] for r in memory.execute(f"PRAGMA table_info({table})"))
+            for table in tables
+        }
+    finally:
+        memory.close()
 
 
 @dataclass(frozen=True)

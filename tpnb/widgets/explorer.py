@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
+import os
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -35,6 +38,54 @@ ExportFormat = Literal["csv", "parquet"]
 #: largest export offered as an in-page download link (bigger files are only saved to disk)
 MAX_DOWNLOAD_BYTES = 15_000_000
 _MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+#: first characters that make a spreadsheet read a CSV cell as a formula (OWASP, CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for CSV: text cells a spreadsheet would run as formulas are defused.
+
+    A cell of a text column starting with ``= + - @``, a tab or a carriage return gets a leading
+    ``'`` (OWASP's advice for CSV injection), so ``=HYPERLINK(...)`` in a consumer's title is
+    shown as text, not run. Numbers are left alone (``-1`` in a number column is a number).
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype("object")
+        elif not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+            continue
+        out[column] = series.map(
+            lambda cell: (
+                "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+            ),
+            na_action="ignore",
+        )
+    return out
+
+
+def _write_private(path: Path, selection: pd.DataFrame, fmt: ExportFormat) -> None:
+    """Write ``selection`` to ``path`` readable by its owner only (``0600``), all or nothing.
+
+    The file is written under a temporary name in the same folder (created ``0600`` by
+    :func:`tempfile.mkstemp`) and renamed over ``path`` once complete.
+    """
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        if fmt == "csv":
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                csv_safe(selection).to_csv(handle, index=False)
+        else:
+            with os.fdopen(descriptor, "wb") as handle:
+                selection.to_parquet(handle, index=False)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _empty_reviews() -> pd.DataFrame:
@@ -313,6 +364,10 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def export(self, fmt: ExportFormat = "csv", path: str | Path | None = None) -> Path:
         """Write the current selection to a CSV or Parquet file and offer it for download.
 
+        The file is private (``0600``; a folder created for it ``0700``): reviews name their
+        authors. In CSV, text that a spreadsheet would run as a formula (``=...``, ``+``, ``-``,
+        ``@``) starts with a ``'`` (see :func:`csv_safe`); Parquet keeps the text as it is.
+
         Args:
             fmt: ``"csv"`` or ``"parquet"``.
             path: the file to write; by default ``reviews-<unit>-<UTC time>.<fmt>`` in
@@ -331,12 +386,9 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             )
             path = (self.export_dir or Path.cwd()) / f"reviews-{unit}-{stamp}.{fmt}"
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         selection = self.value
-        if fmt == "csv":
-            selection.to_csv(path, index=False)
-        else:
-            selection.to_parquet(path, index=False)
+        _write_private(path, selection, fmt)
         size = path.stat().st_size
         link = ""
         if size <= MAX_DOWNLOAD_BYTES:
