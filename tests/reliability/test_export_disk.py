@@ -23,7 +23,8 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from relkit import CLEAR, COMPLETE, LEDGER, WRONG
+from kit.ledger import LEDGER
+from kit.truth import CLEAR, COMPLETE, WRONG
 
 from tpnb.errors import ConfigError
 from tpnb.store import Archive, ExportError, export_parquet

@@ -24,7 +24,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from relkit import COMPLETE, LEDGER, WRONG
+from kit.ledger import LEDGER
+from kit.truth import COMPLETE, WRONG
 
 from tpnb.frames import review_frame
 
