@@ -294,12 +294,10 @@ class Connection:
         try:
             return jsonlib.loads(response.content)
         except ValueError:
-            raise APIError(
-                response.status_code,
-                "the response body is not valid JSON",
-                method=method,
-                path=path,
-            ) from None
+            pass  # raised below: a chained decode error would keep the whole body
+        raise APIError(
+            response.status_code, "the response body is not valid JSON", method=method, path=path
+        )
 
     def _send(
         self, method: str, url: str, *, replayable: bool = False, **kwargs: Any

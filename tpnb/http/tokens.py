@@ -311,13 +311,20 @@ class TokenManager:
     def _request(
         self, endpoint: str, form: Mapping[str, str], *, grant: str, replayable: bool = False
     ) -> dict[str, Any]:
-        """POST one token request; :class:`AnswerLost` when no usable answer came back."""
+        """POST one token request; :class:`AnswerLost` when no usable answer came back.
+
+        Errors are raised outside the ``except`` clauses: a chained transport or JSON error
+        would keep the request's form body (a password, a refresh token) or the answer's.
+        """
         self._on_request()
         what = "refreshing the token" if endpoint == "refresh" else f"the {grant} login"
+        lost: str | None = None
         try:
             response = self._post_form(self._url(endpoint), form, replayable=replayable)
         except TransportError as error:
-            raise AnswerLost(f"{what} failed: {error}") from None
+            lost = f"{what} failed: {error}"
+        if lost is not None:
+            raise AnswerLost(lost)
         hidden = (*self.settings.secrets(), *form.values(), *self.secrets())
         status = response.status_code
         if status != 200:
@@ -330,10 +337,13 @@ class TokenManager:
                 f"{what} failed: HTTP {status}: {server_message(response, hidden)} "
                 f"({'the token endpoint failed; try again later' if lost else hint})"
             )
+        body: Any = None
         try:
             body = response.json()
         except ValueError:
-            raise AnswerLost(f"{what} failed: the token endpoint answered non-JSON") from None
+            lost = f"{what} failed: the token endpoint answered non-JSON"
+        if lost is not None:
+            raise AnswerLost(lost)
         return parse_token_response(body, grant=grant)
 
 

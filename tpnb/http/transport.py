@@ -10,7 +10,8 @@ Order of operations for :meth:`Transport.send` (one logical request):
    was cut short: its cached copy is dropped and the request retried;
 4. connection errors, time-outs, 429 and 500/502/503/504 are retried with back-off
    (:mod:`tpnb.http.retry`); a request that keeps failing raises :class:`~tpnb.errors.TransportError`
-   with every credential blanked out of the request and redacted from the message.
+   with every credential redacted from the message. The error does not chain the requests
+   exception: its request would hold the credentials and a token request's form body.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tpnb.config import Settings
-from tpnb.errors import TransportError, redact
+from tpnb.errors import ConfigError, TransportError, redact
 from tpnb.http.pacing import Pacer
 from tpnb.http.results import ResultCache
 from tpnb.http.retry import RetryPolicy, parse_retry_after
@@ -119,6 +120,7 @@ class Transport:
 
         Raises:
             TransportError: No answer after the retries (connection errors, cut bodies).
+            ConfigError: A header value HTTP does not allow (nothing was sent).
         """
         policy = self.policy
         path = urlsplit(url).path
@@ -129,10 +131,14 @@ class Transport:
         while True:
             self.local.sent = False
             self.local.status = None
+            failure: str | None = None
+            invalid_header = False
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
                 if checked and response.status_code == 200:
                     response.tpnb_json = self.check_body(response)  # type: ignore[attr-defined]
+            except requests.exceptions.InvalidHeader:  # its message quotes the value
+                invalid_header = True
             except (requests.RequestException, _TruncatedBody) as error:
                 if attempt < policy.max_retries and (
                     isinstance(error, _TruncatedBody) or policy.should_retry_error(decide_as, error)
@@ -144,12 +150,20 @@ class Transport:
                     self._retry_wait(policy.backoff(attempt))
                     attempt += 1
                     continue
-                _blank_credentials(getattr(error, "request", None))
+                failure = f"{type(error).__name__}: {redact(str(error), self._secrets())}"
+            # raised here, not in the except clause: the error must not chain the requests
+            # exception, whose request holds the credentials and the form body (a password)
+            if invalid_header:
+                raise ConfigError(
+                    f"{method} {path}: a request header has a character HTTP does not allow (a "
+                    "line break, control character or surrounding space in a credential or "
+                    "token); nothing was sent"
+                )
+            if failure is not None:
                 host = urlsplit(url).hostname
                 raise TransportError(
-                    f"{method} {path} on {host} failed after {attempt + 1} attempt(s): "
-                    f"{type(error).__name__}: {redact(str(error), self._secrets())}"
-                ) from None
+                    f"{method} {path} on {host} failed after {attempt + 1} attempt(s): {failure}"
+                )
             if getattr(response, "from_cache", False):
                 if not self.local.sent:
                     self.stats.add("cache_hits")
@@ -183,10 +197,11 @@ class Transport:
         try:
             return jsonlib.loads(response.content)
         except ValueError:
-            cache_key = getattr(response, "cache_key", None)
-            if cache_key and response.request.method in ("GET", "HEAD"):
-                self.session.cache.delete(cache_key)
-            raise _TruncatedBody from None
+            pass  # raised below, without chaining the decode error (it holds the body)
+        cache_key = getattr(response, "cache_key", None)
+        if cache_key and response.request.method in ("GET", "HEAD"):
+            self.session.cache.delete(cache_key)
+        raise _TruncatedBody
 
     def _retry_wait(self, seconds: float) -> None:
         self.stats.add("retries")
@@ -196,12 +211,3 @@ class Transport:
 
 class _TruncatedBody(Exception):
     """A 200 answer whose JSON body does not parse (a cut connection)."""
-
-
-def _blank_credentials(request: Any) -> None:
-    headers = getattr(request, "headers", None)
-    if headers is None:
-        return
-    for name in ("apikey", "Authorization"):
-        if name in headers:
-            headers[name] = "***"
