@@ -85,8 +85,13 @@ def forms(value: str) -> dict[str, str]:
 def needles(server: EmulatorServer) -> dict[str, bytes]:
     """Every secret (and every token the emulator issued) in every form, as bytes."""
     store = server.state.tokens
-    secrets = {"api key": KEY, "api secret": SECRET, "password": PASSWORD,
-               "wrong password": WRONG_PASSWORD, "wrong secret": WRONG_SECRET}  # fmt: skip
+    secrets = {
+        "api key": KEY,
+        "api secret": SECRET,
+        "password": PASSWORD,
+        "wrong password": WRONG_PASSWORD,
+        "wrong secret": WRONG_SECRET,
+    }
     secrets |= {f"token {t[:4]}…": t for t in (*store._access, *store._refresh, *store._codes)}
     out = {
         f"{name} ({kind})": text.encode()
@@ -126,7 +131,7 @@ def reachable_texts(error: BaseException) -> list[tuple[str, bytes]]:
             for i, cell in enumerate(getattr(obj, "__closure__", None) or ()):
                 walk(cell.cell_contents, f"{path}.__closure__[{i}]", depth + 1)
             return
-        if isinstance(obj, Mapping) or hasattr(obj, "items") and callable(obj.items):
+        if isinstance(obj, Mapping) or (hasattr(obj, "items") and callable(obj.items)):
             try:
                 items = list(obj.items())
             except Exception:
@@ -137,11 +142,7 @@ def reachable_texts(error: BaseException) -> list[tuple[str, bytes]]:
         elif isinstance(obj, (list, tuple, set, frozenset)):
             for i, item in enumerate(obj):
                 walk(item, f"{path}[{i}]", depth + 1)
-        attributes: dict[str, Any] = {}
-        try:
-            attributes.update(vars(obj))
-        except TypeError:
-            pass
+        attributes: dict[str, Any] = dict(getattr(obj, "__dict__", None) or {})
         for cls in type(obj).__mro__:
             for name in getattr(cls, "__slots__", ()):
                 if isinstance(name, str) and hasattr(obj, name):
@@ -151,8 +152,11 @@ def reachable_texts(error: BaseException) -> list[tuple[str, bytes]]:
 
     walk(error, "e", 0)
     shown = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    found += [("str", str(error).encode()), ("repr", repr(error).encode()),
-              ("traceback", shown.encode())]  # fmt: skip
+    found += [
+        ("str", str(error).encode()),
+        ("repr", repr(error).encode()),
+        ("traceback", shown.encode()),
+    ]
     return found
 
 
@@ -206,48 +210,59 @@ def revoke_all(server: EmulatorServer) -> None:
 RETRIES = 2
 CASES: dict[str, tuple[dict[str, Any], Setup, Callable[[EmulatorServer], None]]] = {
     "password, dropped": (
-        {}, nothing, lambda s: faults_on(s, "accesstoken", drop_next=RETRIES + 1)
+        {},
+        nothing,
+        lambda s: faults_on(s, "accesstoken", drop_next=RETRIES + 1),
     ),
     "password, cut body": (
-        {}, nothing, lambda s: faults_on(s, "accesstoken", truncate_next=RETRIES + 1)
+        {},
+        nothing,
+        lambda s: faults_on(s, "accesstoken", truncate_next=RETRIES + 1),
     ),
     "password, 503": (
-        {}, nothing, lambda s: faults_on(s, "accesstoken", fail_next=[503] * (RETRIES + 1))
+        {},
+        nothing,
+        lambda s: faults_on(s, "accesstoken", fail_next=[503] * (RETRIES + 1)),
     ),
     "password, 400 wrong password": ({"password": WRONG_PASSWORD}, nothing, lambda s: None),
     "password, 401 wrong secret": ({"api_secret": WRONG_SECRET}, nothing, lambda s: None),
-    "password, 429": (
-        {}, nothing, lambda s: s.admin.set_rate_limits([(1, 600.0)])
-    ),
+    "password, 429": ({}, nothing, lambda s: s.admin.set_rate_limits([(1, 600.0)])),
     "client credentials, dropped": (
-        {"username": None, "password": None}, nothing,
+        {"username": None, "password": None},
+        nothing,
         lambda s: faults_on(s, "accesstoken", drop_next=RETRIES + 1),
     ),
     "client credentials, cut body": (
-        {"username": None, "password": None}, nothing,
+        {"username": None, "password": None},
+        nothing,
         lambda s: faults_on(s, "accesstoken", truncate_next=RETRIES + 1),
     ),
     "refresh, dropped": (
-        {"username": None, "password": None}, refresh_prepared,
+        {"username": None, "password": None},
+        refresh_prepared,
         lambda s: faults_on(s, "refresh", drop_next=1),
     ),
     "refresh, cut body": (
-        {"username": None, "password": None}, refresh_prepared,
+        {"username": None, "password": None},
+        refresh_prepared,
         lambda s: faults_on(s, "refresh", truncate_next=1),
     ),
     "refresh, 502": (
-        {"username": None, "password": None}, refresh_prepared,
+        {"username": None, "password": None},
+        refresh_prepared,
         lambda s: faults_on(s, "refresh", fail_next=[502]),
     ),
     "refresh, 429": (
-        {"username": None, "password": None}, refresh_prepared,
+        {"username": None, "password": None},
+        refresh_prepared,
         lambda s: s.admin.set_refresh_limit(0, 600.0),
     ),
     "refresh, 400 used token": (
-        {"username": None, "password": None}, refresh_prepared,
+        {"username": None, "password": None},
+        refresh_prepared,
         lambda s: revoke_all(s),
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -313,28 +328,33 @@ def test_no_secret_reachable_from_a_failing_api_call(
     with Connection(settings) as conn:
         if "private" in case:
             conn.get_json(private_path(server), private=True)  # logged in: tokens to find
+        if "403" in case:
+            path, private = f"/private/business-units/{other}/reviews", True
+        else:
+            path, private = (
+                (private_path(server), True)
+                if "private" in case
+                else (f"/business-units/{other}/reviews", False)
+            )
         fault(server)
         with pytest.raises(TpnbError) as info:
-            if "403" in case:
-                conn.get_json(f"/private/business-units/{other}/reviews", private=True)
-            elif "private" in case:
-                conn.get_json(private_path(server), private=True)
-            else:
-                conn.get_json(f"/business-units/{other}/reviews")
+            conn.get_json(path, private=private)
     record(case, info.value, leaks(server, info.value))
 
 
 def test_the_walk_finds_a_planted_secret(clean: EmulatorServer) -> None:
     """Control: a password in a request body three links down a chain is found."""
     request = requests.Request("POST", "http://127.0.0.1/x", data={"password": PASSWORD})
-    inner = requests.ConnectionError("reset", request=request.prepare())
-    try:
+
+    def fail() -> None:
         try:
-            raise inner
+            raise requests.ConnectionError("reset", request=request.prepare())
         except requests.ConnectionError:
-            raise TpnbError("outer") from None
-    except TpnbError as error:
-        assert any("password (quoted)" in hit for hit in leaks(clean, error))
+            raise TpnbError("outer") from None  # hidden from the traceback, still reachable
+
+    with pytest.raises(TpnbError) as info:
+        fail()
+    assert any("password (quoted)" in hit for hit in leaks(clean, info.value))
 
 
 @pytest.mark.parametrize(

@@ -88,8 +88,13 @@ def test_keyword_credentials_are_stripped_like_environment_values(field: str) ->
 def test_control_characters_in_a_credential_name_the_setting_never_the_value(
     field: str, inner: str
 ) -> None:
-    values = {"api_key": KEY, "api_secret": SECRET, "username": "a@b.example", "password": PASSWORD,
-              "business_user_id": "507f191e810c19729de860ea"}  # fmt: skip
+    values = {
+        "api_key": KEY,
+        "api_secret": SECRET,
+        "username": "a@b.example",
+        "password": PASSWORD,
+        "business_user_id": "507f191e810c19729de860ea",
+    }
     bad = values[field][:6] + inner + values[field][6:]
     with pytest.raises(ConfigError, match=rf"{field} must not contain control characters") as info:
         Settings(**{**values, field: bad})
@@ -116,9 +121,11 @@ def test_a_key_file_with_a_newline_connects(emulator: Any, tmp_path: Path) -> No
     key_file = tmp_path / "key.txt"
     key_file.write_text(emulator.credentials["api_key"] + "\n")
     settings = Settings.from_env(
-        {}, **{**emulator.client_settings, "api_key": key_file.read_text()},
-        cache_backend="memory", token_dir=tmp_path / "tokens",
-    )  # fmt: skip
+        {},
+        **{**emulator.client_settings, "api_key": key_file.read_text()},
+        cache_backend="memory",
+        token_dir=tmp_path / "tokens",
+    )
     with Connection(settings) as conn:
         unit = sorted(emulator.dataset.business_unit_ids())[0]
         assert conn.get_json(f"/business-units/{unit}")["id"] == unit
