@@ -96,6 +96,7 @@ class Connection:
                 self._post_token_form,
                 TokenStore(settings.token_dir or default_token_dir()),
                 on_request=lambda: self.stats.add("token_requests"),
+                sleep=sleep,
             )
         tokens = self.tokens
         self.session = CachedOAuth2Session(
