@@ -5,7 +5,8 @@ Order of operations for :meth:`Transport.send` (one logical request):
 1. send through the cached session with a (connect, read) time-out; a fresh cache entry answers
    without any request;
 2. below the cache, :class:`CountingAdapter` paces the request (:class:`~tpnb.http.pacing.Pacer`, it
-   sleeps rather than exceed a limit) and counts it in :class:`~tpnb.http.stats.Stats`;
+   sleeps rather than exceed a limit), counts it in :class:`~tpnb.http.stats.Stats`, and rewrites
+   an invalid ``Expires`` or an absurd ``max-age`` in the answer before the cache reads them;
 3. a 200 JSON answer to a GET (or a replayable POST) is parsed once; a body that does not parse
    was cut short: its cached copy is dropped and the request retried;
 4. connection errors, time-outs, 429 and 500/502/503/504 are retried with back-off
@@ -28,6 +29,7 @@ from requests.adapters import HTTPAdapter
 
 from tpnb.config import Settings
 from tpnb.errors import ConfigError, TransportError, redact
+from tpnb.http.cachepolicy import sanitize_cache_headers
 from tpnb.http.pacing import Pacer
 from tpnb.http.results import ResultCache
 from tpnb.http.retry import RetryPolicy, parse_retry_after
@@ -42,7 +44,9 @@ UNPARSED: Any = object()  # marks a response whose body was not decoded by the b
 
 
 class CountingAdapter(HTTPAdapter):
-    """Below the cache: every request that reaches the network is paced and counted.
+    """Below the cache: every request that reaches the network is paced and counted, and its
+    response's freshness headers are made computable
+    (:func:`~tpnb.http.cachepolicy.sanitize_cache_headers`).
 
     Args:
         pacer: Paces the requests.
@@ -71,6 +75,12 @@ class CountingAdapter(HTTPAdapter):
             self._pacer.done(ticket)
         self._local.status = response.status_code
         self._stats.add("bytes_received", len(response.content))
+        fixed = sanitize_cache_headers(response.headers)  # before requests-cache reads them
+        if fixed:
+            logger.debug(
+                "tpnb: %s %s: invalid or absurd %s, read as RFC 9111 says (expired, clamped)",
+                request.method, urlsplit(request.url or "").path, " and ".join(fixed),
+            )  # fmt: skip
         return response
 
 
