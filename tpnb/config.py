@@ -163,7 +163,8 @@ class Settings:
         api_secret: The API secret, used only for the OAuth token endpoint.
         username: A business user's login, for the password grant.
         password: That user's password.
-        business_user_id: The business user's id, when known (partitions the cache for private calls).
+        business_user_id: The business user's id, when known: partitions the cache for private
+            calls, and names the authorization-code login a new session resumes.
         base_url: The API root; any non-loopback host must be https.
         invitations_url: The invitations API root.
         authorize_url: Where the authorization-code flow sends the browser.

@@ -97,7 +97,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             "*complete*: exactly the emulator's reviews (same ids, no duplicates, same field "
             "values); *clear error*: a typed tpnb error after bounded retries; *wrong*: "
             "anything else (a partial or duplicated frame, wrong values, an untyped "
-            "exception).",
+            "exception). The rows on identities, token answers, cache headers, settings and "
+            "exceptions judge one session, call or value each: *complete* is the right result "
+            "for the right identity, *clear* a typed error that names the problem, *wrong* "
+            "another identity's token or data, a reachable secret, a broken URL or an untyped "
+            "exception.",
             "",
             LEDGER.table(),
             "",

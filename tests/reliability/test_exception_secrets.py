@@ -374,3 +374,20 @@ def test_redaction_covers_every_form_of_a_secret(secret: str) -> None:
     except requests.exceptions.InvalidHeader as error:  # the audit's case: repr(value) inside
         for text in (str(error), repr(error)):
             assert secret.strip() not in redact(text, [secret])
+
+
+def test_an_invalid_header_is_a_config_error_without_the_value(
+    clean: EmulatorServer, tmp_path: Path
+) -> None:
+    """Settings refuse such a key; should a header value HTTP cannot carry still reach the
+    transport, it is a ConfigError (nothing was sent), not a transport failure, and the value
+    (which requests quotes with repr) is nowhere in it."""
+    from tpnb.errors import ConfigError, TransportError
+
+    bad = KEY + "\n"
+    with Connection(settings_for(clean, tmp_path, api_key=KEY)) as conn:
+        with pytest.raises(ConfigError, match="header") as info:
+            conn.transport.send("GET", clean.api_url + "/business-units/x", headers={"apikey": bad})
+        assert not isinstance(info.value, TransportError)
+        assert conn.stats.requests == 0
+    record("invalid header value", info.value, leaks(clean, info.value))

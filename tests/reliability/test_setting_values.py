@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from relkit import CLEAR, LEDGER
 
 from tpnb.config import Settings
 from tpnb.errors import ConfigError
 
+ROW = "bad setting values (inf, nan, negative, control characters)"
 KEY = "relkey-Zq81Wm4Tx7"
 SECRET = "relsecret-Pv62Ld9Hs3"
 PASSWORD = "relpass-Ke35Nu8Bc1"
@@ -43,6 +45,7 @@ def test_bad_numbers_are_refused_with_the_allowed_range(name: str, var: str, raw
         with pytest.raises(ConfigError, match=rf"{name} must be .* from \S+ to \S+") as info:
             build()
         assert type(info.value) is ConfigError
+        LEDGER.record(ROW, CLEAR, f"{name}={raw!r}: {info.value}")
 
 
 @pytest.mark.parametrize("raw", ["reviews=inf", "reviews=nan", "reviews=-5", "profiles=1e300"])
@@ -101,6 +104,7 @@ def test_control_characters_in_a_credential_name_the_setting_never_the_value(
     shown = str(info.value) + repr(info.value) + "".join(traceback.format_exception(info.value))
     for secret in (bad, repr(bad)[1:-1], values[field][6:]):
         assert secret not in shown
+    LEDGER.record(ROW, CLEAR, f"{field} with {inner!r}: {info.value}")
 
 
 @pytest.mark.parametrize("field", ["api_key", "api_secret"])
