@@ -471,3 +471,41 @@ def test_used_refresh_token_answered_400_is_a_clear_error(
         with pytest.raises(AuthError, match="log in again") as info:
             conn.get_json("/private/whoami", private=True)
     LEDGER.record(ROW_KEEP, CLEAR, f"{type(info.value).__name__}: {info.value}")
+
+
+def test_a_rotated_refresh_token_survives_a_failed_file_write(tmp_path: Path) -> None:
+    """The file could not be written (a full disk): the next refresh starts from the rotated
+    refresh token held in memory, not from the spent one in the file."""
+    clock = Clock()
+    live: set[str] = set()
+    counter = iter(range(1, 10**6))
+
+    def answer(form: dict[str, str]) -> dict[str, Any]:
+        if form["grant_type"] == "refresh_token":
+            assert form["refresh_token"] in live, "a spent refresh token was sent"
+            live.discard(form["refresh_token"])
+        refresh = f"tpr-{next(counter)}"
+        live.add(refresh)
+        return {"access_token": f"tpa-{refresh}", "refresh_token": refresh, "expires_in": "100"}
+
+    endpoint = ScriptedEndpoint(answer)
+    tokens = manager(tmp_path, endpoint, clock)
+    tokens.bearer()
+    clock.now += 200
+    original = tokens.store.write
+
+    def full_disk(key: str, token: Mapping[str, Any]) -> None:
+        raise OSError(28, "No space left on device")
+
+    tokens.store.write = full_disk  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="No space"):
+        tokens.bearer()  # refreshed, but not saved
+    tokens.store.write = original  # type: ignore[method-assign]
+    assert tokens.bearer() == tokens.secrets()[0]  # the rotated token, from memory
+    clock.now += 200
+    tokens.bearer()  # refreshes with the rotated refresh token, not the spent one on disk
+    assert [f["grant_type"] for f in endpoint.forms] == [
+        "password",
+        "refresh_token",
+        "refresh_token",
+    ]

@@ -392,7 +392,9 @@ class TokenManager:
             if stored and stored["access_token"] != failed and self._valid(stored):
                 logger.debug("tpnb: reusing the stored %s token", self.grant)
                 return self._adopt(stored)
-            base = stored or self._token
+            # the newer of file and memory: memory is newer only when writing the file failed
+            held = [token for token in (stored, self._token) if token]
+            base = max(held, key=lambda t: float(t.get("saved_at", 0.0))) if held else None
             new: dict[str, Any] | None = None
             refresh_error: AuthError | None = None
             if base and base.get("refresh_token"):
