@@ -304,9 +304,9 @@ class TokenManager:
             )
         return self._code_identity
 
-    def _key(self, grant: str | None = None) -> str:
+    def _key(self) -> str:
         """The token file key of the current identity: ``<group>-<who>``."""
-        return f"{self._group(grant or self.grant)}-{fingerprint(self._identity())}"
+        return f"{self._group(self.grant)}-{fingerprint(self._identity())}"
 
     @property
     def token_path(self) -> Path:
@@ -351,7 +351,13 @@ class TokenManager:
         client = token.get("client_fingerprint")
         if client and client != fingerprint("client", self.settings.api_key or ""):
             return False
-        known = self.business_user_id
+        known: str | None = None
+        if self.grant == "authorization_code" and self._code_identity:
+            prefix = "business-user:"  # (a login:<id> identity names no business user)
+            if self._code_identity.startswith(prefix):
+                known = self._code_identity[len(prefix) :]
+        else:  # password: the business user this session's first token named
+            known = (self._token or {}).get("business_user_id")
         theirs = token.get("business_user_id")
         return not (known and theirs and theirs != known)
 
