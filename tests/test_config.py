@@ -118,7 +118,10 @@ def test_replace_refuses_unknown_names_like_from_env() -> None:
         ({"pace_limits": ((0, 1.0),)}, "pace_limits calls must be a number from 1 to"),
         ({"pace_limits": 5}, "pace_limits must be"),
         ({"cache_expiry": {"everything": 1}}, "unknown resource class 'everything'"),
-        ({"cache_expiry": {"reviews": -1}}, r"cache_expiry\[reviews\] must be a number from 0 to 315,360,000"),
+        (
+            {"cache_expiry": {"reviews": -1}},
+            r"cache_expiry\[reviews\] must be a number from 0 to 315,360,000",
+        ),
         ({"demo": "yes"}, "demo must be True, False or None"),
     ],
 )
