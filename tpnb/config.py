@@ -3,16 +3,20 @@
 ``Settings.from_env(**overrides)`` reads ``TRUSTPILOT_API_KEY``, ``TRUSTPILOT_API_SECRET``,
 ``TRUSTPILOT_USERNAME``, ``TRUSTPILOT_PASSWORD`` and tpnb's own ``TPNB_*`` variables (listed in
 :data:`ENV_VARS`); keyword overrides win over the environment, and an override of ``None`` means
-"not given". Every value is checked when the object is built: a bad one raises
-:class:`~tpnb.errors.ConfigError` naming the setting and what is allowed. Secrets never appear in
-the repr.
+"not given". String values are stripped of surrounding white space, keywords like environment
+values. Every value is checked when the object is built: a bad one raises
+:class:`~tpnb.errors.ConfigError` naming the setting and what is allowed (numbers: finite and
+within :data:`NUMBER_RANGES`; credentials: no control characters, the api key and secret visible
+ASCII), never a credential's value. Secrets never appear in the repr.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import math
 import os
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +34,8 @@ __all__ = [
     "DEFAULT_INVITATIONS_URL",
     "DEFAULT_PACE_LIMITS",
     "ENV_VARS",
+    "MAX_CACHE_SECONDS",
+    "NUMBER_RANGES",
     "SECRET_FIELDS",
     "Settings",
     "check_redirect_uri",
@@ -65,6 +71,30 @@ DEFAULT_CACHE_EXPIRY: Mapping[str, float] = MappingProxyType(
 )
 CACHE_BACKENDS = ("sqlite", "memory", "redis")
 SECRET_FIELDS = ("api_key", "api_secret", "password")
+#: Longest a response is kept in the cache, whatever a setting or a response header asks: ten years
+#: (a response's larger ``max-age`` is clamped to it, see :mod:`tpnb.http.cachepolicy`).
+MAX_CACHE_SECONDS = 10 * 365 * 86400.0
+#: Allowed (lowest, highest) value of each numeric setting: beyond them a value is a mistake
+#: (``inf``, ``nan``, a negative time-out) that would fail later, deep in a request.
+NUMBER_RANGES: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "timeout": (1e-3, 3600.0),
+        "connect_timeout": (1e-3, 3600.0),
+        "max_retries": (0.0, 100.0),
+        "backoff_factor": (0.0, 3600.0),
+        "backoff_max": (0.0, 86400.0),
+        "retry_after_max": (0.0, 86400.0),
+        "token_refresh_skew": (0.0, 86400.0),
+        "cache_expiry": (0.0, MAX_CACHE_SECONDS),
+        "pace_limits calls": (1.0, 1e9),
+        "pace_limits seconds": (1e-3, 7 * 86400.0),
+    }
+)
+#: Settings stripped of surrounding white space, whether given as keywords or in the environment.
+STRIPPED_FIELDS = (
+    "api_key", "api_secret", "username", "password", "business_user_id", "base_url",
+    "invitations_url", "authorize_url", "cache_backend", "redis_url",
+)  # fmt: skip
 
 #: Environment variable -> Settings field.
 ENV_VARS: Mapping[str, str] = MappingProxyType(
@@ -133,7 +163,8 @@ class Settings:
         api_secret: The API secret, used only for the OAuth token endpoint.
         username: A business user's login, for the password grant.
         password: That user's password.
-        business_user_id: The business user's id, when known (partitions the cache for private calls).
+        business_user_id: The business user's id, when known: partitions the cache for private
+            calls, and names the authorization-code login a new session resumes.
         base_url: The API root; any non-loopback host must be https.
         invitations_url: The invitations API root.
         authorize_url: Where the authorization-code flow sends the browser.
@@ -178,6 +209,10 @@ class Settings:
     demo: bool | None = None
 
     def __post_init__(self) -> None:
+        for name in STRIPPED_FIELDS:  # keywords like environment values (a key read from a file)
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, value.strip())
         for name in ("base_url", "invitations_url", "authorize_url"):
             url = str(getattr(self, name)).rstrip("/")
             object.__setattr__(self, name, url)
@@ -219,26 +254,39 @@ class Settings:
                     f"cache_expiry has an unknown resource class {key!r}; "
                     f"allowed: {', '.join(DEFAULT_CACHE_EXPIRY)}"
                 )
-            expiry[key] = _number("cache_expiry[" + key + "]", seconds, minimum=0.0)
+            expiry[key] = _number(f"cache_expiry[{key}]", seconds, "cache_expiry")
         object.__setattr__(self, "cache_expiry", MappingProxyType(expiry))
-        for name in ("timeout", "connect_timeout"):
-            object.__setattr__(self, name, _number(name, getattr(self, name), minimum=1e-3))
-        for name in ("backoff_factor", "backoff_max", "retry_after_max", "token_refresh_skew"):
-            object.__setattr__(self, name, _number(name, getattr(self, name), minimum=0.0))
-        retries = _number("max_retries", self.max_retries, minimum=0.0)
-        if retries != int(retries):
-            raise ConfigError(f"max_retries must be a whole number >= 0, got {self.max_retries!r}")
-        object.__setattr__(self, "max_retries", int(retries))
+        for name in (
+            "timeout", "connect_timeout", "backoff_factor", "backoff_max", "retry_after_max",
+            "token_refresh_skew",
+        ):  # fmt: skip
+            object.__setattr__(self, name, _number(name, getattr(self, name)))
+        object.__setattr__(self, "max_retries", _whole("max_retries", self.max_retries))
         object.__setattr__(self, "pace_limits", _pace_limits(self.pace_limits))
         if self.demo is not None and not isinstance(self.demo, bool):
             raise ConfigError(f"demo must be True, False or None, got {self.demo!r}")
         self._check_credentials()
 
     def _check_credentials(self) -> None:
+        """Credentials: non-empty strings without control characters; the api key and secret
+        visible ASCII (they travel in HTTP headers). Messages never show the value."""
         for name in (*SECRET_FIELDS, "username", "business_user_id"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, str) or not value.strip()):
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value:
                 raise ConfigError(f"{name} must be a non-empty string when given")
+            if any(unicodedata.category(char) in CONTROL_CATEGORIES for char in value):
+                raise ConfigError(
+                    f"{name} must not contain control characters (a line break, tab, NUL, "
+                    "zero-width or escape character); check how it was pasted or read from a file"
+                )
+            visible = value.isascii() and value.isprintable() and " " not in value
+            if name in ("api_key", "api_secret") and not visible:
+                raise ConfigError(
+                    f"{name} must be visible ASCII characters without spaces, as Trustpilot "
+                    "issues it; check how it was pasted"
+                )
         if self.api_secret and not self.api_key:
             raise ConfigError("api_secret is set but api_key is not: set TRUSTPILOT_API_KEY too")
         if bool(self.username) != bool(self.password):
@@ -314,14 +362,44 @@ class Settings:
         return f"Settings({', '.join(shown)})"
 
 
-def _number(name: str, value: Any, *, minimum: float) -> float:
+#: Unicode categories refused in a credential: controls, format (zero-width) and line separators.
+CONTROL_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+
+
+def _number(name: str, value: Any, kind: str | None = None) -> float:
+    """``value`` as a float within :data:`NUMBER_RANGES` of ``kind`` (default: ``name``).
+
+    Raises:
+        ConfigError: Not a number, not finite, or out of range; the message names the setting and
+            the allowed range.
+    """
+    lowest, highest = NUMBER_RANGES[kind or name]
+    allowed = f"{name} must be a number from {_show(lowest)} to {_show(highest)}"
+    if isinstance(value, bool):
+        raise ConfigError(f"{allowed}, got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or number != number or number < minimum:
-        raise ConfigError(f"{name} must be a number >= {minimum:g}, got {value!r}")
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{allowed}, got {describe_value(value)}") from None
+    if not math.isfinite(number) or not lowest <= number <= highest:
+        raise ConfigError(f"{allowed}, got {describe_value(value)}")
     return number
+
+
+def _whole(name: str, value: Any, kind: str | None = None) -> int:
+    """``value`` as a whole number within :data:`NUMBER_RANGES` of ``kind`` (default: ``name``)."""
+    number = _number(name, value, kind)
+    if number != int(number):
+        lowest, highest = NUMBER_RANGES[kind or name]
+        raise ConfigError(
+            f"{name} must be a whole number from {_show(lowest)} to {_show(highest)}, got {value!r}"
+        )
+    return int(number)
+
+
+def _show(number: float) -> str:
+    """A range bound as people write it: ``0.001``, ``3600``, ``315,360,000``."""
+    return f"{number:,.0f}" if number == int(number) else f"{number:g}"
 
 
 def _pace_limits(value: Any) -> tuple[tuple[int, float], ...]:
@@ -332,13 +410,10 @@ def _pace_limits(value: Any) -> tuple[tuple[int, float], ...]:
             f"pace_limits must be (calls, seconds) pairs like ((833, 300), (10000, 3600)), "
             f"got {value!r}"
         ) from None
-    limits = []
-    for calls, seconds in pairs:
-        count = _number("pace_limits calls", calls, minimum=1.0)
-        if count != int(count):
-            raise ConfigError(f"pace_limits calls must be whole numbers, got {calls!r}")
-        limits.append((int(count), _number("pace_limits seconds", seconds, minimum=1e-3)))
-    return tuple(limits)
+    return tuple(
+        (_whole("pace_limits calls", calls), _number("pace_limits seconds", seconds))
+        for calls, seconds in pairs
+    )
 
 
 def _parse_env(var: str, name: str, raw: str) -> Any:

@@ -28,6 +28,7 @@ import json
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import requests
 
@@ -48,6 +49,7 @@ __all__ = [
     "UnauthorizedError",
     "api_error_for",
     "redact",
+    "secret_forms",
     "server_message",
 ]
 
@@ -64,8 +66,26 @@ _SECRET_PATTERNS = (
 )
 
 
+def secret_forms(secret: str) -> set[str]:
+    """The ways ``secret`` can appear in a message: as is, as ``repr``/``ascii`` and JSON escape it
+    (an error message quoting a header value with ``!r``), escaped twice (the ``repr`` of such a
+    message, e.g. an exception's repr), URL-encoded (a form body or a query), and as the ``repr``
+    of its UTF-8 bytes."""
+    escaped = {
+        repr(secret)[1:-1],
+        ascii(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret.encode("utf-8"))[2:-1],
+    }
+    forms = {secret, quote_plus(secret), quote(secret, safe=""), *escaped}
+    forms |= {repr(form)[1:-1] for form in escaped}
+    return {form for form in forms if form}
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Blank every known secret and anything that looks like a credential in ``text``.
+    """Blank every known secret (in each of its :func:`secret_forms`) and anything that looks
+    like a credential in ``text``.
 
     Args:
         text: Any text that may be shown to a user or logged.
@@ -74,8 +94,9 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     Returns:
         The text with each secret replaced by ``***``.
     """
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, "***")
+    forms = {form for secret in secrets if secret for form in secret_forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
     text = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)} ***", text)
     return _SECRET_PATTERNS[1].sub(lambda m: f"{m.group(1)}***", text)
 

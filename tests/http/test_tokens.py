@@ -88,5 +88,5 @@ def test_client_credentials_token_has_no_refresh_token() -> None:
 
 
 def test_missing_access_token_is_an_auth_error() -> None:
-    with pytest.raises(AuthError, match="without an access_token"):
+    with pytest.raises(AuthError, match="without a usable access_token"):
         parse_token_response({"Error": "x"}, grant="password")

@@ -93,7 +93,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             "export* (tests/reliability/test_export_disk.py: a clear error must leave the "
             "previous Parquet export whole and readable) and *hostile text* "
             "(tests/reliability/test_hostile_text.py: complete means no element or attribute "
-            "of the rendered HTML, and no CSV formula, came from the data).",
+            "of the rendered HTML, and no CSV formula, came from the data). "
+            "The rows on identities, token answers, cache headers, settings and "
+            "exceptions judge one session, call or value each: *complete* is the right result "
+            "for the right identity, *clear* a typed error that names the problem, *wrong* "
+            "another identity's token or data, a reachable secret, a broken URL or an untyped "
+            "exception.",
             "",
             LEDGER.table(),
             "",

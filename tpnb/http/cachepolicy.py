@@ -7,6 +7,14 @@ time tpnb's per-resource policy gives their resource class (Trustpilot's caching
 business-unit ids for a long time, profiles and scores about a day, review lists briefly), see
 :data:`tpnb.config.DEFAULT_CACHE_EXPIRY`. A class with 0 seconds is not cached at all.
 
+Freshness headers are made computable before requests-cache reads them
+(:func:`sanitize_cache_headers`, applied to every network response): an invalid ``Expires`` means
+already expired (RFC 9111 §5.3), a ``max-age`` (or other delta-seconds directive) beyond
+:data:`~tpnb.config.MAX_CACHE_SECONDS` is clamped to it (§1.2.2), and an invalid one (negative,
+not a number) makes the response stale. requests-cache would otherwise raise ValueError or
+OverflowError while saving, for that URL on every call, and it reads ``max-age=-1`` as "never
+expire".
+
 Cache keys are partitioned by identity: requests-cache removes the credentials from the key (so
 they are never written), which would let two api keys or two business users share entries. The
 :func:`make_key_fn` key mixes a one-way fingerprint of the identity into the key, and only into
@@ -15,14 +23,18 @@ the key.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from requests import PreparedRequest, Response
 from requests_cache import DO_NOT_CACHE, create_key
+
+from tpnb.config import MAX_CACHE_SECONDS
 
 __all__ = [
     "RESOURCE_PATTERNS",
@@ -31,6 +43,7 @@ __all__ = [
     "make_filter_fn",
     "make_key_fn",
     "resource_class",
+    "sanitize_cache_headers",
     "urls_expire_after",
 ]
 
@@ -127,3 +140,66 @@ def make_key_fn(public_identity: str, private_identity: Callable[[], str]) -> Ca
         return digest.hexdigest()
 
     return key_fn
+
+
+#: Cache-Control directives whose value is a number of seconds (RFC 9111 delta-seconds).
+DELTA_DIRECTIVES = (
+    "max-age", "s-maxage", "stale-if-error", "stale-while-revalidate", "min-fresh", "max-stale",
+)  # fmt: skip
+#: What an invalid ``Expires`` becomes: a date in the past (RFC 9111 §5.3, "already expired").
+EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
+
+
+def sanitize_cache_headers(
+    headers: MutableMapping[str, str], *, now: dt.datetime | None = None
+) -> list[str]:
+    """Rewrite a response's invalid or absurd freshness headers in place (see the module
+    docstring); valid ones are left as they are.
+
+    Args:
+        headers: The response headers (case-insensitive in a real response).
+        now: The current time (default: now, UTC).
+
+    Returns:
+        The names of the headers that were rewritten.
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    changed = []
+    expires = headers.get("Expires")
+    if expires is not None:
+        fixed = _expires(expires, now)
+        if fixed != expires:
+            headers["Expires"] = fixed
+            changed.append("Expires")
+    control = headers.get("Cache-Control")
+    if control is not None:
+        fixed = ", ".join(_directive(part.strip()) for part in control.split(",") if part.strip())
+        if fixed != ", ".join(part.strip() for part in control.split(",") if part.strip()):
+            headers["Cache-Control"] = fixed
+            changed.append("Cache-Control")
+    return changed
+
+
+def _expires(value: str, now: dt.datetime) -> str:
+    """A valid ``Expires`` at most :data:`MAX_CACHE_SECONDS` ahead, else :data:`EXPIRED`."""
+    text = value.strip()
+    if re.fullmatch(r"-?\d+", text):  # "0", "-1": requests-cache reads these as expired
+        return value
+    try:
+        when = parsedate_to_datetime(text).astimezone(dt.timezone.utc)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return EXPIRED
+    latest = now + dt.timedelta(seconds=MAX_CACHE_SECONDS)
+    return format_datetime(latest, usegmt=True) if when > latest else value
+
+
+def _directive(part: str) -> str:
+    """One Cache-Control directive, its delta-seconds value checked and clamped."""
+    name, has_value, raw = part.partition("=")
+    name = name.strip()
+    if name.lower() not in DELTA_DIRECTIVES:
+        return part
+    number = raw.strip().strip('"')
+    if not has_value or not number.isascii() or not number.isdigit():
+        return f"{name}=0"  # invalid freshness information: stale (RFC 9111 §4.2.1)
+    return f"{name}={int(MAX_CACHE_SECONDS)}" if int(number) > MAX_CACHE_SECONDS else part

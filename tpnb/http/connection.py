@@ -96,6 +96,7 @@ class Connection:
                 self._post_token_form,
                 TokenStore(settings.token_dir or default_token_dir()),
                 on_request=lambda: self.stats.add("token_requests"),
+                sleep=sleep,
             )
         tokens = self.tokens
         self.session = CachedOAuth2Session(
@@ -302,12 +303,10 @@ class Connection:
         try:
             return jsonlib.loads(response.content)
         except ValueError:
-            raise APIError(
-                response.status_code,
-                "the response body is not valid JSON",
-                method=method,
-                path=path,
-            ) from None
+            pass  # raised below: a chained decode error would keep the whole body
+        raise APIError(
+            response.status_code, "the response body is not valid JSON", method=method, path=path
+        )
 
     def _send(
         self, method: str, url: str, *, replayable: bool = False, **kwargs: Any

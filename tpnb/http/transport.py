@@ -5,7 +5,8 @@ Order of operations for :meth:`Transport.send` (one logical request):
 1. send through the cached session with a (connect, read) time-out; a fresh cache entry answers
    without any request;
 2. below the cache, :class:`CountingAdapter` paces the request (:class:`~tpnb.http.pacing.Pacer`, it
-   sleeps rather than exceed a limit) and counts it in :class:`~tpnb.http.stats.Stats`;
+   sleeps rather than exceed a limit), counts it in :class:`~tpnb.http.stats.Stats`, and rewrites
+   an invalid ``Expires`` or an absurd ``max-age`` in the answer before the cache reads them;
 3. a 200 JSON answer to a GET (or a replayable POST) is parsed once; a body that does not parse
    was cut short: its cached copy is dropped and the request retried. Where a list is due
    (``list_key``), an answer that is not an object holding a list under that key (``{}``,
@@ -14,7 +15,8 @@ Order of operations for :meth:`Transport.send` (one logical request):
    read is never taken for an empty one (a sync would delete what it did not see);
 4. connection errors, time-outs, 429 and 500/502/503/504 are retried with back-off
    (:mod:`tpnb.http.retry`); a request that keeps failing raises :class:`~tpnb.errors.TransportError`
-   with every credential blanked out of the request and redacted from the message.
+   with every credential redacted from the message. The error does not chain the requests
+   exception: its request would hold the credentials and a token request's form body.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tpnb.config import Settings
-from tpnb.errors import ResponseError, TransportError, redact
+from tpnb.errors import ConfigError, ResponseError, TransportError, redact
+from tpnb.http.cachepolicy import sanitize_cache_headers
 from tpnb.http.pacing import Pacer
 from tpnb.http.results import ResultCache
 from tpnb.http.retry import RetryPolicy, parse_retry_after
@@ -46,7 +49,9 @@ UNPARSED: Any = object()  # marks a response whose body was not decoded by the b
 
 
 class CountingAdapter(HTTPAdapter):
-    """Below the cache: every request that reaches the network is paced and counted.
+    """Below the cache: every request that reaches the network is paced and counted, and its
+    response's freshness headers are made computable
+    (:func:`~tpnb.http.cachepolicy.sanitize_cache_headers`).
 
     Args:
         pacer: Paces the requests.
@@ -75,6 +80,12 @@ class CountingAdapter(HTTPAdapter):
             self._pacer.done(ticket)
         self._local.status = response.status_code
         self._stats.add("bytes_received", len(response.content))
+        fixed = sanitize_cache_headers(response.headers)  # before requests-cache reads them
+        if fixed:
+            logger.debug(
+                "tpnb: %s %s: invalid or absurd %s, read as RFC 9111 says (expired, clamped)",
+                request.method, urlsplit(request.url or "").path, " and ".join(fixed),
+            )  # fmt: skip
         return response
 
 
@@ -133,6 +144,7 @@ class Transport:
         Raises:
             TransportError: No answer after the retries (connection errors, cut bodies).
             ResponseError: A list was due and every answer lacked it.
+            ConfigError: A header value HTTP does not allow (nothing was sent).
         """
         policy = self.policy
         path = urlsplit(url).path
@@ -143,12 +155,17 @@ class Transport:
         while True:
             self.local.sent = False
             self.local.status = None
+            failure: str | None = None
+            not_a_list: str | None = None
+            invalid_header = False
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
                 if checked and response.status_code == 200:
                     response.tpnb_json = self.check_body(response)  # type: ignore[attr-defined]
                 if list_key is not None and 200 <= response.status_code < 400:
                     self.check_list(response, list_key)
+            except requests.exceptions.InvalidHeader:  # its message quotes the value
+                invalid_header = True
             except (requests.RequestException, _TruncatedBody) as error:
                 if attempt < policy.max_retries and (
                     isinstance(error, _TruncatedBody) or policy.should_retry_error(decide_as, error)
@@ -160,17 +177,27 @@ class Transport:
                     self._retry_wait(policy.backoff(attempt))
                     attempt += 1
                     continue
-                _blank_credentials(getattr(error, "request", None))
-                host = urlsplit(url).hostname
+                failure = f"{type(error).__name__}: {redact(str(error), self._secrets())}"
                 if isinstance(error, _NotAList):
+                    not_a_list = error.what
+            # raised here, not in the except clause: the error must not chain the requests
+            # exception, whose request holds the credentials and the form body (a password)
+            if invalid_header:
+                raise ConfigError(
+                    f"{method} {path}: a request header has a character HTTP does not allow (a "
+                    "line break, control character or surrounding space in a credential or "
+                    "token); nothing was sent"
+                )
+            if failure is not None:
+                host = urlsplit(url).hostname
+                if not_a_list is not None:
                     raise ResponseError(
-                        f"{method} {path} on {host} answered {error.what} {attempt + 1} time(s) "
+                        f"{method} {path} on {host} answered {not_a_list} {attempt + 1} time(s) "
                         f"where a list under {list_key!r} was due; nothing was taken from it"
-                    ) from None
+                    )
                 raise TransportError(
-                    f"{method} {path} on {host} failed after {attempt + 1} attempt(s): "
-                    f"{type(error).__name__}: {redact(str(error), self._secrets())}"
-                ) from None
+                    f"{method} {path} on {host} failed after {attempt + 1} attempt(s): {failure}"
+                )
             if getattr(response, "from_cache", False):
                 if not self.local.sent:
                     self.stats.add("cache_hits")
@@ -204,10 +231,11 @@ class Transport:
         try:
             return jsonlib.loads(response.content)
         except ValueError:
-            cache_key = getattr(response, "cache_key", None)
-            if cache_key and response.request.method in ("GET", "HEAD"):
-                self.session.cache.delete(cache_key)
-            raise _TruncatedBody from None
+            pass  # raised below, without chaining the decode error (it holds the body)
+        cache_key = getattr(response, "cache_key", None)
+        if cache_key and response.request.method in ("GET", "HEAD"):
+            self.session.cache.delete(cache_key)
+        raise _TruncatedBody
 
     def check_list(self, response: requests.Response, key: str) -> None:
         """Raise :class:`_NotAList` (dropping any cached copy) unless the answer holds a list
@@ -252,12 +280,3 @@ class _NotAList(_TruncatedBody):
     def __init__(self, what: str) -> None:
         super().__init__(what)
         self.what = what
-
-
-def _blank_credentials(request: Any) -> None:
-    headers = getattr(request, "headers", None)
-    if headers is None:
-        return
-    for name in ("apikey", "Authorization"):
-        if name in headers:
-            headers[name] = "***"
