@@ -13,7 +13,7 @@ import requests
 from emuhttp import Api, biggest_unit, demo_unit, make_api
 
 from tpnb.emulator import EmulatorServer
-from tpnb.emulator.httputil import DEFAULT_MAX_AGE
+from tpnb.emulator.options import DEFAULT_MAX_AGE
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 HEX24 = re.compile(r"^[0-9a-f]{24}$")

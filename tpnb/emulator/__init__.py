@@ -3,13 +3,14 @@
 ::
 
     import tpnb.emulator
-    with tpnb.emulator.serve(scale=0.05) as server:
+    with tpnb.emulator.serve(scale=0.05) as server:   # or serve(options=EmulatorOptions(...))
         print(server.api_url, server.credentials)
 
 It imports nothing from the client side of tpnb (so a misreading of the API shared by the client
 and the emulator cannot hide). :mod:`~tpnb.emulator.dataset` builds the deterministic data set;
 :mod:`~tpnb.emulator.app` and the ``routes_*`` modules serve it; :mod:`~tpnb.emulator.server`
-runs it; :mod:`~tpnb.emulator.admin` controls it (live reviews, webhooks, faults).
+runs it with the settings of :mod:`~tpnb.emulator.options`; :mod:`~tpnb.emulator.admin` controls it
+(live reviews, webhooks, faults).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from __future__ import annotations
 from tpnb.emulator.admin import Admin
 from tpnb.emulator.app import create_app
 from tpnb.emulator.dataset import (
-    DATASET_NOW,
-    DEFAULT_SEED,
     DEMO_API_KEY,
     DEMO_API_SECRET,
     DEMO_PASSWORD,
@@ -26,6 +25,7 @@ from tpnb.emulator.dataset import (
     Dataset,
     build_dataset,
 )
+from tpnb.emulator.options import DATASET_NOW, DEFAULT_SEED, EmulatorOptions
 from tpnb.emulator.server import EmulatorServer, serve
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "DEMO_USERNAME",
     "Admin",
     "Dataset",
+    "EmulatorOptions",
     "EmulatorServer",
     "build_dataset",
     "create_app",

@@ -42,7 +42,7 @@ from flask import Blueprint, Response, request
 from tpnb.emulator.app import EmulatorState, state
 from tpnb.emulator.faults import FaultConfig
 from tpnb.emulator.httputil import app_error, dumps, empty_response
-from tpnb.emulator.limits import DEFAULT_RATE_LIMITS
+from tpnb.emulator.options import DEFAULT_RATE_LIMITS, checked_token_lifetime
 from tpnb.emulator.webhooks import Delivery, event, event_data
 
 blueprint = Blueprint("admin", __name__, url_prefix="/_emulator")
@@ -162,9 +162,7 @@ class Admin:
 
     def set_token_lifetime(self, seconds: float) -> None:
         """Lifetime of access tokens issued from now on."""
-        if seconds <= 0:
-            raise ValueError(f"token lifetime must be > 0 seconds, got {seconds!r}")
-        self._state.tokens.token_lifetime = float(seconds)
+        self._state.tokens.token_lifetime = checked_token_lifetime(seconds)
 
     def set_refresh_limit(self, count: int, window: float) -> None:
         """At most ``count`` refreshes per identity per ``window`` seconds (then 429)."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -41,7 +41,6 @@ from tpnb.emulator.dataset import (
 )
 from tpnb.emulator.faults import ADMIN_PREFIX, FaultInjector, FaultMiddleware
 from tpnb.emulator.httputil import (
-    DEFAULT_MAX_AGE,
     ApiError,
     add_edge_headers,
     app_error,
@@ -49,9 +48,10 @@ from tpnb.emulator.httputil import (
     error_response,
     fault_error,
 )
-from tpnb.emulator.limits import DEFAULT_RATE_LIMITS, RateLimiter
+from tpnb.emulator.limits import RateLimiter
+from tpnb.emulator.options import EmulatorOptions
 from tpnb.emulator.stores import ConversationStore, DisplayNames, ProductStore
-from tpnb.emulator.tokens import DEFAULT_REFRESH_LIMIT, DEFAULT_TOKEN_LIFETIME, TokenStore
+from tpnb.emulator.tokens import TokenStore
 from tpnb.emulator.webhooks import WebhookDispatcher
 
 STATE_KEY = "tpnb_emulator"
@@ -75,29 +75,19 @@ class Identity:
 class EmulatorState:
     """Everything the routes share: the data set plus the HTTP-side state."""
 
-    def __init__(
-        self,
-        dataset: Dataset,
-        *,
-        token_lifetime: float = DEFAULT_TOKEN_LIFETIME,
-        refresh_limit: tuple[int, float] = DEFAULT_REFRESH_LIMIT,
-        rate_limits: Sequence[tuple[int, float]] = DEFAULT_RATE_LIMITS,
-        max_age: dict[str, int] | None = None,
-        fault_seed: int = 0,
-        cloudfront_mode: bool = False,
-    ) -> None:
-        unknown = set(max_age or {}) - set(DEFAULT_MAX_AGE)
-        if unknown:
-            raise ValueError(f"unknown max_age keys {sorted(unknown)}; allowed: {DEFAULT_MAX_AGE}")
+    def __init__(self, dataset: Dataset, options: EmulatorOptions) -> None:
         self.dataset = dataset
-        self.tokens = TokenStore(token_lifetime=token_lifetime, refresh_limit=refresh_limit)
-        self.limiter = RateLimiter(rate_limits)
-        self.faults = FaultInjector(fault_seed)
-        self.webhooks = WebhookDispatcher()
-        self.max_age = {**DEFAULT_MAX_AGE, **(max_age or {})}
+        self.options = options
+        self.tokens = TokenStore(
+            token_lifetime=options.token_lifetime, refresh_limit=options.refresh_limit
+        )
+        self.limiter = RateLimiter(options.rate_limits)
+        self.faults = FaultInjector(options.fault_seed)
+        self.webhooks = WebhookDispatcher(timeout=options.webhook_timeout)
+        self.max_age = options.max_age
         self.api_base = "http://127.0.0.1/v1"  # replaced by the server once it has a port
         self.invitations: list[dict[str, Any]] = []
-        self.cloudfront_mode = cloudfront_mode
+        self.cloudfront_mode = options.cloudfront_mode
         self.conversations = ConversationStore()
         self.added_products = ProductStore()
         self.display_names = DisplayNames()
@@ -288,14 +278,13 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     return resp
 
 
-def create_app(dataset: Dataset, **options: Any) -> Flask:
+def create_app(dataset: Dataset, options: EmulatorOptions | None = None) -> Flask:
     """Build the Flask app serving ``dataset``.
 
     Args:
         dataset: The data set (from :func:`tpnb.emulator.dataset.build_dataset`).
-        **options: Keyword options of :class:`EmulatorState` (``token_lifetime``,
-            ``refresh_limit``, ``rate_limits``, ``max_age``, ``fault_seed``,
-            ``cloudfront_mode``).
+        options: The settings (default: :class:`EmulatorOptions`'s defaults); its data-set
+            settings (``seed``, ``scale``, ``now``) are not used: ``dataset`` is given.
 
     Returns:
         The app; ``app.extensions["tpnb_emulator"]`` is its :class:`EmulatorState` and
@@ -318,7 +307,7 @@ def create_app(dataset: Dataset, **options: Any) -> Flask:
     app = Flask("tpnb.emulator")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
-    st = EmulatorState(dataset, **options)
+    st = EmulatorState(dataset, options or EmulatorOptions())
     app.extensions[STATE_KEY] = st
     app.url_map.strict_slashes = False
     app.before_request(_gateway)

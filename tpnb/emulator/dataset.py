@@ -18,7 +18,6 @@ password ``owner-password``.
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -41,15 +40,13 @@ from tpnb.emulator.ids import (
     uuid_from,
 )
 from tpnb.emulator.mutations import MutationsMixin
+from tpnb.emulator.options import DATASET_NOW, DEFAULT_SEED, check_dataset_settings
 from tpnb.emulator.products import ProductsMixin
 from tpnb.emulator.queries import QueriesMixin
 from tpnb.emulator.render import Renderer, iso
 from tpnb.emulator.reviews import ReviewTable
 
 JSON = dict[str, Any]
-DEFAULT_SEED: int = 20261127
-DATASET_NOW: datetime = datetime(2026, 11, 1, tzinfo=timezone.utc)
-EARLIEST_NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)
 DEMO_API_KEY = "demo-api-key-tpnb-emulator"
 DEMO_API_SECRET = "demo-api-secret-tpnb-emulator"
 SECOND_API_KEY = "second-api-key-tpnb-emulator"
@@ -209,14 +206,7 @@ def build_dataset(seed: int = DEFAULT_SEED, *, now: datetime = DATASET_NOW,
 
     Raises:
         ValueError: for a non-positive or non-finite scale, a naive ``now`` or one before
-            ``EARLIEST_NOW``, or a seed that is not a non-negative int.
+            ``EARLIEST_NOW`` (:mod:`tpnb.emulator.options`), or a seed that is not a non-negative int.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    if not isinstance(now, datetime) or now.tzinfo is None:
-        raise ValueError(f"now must be a timezone-aware datetime, got {now!r}")
-    if now < EARLIEST_NOW:
-        raise ValueError(f"now must be on or after {EARLIEST_NOW:%Y-%m-%d} (the stories end then)")
-    if not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
-        raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
+    check_dataset_settings(seed, now, scale)
     return Dataset(seed, now, float(scale))

@@ -11,7 +11,7 @@ Error bodies (a design choice, [I] in the API notes):
   names the offending ``parameter`` and what is ``allowed`` for a 400.
 
 Caching: public GETs carry ``Cache-Control: public, max-age=N`` (``N`` per resource, see
-:data:`DEFAULT_MAX_AGE`) and a strong ``ETag`` (a hash of the exact body bytes); a matching
+:data:`~tpnb.emulator.options.DEFAULT_MAX_AGE`) and a strong ``ETag`` (a hash of the exact body bytes); a matching
 ``If-None-Match`` gets ``304 Not Modified``. Private (OAuth) responses carry
 ``Cache-Control: private, no-store`` and no ETag. No response carries ``Vary: Authorization``.
 
@@ -24,21 +24,10 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, request
-
-# resource kind -> max-age in seconds (Trustpilot's guidance: ids forever, scores ~daily)
-DEFAULT_MAX_AGE: dict[str, int] = {
-    "resources": 604_800,  # star images/strings, locales, countries: static
-    "categories": 86_400,  # category tree and category lookups
-    "business-unit-static": 86_400,  # profileinfo, web-links, images, BU categories
-    "business-unit": 3_600,  # find / get / all / search: carry score and counts
-    "consumer": 3_600,  # consumer, profile, web-links, bulk profiles
-    "review": 300,  # a single review, its likes and web-links
-    "product-summary": 3_600,  # product review summaries
-    "review-list": 60,  # review lists (BU, consumer, all-reviews, latest, product)
-}
 
 PRIVATE_CACHE_CONTROL = "private, no-store"
 _CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
@@ -153,14 +142,14 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 def json_response(
-    payload: Any, *, cache: str | None, max_age: dict[str, int], status: int = 200
+    payload: Any, *, cache: str | None, max_age: Mapping[str, int], status: int = 200
 ) -> Response:
     """Render a JSON (or JSONP) body with the right caching headers.
 
     Args:
         payload: The JSON-serialisable body.
         cache: A key of ``max_age`` for a public, cacheable response; ``None`` for a private one.
-        max_age: The max-age table in force (:data:`DEFAULT_MAX_AGE` plus overrides).
+        max_age: The max-age table in force (``EmulatorOptions.max_age``).
         status: HTTP status for the response.
 
     Returns:

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-DEFAULT_RATE_LIMITS: tuple[tuple[int, float], ...] = ((833, 300.0), (10_000, 3_600.0))
+from tpnb.emulator.options import DEFAULT_RATE_LIMITS, checked_rate_limits
 
 
 @dataclass(frozen=True)
@@ -41,23 +41,12 @@ class RateLimiter:
         self._clock = clock
         self._lock = threading.Lock()
         self._calls: dict[str, deque[float]] = {}
-        self.limits = self._check(limits)
-
-    @staticmethod
-    def _check(limits: Sequence[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
-        out = []
-        for count, window in limits:
-            if int(count) < 0 or float(window) <= 0:
-                raise ValueError(
-                    f"rate limit ({count!r}, {window!r}) invalid: need count >= 0, window > 0 s"
-                )
-            out.append((int(count), float(window)))
-        return tuple(out)
+        self.limits = checked_rate_limits(limits)
 
     def set_limits(self, limits: Sequence[tuple[int, float]] | None) -> None:
         """Replace the windows (``None``: the defaults); past calls keep counting."""
         with self._lock:
-            self.limits = self._check(DEFAULT_RATE_LIMITS if limits is None else limits)
+            self.limits = checked_rate_limits(DEFAULT_RATE_LIMITS if limits is None else limits)
 
     def reset(self) -> None:
         """Forget every counted call."""

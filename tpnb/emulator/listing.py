@@ -5,8 +5,8 @@ Choices ([I] in the API notes):
 * page-numbered lists (business-unit reviews public and private, consumer reviews) return
   ``{"links": [...], "reviews": [...]}``; ``page`` is 1..2147483647, ``perPage`` 1..100
   (default 20); a page past the end is ``"reviews": []`` with status 200;
-* the 100,000-record cap: a page with ``page * perPage > 100000`` is empty, and no
-  ``next-page`` link points past the cap;
+* the 100,000-record cap (``EmulatorOptions.record_cap``): a page with ``page * perPage > cap``
+  is empty, and no ``next-page`` link points past the cap;
 * ``prev-page`` is present whenever ``page > 1``; ``next-page`` when the following page is
   non-empty; hrefs are absolute and keep every original query parameter (``apikey`` included
   when it was sent in the query);
@@ -32,7 +32,6 @@ from tpnb.emulator import params
 from tpnb.emulator.app import state
 from tpnb.emulator.httputil import bad_param, json_response
 
-REVIEW_CAP = 100_000
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
@@ -62,9 +61,7 @@ def page_and_size(
     return page, per_page
 
 
-def slice_page(
-    total: int, page: int, per_page: int, cap: int | None = REVIEW_CAP
-) -> tuple[int, int, bool]:
+def slice_page(total: int, page: int, per_page: int, cap: int | None) -> tuple[int, int, bool]:
     """``(start, stop, has_next)`` of a page over ``total`` records, under an optional cap."""
     limit = total if cap is None else min(total, cap)
     if cap is not None and page * per_page > cap:
@@ -80,7 +77,7 @@ def slice_page(
 def review_list(rows: np.ndarray, *, private: bool, cache: str | None) -> Response:
     """Render one page of ``rows`` as ``{"links", "reviews"}``."""
     page, per_page = page_and_size()
-    start, stop, has_next = slice_page(len(rows), page, per_page)
+    start, stop, has_next = slice_page(len(rows), page, per_page, state().options.record_cap)
     ds, base = state().dataset, params.api_base()
     reviews = [ds.review_json(int(row), base, private=private) for row in rows[start:stop]]
     payload = {"links": params.page_links(page, has_next), "reviews": reviews}

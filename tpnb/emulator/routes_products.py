@@ -107,7 +107,9 @@ def _product_rows(bu_id: str, *, require_filter: bool) -> Any:
 
 def _product_page(rows: Any, *, private: bool) -> Response:
     page, per_page = listing.page_and_size()
-    start, stop, has_next = listing.slice_page(len(rows), page, per_page)
+    start, stop, has_next = listing.slice_page(
+        len(rows), page, per_page, state().options.record_cap
+    )
     ds, base = state().dataset, params.api_base()
     items = [ds.product_review_json(int(r), base, private=private) for r in rows[start:stop]]
     if private:

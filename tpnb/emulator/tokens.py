@@ -25,10 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_TOKEN_LIFETIME = 360_000.0  # 100 hours
+from tpnb.emulator.options import (
+    DEFAULT_REFRESH_LIMIT,
+    DEFAULT_TOKEN_LIFETIME,
+    checked_token_lifetime,
+)
+
 REFRESH_TOKEN_LIFETIME = 2_592_000.0  # 30 days
 CODE_LIFETIME = 600.0
-DEFAULT_REFRESH_LIMIT: tuple[int, float] = (5, 60.0)
 _ALPHABET = string.ascii_letters + string.digits
 
 
@@ -96,9 +100,7 @@ class TokenStore:
         refresh_limit: tuple[int, float] = DEFAULT_REFRESH_LIMIT,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if token_lifetime <= 0:
-            raise ValueError(f"token_lifetime must be > 0 seconds, got {token_lifetime!r}")
-        self.token_lifetime = float(token_lifetime)
+        self.token_lifetime = checked_token_lifetime(token_lifetime)
         self.refresh_limit = refresh_limit
         self._clock = clock
         self._lock = threading.Lock()

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from tpnb.emulator.options import DEFAULT_WEBHOOK_TIMEOUT
+
 # no proxies: subscriptions are local test servers
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 EVENT_NAMES = ("service-review-created", "service-review-updated", "service-review-deleted")
@@ -99,7 +101,7 @@ def event_data(review: dict[str, Any], api_base: str) -> dict[str, Any]:
 class WebhookDispatcher:
     """Subscription list plus an ordered background delivery queue."""
 
-    def __init__(self, *, timeout: float = 5.0) -> None:
+    def __init__(self, *, timeout: float = DEFAULT_WEBHOOK_TIMEOUT) -> None:
         self.timeout = timeout
         self._lock = threading.Lock()
         self._subscriptions: dict[str, tuple[str, str | None, str | None]] = {}
