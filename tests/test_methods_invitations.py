@@ -11,7 +11,7 @@ from methodkit import DataClient, api_requests, client_for, same_schema
 import tpnb
 from tpnb import frames
 from tpnb.emulator import EmulatorServer, serve
-from tpnb.emulator.dataset import OTHER_USERNAME
+from tpnb.emulator.data.accounts import OTHER_USERNAME
 from tpnb.errors import BadRequestError, ConfigError, ForbiddenError
 
 

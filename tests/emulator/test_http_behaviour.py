@@ -172,7 +172,7 @@ def test_rate_limit_429_with_retry_after(make_emulator: Callable[..., EmulatorSe
         body = resp.json()
         assert body["errorCode"] == 429
         assert body["details"]["limit"] == 5
-        other = server.dataset.api_clients
+        other = server.dataset.accounts.clients
         second = next(k for k in other if k != api.key)
         assert requests.get(server.api_url + "/business-units/all", headers={"apikey": second},
                             timeout=30).status_code == 200  # fmt: skip

@@ -7,7 +7,7 @@
         print(server.api_url, server.credentials)
 
 It imports nothing from the client side of tpnb (so a misreading of the API shared by the client
-and the emulator cannot hide). :mod:`~tpnb.emulator.dataset` builds the deterministic data set;
+and the emulator cannot hide). :mod:`~tpnb.emulator.data` builds the deterministic data set;
 :mod:`~tpnb.emulator.app` and the ``routes_*`` modules serve it; :mod:`~tpnb.emulator.server`
 runs it with the settings of :mod:`~tpnb.emulator.options`; :mod:`~tpnb.emulator.admin` controls it
 (live reviews, webhooks, faults).
@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from tpnb.emulator.admin import Admin
 from tpnb.emulator.app import create_app
-from tpnb.emulator.dataset import (
+from tpnb.emulator.data.accounts import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
     DEMO_PASSWORD,
     DEMO_USERNAME,
-    Dataset,
-    build_dataset,
 )
+from tpnb.emulator.data.dataset import Dataset, build_dataset
 from tpnb.emulator.options import DATASET_NOW, DEFAULT_SEED, EmulatorOptions
 from tpnb.emulator.server import EmulatorServer, serve
 

@@ -40,10 +40,10 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from tpnb.emulator.app import EmulatorState, state
+from tpnb.emulator.data.webhooks import Delivery
 from tpnb.emulator.faults import FaultConfig
 from tpnb.emulator.httputil import app_error, dumps, empty_response
 from tpnb.emulator.options import DEFAULT_RATE_LIMITS, checked_token_lifetime
-from tpnb.emulator.webhooks import Delivery, event, event_data
 
 blueprint = Blueprint("admin", __name__, url_prefix="/_emulator")
 
@@ -71,14 +71,6 @@ class Admin:
         self._state = emulator_state
 
     # ------------------------------------------------------------------ reviews
-    def _event_data(self, review_id: str) -> tuple[dict[str, Any], str]:
-        ds = self._state.dataset
-        row = ds.review_row(review_id)
-        if row is None:
-            raise KeyError(f"review {review_id!r} not found")
-        review = ds.review_json(row, self._state.api_base, private=True)
-        return event_data(review, self._state.api_base), str(review["businessUnit"]["id"])
-
     def add_review(self, business_unit_id: str, **fields: Any) -> str:
         """Add a review (keywords of ``Dataset.add_review``); posts ``service-review-created``."""
         return self.add_reviews([{"business_unit_id": business_unit_id, **fields}])[0]
@@ -92,8 +84,8 @@ class Admin:
             bu_id = spec.pop("business_unit_id")
             review_id = self._state.dataset.add_review(bu_id, **spec)
             ids.append(review_id)
-            data, unit = self._event_data(review_id)
-            batches.setdefault(unit, []).append(event("service-review-created", data))
+            created, unit = self._state.review_event("service-review-created", review_id)
+            batches.setdefault(unit, []).append(created)
         for unit, events in batches.items():
             self._state.webhooks.dispatch(events, unit)
         return ids
@@ -101,14 +93,13 @@ class Admin:
     def update_review(self, review_id: str, **fields: Any) -> None:
         """Edit a review (``stars``, ``title``, ``text``...); posts ``service-review-updated``."""
         self._state.dataset.update_review(review_id, **fields)
-        data, unit = self._event_data(review_id)
-        self._state.webhooks.dispatch([event("service-review-updated", data)], unit)
+        self._state.publish_review_event("service-review-updated", review_id)
 
     def delete_review(self, review_id: str) -> None:
         """Delete a review; posts ``service-review-deleted`` (data as before deletion)."""
-        data, unit = self._event_data(review_id)
+        deleted, unit = self._state.review_event("service-review-deleted", review_id)
         self._state.dataset.delete_review(review_id)
-        self._state.webhooks.dispatch([event("service-review-deleted", data)], unit)
+        self._state.webhooks.dispatch([deleted], unit)
 
     # ----------------------------------------------------------------- webhooks
     def add_webhook(self, url: str, business_unit_id: str | None = None) -> str:
@@ -195,7 +186,7 @@ class Admin:
     @property
     def invitations(self) -> list[dict[str, Any]]:
         """Email invitations and invitation links created through the invitations API."""
-        return list(self._state.invitations)
+        return self._state.invitations.all()
 
     def reset(self) -> None:
         """Faults off, default rate limits, counters cleared, refresh throttle cleared."""
@@ -245,10 +236,9 @@ def _review_fields(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn``; a bad value is a 400 (an unknown id propagates: the app's 404 handler)."""
     try:
         return fn(*args, **kwargs)
-    except LookupError as exc:
-        raise app_error(404, str(exc.args[0]) if exc.args else "not found") from None
     except (ValueError, TypeError) as exc:
         raise app_error(400, str(exc)) from None
 

@@ -21,24 +21,19 @@ Order of operations for every request (the gateway, then the backend):
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-import numpy as np
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from tpnb.emulator.dataset import (
-    DEMO_API_KEY,
-    DEMO_USERNAME,
-    OTHER_USERNAME,
-    SECOND_API_KEY,
-    ApiClient,
-    BusinessUser,
-    Dataset,
-)
+from tpnb.emulator.data.accounts import ApiClient, BusinessUser
+from tpnb.emulator.data.dataset import Dataset
+from tpnb.emulator.data.errors import UnknownId, UnknownReview
+from tpnb.emulator.data.stores import ConversationStore, DisplayNames, Invitations, ProductStore
+from tpnb.emulator.data.tokens import TokenStore
+from tpnb.emulator.data.webhooks import WebhookDispatcher, event, event_data
 from tpnb.emulator.faults import ADMIN_PREFIX, FaultInjector, FaultMiddleware
 from tpnb.emulator.httputil import (
     ApiError,
@@ -50,14 +45,8 @@ from tpnb.emulator.httputil import (
 )
 from tpnb.emulator.limits import RateLimiter
 from tpnb.emulator.options import EmulatorOptions
-from tpnb.emulator.stores import ConversationStore, DisplayNames, ProductStore
-from tpnb.emulator.tokens import TokenStore
-from tpnb.emulator.webhooks import WebhookDispatcher
 
 STATE_KEY = "tpnb_emulator"
-# api key -> username of the business user whose company owns the app (client credentials)
-_CLIENT_USERS = {DEMO_API_KEY: DEMO_USERNAME, SECOND_API_KEY: OTHER_USERNAME}
-_QUERY_CACHE_SIZE = 64
 _API_ROOTS = ("/v1/", "/invitations-api/v1/")
 # BRUNO marks these `auth: none` ([I]: the apikey is optional there)
 _KEYLESS = ("/v1/resources/", "/v1/business-signup/")
@@ -86,15 +75,30 @@ class EmulatorState:
         self.webhooks = WebhookDispatcher(timeout=options.webhook_timeout)
         self.max_age = options.max_age
         self.api_base = "http://127.0.0.1/v1"  # replaced by the server once it has a port
-        self.invitations: list[dict[str, Any]] = []
+        self.invitations = Invitations()
         self.cloudfront_mode = options.cloudfront_mode
         self.conversations = ConversationStore()
         self.added_products = ProductStore()
         self.display_names = DisplayNames()
         self._log_lock = threading.Lock()
         self.request_log: list[tuple[str, str]] = []
-        self._query_lock = threading.Lock()
-        self._query_cache: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+
+    def review_event(self, name: str, review_id: str) -> tuple[dict[str, Any], str]:
+        """A webhook event ``name`` for the review as it is now, and its business unit's id
+        (raises :class:`~tpnb.emulator.data.errors.UnknownReview`)."""
+        review = self.dataset.review_json_by_id(review_id, self.api_base, private=True)
+        entry = event(name, event_data(review, self.api_base))
+        return entry, str(review["businessUnit"]["id"])
+
+    def publish_review_event(self, name: str, review_id: str) -> None:
+        """Post one event ``name`` for a review to the matching webhook subscriptions."""
+        if not self.webhooks.subscriptions:
+            return
+        try:
+            entry, unit = self.review_event(name, review_id)
+        except UnknownReview:  # pragma: no cover - deleted concurrently: nothing to tell
+            return
+        self.webhooks.dispatch([entry], unit)
 
     def log_request(self, method: str, path: str) -> None:
         """Record one API call (admin calls are not recorded)."""
@@ -105,50 +109,6 @@ class EmulatorState:
         """Forget recorded calls."""
         with self._log_lock:
             self.request_log.clear()
-
-    def query_reviews(self, **kwargs: Any) -> np.ndarray:
-        """``Dataset.query_reviews`` memoised per data-set version (pagination walks)."""
-        key = (self.dataset.version, *sorted((k, _freeze(v)) for k, v in kwargs.items()))
-        with self._query_lock:
-            hit = self._query_cache.get(key)
-            if hit is not None:
-                self._query_cache.move_to_end(key)
-                return hit
-        rows = self.dataset.query_reviews(**kwargs)
-        with self._query_lock:
-            self._query_cache[key] = rows
-            while len(self._query_cache) > _QUERY_CACHE_SIZE:
-                self._query_cache.popitem(last=False)
-        return rows
-
-    def users_of_client(self, client: ApiClient) -> list[BusinessUser]:
-        """The business users of an api client's company ([I]).
-
-        ``ApiClient.business_user_ids`` when the data set provides it; otherwise the demo client
-        belongs with the demo user and the second client with the other user.
-        """
-        ds = self.dataset
-        user_ids = getattr(client, "business_user_ids", None)
-        if user_ids is not None:
-            return [u for u in ds.business_users.values() if u.id in user_ids]
-        username = _CLIENT_USERS.get(client.api_key)
-        user = ds.user_by_username(username) if username else None
-        return [user] if user is not None else []
-
-    def units_of_client(self, client: ApiClient) -> frozenset[str]:
-        """Units a client-credentials token may manage without ``x-business-user-id``."""
-        out: set[str] = set()
-        for user in self.users_of_client(client):
-            out |= user.business_unit_ids
-        return frozenset(out)
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        return tuple(sorted(value))
-    if isinstance(value, list):
-        return tuple(value)
-    return value
 
 
 def state() -> EmulatorState:
@@ -182,22 +142,22 @@ def _resolve_identity(st: EmulatorState, token: str | None) -> Identity:
         raise fault_error(401, "Access Token expired", "keymanagement.service.access_token_expired")
     if isinstance(grant, str):
         raise fault_error(401, "Invalid Access Token", "keymanagement.service.invalid_access_token")
-    ds = st.dataset
-    client = ds.api_clients[grant.client_key]
+    accounts = st.dataset.accounts
+    client = accounts.clients[grant.client_key]
     if grant.user_id is not None:
-        user = ds.business_users[grant.user_id]
+        user = accounts.user(grant.user_id)
         return Identity(client, user, user.business_unit_ids)
     acting = request.headers.get("x-business-user-id") or request.args.get("x-business-user-id")
     if acting:
-        user_or_none = ds.business_users.get(acting)
-        if user_or_none is None or user_or_none not in st.users_of_client(client):
+        user_or_none = accounts.find_user(acting)
+        if user_or_none is None or user_or_none not in accounts.users_of_client(client):
             raise app_error(
                 403,
                 "x-business-user-id is not a business user of this application",
                 details={"parameter": "x-business-user-id"},
             )
         return Identity(client, user_or_none, user_or_none.business_unit_ids)
-    return Identity(client, None, st.units_of_client(client))
+    return Identity(client, None, accounts.units_of_client(client))
 
 
 def _gateway() -> Response | None:
@@ -208,7 +168,7 @@ def _gateway() -> Response | None:
         return None  # another base URL: 404 from the router, as the docs say
     st = state()
     key = api_key_of_request()
-    if key is not None and key not in st.dataset.api_clients:
+    if key is not None and key not in st.dataset.accounts.clients:
         raise fault_error(401, "Invalid ApiKey", "oauth.v2.InvalidApiKey")
     if path.startswith(("/v1/private/", "/invitations-api/v1/private/")):
         g.identity = _resolve_identity(st, _bearer())
@@ -262,6 +222,10 @@ def _handle_api_error(err: ApiError) -> Response:
     return error_response(err)
 
 
+def _handle_unknown_id(err: UnknownId) -> Response:
+    return error_response(app_error(404, err.message))
+
+
 def _handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status == 404:
@@ -282,7 +246,7 @@ def create_app(dataset: Dataset, options: EmulatorOptions | None = None) -> Flas
     """Build the Flask app serving ``dataset``.
 
     Args:
-        dataset: The data set (from :func:`tpnb.emulator.dataset.build_dataset`).
+        dataset: The data set (from :func:`tpnb.emulator.data.dataset.build_dataset`).
         options: The settings (default: :class:`EmulatorOptions`'s defaults); its data-set
             settings (``seed``, ``scale``, ``now``) are not used: ``dataset`` is given.
 
@@ -313,6 +277,7 @@ def create_app(dataset: Dataset, options: EmulatorOptions | None = None) -> Flas
     app.before_request(_gateway)
     app.after_request(_edge_headers)
     app.register_error_handler(ApiError, _handle_api_error)
+    app.register_error_handler(UnknownId, _handle_unknown_id)
     app.register_error_handler(HTTPException, _handle_http_exception)
     for blueprint in (
         oauth.blueprint,

@@ -103,21 +103,12 @@ def _decode_token(token: str, bu_id: str) -> tuple[int, int]:
     return created, row
 
 
-def created_seconds(rows: np.ndarray) -> np.ndarray:
-    """``createdAt`` of ``rows`` as int64 epoch seconds, whatever the data set's dtype."""
-    created = np.asarray(state().dataset.review_created_at(rows))
-    if np.issubdtype(created.dtype, np.datetime64):
-        return created.astype("datetime64[s]").astype(np.int64)
-    return created.astype(np.int64)
-
-
 def all_reviews(bu_id: str) -> Response:
     """Render one keyset page of ``/business-units/{id}/all-reviews``."""
     per_page = params.get_int("perPage", MAX_PER_PAGE, 1, MAX_PER_PAGE, "perpage")
     include_reported = bool(params.get_bool("includeReportedReviews"))
-    rows = state().query_reviews(business_unit_id=bu_id, include_reported=include_reported)
-    rows = np.asarray(rows, dtype=np.int64)
-    created = created_seconds(rows)
+    rows = state().dataset.query_reviews(business_unit_id=bu_id, include_reported=include_reported)
+    created = state().dataset.review_created_at(rows)
     order = np.lexsort((rows, created))[::-1]  # newest first, ties by row (desc)
     rows, created = rows[order], created[order]
     token = params.get_str("pageToken")

@@ -32,9 +32,9 @@ from flask import Blueprint, Response, redirect, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tpnb.emulator.app import check_rate_limit, state
-from tpnb.emulator.dataset import ApiClient
+from tpnb.emulator.data.accounts import ApiClient
+from tpnb.emulator.data.tokens import TokenError
 from tpnb.emulator.httputil import app_error, dumps, oauth_error
-from tpnb.emulator.tokens import TokenError
 
 PREFIX = "/v1/oauth/oauth-business-users-for-applications"
 blueprint = Blueprint("oauth", __name__)
@@ -66,7 +66,7 @@ def _client(optional: bool = False) -> ApiClient | None:
         if optional:
             return None
         raise oauth_error(401, "invalid_client", "Client credentials are missing")
-    client = state().dataset.api_clients.get(key)
+    client = state().dataset.accounts.clients.get(key)
     if client is None or client.api_secret != secret:
         raise oauth_error(401, "invalid_client", "ClientId is Invalid")
     check_rate_limit(state(), client.api_key)
@@ -88,7 +88,7 @@ def _grant(client: ApiClient, grant_type: str) -> Response:
             username, password = form.get("username"), form.get("password")
             if not username or password is None:
                 raise oauth_error(400, "invalid_request", "username and password are required")
-            user = st.dataset.user_by_username(username)
+            user = st.dataset.accounts.user_by_username(username)
             if user is None or user.password != password:
                 raise oauth_error(400, "invalid_grant", "Invalid username or password")
             return _token_response(st.tokens.issue(client.api_key, client.name, user.id))
@@ -168,7 +168,7 @@ def _redirect_allowed(client: ApiClient, uri: str) -> bool:
 def _authorize_client() -> tuple[ApiClient, str]:
     client_id = request.args.get("client_id", "")
     redirect_uri = request.args.get("redirect_uri", "")
-    client = state().dataset.api_clients.get(client_id)
+    client = state().dataset.accounts.clients.get(client_id)
     if client is None:
         raise app_error(400, "Unknown client_id", details={"parameter": "client_id"})
     if not redirect_uri or not _redirect_allowed(client, redirect_uri):
@@ -211,7 +211,7 @@ def authorize_submit() -> Response | WerkzeugResponse:
     """Check the business user's login and redirect back with a single-use code."""
     client, redirect_uri = _authorize_client()
     _require_form()
-    user = state().dataset.user_by_username(request.form.get("username", ""))
+    user = state().dataset.accounts.user_by_username(request.form.get("username", ""))
     if user is None or user.password != request.form.get("password"):
         return _form_page("Wrong email or password.", status=401)
     code = state().tokens.create_code(client.api_key, user.id, redirect_uri)

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, request
 
 from tpnb.emulator import listing, params
 from tpnb.emulator.app import state
-from tpnb.emulator.httputil import app_error, bad_param, json_response
+from tpnb.emulator.httputil import bad_param, json_response
 
 blueprint = Blueprint("business_units", __name__, url_prefix="/v1/business-units")
 _LOCALE = "a locale such as en-US or da-DK"
@@ -45,17 +45,8 @@ def _locale(required: bool) -> str | None:
     return locale
 
 
-def require_unit(bu_id: str) -> None:
-    """404 unless ``bu_id`` is a known business unit."""
-    if bu_id not in state().dataset.business_unit_ids():
-        raise app_error(404, f"Business unit not found: {bu_id}")
-
-
 def _bu_json(bu_id: str) -> dict[str, object]:
-    data = state().dataset.business_unit_json(bu_id, params.api_base())
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
-    return data
+    return state().dataset.business_unit_json(bu_id, params.api_base())
 
 
 def _respond(payload: object, cache: str) -> Response:
@@ -70,9 +61,7 @@ def find() -> Response:
         raise bad_param(
             "name", None, "a business unit name or domain, e.g. 'example.com' (required)"
         )
-    bu_id = state().dataset.find_business_unit(name)
-    if bu_id is None:
-        raise app_error(404, f"No business unit found with name {name!r}")
+    bu_id = state().dataset.units.named(name)
     return _respond(_bu_json(bu_id), "business-unit")
 
 
@@ -141,8 +130,6 @@ def get(bu_id: str) -> Response:
 def profileinfo(bu_id: str) -> Response:
     """``GET /business-units/{id}/profileinfo``."""
     data = state().dataset.profile_info_json(bu_id, params.api_base())
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
     return _respond(data, "business-unit-static")
 
 
@@ -151,8 +138,6 @@ def web_links(bu_id: str) -> Response:
     """``GET /business-units/{id}/web-links?locale=``."""
     locale = _locale(required=True)
     data = state().dataset.web_links_json(bu_id, locale, params.api_base())
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
     return _respond(data, "business-unit-static")
 
 
@@ -163,8 +148,6 @@ def categories(bu_id: str) -> Response:
     data = state().dataset.business_unit_categories_json(
         bu_id, countries[0] if countries else None, _locale(required=False)
     )
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
     return _respond(data, "business-unit-static")
 
 
@@ -172,23 +155,21 @@ def categories(bu_id: str) -> Response:
 def images(bu_id: str) -> Response:
     """``GET /business-units/{id}/images``."""
     data = state().dataset.images_json(bu_id, params.api_base())
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
     return _respond(data, "business-unit-static")
 
 
 @blueprint.get("/<bu_id>/reviews")
 def reviews(bu_id: str) -> Response:
     """``GET /business-units/{id}/reviews`` (public, page-numbered, capped at 100k)."""
-    require_unit(bu_id)
+    state().dataset.units.index(bu_id)
     filters = listing.public_filters()
     listing.page_and_size()  # validate before querying
-    rows = state().query_reviews(business_unit_id=bu_id, **filters)
+    rows = state().dataset.query_reviews(business_unit_id=bu_id, **filters)
     return listing.review_list(rows, private=False, cache="review-list")
 
 
 @blueprint.get("/<bu_id>/all-reviews")
 def all_reviews(bu_id: str) -> Response:
     """``GET /business-units/{id}/all-reviews?pageToken=`` (keyset, no cap)."""
-    require_unit(bu_id)
+    state().dataset.units.index(bu_id)
     return listing.all_reviews(bu_id)

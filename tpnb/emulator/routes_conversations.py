@@ -30,9 +30,8 @@ from typing import Any
 from flask import Blueprint, Response
 
 from tpnb.emulator.app import identity, state
-from tpnb.emulator.httputil import app_error, bad_param, json_response
+from tpnb.emulator.httputil import bad_param, json_response
 from tpnb.emulator.routes_private import require_access
-from tpnb.emulator.routes_products import product_review_or_404
 from tpnb.emulator.routes_reviews import json_body
 
 blueprint = Blueprint("conversations", __name__, url_prefix="/v1")
@@ -45,9 +44,8 @@ def _private(payload: object, status: int = 200) -> Response:
 
 
 def _conversation(conv_id: str) -> dict[str, Any]:
+    """A conversation of a unit the caller may manage (404 unknown, 403 another's)."""
     conv = state().conversations.get(conv_id)
-    if conv is None:
-        raise app_error(404, f"Conversation not found: {conv_id}")
     require_access(str(conv["businessUnitId"]))
     return conv
 
@@ -62,7 +60,9 @@ def _content(body: dict[str, Any]) -> str:
 @blueprint.post("/private/product-reviews/<review_id>/create-conversation")
 def create(review_id: str) -> Response:
     """Start (or find) the conversation of a product review."""
-    _, bu_id = product_review_or_404(review_id)
+    bu_id = state().dataset.product_reviews.business_unit_id(
+        state().dataset.product_reviews.row(review_id)
+    )
     require_access(bu_id)
     conv_id, created = state().conversations.create(review_id, bu_id)
     return _private({"conversationId": conv_id}, status=201 if created else 200)
@@ -95,28 +95,20 @@ def add_comment(conv_id: str) -> Response:
     return _private(comment, status=201)
 
 
-def _comment(conv: dict[str, Any], comment_id: str) -> dict[str, Any]:
-    for comment in conv["comments"]:
-        if comment["commentId"] == comment_id:
-            return dict(comment)
-    raise app_error(404, f"Comment not found: {comment_id}")
-
-
 @blueprint.get("/private/conversations/<conv_id>/comments/<comment_id>")
 def get_comment(conv_id: str, comment_id: str) -> Response:
     """One comment."""
-    return _private(_comment(_conversation(conv_id), comment_id))
+    _conversation(conv_id)
+    return _private(state().conversations.comment(conv_id, comment_id))
 
 
 @blueprint.put("/private/conversations/<conv_id>/comments/<comment_id>")
 def update_comment(conv_id: str, comment_id: str) -> Response:
     """Edit a comment's content."""
-    _comment(_conversation(conv_id), comment_id)
+    _conversation(conv_id)
+    state().conversations.comment(conv_id, comment_id)  # 404 before the body is checked
     content = _content(json_body())
-    comment = state().conversations.update_comment(conv_id, comment_id, content)
-    if comment is None:  # pragma: no cover - checked just above
-        raise app_error(404, f"Comment not found: {comment_id}")
-    return _private(comment)
+    return _private(state().conversations.update_comment(conv_id, comment_id, content))
 
 
 @blueprint.post("/private/conversations/<conv_id>/state")
@@ -126,16 +118,11 @@ def set_state(conv_id: str) -> Response:
     new_state = json_body().get("state")
     if not isinstance(new_state, str) or new_state.lower() not in STATES:
         raise bad_param("state", new_state, " or ".join(STATES))
-    state().conversations.set_state(conv_id, new_state.lower())
-    return _private(_conversation(conv_id))
+    return _private(state().conversations.set_state(conv_id, new_state.lower()))
 
 
 @blueprint.get("/conversations/<conv_id>")
 def public(conv_id: str) -> Response:
     """A public conversation (404 while it is private)."""
-    conv = state().conversations.get(conv_id)
-    if conv is None or conv["state"] != "public":
-        raise app_error(404, f"Conversation not found: {conv_id}")
-    for comment in conv["comments"]:
-        comment.pop("integrationId", None)
+    conv = state().conversations.public(conv_id)
     return json_response(conv, cache="review", max_age=state().max_age)

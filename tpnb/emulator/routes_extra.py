@@ -45,10 +45,7 @@ def _respond(payload: object, cache: str | None = "business-unit-static") -> Res
 
 
 def _images(bu_id: str) -> dict[str, Any]:
-    data = state().dataset.images_json(bu_id, params.api_base())
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
-    return data
+    return state().dataset.images_json(bu_id, params.api_base())
 
 
 def _self(path: str) -> list[dict[str, str]]:
@@ -62,8 +59,8 @@ def logo(bu_id: str) -> Response:
     location = params.get_str("locationId")
     path = f"/business-units/{bu_id}/images/logo"
     if location is not None:
-        if location not in state().dataset.location_ids(bu_id):
-            raise app_error(404, f"Location {location} not found for business unit {bu_id}")
+        units = state().dataset.units
+        units.location_of(units.index(bu_id), location)  # 404 unless the unit's location
         path += f"?locationId={location}"
         if image is not None:
             url = str(image["url"])
@@ -88,14 +85,11 @@ def promotion_box_image(bu_id: str) -> Response:
 
 
 def _profile(bu_id: str) -> dict[str, Any]:
-    data = state().dataset.profile_info_json(bu_id, params.api_base())
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
-    return data
+    return state().dataset.profile_info_json(bu_id, params.api_base())
 
 
 def _website(bu_id: str) -> str:
-    unit = state().dataset.business_unit_json(bu_id, params.api_base()) or {}
+    unit = state().dataset.business_unit_json(bu_id, params.api_base())
     return str(unit.get("websiteUrl") or "")
 
 

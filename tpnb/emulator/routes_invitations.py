@@ -90,7 +90,7 @@ def email_invitation(bu_id: str) -> Response:
         "productReviewInvitation": body.get("productReviewInvitation"),
         "createdAt": _now(),
     }
-    state().invitations.append(record)
+    state().invitations.add(record)
     return empty_response(202)
 
 
@@ -113,7 +113,7 @@ def invitation_link(bu_id: str) -> Response:
         "redirectUri": _string(body, "redirectUri", required=False),
         "createdAt": _now(),
     }
-    state().invitations.append(record)
+    state().invitations.add(record)
     url = f"{WEB_BASE}/evaluate-link/{link_id}"
     return json_response({"id": link_id, "url": url}, cache=None, max_age=state().max_age)
 
@@ -155,13 +155,5 @@ def delete_data(bu_id: str) -> Response:
         raise bad_param("customerEmails", emails, "a list of email addresses")
     if older is not None and not isinstance(older, str):
         raise bad_param("deleteOlderThan", older, "an ISO 8601 date-time")
-    wanted = {e.lower() for e in emails or []}
-    kept = []
-    for record in state().invitations:
-        email = str(record.get("consumerEmail") or record.get("email") or "").lower()
-        same_unit = record["businessUnitId"] == bu_id
-        if same_unit and (email in wanted or (older is not None and record["createdAt"] < older)):
-            continue
-        kept.append(record)
-    state().invitations[:] = kept
+    state().invitations.forget(bu_id, {e.lower() for e in emails or []}, older)
     return empty_response(202)

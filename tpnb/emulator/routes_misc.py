@@ -18,7 +18,7 @@ from flask import Blueprint, Response
 
 from tpnb.emulator import listing, params
 from tpnb.emulator.app import state
-from tpnb.emulator.httputil import app_error, bad_param, json_response
+from tpnb.emulator.httputil import bad_param, json_response
 
 blueprint = Blueprint("misc", __name__, url_prefix="/v1")
 CDN = "https://cdn.trustpilot.net/brand-assets/4.1.0"
@@ -71,8 +71,6 @@ def categories() -> Response:
 def category(category_id: str) -> Response:
     """``GET /categories/{id}``."""
     data = state().dataset.category_json(category_id, _country(), _locale())
-    if data is None:
-        raise app_error(404, f"Category not found: {category_id}")
     return _respond(data, "categories")
 
 
@@ -81,8 +79,6 @@ def category_units(category_id: str) -> Response:
     """``GET /categories/{id}/business-units``."""
     ds = state().dataset
     ids = ds.category_business_unit_ids(category_id, _country())
-    if ids is None:
-        raise app_error(404, f"Category not found: {category_id}")
     page, per_page = listing.page_and_size()
     start, stop, has_next = listing.slice_page(len(ids), page, per_page, cap=None)
     base = params.api_base()

@@ -28,7 +28,6 @@ from tpnb.emulator import listing, params
 from tpnb.emulator.app import identity, state
 from tpnb.emulator.httputil import app_error, bad_param, empty_response, json_response
 from tpnb.emulator.routes_reviews import json_body
-from tpnb.emulator.webhooks import event, event_data
 
 blueprint = Blueprint("private", __name__, url_prefix="/v1/private")
 FIND_REVIEWER = ("contacted", "notContacted")
@@ -48,14 +47,11 @@ def _private(payload: object, status: int = 200) -> Response:
     return json_response(payload, cache=None, max_age=state().max_age, status=status)
 
 
-def _review_unit(review_id: str) -> tuple[int, str]:
-    ds = state().dataset
-    row = ds.review_row(review_id)
-    if row is None:
-        raise app_error(404, f"Review not found: {review_id}")
-    bu_id = ds.review_json(row, params.api_base())["businessUnit"]["id"]
+def _review_unit(review_id: str) -> str:
+    """The business unit of a review the caller may manage (404 unknown, 403 another's)."""
+    bu_id = state().dataset.review_business_unit_id(review_id)
     require_access(bu_id)
-    return row, str(bu_id)
+    return bu_id
 
 
 @blueprint.get("/business-units/<bu_id>/reviews")
@@ -83,37 +79,34 @@ def reviews(bu_id: str) -> Response:
         find_reviewer=find_reviewer,
     )
     listing.page_and_size()
-    rows = state().query_reviews(business_unit_id=bu_id, **filters)
+    rows = state().dataset.query_reviews(business_unit_id=bu_id, **filters)
     return listing.review_list(rows, private=True, cache=None)
 
 
 @blueprint.get("/reviews/<review_id>")
 def review(review_id: str) -> Response:
     """``GET /private/reviews/{id}``."""
-    row, _ = _review_unit(review_id)
-    return _private(state().dataset.review_json(row, params.api_base(), private=True))
+    _review_unit(review_id)
+    review = state().dataset.review_json_by_id(review_id, params.api_base(), private=True)
+    return _private(review)
 
 
 @blueprint.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
     """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``."""
-    _, bu_id = _review_unit(review_id)
+    bu_id = _review_unit(review_id)
     body = json_body()
     message = body.get("message")
     if not isinstance(message, str) or not message.strip():
         raise bad_param("message", message, "a non-empty string")
     author = body.get("authorBusinessUserId")
-    users = state().dataset.business_users
-    if (
-        not isinstance(author, str)
-        or author not in users
-        or bu_id not in users[author].business_unit_ids
-    ):
+    user = state().dataset.accounts.find_user(author) if isinstance(author, str) else None
+    if user is None or bu_id not in user.business_unit_ids:
         raise bad_param(
             "authorBusinessUserId", author, "the id of a business user of this business unit"
         )
     state().dataset.set_reply(review_id, message, author)
-    notify_updated(review_id)
+    state().publish_review_event("service-review-updated", review_id)
     return empty_response(201)
 
 
@@ -122,21 +115,8 @@ def delete_reply(review_id: str) -> Response:
     """``DELETE /private/reviews/{id}/reply``."""
     _review_unit(review_id)
     state().dataset.delete_reply(review_id)
-    notify_updated(review_id)
+    state().publish_review_event("service-review-updated", review_id)
     return empty_response(204)
-
-
-def notify_updated(review_id: str) -> None:
-    """Post ``service-review-updated`` for a review changed through the API (as admin edits do)."""
-    st = state()
-    if not st.webhooks.subscriptions:
-        return
-    row = st.dataset.review_row(review_id)
-    if row is None:  # pragma: no cover - deleted concurrently
-        return
-    review = st.dataset.review_json(row, st.api_base, private=True)
-    data = event_data(review, st.api_base)
-    st.webhooks.dispatch([event("service-review-updated", data)], str(review["businessUnit"]["id"]))
 
 
 def _tags_body() -> list[dict[str, str]]:
@@ -170,7 +150,7 @@ def set_tags(review_id: str) -> Response:
     """``POST /private/reviews/{id}/tags``: replace the tags."""
     _review_unit(review_id)
     state().dataset.set_review_tags(review_id, _tags_body())
-    notify_updated(review_id)
+    state().publish_review_event("service-review-updated", review_id)
     return empty_response(201)
 
 
@@ -179,7 +159,7 @@ def add_tags(review_id: str) -> Response:
     """``PUT /private/reviews/{id}/tags``: add tags."""
     _review_unit(review_id)
     state().dataset.add_review_tags(review_id, _tags_body())
-    notify_updated(review_id)
+    state().publish_review_event("service-review-updated", review_id)
     return empty_response(200)
 
 
@@ -193,7 +173,7 @@ def remove_tag(review_id: str) -> Response:
     if value is None:
         raise bad_param("value", None, "the tag value (required)")
     state().dataset.remove_review_tag(review_id, group, value)
-    notify_updated(review_id)
+    state().publish_review_event("service-review-updated", review_id)
     return empty_response(204)
 
 
@@ -208,10 +188,5 @@ def find_reviewer(review_id: str) -> Response:
     skip = body.get("skipNotificationEmailToBusinessUser")
     if skip is not None and not isinstance(skip, bool):
         raise bad_param("skipNotificationEmailToBusinessUser", skip, "true, false or null")
-    ds = state().dataset
-    request_id = (
-        ds.request_find_reviewer(review_id, message)
-        if hasattr(ds, "request_find_reviewer")
-        else None
-    )
+    request_id = state().dataset.request_find_reviewer(review_id, message)
     return _private({"id": request_id}, status=201)

@@ -34,7 +34,7 @@ from flask import Blueprint, Response
 
 from tpnb.emulator import listing, params
 from tpnb.emulator.app import state
-from tpnb.emulator.httputil import app_error, bad_param, json_response
+from tpnb.emulator.httputil import bad_param, json_response
 from tpnb.emulator.routes_private import require_access
 from tpnb.emulator.routes_products_extra import products_of
 from tpnb.emulator.routes_reviews import json_body
@@ -60,10 +60,7 @@ def _skus(name: str = "sku", what: str = "SKUs") -> list[str] | None:
 
 
 def _products(bu_id: str) -> list[dict[str, Any]]:
-    products = state().dataset.products(bu_id)
-    if products is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
-    return products
+    return state().dataset.products(bu_id)
 
 
 def with_conversation(review: dict[str, Any]) -> dict[str, Any]:
@@ -73,10 +70,7 @@ def with_conversation(review: dict[str, Any]) -> dict[str, Any]:
 
 
 def _summary(bu_id: str, skus: list[str] | None) -> dict[str, Any]:
-    data = state().dataset.product_review_summary_json(bu_id, skus)
-    if data is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
-    return data
+    return state().dataset.product_review_summary_json(bu_id, skus)
 
 
 @blueprint.get("/product-reviews/business-units/<bu_id>")
@@ -144,20 +138,11 @@ def private_reviews(bu_id: str) -> Response:
     return _product_page(_product_rows(bu_id, require_filter=False), private=True)
 
 
-def product_review_or_404(review_id: str) -> tuple[int, str]:
-    """The data-set row of a product review and its business unit's id (404 if unknown)."""
-    ds = state().dataset
-    row = ds.product_review_row(review_id)
-    if row is None:
-        raise app_error(404, f"Product review not found: {review_id}")
-    return row, ds.units[int(ds.product_table["bu"][row])].id
-
-
 @blueprint.get("/private/product-reviews/<review_id>")
 def private_review(review_id: str) -> Response:
     """One private product review."""
-    row, bu_id = product_review_or_404(review_id)
-    require_access(bu_id)
+    row = state().dataset.product_reviews.row(review_id)
+    require_access(state().dataset.product_reviews.business_unit_id(row))
     data = state().dataset.product_review_json(row, params.api_base(), private=True)
     return json_response(with_conversation(data), cache=None, max_age=state().max_age)
 

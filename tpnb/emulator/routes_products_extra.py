@@ -5,7 +5,7 @@ Paths and request bodies are [C] (BRUNO and its README); response shapes are [I]
 * ``POST /product-reviews/business-units/{id}/attribute-summaries`` ``{"skus": [...],
   "locale"}`` -> ``{"businessUnitId", "skus", "locale", "attributes": [{"attributeId",
   "attributeName", "numberOfRatings", "averageRating"}]}``: one entry per attribute of the unit
-  (:mod:`tpnb.emulator.products`) over the product reviews of those SKUs (``averageRating`` to
+  (:mod:`tpnb.emulator.data.products`) over the product reviews of those SKUs (``averageRating`` to
   one decimal, ``null`` without ratings; names in English whatever the locale);
 * ``GET /product-reviews/business-units/{id}/imported-reviews?sku=`` (``sku`` required,
   ``page``, ``perPage`` 1..100, ``stars``, ``language`` validated) -> ``{"links": [...],
@@ -33,11 +33,11 @@ from flask import Blueprint, Response
 
 from tpnb.emulator import listing, params
 from tpnb.emulator.app import state
-from tpnb.emulator.httputil import app_error, bad_param, json_response
+from tpnb.emulator.data.stores import now_iso
+from tpnb.emulator.httputil import bad_param, json_response
 from tpnb.emulator.routes_invitations import WEB_BASE
 from tpnb.emulator.routes_private import require_access
 from tpnb.emulator.routes_reviews import json_body
-from tpnb.emulator.stores import now_iso
 
 blueprint = Blueprint("products_extra", __name__, url_prefix="/v1")
 STAR_KEYS = ("oneStar", "twoStars", "threeStars", "fourStars", "fiveStars")
@@ -49,10 +49,7 @@ _PRODUCT_FIELDS = (
 
 
 def _base_products(bu_id: str) -> list[dict[str, Any]]:
-    products = state().dataset.products(bu_id)
-    if products is None:
-        raise app_error(404, f"Business unit not found: {bu_id}")
-    return products
+    return state().dataset.products(bu_id)
 
 
 def products_of(bu_id: str) -> list[dict[str, Any]]:
@@ -156,7 +153,7 @@ def product_invitation_link(bu_id: str) -> Response:
         "products": items,
         "createdAt": created,
     }
-    state().invitations.append(record)
+    state().invitations.add(record)
     url = f"{WEB_BASE}/evaluate-product/{record['id']}"
     payload = {"reviewLinkId": record["id"], "reviewUrl": url}
     return json_response(payload, cache=None, max_age=state().max_age)

@@ -28,13 +28,6 @@ def _respond(payload: object, cache: str) -> Response:
     return json_response(payload, cache=cache, max_age=state().max_age)
 
 
-def _row(review_id: str) -> int:
-    row = state().dataset.review_row(review_id)
-    if row is None:
-        raise app_error(404, f"Review not found: {review_id}")
-    return row
-
-
 def required_locale() -> str:
     """The required ``locale`` parameter."""
     locale = params.get_str("locale")
@@ -61,16 +54,13 @@ def latest() -> Response:
 @blueprint.get("/reviews/<review_id>")
 def review(review_id: str) -> Response:
     """``GET /reviews/{id}``."""
-    row = _row(review_id)
-    return _respond(state().dataset.review_json(row, params.api_base()), "review")
+    return _respond(state().dataset.review_json_by_id(review_id, params.api_base()), "review")
 
 
 @blueprint.get("/reviews/<review_id>/likes")
 def likes(review_id: str) -> Response:
     """``GET /reviews/{id}/likes``."""
     data = state().dataset.review_likes_json(review_id, params.api_base())
-    if data is None:
-        raise app_error(404, f"Review not found: {review_id}")
     return _respond(data, "review")
 
 
@@ -79,30 +69,19 @@ def review_web_links(review_id: str) -> Response:
     """``GET /reviews/{id}/web-links?locale=``."""
     locale = required_locale()
     payload = state().dataset.review_web_links_json(review_id, locale, params.api_base())
-    if payload is None:
-        raise app_error(404, f"Review not found: {review_id}")
     return _respond(payload, "review")
-
-
-def _consumer(consumer_id: str) -> dict[str, Any]:
-    data = state().dataset.consumer_json(consumer_id, params.api_base())
-    if data is None:
-        raise app_error(404, f"Consumer not found: {consumer_id}")
-    return data
 
 
 @blueprint.get("/consumers/<consumer_id>")
 def consumer(consumer_id: str) -> Response:
     """``GET /consumers/{id}``."""
-    return _respond(_consumer(consumer_id), "consumer")
+    return _respond(state().dataset.consumer_json(consumer_id, params.api_base()), "consumer")
 
 
 @blueprint.get("/consumers/<consumer_id>/profile")
 def consumer_profile(consumer_id: str) -> Response:
     """``GET /consumers/{id}/profile``."""
     data = state().dataset.consumer_profile_json(consumer_id)
-    if data is None:
-        raise app_error(404, f"Consumer not found: {consumer_id}")
     return _respond(data, "consumer")
 
 
@@ -111,19 +90,17 @@ def consumer_web_links(consumer_id: str) -> Response:
     """``GET /consumers/{id}/web-links?locale=``."""
     locale = required_locale()
     payload = state().dataset.consumer_web_links_json(consumer_id, locale, params.api_base())
-    if payload is None:
-        raise app_error(404, f"Consumer not found: {consumer_id}")
     return _respond(payload, "consumer")
 
 
 @blueprint.get("/consumers/<consumer_id>/reviews")
 def consumer_reviews(consumer_id: str) -> Response:
     """``GET /consumers/{id}/reviews``."""
-    _consumer(consumer_id)
+    state().dataset.consumers.index(consumer_id)
     filters = listing.public_filters()
     filters["business_unit_id"] = params.get_str("businessUnitId")
     listing.page_and_size()
-    rows = state().query_reviews(consumer_id=consumer_id, **filters)
+    rows = state().dataset.query_reviews(consumer_id=consumer_id, **filters)
     return listing.review_list(rows, private=False, cache="review-list")
 
 

@@ -28,14 +28,13 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tpnb.emulator.admin import Admin
 from tpnb.emulator.app import STATE_KEY, EmulatorState, create_app
-from tpnb.emulator.dataset import (
+from tpnb.emulator.data.accounts import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
     DEMO_PASSWORD,
     DEMO_USERNAME,
-    Dataset,
-    build_dataset,
 )
+from tpnb.emulator.data.dataset import Dataset, build_dataset
 from tpnb.emulator.options import EmulatorOptions
 
 _SECRET_PARAMS = re.compile(

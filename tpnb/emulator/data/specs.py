@@ -1,6 +1,6 @@
 """The fictional business units of the emulator's data set, their categories and their stories.
 
-Everything here is static description; :mod:`tpnb.emulator.generate` turns it into reviews.
+Everything here is static description; :mod:`~tpnb.emulator.data.generate` turns it into reviews.
 All domains use the reserved ``.example`` top-level domain (RFC 2606).
 
 Stories a chart should show (the constants are public so tests can check them):

@@ -1,36 +1,27 @@
-"""JSON rendering of reviews and consumers, built lazily from the columns (only for returned rows).
+"""Service reviews as API JSON, rendered lazily from the columns (only for returned rows).
 
-Shapes follow trustpilot-api.md §3.2 (public review), §3.3 (private review) and §2.4
-(consumers). Timestamps are ``YYYY-MM-DDTHH:MM:SSZ``; empty values are ``null``, never omitted.
+Shapes follow trustpilot-api.md §3.2 (public review) and §3.3 (private review). What a review
+says beyond its columns is derived on demand from the seed and its row: title and text (phrase
+banks in its language, the sentiment of its stars, its unit's topics), the company reply, the
+report data, reference id and referral e-mail, the Find Reviewer requests. Generated events stay
+before the data set's "now" (:meth:`ReviewRenderer.after`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tpnb.emulator import catalog, people, units
-from tpnb.emulator.generate import LEVELS
-from tpnb.emulator.ids import KIND_TEXT, mix64, salt_for
-from tpnb.emulator.phrases import BANKS
-
-if TYPE_CHECKING:
-    from tpnb.emulator.catalog import Unit
-    from tpnb.emulator.dataset import Dataset
+from tpnb.emulator.data import specs
+from tpnb.emulator.data.accounts import Accounts
+from tpnb.emulator.data.business_units import BusinessUnits, Unit, history_json
+from tpnb.emulator.data.consumers import Consumers
+from tpnb.emulator.data.formats import iso, link, locale_host
+from tpnb.emulator.data.generate import LEVELS
+from tpnb.emulator.data.ids import KIND_TEXT, mix64, salt_for
+from tpnb.emulator.data.phrases import BANKS
+from tpnb.emulator.data.table import ReviewTable
 
 JSON = dict[str, Any]
-
-
-def iso(seconds: int | None) -> str | None:
-    """``YYYY-MM-DDTHH:MM:SSZ`` for epoch seconds (None and negative values give None)."""
-    if seconds is None or seconds < 0:
-        return None
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def link(href: str, rel: str, method: str = "GET") -> JSON:
-    """One HATEOAS link object."""
-    return {"href": href, "method": method, "rel": rel}
 
 
 def sentiment(stars: int) -> int:
@@ -63,124 +54,74 @@ def compose_reply(language: str, stars: int, h: int, name: str, company: str, do
     return options[(h >> 48) % len(options)].format(name=name, company=company, domain=domain)
 
 
-class Renderer:
-    """Turns rows of a :class:`Dataset` into API JSON."""
+class ReviewRenderer:
+    """Turns rows of the review table into API JSON (and the fields derived from a row)."""
 
-    def __init__(self, ds: Dataset) -> None:
-        self.ds = ds
-        self.text_salt = salt_for(ds.seed, KIND_TEXT)
-
-    # --- consumers -----------------------------------------------------------------------------
-    def consumer_name(self, c: int) -> str:
-        cons = self.ds.consumers
-        lang = units.LANGUAGES[int(cons["lang"][c])]
-        return people.display_name(lang, int(cons["first"][c]), int(cons["last"][c]),
-                                   int(cons["style"][c]))  # fmt: skip
-
-    def consumer_email(self, c: int) -> str:
-        cons = self.ds.consumers
-        lang = units.LANGUAGES[int(cons["lang"][c])]
-        first = people.ascii_slug(people.first_name(lang, int(cons["first"][c])))
-        last = people.ascii_slug(people.last_name(lang, int(cons["last"][c])))
-        return f"{first}.{last}{c % 997}@example.com"
-
-    def consumer_country(self, c: int) -> str:
-        return units.CONSUMER_COUNTRIES[int(self.ds.consumers["country"][c])]
-
-    def consumer_city(self, c: int) -> str | None:
-        city = int(self.ds.consumers["city"][c])
-        if city < 0:
-            return None
-        country = self.consumer_country(c)
-        bank = people.CITIES["US"] if country == "US" else people.CITIES[
-            units.LANGUAGES[int(self.ds.consumers["lang"][c])]]  # fmt: skip
-        return bank[city % len(bank)]
-
-    def consumer_locale(self, c: int) -> str:
-        return f"{units.LANGUAGES[int(self.ds.consumers['lang'][c])]}-{self.consumer_country(c)}"
-
-    def consumer_location(self, c: int) -> str | None:
-        city = self.consumer_city(c)
-        return None if city is None else f"{city}, {self.consumer_country(c)}"
-
-    def profile_image(self, c: int) -> JSON | None:
-        if not bool(self.ds.consumers["image"][c]):
-            return None
-        cid = self.ds.consumer_id(c)
-        return {f"image{s}x{s}": {"url": f"https://user-images.trustpilot.example/{cid}/{s}x{s}.png",
-                                  "width": s, "height": s} for s in (24, 35, 64, 73)}  # fmt: skip
-
-    def consumer_summary(self, c: int, base_url: str) -> JSON:
-        cid = self.ds.consumer_id(c)
-        return {
-            "links": [link(f"{base_url}/consumers/{cid}", "consumers")],
-            "id": cid,
-            "displayName": self.consumer_name(c),
-            "displayLocation": self.consumer_location(c),
-            "numberOfReviews": int(self.ds.consumer_review_counts[c]),
-        }
-
-    def consumer_profile(self, c: int) -> JSON:
-        first = int(self.ds.consumers["first"][c])
-        return {
-            "id": self.ds.consumer_id(c),
-            "displayName": self.consumer_name(c),
-            "city": self.consumer_city(c),
-            "country": self.consumer_country(c),
-            "locale": self.consumer_locale(c),
-            "about": None,
-            "gender": "male" if first < 12 else "female",
-            "createdAt": iso(int(self.ds.consumers["created"][c])),
-            "birthYear": None,
-            "hasImage": bool(self.ds.consumers["image"][c]),
-            "profileImage": self.profile_image(c),
-        }
+    def __init__(
+        self,
+        table: ReviewTable,
+        units: BusinessUnits,
+        consumers: Consumers,
+        accounts: Accounts,
+        *,
+        seed: int,
+        now_s: int,
+    ) -> None:
+        self.table = table
+        self.units = units
+        self.consumers = consumers
+        self.accounts = accounts
+        self.now_s = now_s
+        self.text_salt = salt_for(seed, KIND_TEXT)
 
     # --- reviews -------------------------------------------------------------------------------
     def title_text(self, row: int) -> tuple[str, str]:
-        custom = self.ds.table.texts.get(row)
+        """The (title, text) of ``row``: as written, or composed from the phrase banks."""
+        custom = self.table.texts.get(row)
         if custom is not None:
             return custom
-        t = self.ds.table
-        unit = self.ds.units[int(t["bu"][row])]
-        lang = units.LANGUAGES[int(t["lang"][row])]
+        t = self.table
+        unit = self.units[int(t["bu"][row])]
+        lang = specs.LANGUAGES[int(t["lang"][row])]
         return compose_review(lang, int(t["stars"][row]), unit.topics, mix64(self.text_salt + row))
 
     def reply_text(self, row: int) -> str:
-        custom = self.ds.table.reply_texts.get(row)
+        """The company reply's text: as written, or composed in the review's language."""
+        custom = self.table.reply_texts.get(row)
         if custom is not None:
             return custom
-        t = self.ds.table
-        unit = self.ds.units[int(t["bu"][row])]
-        name = self.consumer_name(int(t["consumer"][row])).split(" ")[0]
-        return compose_reply(units.LANGUAGES[int(t["lang"][row])], int(t["stars"][row]),
+        t = self.table
+        unit = self.units[int(t["bu"][row])]
+        name = self.consumers.name(int(t["consumer"][row])).split(" ")[0]
+        return compose_reply(specs.LANGUAGES[int(t["lang"][row])], int(t["stars"][row]),
                              mix64(self.text_salt + row), name, unit.spec.display,
                              unit.spec.domain)  # fmt: skip
 
     def after(self, start: int, delay: int) -> int:
         """``start + delay`` for generated events, kept before the data set's "now" (an event of
         a review created after "now", i.e. added live, keeps its full delay)."""
-        if start >= self.ds.now_s:
+        if start >= self.now_s:
             return start + delay
-        return start + min(delay, max(1, (self.ds.now_s - start) // 2))
+        return start + min(delay, max(1, (self.now_s - start) // 2))
 
     def history(self, unit: Unit, created_s: int) -> list[JSON]:
         """The unit's merge history for a review created at ``created_s``."""
         if unit.former is None:
             return []
-        return catalog.history_json(unit, created_s, iso(unit.former[1]) or "")
+        return history_json(unit, created_s, iso(unit.former[1]) or "")
 
     def report_data(self, row: int) -> JSON | None:
-        reason = int(self.ds.table["reported"][row])
+        """``reportData`` of a reported review (None when not reported)."""
+        reason = int(self.table["reported"][row])
         if reason < 0:
             return None
-        code, reasons = units.REPORT_REASONS[reason]
+        code, reasons = specs.REPORT_REASONS[reason]
         h = mix64(self.text_salt + row + 1)
         return {
             "source": "Trustpilot" if h % 3 else "Business",
             "publicComment": None,
             "createdAt": iso(
-                self.after(int(self.ds.table["created"][row]), 3600 + int(h % (5 * 86400)))
+                self.after(int(self.table["created"][row]), 3600 + int(h % (5 * 86400)))
             ),
             "reasons": list(reasons),
             "reason": code,
@@ -188,10 +129,11 @@ class Renderer:
         }
 
     def review(self, row: int, base_url: str, *, private: bool) -> JSON:
-        t = self.ds.table
-        rid = self.ds.review_id(row)
+        """§3.2 public review (or §3.3 private review) of ``row``."""
+        t = self.table
+        rid = t.review_id(row)
         u = int(t["bu"][row])
-        unit = self.ds.units[u]
+        unit = self.units[u]
         c = int(t["consumer"][row])
         stars = int(t["stars"][row])
         title, text = self.title_text(row)
@@ -203,20 +145,20 @@ class Renderer:
             if private:
                 author = int(t["reply_author"][row])
                 reply["authorBusinessUserId"] = (
-                    self.ds.user_list[author].id if author >= 0 else None
+                    self.accounts.users[author].id if author >= 0 else None
                 )
         loc = int(t["location"][row])
         location: JSON | None = None
         if loc >= 0:
-            location = dict(self.ds.locations[loc].public_json())
+            location = dict(self.units.locations[loc].public_json())
             if private:
-                location["externalId"] = self.ds.locations[loc].external_id
+                location["externalId"] = self.units.locations[loc].external_id
         level = int(t["level"][row])
         reported = int(t["reported"][row]) >= 0
         out: JSON = {
             "links": [link(f"{base_url}/reviews/{rid}", "reviews")],
             "id": rid,
-            "consumer": self.consumer_summary(c, base_url),
+            "consumer": self.consumers.summary_json(c, base_url),
             "businessUnit": {
                 "links": [link(f"{base_url}/business-units/{unit.id}", "business-units")],
                 "id": unit.id,
@@ -227,7 +169,7 @@ class Renderer:
             "stars": stars,
             "title": title,
             "text": text,
-            "language": units.LANGUAGES[int(t["lang"][row])],
+            "language": specs.LANGUAGES[int(t["lang"][row])],
             "createdAt": iso(int(t["created"][row])),
             "experiencedAt": iso(int(t["experienced"][row])),
             "updatedAt": iso(int(t["updated"][row])),
@@ -246,40 +188,43 @@ class Renderer:
         if private:
             out["referralEmail"] = self.referral_email(row)
             out["referenceId"] = self.reference_id(row)
-            out["source"] = units.SOURCES[int(t["source"][row])]
-            out["tags"] = [{"group": g, "value": v} for g, v in self.ds.tags_of(row)]
+            out["source"] = specs.SOURCES[int(t["source"][row])]
+            out["tags"] = [{"group": g, "value": v} for g, v in t.tags_of(row)]
             out["findReviewer"] = self.find_reviewer(row)
         return out
 
     def referral_email(self, row: int) -> str | None:
-        t = self.ds.table
+        """The referral e-mail: as written, the consumer's for an invited review, else None."""
+        t = self.table
         if row in t.emails:
             return t.emails[row]
         if int(t["source"][row]) == 0:
             return None
-        return self.consumer_email(int(t["consumer"][row]))
+        return self.consumers.email(int(t["consumer"][row]))
 
     def reference_id(self, row: int) -> str | None:
-        t = self.ds.table
+        """The reference id: as written, ``<unit prefix>-<order number>`` if invited, else None."""
+        t = self.table
         if row in t.references:
             return t.references[row]
         num = int(t["ref_num"][row])
         if num < 0:
             return None
-        return f"{self.ds.units[int(t['bu'][row])].prefix}-{num}"
+        return f"{self.units[int(t['bu'][row])].prefix}-{num}"
 
     def find_request_id(self, row: int, i: int) -> str:
         """The 24-hex id of the ``i``-th Find Reviewer request of ``row``."""
-        created = int(self.ds.table["created"][row])
+        created = int(self.table["created"][row])
         return f"{(created + 86400 + i) & 0xFFFFFFFF:08x}{mix64(self.text_salt + row * 7 + i):016x}"
 
     def find_request_time(self, row: int) -> int:
         """When the generated Find Reviewer request of ``row`` was sent."""
         h = mix64(self.text_salt + row + 2)
-        return self.after(int(self.ds.table["created"][row]), 86400 + int(h % (10 * 86400)))
+        return self.after(int(self.table["created"][row]), 86400 + int(h % (10 * 86400)))
 
     def find_reviewer(self, row: int) -> JSON:
-        t = self.ds.table
+        """``findReviewer`` of a private review: eligibility and the requests sent."""
+        t = self.table
         state = int(t["find_state"][row])
         eligible = int(t["source"][row]) == 0
         requests: list[JSON] = []
@@ -288,7 +233,7 @@ class Renderer:
         if entries is None:
             entries = [(None, self.find_request_time(row))] if state > 0 else []
         for i, (message, asked) in enumerate(entries):
-            step = max(1, (self.ds.now_s - asked) // 3) if asked < self.ds.now_s else 2 * 86400
+            step = max(1, (self.now_s - asked) // 3) if asked < self.now_s else 2 * 86400
             answered = state == 2 and i == 0
             c = int(t["consumer"][row])
             requests.append({
@@ -297,10 +242,23 @@ class Renderer:
                 "status": "consumerResponded" if answered else "awaitingConsumerResponse",
                 "businessUserMessage": message,
                 "consumerResponse": {
-                    "referenceId": f"REF-{h % 1_000_000:06d}", "name": self.consumer_name(c),
+                    "referenceId": f"REF-{h % 1_000_000:06d}", "name": self.consumers.name(c),
                     "submittedAt": iso(asked + min(2 * 86400, step)), "phoneNumber": None, "address": None,
                     "message": "Happy to help, here are my order details.",
-                    "email": self.consumer_email(c),
+                    "email": self.consumers.email(c),
                 } if answered else None,
             })  # fmt: skip
         return {"isEligible": eligible, "requests": requests}
+
+    def likes_json(self, row: int, base_url: str) -> JSON:
+        """``{"likes": [{"consumer": {...}}]}`` with ``numberOfLikes`` entries."""
+        n = int(self.table["likes"][row])
+        size = len(self.consumers)
+        picks = [mix64(self.text_salt + row * 131 + j) % size for j in range(n)]
+        return {"likes": [{"consumer": self.consumers.summary_json(c, base_url)} for c in picks]}
+
+    def web_links_json(self, row: int, locale: str, base_url: str) -> JSON:
+        """``{locale, reviewUrl, links}`` for a review [I]."""
+        review_id = self.table.review_id(row)
+        return {"links": [link(f"{base_url}/reviews/{review_id}/web-links?locale={locale}", "self")],
+                "locale": locale, "reviewUrl": f"{locale_host(locale)}/reviews/{review_id}"}  # fmt: skip

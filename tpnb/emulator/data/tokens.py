@@ -1,5 +1,8 @@
 """OAuth state: access tokens, rotating refresh tokens, authorization codes, refresh throttling.
 
+The token endpoints (:mod:`~tpnb.emulator.api.oauth`) and the gateway's bearer check use it;
+defaults come from :mod:`tpnb.emulator.options`.
+
 Choices ([I] in the API notes):
 
 * access tokens live ``token_lifetime`` seconds (100 h by default, as documented); refresh tokens

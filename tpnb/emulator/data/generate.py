@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tpnb.emulator import units as U
+from tpnb.emulator.data import specs as U
 
 Array = npt.NDArray[Any]
 DAY = 86400

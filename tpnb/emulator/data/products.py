@@ -1,4 +1,8 @@
-"""Products and product reviews of :class:`~tpnb.emulator.dataset.Dataset` (§2.7, shapes [I]).
+"""Products and product reviews (trustpilot-api.md §2.7, shapes [I]).
+
+:class:`ProductReviews` is the one place a product-review id becomes a row
+(:class:`~.errors.UnknownProductReview`); a unit's catalogue and reviews are looked up through
+:meth:`~.business_units.BusinessUnits.index` (:class:`~.errors.UnknownBusinessUnit`).
 
 Units with ``products`` in their spec have product reviews: about 5% of their service reviews'
 consumers also reviewed a product (same consumer and language, a little later, similar stars).
@@ -19,15 +23,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tpnb.emulator import units
-from tpnb.emulator.core import DatasetCore
-from tpnb.emulator.ids import KIND_PRODUCT_REVIEW, index_from_id, mix64, object_id, salt_for
-from tpnb.emulator.phrases import BANKS
-from tpnb.emulator.render import iso, link, sentiment
+from tpnb.emulator.data import specs
+from tpnb.emulator.data.business_units import BusinessUnits
+from tpnb.emulator.data.consumers import Consumers
+from tpnb.emulator.data.errors import UnknownProductReview
+from tpnb.emulator.data.formats import STAR_KEYS, iso, link
+from tpnb.emulator.data.ids import KIND_PRODUCT_REVIEW, index_from_id, mix64, object_id, salt_for
+from tpnb.emulator.data.phrases import BANKS
+from tpnb.emulator.data.review_json import ReviewRenderer, sentiment
+from tpnb.emulator.data.table import ReviewTable
 
 JSON = dict[str, Any]
 Rows = npt.NDArray[np.int64]
-STAR_KEYS = ("oneStar", "twoStars", "threeStars", "fourStars", "fiveStars")
 #: product attributes by unit category (others: the default)
 ATTRIBUTE_NAMES: dict[str, tuple[str, ...]] = {
     "outdoor_sports_store": ("Quality", "Durability", "Value for money"),
@@ -41,40 +48,56 @@ DEFAULT_ATTRIBUTES = ("Quality", "Value for money")
 ATTRIBUTE_RATED_PER_MILLE = 700
 
 
-class ProductsMixin(DatasetCore):
-    """Product catalogue and product reviews (mixed into Dataset)."""
+class ProductReviews:
+    """The product catalogue of every unit and the product reviews (not locked: see ``Dataset``).
 
-    def _product_salt(self) -> int:
-        return salt_for(self.seed, KIND_PRODUCT_REVIEW)
+    Attributes:
+        table: The product-review columns ``bu``, ``review`` (the service review it goes with),
+            ``created``, ``stars`` and ``sku`` (index into the unit's products).
+    """
 
-    def products(self, bu_id: str) -> list[JSON] | None:
-        """The unit's products (``[]`` for a unit without products, None for an unknown id)."""
-        u = self._unit(bu_id)
-        if u is None:
-            return None
+    def __init__(
+        self,
+        table: dict[str, npt.NDArray[Any]],
+        reviews: ReviewTable,
+        units: BusinessUnits,
+        consumers: Consumers,
+        renderer: ReviewRenderer,
+        *,
+        seed: int,
+        now_s: int,
+    ) -> None:
+        self.table = table
+        self.reviews = reviews
+        self.units = units
+        self.consumers = consumers
+        self.renderer = renderer
+        self.now_s = now_s
+        self.salt = salt_for(seed, KIND_PRODUCT_REVIEW)
+
+    def products(self, bu_id: str) -> list[JSON]:
+        """The unit's products (``[]`` for a unit without products)."""
+        u = self.units.index(bu_id)
         unit = self.units[u]
         out = []
         for i, (sku, name) in enumerate(unit.spec.products):
             slug = sku.lower()
             out.append({
-                "id": object_id(self.now_s - 86400 * 400, u * 100 + i, self._product_salt() ^ 1),
+                "id": object_id(self.now_s - 86400 * 400, u * 100 + i, self.salt ^ 1),
                 "sku": sku, "name": name, "mpn": f"MPN-{sku}", "gtin": f"{(mix64(u * 100 + i) % 10**13):013d}",
                 "brand": unit.spec.display, "productUrl": f"https://www.{unit.spec.domain}/products/{slug}",
                 "imageUrl": f"https://www.{unit.spec.domain}/images/{slug}.jpg",
             })  # fmt: skip
         return out
 
-    def product_attributes(self, bu_id: str) -> list[JSON] | None:
-        """The unit's product attributes ``[{"id", "name"}]`` (``[]`` without products, None
-        for an unknown id)."""
-        u = self._unit(bu_id)
-        if u is None:
-            return None
+    def attributes(self, bu_id: str) -> list[JSON]:
+        """The unit's product attributes ``[{"id", "name"}]`` (``[]`` without products)."""
+        u = self.units.index(bu_id)
         spec = self.units[u].spec
         if not spec.products:
             return []
         names = ATTRIBUTE_NAMES.get(spec.category, DEFAULT_ATTRIBUTES)
-        salt = self._product_salt() ^ 2
+        salt = self.salt ^ 2
         created = self.now_s - 86400 * 400
         return [
             {"id": object_id(created, u * 16 + k, salt), "name": n} for k, n in enumerate(names)
@@ -82,13 +105,11 @@ class ProductsMixin(DatasetCore):
 
     def attribute_ratings(self, row: int) -> list[JSON]:
         """The ``attributeRatings`` of product review ``row`` (see the module docstring)."""
-        p = self.product_table
+        p = self.table
         stars = int(p["stars"][row])
         out = []
-        for k, attribute in enumerate(
-            self.product_attributes(self.units[int(p["bu"][row])].id) or []
-        ):
-            h = mix64((self._product_salt() ^ 3) + row * 16 + k)
+        for k, attribute in enumerate(self.attributes(self.units[int(p["bu"][row])].id)):
+            h = mix64((self.salt ^ 3) + row * 16 + k)
             if h % 1000 >= ATTRIBUTE_RATED_PER_MILLE:
                 continue
             shift = (h >> 16) % 10  # 0: one star below, 1: one above, else the review's stars
@@ -102,15 +123,12 @@ class ProductsMixin(DatasetCore):
             )
         return out
 
-    def attribute_summaries(self, bu_id: str, skus: Iterable[str]) -> list[JSON] | None:
+    def attribute_summaries(self, bu_id: str, skus: Iterable[str]) -> list[JSON]:
         """Per attribute over the reviews of ``skus``: ``{attributeId, attributeName,
-        numberOfRatings, averageRating}`` (averageRating ``None`` without ratings; None for an
-        unknown unit)."""
-        attributes = self.product_attributes(bu_id)
-        if attributes is None:
-            return None
+        numberOfRatings, averageRating}`` (averageRating ``None`` without ratings)."""
+        attributes = self.attributes(bu_id)
         totals = {a["id"]: [0, 0] for a in attributes}
-        for row in self.product_reviews_rows(bu_id, skus=skus):
+        for row in self.rows(bu_id, skus=skus):
             for rating in self.attribute_ratings(int(row)):
                 entry = totals[rating["attributeId"]]
                 entry[0] += 1
@@ -127,25 +145,37 @@ class ProductsMixin(DatasetCore):
             for a in attributes
         ]
 
-    def product_review_id(self, row: int) -> str:
+    def review_id(self, row: int) -> str:
         """The id of product review ``row``."""
-        return object_id(int(self.product_table["created"][row]), row, self._product_salt())
+        return object_id(int(self.table["created"][row]), row, self.salt)
 
-    def product_review_row(self, review_id: str) -> int | None:
+    def find_row(self, review_id: str) -> int | None:
         """The row of a product review id, or None."""
-        row = index_from_id(review_id, self._product_salt(), int(self.product_table["bu"].size))
-        return row if row is not None and self.product_review_id(row) == review_id else None
+        row = index_from_id(review_id, self.salt, int(self.table["bu"].size))
+        return row if row is not None and self.review_id(row) == review_id else None
 
-    def product_reviews_rows(self, bu_id: str, *, skus: Iterable[str] | None = None,
-                             languages: set[str] | None = None,
-                             stars: set[int] | None = None,
-                             attribute_ids: Iterable[str] | None = None) -> Rows:  # fmt: skip
-        """Product-review rows of a unit, newest first (unknown unit: empty); with
-        ``attribute_ids``, only reviews rating at least one of them ([I])."""
-        u = self._unit(bu_id)
-        p = self.product_table
-        if u is None:
-            return np.zeros(0, dtype=np.int64)
+    def row(self, review_id: str) -> int:
+        """The row of a product review id.
+
+        Raises:
+            UnknownProductReview: when no product review has that id.
+        """
+        row = self.find_row(review_id)
+        if row is None:
+            raise UnknownProductReview(review_id)
+        return row
+
+    def business_unit_id(self, row: int) -> str:
+        """The id of the business unit product review ``row`` belongs to."""
+        return self.units[int(self.table["bu"][row])].id
+
+    def rows(self, bu_id: str, *, skus: Iterable[str] | None = None,
+             languages: set[str] | None = None, stars: set[int] | None = None,
+             attribute_ids: Iterable[str] | None = None) -> Rows:  # fmt: skip
+        """Product-review rows of a unit, newest first; with ``attribute_ids``, only reviews
+        rating at least one of them ([I])."""
+        u = self.units.index(bu_id)
+        p = self.table
         mask = p["bu"] == u
         if skus is not None:
             codes = [
@@ -153,9 +183,9 @@ class ProductsMixin(DatasetCore):
             ]
             mask &= np.isin(p["sku"], codes)
         if languages:
-            lang = self.table["lang"][p["review"]]
+            lang = self.reviews["lang"][p["review"]]
             mask &= np.isin(
-                lang, [units.LANGUAGES.index(x) for x in languages if x in units.LANGUAGES]
+                lang, [specs.LANGUAGES.index(x) for x in languages if x in specs.LANGUAGES]
             )
         if stars:
             mask &= np.isin(p["stars"], list(stars))
@@ -170,21 +200,21 @@ class ProductsMixin(DatasetCore):
             rows = rows[np.array(keep, dtype=bool)] if rows.size else rows
         return rows
 
-    def product_review_json(self, row: int, base_url: str, *, private: bool = False) -> JSON:
+    def json(self, row: int, base_url: str, *, private: bool = False) -> JSON:
         """A product review: ``{id, createdAt, stars, content, consumer{id, displayName},
         language, attributeRatings, product{...}, links}`` (+ private fields)."""
-        p = self.product_table
+        p = self.table
         u = int(p["bu"][row])
         review = int(p["review"][row])
-        lang = units.LANGUAGES[int(self.table["lang"][review])]
+        lang = specs.LANGUAGES[int(self.reviews["lang"][review])]
         stars = int(p["stars"][row])
         bank = BANKS[lang]
         s = sentiment(stars)
-        h = mix64(self._product_salt() + row)
+        h = mix64(self.salt + row)
         content = f"{bank['quality'][s]} {bank[f'c{s}'][h % len(bank[f'c{s}'])]}"
-        product = (self.products(self.units[u].id) or [])[int(p["sku"][row])]
-        c = int(self.table["consumer"][review])
-        rid = self.product_review_id(row)
+        product = self.products(self.units[u].id)[int(p["sku"][row])]
+        c = int(self.reviews["consumer"][review])
+        rid = self.review_id(row)
         out: JSON = {
             "links": [link(f"{base_url}/product-reviews/{rid}", "product-reviews")],
             "id": rid,
@@ -192,7 +222,7 @@ class ProductsMixin(DatasetCore):
             "updatedAt": None,  # product reviews are never edited in this data set
             "stars": stars,
             "content": content,
-            "consumer": {"id": self.consumer_id(c), "displayName": self.renderer.consumer_name(c)},
+            "consumer": {"id": self.consumers.id(c), "displayName": self.consumers.name(c)},
             "language": lang,
             "attributeRatings": self.attribute_ratings(row),
             "product": {k: product[k] for k in ("sku", "name", "productUrl", "imageUrl")},
@@ -205,15 +235,10 @@ class ProductsMixin(DatasetCore):
             out["conversationId"] = None
         return out
 
-    def product_review_summary_json(
-        self, bu_id: str, skus: Iterable[str] | None = None
-    ) -> JSON | None:
+    def summary_json(self, bu_id: str, skus: Iterable[str] | None = None) -> JSON:
         """``{businessUnitId, numberOfReviews{total, oneStar..fiveStars}, starsAverage}``."""
-        u = self._unit(bu_id)
-        if u is None:
-            return None
-        rows = self.product_reviews_rows(bu_id, skus=skus)
-        stars = self.product_table["stars"][rows]
+        rows = self.rows(bu_id, skus=skus)
+        stars = self.table["stars"][rows]
         counts = np.bincount(stars, minlength=6)[1:6]
         number: JSON = {"total": int(rows.size)}
         number.update({k: int(v) for k, v in zip(STAR_KEYS, counts, strict=True)})

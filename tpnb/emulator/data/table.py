@@ -1,12 +1,13 @@
 """The columnar review table: numpy columns with spare capacity, per-unit sorted indexes, queries.
 
-A review is a row index. Generated rows never move; :meth:`ReviewTable.append` writes a new row
-into spare capacity (doubling it when full) and :meth:`ReviewTable.delete` marks a row deleted.
-Each business unit keeps its live rows in an index sorted by ``(created, id tail)`` ascending,
-maintained on every mutation, so a unit query is a few vectorised masks over that index.
-Values that cannot live in a column (free text of added reviews, custom tags...) are kept in
-per-row override dicts. The table itself does no locking: :class:`~tpnb.emulator.dataset.Dataset`
-holds its lock around every call.
+A review is a row index; its id is ``ids.object_id(created, row, salt)`` and maps back to the row
+(:meth:`ReviewTable.find_row`). Generated rows never move; :meth:`ReviewTable.append` writes a
+new row into spare capacity (doubling it when full) and :meth:`ReviewTable.delete` marks a row
+deleted. Each business unit keeps its live rows in an index sorted by ``(created, id tail)``
+ascending, maintained on every mutation, so a unit query is a few vectorised masks over that
+index. Values that cannot live in a column (free text of added reviews, custom tags...) are kept
+in per-row override dicts. The table itself does no locking:
+:class:`~tpnb.emulator.data.dataset.Dataset` holds its lock around every call.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tpnb.emulator.generate import REVIEW_COLUMNS
-from tpnb.emulator.ids import id_tails
+from tpnb.emulator.data.generate import REVIEW_COLUMNS
+from tpnb.emulator.data.ids import id_tails, index_from_id, object_id
+from tpnb.emulator.data.specs import TAG_SETS
 
 Rows = npt.NDArray[np.int64]
 ORDER_FIELDS = ("createdat", "stars")
@@ -81,6 +83,33 @@ class ReviewTable:
     def tails(self, rows: Rows) -> npt.NDArray[np.uint64]:
         """The id tails of ``rows`` (ties in ``created`` are broken by them)."""
         return id_tails(rows, self.salt)
+
+    # --- ids and tags ------------------------------------------------------------------------
+    def review_id(self, row: int) -> str:
+        """The 24-hex id of review ``row``."""
+        return object_id(int(self["created"][row]), row, self.salt)
+
+    def find_row(self, review_id: str) -> int | None:
+        """The row of a live review id, or None."""
+        row = index_from_id(review_id, self.salt, self.n)
+        if row is None or bool(self["deleted"][row]) or self.review_id(row) != review_id:
+            return None
+        return row
+
+    def tags_of(self, row: int) -> tuple[tuple[str, str], ...]:
+        """The tags of ``row`` as (group, value) pairs."""
+        tagset = int(self["tagset"][row])
+        if tagset == -2:
+            return self.tags.get(row, ())
+        return TAG_SETS[tagset] if tagset >= 0 else ()
+
+    def set_tags(self, row: int, tags: tuple[tuple[str, str], ...]) -> None:
+        """Replace the tags of ``row``."""
+        self.set("tagset", row, -2 if tags else -1)
+        if tags:
+            self.tags[row] = tags
+        else:
+            self.tags.pop(row, None)
 
     # --- mutations ---------------------------------------------------------------------------
     def append(self, values: dict[str, int]) -> int:

@@ -1,9 +1,11 @@
-"""HTTP-side state the data set does not model: conversations, added products, display names.
+"""What the API creates at run time: conversations, added products, display names, invitations.
 
-These live with the server (:class:`tpnb.emulator.app.EmulatorState`), not in the data set: they
-are created only through the API and are not part of the seeded, deterministic data. Every
-store is thread-safe (one lock each). Ids are 24 lowercase hex whose first 8 hex digits are the
-creation time in seconds (like the data set's ids); timestamps are ``YYYY-MM-DDTHH:MM:SSZ``.
+These live with the server (:class:`~tpnb.emulator.api.context.EmulatorState`), not in the data
+set: they are created only through the API and are not part of the seeded, deterministic data.
+Every store is thread-safe (one lock each). Ids are 24 lowercase hex whose first 8 hex digits
+are the creation time in seconds (like the data set's ids); timestamps are
+``YYYY-MM-DDTHH:MM:SSZ``. :class:`ConversationStore` is the one place an unknown conversation
+or comment id becomes :class:`~.errors.UnknownConversation` / :class:`~.errors.UnknownComment`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import threading
 import time
 from datetime import datetime, timezone
 from typing import Any
+
+from tpnb.emulator.data.errors import UnknownComment, UnknownConversation
 
 JSON = dict[str, Any]
 
@@ -68,18 +72,52 @@ class ConversationStore:
             self._by_review[review_id] = conv_id
             return conv_id, True
 
-    def get(self, conv_id: str) -> JSON | None:
-        """A deep copy of a conversation, or None."""
+    def _conversation(self, conv_id: str) -> JSON:
+        """The stored conversation (caller holds the lock).
+
+        Raises:
+            UnknownConversation: when no conversation has that id.
+        """
+        conv = self._by_id.get(conv_id)
+        if conv is None:
+            raise UnknownConversation(conv_id)
+        return conv
+
+    def get(self, conv_id: str) -> JSON:
+        """A deep copy of a conversation (raises :class:`~.errors.UnknownConversation`)."""
         with self._lock:
-            conv = self._by_id.get(conv_id)
-            return copy.deepcopy(conv) if conv is not None else None
+            return copy.deepcopy(self._conversation(conv_id))
+
+    def public(self, conv_id: str) -> JSON:
+        """A public conversation as everyone may see it (no ``integrationId``); a private one
+        is unknown to the public (:class:`~.errors.UnknownConversation`)."""
+        with self._lock:
+            conv = copy.deepcopy(self._conversation(conv_id))
+        if conv["state"] != "public":
+            raise UnknownConversation(conv_id)
+        for comment in conv["comments"]:
+            comment.pop("integrationId", None)
+        return conv
+
+    def comment(self, conv_id: str, comment_id: str) -> JSON:
+        """One comment of a conversation.
+
+        Raises:
+            UnknownConversation: for an unknown conversation.
+            UnknownComment: for a comment id the conversation does not have.
+        """
+        with self._lock:
+            for comment in self._conversation(conv_id)["comments"]:
+                if comment["commentId"] == comment_id:
+                    return dict(comment)
+        raise UnknownComment(comment_id)
 
     def add_comment(
         self, conv_id: str, content: str, author_id: str, integration_id: str | None
     ) -> JSON:
         """Append a comment; returns it."""
         with self._lock:
-            conv = self._by_id[conv_id]
+            conv = self._conversation(conv_id)
             comment = {
                 "commentId": self._ids.next(),
                 "createdAt": now_iso(),
@@ -92,23 +130,25 @@ class ConversationStore:
             conv["updatedAt"] = comment["createdAt"]
             return dict(comment)
 
-    def update_comment(self, conv_id: str, comment_id: str, content: str) -> JSON | None:
-        """Replace a comment's content; returns it, or None when unknown."""
+    def update_comment(self, conv_id: str, comment_id: str, content: str) -> JSON:
+        """Replace a comment's content; returns it (raises like :meth:`comment`)."""
         with self._lock:
-            for comment in self._by_id[conv_id]["comments"]:
+            conv = self._conversation(conv_id)
+            for comment in conv["comments"]:
                 if comment["commentId"] == comment_id:
                     comment["content"] = content
                     comment["updatedAt"] = now_iso()
-                    self._by_id[conv_id]["updatedAt"] = comment["updatedAt"]
+                    conv["updatedAt"] = comment["updatedAt"]
                     return dict(comment)
-            return None
+        raise UnknownComment(comment_id)
 
-    def set_state(self, conv_id: str, new_state: str) -> None:
-        """Make a conversation ``public`` or ``private``."""
+    def set_state(self, conv_id: str, new_state: str) -> JSON:
+        """Make a conversation ``public`` or ``private``; returns a copy of it."""
         with self._lock:
-            conv = self._by_id[conv_id]
+            conv = self._conversation(conv_id)
             conv["state"] = new_state
             conv["updatedAt"] = now_iso()
+            return copy.deepcopy(conv)
 
 
 class ProductStore:
@@ -158,3 +198,39 @@ class DisplayNames:
                 return False
             self._taken.add(key)
             return True
+
+
+class Invitations:
+    """Invitations recorded by the invitation endpoints (nothing is sent), oldest first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: list[JSON] = []
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._records)
+
+    def add(self, record: JSON) -> None:
+        """Record one invitation (``businessUnitId`` and ``createdAt`` required)."""
+        with self._lock:
+            self._records.append(record)
+
+    def all(self) -> list[JSON]:
+        """Every recorded invitation."""
+        with self._lock:
+            return list(self._records)
+
+    def forget(self, business_unit_id: str, emails: set[str], older_than: str | None) -> None:
+        """Forget the unit's invitations to ``emails`` (lower-case) or created before
+        ``older_than`` (an ISO timestamp, compared as text)."""
+        with self._lock:
+            kept = []
+            for record in self._records:
+                email = str(record.get("consumerEmail") or record.get("email") or "").lower()
+                same_unit = record["businessUnitId"] == business_unit_id
+                old = older_than is not None and record["createdAt"] < older_than
+                if same_unit and (email in emails or old):
+                    continue
+                kept.append(record)
+            self._records[:] = kept

@@ -63,8 +63,6 @@ CITIES: dict[str, tuple[str, ...]] = {k: _split(v[3]) for k, v in _RAW.items()}
 CITIES["US"] = _split(
     "New York|Chicago|Austin|Seattle|Denver|Boston|Atlanta|Portland|Phoenix|Miami"
 )
-FIRST_COUNT = 24  # first-name index < 12: male, else female
-LAST_COUNT = 12  # indexes are taken modulo the bank's length
 
 
 def first_name(language: str, index: int) -> str:
