@@ -26,8 +26,9 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from tpnb.emulator.admin import Admin
-from tpnb.emulator.app import STATE_KEY, EmulatorState, create_app
+from tpnb.emulator.api.admin import Admin
+from tpnb.emulator.api.app import create_app
+from tpnb.emulator.api.context import STATE_KEY, EmulatorState
 from tpnb.emulator.data.accounts import (
     DEMO_API_KEY,
     DEMO_API_SECRET,

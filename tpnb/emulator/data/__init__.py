@@ -1,9 +1,8 @@
-"""The emulator's model: the seeded data set and every piece of state the API reads and writes.
+"""The emulator's model: the seeded data set and the state the API creates at run time
+(grants, webhook subscriptions, conversations, invitations...), with no HTTP.
 
-No HTTP here. It may import the standard library, numpy and :mod:`tpnb.emulator.options` (the
-defaults), never Flask nor anything outside ``tpnb.emulator``. :mod:`~.dataset` builds the data set
-from its parts (:mod:`~.business_units`, :mod:`~.accounts`, :mod:`~.consumers`, :mod:`~.reviews`,
-:mod:`~.products`); an unknown id is one of the typed errors of :mod:`~.errors`, raised where that
-entity is looked up; :mod:`~.tokens`, :mod:`~.webhooks` and :mod:`~.stores` hold what the API
-creates at run time (grants, subscriptions, conversations, invitations...).
+May import the standard library, numpy and :mod:`tpnb.emulator.options`; never Flask, nor the
+rest of ``tpnb``. :mod:`~.dataset` composes the parts (:mod:`~.business_units`, :mod:`~.accounts`,
+:mod:`~.consumers`, :mod:`~.reviews`, :mod:`~.products`); an unknown id is a typed error of
+:mod:`~.errors`, raised where that entity is looked up.
 """

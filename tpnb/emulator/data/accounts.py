@@ -105,11 +105,8 @@ class Accounts:
 
     # --- business users ------------------------------------------------------------------------
     def user_index(self, user_id: str) -> int:
-        """The position of business user ``user_id`` in :attr:`users`.
-
-        Raises:
-            UnknownBusinessUser: when no business user has that id.
-        """
+        """The position of user ``user_id`` in :attr:`users` (:class:`~.errors.UnknownBusinessUser`
+        if none)."""
         i = self._index.get(user_id)
         if i is None:
             raise UnknownBusinessUser(user_id)

@@ -217,11 +217,7 @@ class BusinessUnits:
 
     # --- lookups -------------------------------------------------------------------------------
     def index(self, bu_id: str) -> int:
-        """The index of the unit with id ``bu_id``.
-
-        Raises:
-            UnknownBusinessUnit: when no unit has that id.
-        """
+        """The index of unit ``bu_id`` (:class:`~.errors.UnknownBusinessUnit` if none)."""
         u = self._index.get(bu_id)
         if u is None:
             raise UnknownBusinessUnit(bu_id)
@@ -285,11 +281,8 @@ class BusinessUnits:
         return self._location_index.get(location_id)
 
     def location_of(self, u: int, location_id: str) -> int:
-        """The index of ``location_id`` among unit ``u``'s locations.
-
-        Raises:
-            UnknownLocation: when it is not a location of that unit.
-        """
+        """The index of location ``location_id`` of unit ``u`` (:class:`~.errors.UnknownLocation`
+        when the unit has no such location)."""
         loc = self._location_index.get(location_id)
         if loc is None or self.locations[loc].unit != u:
             raise UnknownLocation(self._units[u].id, location_id)

@@ -56,11 +56,7 @@ class Consumers:
         return c
 
     def index(self, consumer_id: str) -> int:
-        """The index of a consumer id.
-
-        Raises:
-            UnknownConsumer: when no consumer has that id.
-        """
+        """The index of consumer ``consumer_id`` (:class:`~.errors.UnknownConsumer` if none)."""
         c = self.find_index(consumer_id)
         if c is None:
             raise UnknownConsumer(consumer_id)

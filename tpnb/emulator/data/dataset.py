@@ -9,8 +9,9 @@ Parts (composition: each knows only the parts it is given, none knows the datase
 
 * :attr:`Dataset.units` (:class:`~.business_units.BusinessUnits`), :attr:`Dataset.accounts`
   (:class:`~.accounts.Accounts`), :attr:`Dataset.consumers` (:class:`~.consumers.Consumers`);
-* :attr:`Dataset.table` (the review columns), :attr:`Dataset.renderer` (rows as JSON),
-  :attr:`Dataset.reviews` (:class:`~.reviews.Reviews`: lookups, queries, aggregates, edits);
+* :attr:`Dataset.table` (the review columns), :attr:`Dataset.reviews` (:class:`~.reviews.Reviews`:
+  lookups, derived fields, queries, aggregates, edits), :attr:`Dataset.renderer` (reviews as
+  JSON);
 * :attr:`Dataset.product_reviews` (:class:`~.products.ProductReviews`).
 
 The methods of :class:`Dataset` are the operations (what the API and the tests ask for), each
@@ -78,16 +79,11 @@ class Dataset:
             gen.reviews["consumer"], minlength=gen.consumers["lang"].size
         ).astype(np.int64)
         self.consumers = Consumers(gen.consumers, review_counts, seed)
-        self.renderer = ReviewRenderer(
+        self.reviews = Reviews(
             self.table, self.units, self.consumers, self.accounts, seed=seed, now_s=self.now_s
         )
-        self.reviews = Reviews(
-            self.table, self.units, self.consumers, self.accounts, self.renderer, now_s=self.now_s
-        )
-        self.product_reviews = ProductReviews(
-            gen.product_reviews, self.table, self.units, self.consumers, self.renderer,
-            seed=seed, now_s=self.now_s,
-        )  # fmt: skip
+        self.renderer = ReviewRenderer(self.reviews)
+        self.product_reviews = ProductReviews(gen.product_reviews, self.reviews, seed=seed)
 
     @property
     def version(self) -> int:

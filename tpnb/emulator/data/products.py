@@ -24,14 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from tpnb.emulator.data import specs
-from tpnb.emulator.data.business_units import BusinessUnits
-from tpnb.emulator.data.consumers import Consumers
 from tpnb.emulator.data.errors import UnknownProductReview
 from tpnb.emulator.data.formats import STAR_KEYS, iso, link
 from tpnb.emulator.data.ids import KIND_PRODUCT_REVIEW, index_from_id, mix64, object_id, salt_for
 from tpnb.emulator.data.phrases import BANKS
-from tpnb.emulator.data.review_json import ReviewRenderer, sentiment
-from tpnb.emulator.data.table import ReviewTable
+from tpnb.emulator.data.reviews import Reviews
+from tpnb.emulator.data.texts import sentiment
 
 JSON = dict[str, Any]
 Rows = npt.NDArray[np.int64]
@@ -56,23 +54,10 @@ class ProductReviews:
             ``created``, ``stars`` and ``sku`` (index into the unit's products).
     """
 
-    def __init__(
-        self,
-        table: dict[str, npt.NDArray[Any]],
-        reviews: ReviewTable,
-        units: BusinessUnits,
-        consumers: Consumers,
-        renderer: ReviewRenderer,
-        *,
-        seed: int,
-        now_s: int,
-    ) -> None:
+    def __init__(self, table: dict[str, npt.NDArray[Any]], reviews: Reviews, *, seed: int) -> None:
         self.table = table
         self.reviews = reviews
-        self.units = units
-        self.consumers = consumers
-        self.renderer = renderer
-        self.now_s = now_s
+        self.units = reviews.units
         self.salt = salt_for(seed, KIND_PRODUCT_REVIEW)
 
     def products(self, bu_id: str) -> list[JSON]:
@@ -83,7 +68,7 @@ class ProductReviews:
         for i, (sku, name) in enumerate(unit.spec.products):
             slug = sku.lower()
             out.append({
-                "id": object_id(self.now_s - 86400 * 400, u * 100 + i, self.salt ^ 1),
+                "id": object_id(self.reviews.now_s - 86400 * 400, u * 100 + i, self.salt ^ 1),
                 "sku": sku, "name": name, "mpn": f"MPN-{sku}", "gtin": f"{(mix64(u * 100 + i) % 10**13):013d}",
                 "brand": unit.spec.display, "productUrl": f"https://www.{unit.spec.domain}/products/{slug}",
                 "imageUrl": f"https://www.{unit.spec.domain}/images/{slug}.jpg",
@@ -98,7 +83,7 @@ class ProductReviews:
             return []
         names = ATTRIBUTE_NAMES.get(spec.category, DEFAULT_ATTRIBUTES)
         salt = self.salt ^ 2
-        created = self.now_s - 86400 * 400
+        created = self.reviews.now_s - 86400 * 400
         return [
             {"id": object_id(created, u * 16 + k, salt), "name": n} for k, n in enumerate(names)
         ]
@@ -155,11 +140,7 @@ class ProductReviews:
         return row if row is not None and self.review_id(row) == review_id else None
 
     def row(self, review_id: str) -> int:
-        """The row of a product review id.
-
-        Raises:
-            UnknownProductReview: when no product review has that id.
-        """
+        """The row of product review ``review_id`` (:class:`~.errors.UnknownProductReview`)."""
         row = self.find_row(review_id)
         if row is None:
             raise UnknownProductReview(review_id)
@@ -183,7 +164,7 @@ class ProductReviews:
             ]
             mask &= np.isin(p["sku"], codes)
         if languages:
-            lang = self.reviews["lang"][p["review"]]
+            lang = self.reviews.table["lang"][p["review"]]
             mask &= np.isin(
                 lang, [specs.LANGUAGES.index(x) for x in languages if x in specs.LANGUAGES]
             )
@@ -206,14 +187,15 @@ class ProductReviews:
         p = self.table
         u = int(p["bu"][row])
         review = int(p["review"][row])
-        lang = specs.LANGUAGES[int(self.reviews["lang"][review])]
+        lang = specs.LANGUAGES[int(self.reviews.table["lang"][review])]
         stars = int(p["stars"][row])
         bank = BANKS[lang]
         s = sentiment(stars)
         h = mix64(self.salt + row)
         content = f"{bank['quality'][s]} {bank[f'c{s}'][h % len(bank[f'c{s}'])]}"
         product = self.products(self.units[u].id)[int(p["sku"][row])]
-        c = int(self.reviews["consumer"][review])
+        c = int(self.reviews.table["consumer"][review])
+        consumers = self.reviews.consumers
         rid = self.review_id(row)
         out: JSON = {
             "links": [link(f"{base_url}/product-reviews/{rid}", "product-reviews")],
@@ -222,15 +204,15 @@ class ProductReviews:
             "updatedAt": None,  # product reviews are never edited in this data set
             "stars": stars,
             "content": content,
-            "consumer": {"id": self.consumers.id(c), "displayName": self.consumers.name(c)},
+            "consumer": {"id": consumers.id(c), "displayName": consumers.name(c)},
             "language": lang,
             "attributeRatings": self.attribute_ratings(row),
             "product": {k: product[k] for k in ("sku", "name", "productUrl", "imageUrl")},
             "businessUnitId": self.units[u].id,
         }
         if private:
-            out["referenceId"] = self.renderer.reference_id(review)
-            out["referralEmail"] = self.renderer.referral_email(review)
+            out["referenceId"] = self.reviews.reference_id(review)
+            out["referralEmail"] = self.reviews.referral_email(review)
             out["state"] = "published"
             out["conversationId"] = None
         return out

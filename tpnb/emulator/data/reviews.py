@@ -1,5 +1,8 @@
-"""The service reviews: lookups, queries, per-unit aggregates and every edit, over the table.
+"""The service reviews: lookups, derived fields, queries, per-unit aggregates and every edit.
 
+What a review says beyond its columns is derived on demand from the seed and its row: title and
+text (:mod:`~.texts`), the company reply, reference id and referral e-mail, the Find Reviewer
+requests; generated events stay before the data set's "now" (:meth:`Reviews.after`).
 :class:`Reviews` is the one place a review id becomes a row (:meth:`Reviews.row` raises
 :class:`~.errors.UnknownReview`), and it keeps the one query cache: the rows of the last
 :data:`QUERY_CACHE_SIZE` distinct :class:`ReviewQuery` values (read-only arrays), emptied by
@@ -28,8 +31,9 @@ from tpnb.emulator.data.business_units import BusinessUnits
 from tpnb.emulator.data.consumers import Consumers
 from tpnb.emulator.data.errors import UnknownReview
 from tpnb.emulator.data.formats import STAR_KEYS
-from tpnb.emulator.data.review_json import ReviewRenderer
+from tpnb.emulator.data.ids import KIND_TEXT, mix64, salt_for
 from tpnb.emulator.data.table import Filters, ReviewTable
+from tpnb.emulator.data.texts import compose_reply, compose_review
 from tpnb.emulator.data.trustscore import computed_at, stars_for_score, trust_score
 
 JSON = dict[str, Any]
@@ -117,27 +121,23 @@ class Reviews:
         units: BusinessUnits,
         consumers: Consumers,
         accounts: Accounts,
-        renderer: ReviewRenderer,
         *,
+        seed: int,
         now_s: int,
     ) -> None:
         self.table = table
         self.units = units
         self.consumers = consumers
         self.accounts = accounts
-        self.renderer = renderer
         self.now_s = now_s
+        self.text_salt = salt_for(seed, KIND_TEXT)
         self.version = 0
         self._aggregates: dict[int, tuple[JSON, JSON]] = {}
         self._query_cache: dict[ReviewQuery, Rows] = {}
 
     # --- lookups -------------------------------------------------------------------------------
     def row(self, review_id: str) -> int:
-        """The row of a live review id.
-
-        Raises:
-            UnknownReview: when no live review has that id.
-        """
+        """The row of live review ``review_id`` (:class:`~.errors.UnknownReview` if none)."""
         row = self.table.find_row(review_id)
         if row is None:
             raise UnknownReview(review_id)
@@ -146,6 +146,65 @@ class Reviews:
     def business_unit_id(self, row: int) -> str:
         """The id of the business unit review ``row`` is about."""
         return self.units[int(self.table["bu"][row])].id
+
+    # --- derived fields ------------------------------------------------------------------------
+    def title_text(self, row: int) -> tuple[str, str]:
+        """The (title, text) of ``row``: as written, or composed from the phrase banks."""
+        custom = self.table.texts.get(row)
+        if custom is not None:
+            return custom
+        t = self.table
+        unit = self.units[int(t["bu"][row])]
+        lang = specs.LANGUAGES[int(t["lang"][row])]
+        return compose_review(lang, int(t["stars"][row]), unit.topics, mix64(self.text_salt + row))
+
+    def reply_text(self, row: int) -> str:
+        """The company reply's text: as written, or composed in the review's language."""
+        custom = self.table.reply_texts.get(row)
+        if custom is not None:
+            return custom
+        t = self.table
+        unit = self.units[int(t["bu"][row])]
+        name = self.consumers.name(int(t["consumer"][row])).split(" ")[0]
+        return compose_reply(specs.LANGUAGES[int(t["lang"][row])], int(t["stars"][row]),
+                             mix64(self.text_salt + row), name, unit.spec.display,
+                             unit.spec.domain)  # fmt: skip
+
+    def after(self, start: int, delay: int) -> int:
+        """``start + delay`` for generated events, kept before the data set's "now" (an event of
+        a review created after "now", i.e. added live, keeps its full delay)."""
+        if start >= self.now_s:
+            return start + delay
+        return start + min(delay, max(1, (self.now_s - start) // 2))
+
+    def referral_email(self, row: int) -> str | None:
+        """The referral e-mail: as written, the consumer's for an invited review, else None."""
+        t = self.table
+        if row in t.emails:
+            return t.emails[row]
+        if int(t["source"][row]) == 0:
+            return None
+        return self.consumers.email(int(t["consumer"][row]))
+
+    def reference_id(self, row: int) -> str | None:
+        """The reference id: as written, ``<unit prefix>-<order number>`` if invited, else None."""
+        t = self.table
+        if row in t.references:
+            return t.references[row]
+        num = int(t["ref_num"][row])
+        if num < 0:
+            return None
+        return f"{self.units[int(t['bu'][row])].prefix}-{num}"
+
+    def find_request_id(self, row: int, i: int) -> str:
+        """The 24-hex id of the ``i``-th Find Reviewer request of ``row``."""
+        created = int(self.table["created"][row])
+        return f"{(created + 86400 + i) & 0xFFFFFFFF:08x}{mix64(self.text_salt + row * 7 + i):016x}"
+
+    def find_request_time(self, row: int) -> int:
+        """When the generated Find Reviewer request of ``row`` was sent."""
+        h = mix64(self.text_salt + row + 2)
+        return self.after(int(self.table["created"][row]), 86400 + int(h % (10 * 86400)))
 
     # --- queries -------------------------------------------------------------------------------
     def query(self, query: ReviewQuery) -> Rows:
@@ -365,7 +424,7 @@ class Reviews:
         for key in ("title", "text"):
             if key in fields and not isinstance(fields[key], str):
                 raise ValueError(f"{key} must be a string, got {fields[key]!r}")
-        title, text = self.renderer.title_text(row)  # as shown before this edit
+        title, text = self.title_text(row)  # as shown before this edit
         if stars is not None:
             t.set("stars", row, stars)
         if lang is not None:
@@ -453,10 +512,10 @@ class Reviews:
         state = int(t["find_state"][row])
         generated: list[tuple[str | None, int]] = []
         if state > 0:
-            generated.append((None, self.renderer.find_request_time(row)))
+            generated.append((None, self.find_request_time(row)))
         messages = t.find_messages.setdefault(row, generated)
         messages.append((message, max(self._wall_now(), int(t["created"][row]) + 1)))
         if state == 0:
             t.set("find_state", row, 1)
         self._touch(int(t["bu"][row]))
-        return self.renderer.find_request_id(row, len(messages) - 1)
+        return self.find_request_id(row, len(messages) - 1)

@@ -73,11 +73,7 @@ class ConversationStore:
             return conv_id, True
 
     def _conversation(self, conv_id: str) -> JSON:
-        """The stored conversation (caller holds the lock).
-
-        Raises:
-            UnknownConversation: when no conversation has that id.
-        """
+        """The stored conversation (:class:`~.errors.UnknownConversation` if none; caller locks)."""
         conv = self._by_id.get(conv_id)
         if conv is None:
             raise UnknownConversation(conv_id)

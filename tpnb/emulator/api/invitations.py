@@ -1,7 +1,7 @@
 """Invitation API routes (stand in for ``https://invitations-api.trustpilot.com/v1``).
 
-Served under ``/invitations-api/v1``; every path is private (bearer token, unit access as in
-:mod:`tpnb.emulator.routes_private`). Bodies must be ``application/json`` (415 otherwise).
+Served under ``/invitations-api/v1``; every path is private (bearer token, unit access as
+:func:`~.gateway.require_access` decides). Bodies must be ``application/json`` (415 otherwise).
 Choices ([I]: the responses are not documented). A ``locationId`` must be a location of the
 unit (400 otherwise) and is recorded:
 
@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timezone
 from typing import Any
 
 from flask import Blueprint, Response
 
-from tpnb.emulator.app import state
-from tpnb.emulator.httputil import app_error, bad_param, empty_response, json_response
-from tpnb.emulator.routes_private import require_access
-from tpnb.emulator.routes_reviews import json_body
+from tpnb.emulator.api import params
+from tpnb.emulator.api.context import state
+from tpnb.emulator.api.gateway import require_access
+from tpnb.emulator.api.responses import app_error, bad_param, empty_response, json_response
+from tpnb.emulator.data.stores import now_iso
 
 blueprint = Blueprint(
     "invitations", __name__, url_prefix="/invitations-api/v1/private/business-units/<bu_id>"
@@ -36,17 +36,8 @@ blueprint = Blueprint(
 WEB_BASE = "https://www.trustpilot.com"
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _string(body: dict[str, Any], name: str, *, required: bool) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise bad_param(name, value, "a non-empty string" + (" (required)" if required else ""))
-    return value
+    return params.text_value(body.get(name), name, required=required)
 
 
 def _location(body: dict[str, Any], bu_id: str) -> str | None:
@@ -65,30 +56,22 @@ def _tags(body: dict[str, Any]) -> list[str]:
     return tags
 
 
-def _email(body: dict[str, Any], name: str) -> str:
-    value = _string(body, name, required=True)
-    assert value is not None
-    if "@" not in value:
-        raise bad_param(name, value, "an email address")
-    return value
-
-
 @blueprint.post("/email-invitations")
 def email_invitation(bu_id: str) -> Response:
     """Record an email invitation (202)."""
     require_access(bu_id)
-    body = json_body()
+    body = params.json_body()
     record = {
         "type": "email",
         "businessUnitId": bu_id,
-        "consumerEmail": _email(body, "consumerEmail"),
+        "consumerEmail": params.email_value(body.get("consumerEmail"), "consumerEmail"),
         "consumerName": _string(body, "consumerName", required=True),
         "referenceNumber": _string(body, "referenceNumber", required=False),
         "locationId": _location(body, bu_id),
         "locale": _string(body, "locale", required=False),
         "serviceReviewInvitation": body.get("serviceReviewInvitation"),
         "productReviewInvitation": body.get("productReviewInvitation"),
-        "createdAt": _now(),
+        "createdAt": now_iso(),
     }
     state().invitations.add(record)
     return empty_response(202)
@@ -98,24 +81,24 @@ def email_invitation(bu_id: str) -> Response:
 def invitation_link(bu_id: str) -> Response:
     """Create a service-review invitation link."""
     require_access(bu_id)
-    body = json_body()
+    body = params.json_body()
     link_id = uuid.uuid4().hex[:24]
     record = {
         "type": "link",
         "id": link_id,
         "businessUnitId": bu_id,
-        "email": _email(body, "email"),
+        "email": params.email_value(body.get("email"), "email"),
         "name": _string(body, "name", required=False),
         "referenceId": _string(body, "referenceId", required=False),
         "locationId": _location(body, bu_id),
         "locale": _string(body, "locale", required=False),
         "tags": _tags(body),
         "redirectUri": _string(body, "redirectUri", required=False),
-        "createdAt": _now(),
+        "createdAt": now_iso(),
     }
     state().invitations.add(record)
     url = f"{WEB_BASE}/evaluate-link/{link_id}"
-    return json_response({"id": link_id, "url": url}, cache=None, max_age=state().max_age)
+    return json_response({"id": link_id, "url": url}, cache=None)
 
 
 @blueprint.get("/templates")
@@ -138,14 +121,14 @@ def templates(bu_id: str) -> Response:
                 "type": kind,
             }
         )
-    return json_response({"templates": items}, cache=None, max_age=state().max_age)
+    return json_response({"templates": items}, cache=None)
 
 
 @blueprint.post("/invitation-data/delete")
 def delete_data(bu_id: str) -> Response:
     """Forget invitations by customer email or by age (not both)."""
     require_access(bu_id)
-    body = json_body()
+    body = params.json_body()
     emails, older = body.get("customerEmails"), body.get("deleteOlderThan")
     if (emails is None) == (older is None):
         raise app_error(400, "Give exactly one of 'customerEmails' and 'deleteOlderThan'")

@@ -28,9 +28,10 @@ from urllib.parse import urlencode
 import numpy as np
 from flask import Response, request
 
-from tpnb.emulator import params
-from tpnb.emulator.app import state
-from tpnb.emulator.httputil import bad_param, json_response
+from tpnb.emulator.api import params
+from tpnb.emulator.api.context import state
+from tpnb.emulator.api.responses import bad_param, json_response
+from tpnb.emulator.data.formats import link
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -81,7 +82,7 @@ def review_list(rows: np.ndarray, *, private: bool, cache: str | None) -> Respon
     ds, base = state().dataset, params.api_base()
     reviews = [ds.review_json(int(row), base, private=private) for row in rows[start:stop]]
     payload = {"links": params.page_links(page, has_next), "reviews": reviews}
-    return json_response(payload, cache=cache, max_age=state().max_age)
+    return json_response(payload, cache=cache)
 
 
 # ----------------------------------------------------------------- all-reviews (keyset)
@@ -126,7 +127,6 @@ def all_reviews(bu_id: str) -> Response:
         next_token = _encode_token(bu_id, int(created[last]), int(rows[last]))
         items = [(k, v) for k, v in request.args.items(multi=True) if k != "pageToken"]
         items.append(("pageToken", next_token))
-        href = request.base_url + "?" + urlencode(items)
-        links.append({"href": href, "method": "GET", "rel": "next-page"})
+        links.append(link(request.base_url + "?" + urlencode(items), "next-page"))
     payload = {"links": links, "nextPageToken": next_token, "reviews": reviews}
-    return json_response(payload, cache="review-list", max_age=state().max_age)
+    return json_response(payload, cache="review-list")

@@ -39,10 +39,10 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from tpnb.emulator.app import EmulatorState, state
+from tpnb.emulator.api.context import EmulatorState, state
+from tpnb.emulator.api.faults import FaultConfig
+from tpnb.emulator.api.responses import app_error, empty_response, json_response
 from tpnb.emulator.data.webhooks import Delivery
-from tpnb.emulator.faults import FaultConfig
-from tpnb.emulator.httputil import app_error, dumps, empty_response
 from tpnb.emulator.options import DEFAULT_RATE_LIMITS, checked_token_lifetime
 
 blueprint = Blueprint("admin", __name__, url_prefix="/_emulator")
@@ -202,12 +202,6 @@ def _admin() -> Admin:
     return Admin(state())
 
 
-def _json(payload: object, status: int = 200) -> Response:
-    resp = Response(dumps(payload), status=status, mimetype="application/json")
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
-
-
 def _body() -> dict[str, Any]:
     data = request.get_json(silent=True) if request.mimetype == "application/json" else None
     if request.data and data is None:
@@ -247,7 +241,7 @@ def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
 def health() -> Response:
     """Liveness plus the data set's identity."""
     ds = state().dataset
-    return _json({"status": "ok", "seed": ds.seed, "version": ds.version})
+    return json_response({"status": "ok", "seed": ds.seed, "version": ds.version}, cache=None)
 
 
 @blueprint.post("/reviews")
@@ -263,7 +257,7 @@ def add_reviews() -> Response:
             raise app_error(400, "each review needs a 'businessUnitId'")
         prepared.append({"business_unit_id": spec["businessUnitId"], **_review_fields(spec)})
     ids = _guard(_admin().add_reviews, prepared)
-    return _json({"ids": ids}, status=201)
+    return json_response({"ids": ids}, cache=None, status=201)
 
 
 @blueprint.patch("/reviews/<review_id>")
@@ -285,7 +279,7 @@ def list_webhooks() -> Response:
     """Subscriptions and deliveries."""
     admin = _admin()
     deliveries = [asdict(d) for d in admin.webhook_deliveries]
-    return _json({"subscriptions": admin.webhooks, "deliveries": deliveries})
+    return json_response({"subscriptions": admin.webhooks, "deliveries": deliveries}, cache=None)
 
 
 @blueprint.post("/webhooks")
@@ -293,7 +287,7 @@ def add_webhook() -> Response:
     """Subscribe a URL."""
     body = _body()
     url = _guard(_admin().add_webhook, str(body.get("url", "")), body.get("businessUnitId"))
-    return _json({"url": url}, status=201)
+    return json_response({"url": url}, cache=None, status=201)
 
 
 @blueprint.delete("/webhooks")
@@ -306,20 +300,22 @@ def remove_webhook() -> Response:
 @blueprint.post("/webhooks/flush")
 def flush_webhooks() -> Response:
     """Wait for pending deliveries."""
-    return _json({"flushed": _admin().flush_webhooks(float(_body().get("timeout", 10.0)))})
+    return json_response(
+        {"flushed": _admin().flush_webhooks(float(_body().get("timeout", 10.0)))}, cache=None
+    )
 
 
 @blueprint.get("/faults")
 def get_faults() -> Response:
     """The fault settings in force."""
-    return _json(asdict(_admin().faults))
+    return json_response(asdict(_admin().faults), cache=None)
 
 
 @blueprint.put("/faults")
 def set_faults() -> Response:
     """Set faults (snake_case keys of FaultConfig, plus ``seed``)."""
     _guard(_admin().set_faults, **_body())
-    return _json(asdict(_admin().faults))
+    return json_response(asdict(_admin().faults), cache=None)
 
 
 @blueprint.delete("/faults")
@@ -332,7 +328,7 @@ def reset_faults() -> Response:
 @blueprint.post("/tokens/revoke-all")
 def revoke_all() -> Response:
     """Revoke every token."""
-    return _json({"revoked": _admin().revoke_all_tokens()})
+    return json_response({"revoked": _admin().revoke_all_tokens()}, cache=None)
 
 
 @blueprint.post("/tokens/expire-all")
@@ -367,7 +363,9 @@ def reset_rate_limits() -> Response:
 def requests_log() -> Response:
     """The request log."""
     admin = _admin()
-    return _json({"count": admin.request_count, "requests": [list(r) for r in admin.requests]})
+    return json_response(
+        {"count": admin.request_count, "requests": [list(r) for r in admin.requests]}, cache=None
+    )
 
 
 @blueprint.delete("/requests")

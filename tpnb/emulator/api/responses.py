@@ -1,4 +1,9 @@
-"""HTTP helpers of the emulator: error bodies, JSON/JSONP responses, cache headers and ETags.
+"""Every response body of the API: JSON/JSONP with cache headers and ETags, and the error bodies.
+
+Routes answer with :func:`json_response` (or :func:`empty_response` for a write without a body);
+anything that goes wrong raises an :class:`ApiError` built by :func:`app_error`,
+:func:`bad_param`, :func:`fault_error` or :func:`oauth_error`, which the gateway renders with
+:func:`error_response`.
 
 Error bodies (a design choice, [I] in the API notes):
 
@@ -24,10 +29,11 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, request
+
+from tpnb.emulator.api.context import state
 
 PRIVATE_CACHE_CONTROL = "private, no-store"
 _CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
@@ -141,15 +147,13 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     return etag in candidates
 
 
-def json_response(
-    payload: Any, *, cache: str | None, max_age: Mapping[str, int], status: int = 200
-) -> Response:
+def json_response(payload: Any, *, cache: str | None, status: int = 200) -> Response:
     """Render a JSON (or JSONP) body with the right caching headers.
 
     Args:
         payload: The JSON-serialisable body.
-        cache: A key of ``max_age`` for a public, cacheable response; ``None`` for a private one.
-        max_age: The max-age table in force (``EmulatorOptions.max_age``).
+        cache: The resource kind of a public, cacheable response (a key of
+            ``EmulatorOptions.max_age``: its max-age is sent); ``None`` for a private one.
         status: HTTP status for the response.
 
     Returns:
@@ -171,7 +175,7 @@ def json_response(
         resp.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return resp
     etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-    cache_control = f"public, max-age={max_age[cache]}"
+    cache_control = f"public, max-age={state().options.max_age[cache]}"
     if request.method in ("GET", "HEAD") and _etag_matches(
         request.headers.get("If-None-Match"), etag
     ):

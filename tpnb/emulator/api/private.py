@@ -1,13 +1,8 @@
 """Private (OAuth) service-review routes: business-unit reviews, one review, reply, tags.
 
-The gateway (:mod:`tpnb.emulator.app`) has already checked the bearer token. Access rule: a
-password/authorization-code token acts for its business user and sees that user's units only; a
-client-credentials token acts for the api client and sees the units of the business users of the
-application's company ([I]: the demo client -> the demo user, the second client -> the other
-user), or of one of them when ``x-business-user-id`` (header or query) names it (403 for a user
-of another company).
-A unit outside that set is 403 (unknown units too: the docs say a wrong unit id "may result in
-403"); an unknown review id is 404.
+The gateway (:mod:`~.gateway`) has already checked the bearer token; every route asks it
+whether the caller may manage the unit (:func:`~.gateway.require_access`, 403 otherwise, the
+access rule is in its docstring); an unknown review id is 404.
 
 Choices ([I]): private lists include reported reviews (filter with ``reported``); the date range
 is ``startDateTime`` inclusive, ``endDateTime`` exclusive, zone-less values UTC; ``POST reply``
@@ -24,27 +19,13 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from tpnb.emulator import listing, params
-from tpnb.emulator.app import identity, state
-from tpnb.emulator.httputil import app_error, bad_param, empty_response, json_response
-from tpnb.emulator.routes_reviews import json_body
+from tpnb.emulator.api import listing, params
+from tpnb.emulator.api.context import state
+from tpnb.emulator.api.gateway import require_access
+from tpnb.emulator.api.responses import bad_param, empty_response, json_response
+from tpnb.emulator.data.reviews import FIND_REVIEWER
 
 blueprint = Blueprint("private", __name__, url_prefix="/v1/private")
-FIND_REVIEWER = ("contacted", "notContacted")
-
-
-def require_access(bu_id: str) -> None:
-    """403 unless the caller may manage ``bu_id``."""
-    if bu_id not in identity().unit_ids:
-        raise app_error(
-            403,
-            f"Forbidden: this token has no access to business unit {bu_id}",
-            details={"businessUnitId": bu_id},
-        )
-
-
-def _private(payload: object, status: int = 200) -> Response:
-    return json_response(payload, cache=None, max_age=state().max_age, status=status)
 
 
 def _review_unit(review_id: str) -> str:
@@ -88,14 +69,14 @@ def review(review_id: str) -> Response:
     """``GET /private/reviews/{id}``."""
     _review_unit(review_id)
     review = state().dataset.review_json_by_id(review_id, params.api_base(), private=True)
-    return _private(review)
+    return json_response(review, cache=None)
 
 
 @blueprint.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
     """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``."""
     bu_id = _review_unit(review_id)
-    body = json_body()
+    body = params.json_body()
     message = body.get("message")
     if not isinstance(message, str) or not message.strip():
         raise bad_param("message", message, "a non-empty string")
@@ -120,7 +101,7 @@ def delete_reply(review_id: str) -> Response:
 
 
 def _tags_body() -> list[dict[str, str]]:
-    tags = json_body().get("tags")
+    tags = params.json_body().get("tags")
     allowed = 'a JSON list of {"group": str, "value": str} objects'
     if not isinstance(tags, list):
         raise bad_param("tags", tags, allowed)
@@ -142,7 +123,7 @@ def _tags_body() -> list[dict[str, str]]:
 def tags(review_id: str) -> Response:
     """``GET /private/reviews/{id}/tags``."""
     _review_unit(review_id)
-    return _private({"tags": state().dataset.review_tags(review_id)})
+    return json_response({"tags": state().dataset.review_tags(review_id)}, cache=None)
 
 
 @blueprint.post("/reviews/<review_id>/tags")
@@ -181,7 +162,7 @@ def remove_tag(review_id: str) -> Response:
 def find_reviewer(review_id: str) -> Response:
     """``POST /private/reviews/{id}/find-reviewer``: recorded, answered 201 ``{"id"}`` ([I])."""
     _review_unit(review_id)
-    body: dict[str, Any] = json_body()
+    body: dict[str, Any] = params.json_body()
     message = body.get("message")
     if message is not None and not isinstance(message, str):
         raise bad_param("message", message, "a string or null")
@@ -189,4 +170,4 @@ def find_reviewer(review_id: str) -> Response:
     if skip is not None and not isinstance(skip, bool):
         raise bad_param("skipNotificationEmailToBusinessUser", skip, "true, false or null")
     request_id = state().dataset.request_find_reviewer(review_id, message)
-    return _private({"id": request_id}, status=201)
+    return json_response({"id": request_id}, cache=None, status=201)

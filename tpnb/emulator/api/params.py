@@ -1,26 +1,32 @@
-"""Query-parameter parsing and validation: every bad value becomes a 400 naming the parameter.
+"""Request parsing and validation: every bad value becomes a 400 naming the parameter.
 
 Choices ([I] in the API notes): array parameters accept comma-separated values and repeated
-keys alike (``stars=4,5`` == ``stars=4&stars=5``); booleans accept ``true``/``false`` (any case)
-and ``1``/``0``; date-times accept ``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM[:SS[.fff]]`` with an
-optional ``Z`` or ``+HH:MM`` offset, zone-less values being UTC; unknown parameters are ignored.
+keys alike (``stars=4,5`` == ``stars=4&stars=5``), SKU lists also the docs' JSON-array form
+``sku=["A","B"]``; booleans accept ``true``/``false`` (any case) and ``1``/``0``; date-times
+accept ``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM[:SS[.fff]]`` with an optional ``Z`` or ``+HH:MM``
+offset, zone-less values being UTC; unknown parameters are ignored. Write bodies must be
+``application/json`` (415 otherwise) holding a JSON object (400 otherwise).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import request
 from werkzeug.datastructures import MultiDict
 
-from tpnb.emulator.httputil import bad_param
+from tpnb.emulator.api.responses import app_error, bad_param
+from tpnb.emulator.data.formats import link
 
 MAX_PAGE = 2_147_483_647
 ORDER_FIELDS = ("createdat", "stars")
 ORDER_VALUES = tuple(f"{f}.{d}" for f in ORDER_FIELDS for d in ("asc", "desc"))
 LOCALE_RE = re.compile(r"^[A-Za-z]{2}[-_][A-Za-z]{2}$")
+LOCALE_ALLOWED = "a locale such as en-US or da-DK"
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _DT_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?"
@@ -97,6 +103,60 @@ def get_languages(name: str = "language") -> set[str] | None:
     return {item.split("-")[0].lower() for item in raw}
 
 
+def get_locale() -> str | None:
+    """The optional ``locale`` parameter (``xx-YY``; 400 when malformed)."""
+    locale = get_str("locale")
+    if locale is not None and not LOCALE_RE.match(locale):
+        raise bad_param("locale", locale, LOCALE_ALLOWED)
+    return locale
+
+
+def required_locale() -> str:
+    """The required ``locale`` parameter (``xx-YY``; 400 when missing or malformed)."""
+    locale = get_str("locale")
+    if locale is None or not LOCALE_RE.match(locale):
+        raise bad_param("locale", locale, LOCALE_ALLOWED + " (required)")
+    return locale
+
+
+def get_country() -> str | None:
+    """The ``country`` parameter: one ISO 3166-1 alpha-2 code, upper-cased."""
+    country = get_str("country")
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise bad_param("country", country, "an ISO 3166-1 alpha-2 code such as 'DK'")
+    return country.upper() if country else None
+
+
+def get_countries() -> list[str] | None:
+    """The ``country`` array: ISO 3166-1 alpha-2 codes, upper-cased."""
+    raw = values("country")
+    for item in raw:
+        if len(item) != 2 or not item.isalpha():
+            raise bad_param(
+                "country", item, "ISO 3166-1 alpha-2 codes, comma-separated (e.g. 'DK,GB')"
+            )
+    return [item.upper() for item in raw] or None
+
+
+def get_skus(name: str = "sku", what: str = "SKUs", *, required: bool = False) -> list[str] | None:
+    """A list of SKUs (or other ids): comma-separated, repeated, or a JSON list ``["A","B"]``."""
+    raw = values(name)
+    joined = ",".join(raw)
+    allowed = f'{what}, comma-separated or a JSON list ["A","B"]'
+    out: list[str] | None = raw or None
+    if joined.startswith("["):
+        try:
+            data = json.loads(joined)
+        except ValueError:
+            raise bad_param(name, joined, allowed) from None
+        if not isinstance(data, list) or not all(isinstance(s, str) for s in data):
+            raise bad_param(name, joined, allowed)
+        out = [s.strip() for s in data if s.strip()] or None
+    if out is None and required:
+        raise bad_param(name, None, f"one or more {what}, comma-separated (required)")
+    return out
+
+
 def get_order_by(name: str = "orderBy") -> tuple[tuple[str, str], ...]:
     """The ``orderBy`` array as ``((field, direction), ...)``; default ``createdat.desc``."""
     raw = values(name)
@@ -153,12 +213,48 @@ def page_links(page: int, has_next: bool) -> list[dict[str, str]]:
     """``links`` for a page-numbered list: ``prev-page`` when page > 1, ``next-page`` if any."""
     links: list[dict[str, str]] = []
     if page > 1:
-        links.append({"href": page_url(page - 1), "method": "GET", "rel": "prev-page"})
+        links.append(link(page_url(page - 1), "prev-page"))
     if has_next:
-        links.append({"href": page_url(page + 1), "method": "GET", "rel": "next-page"})
+        links.append(link(page_url(page + 1), "next-page"))
     return links
 
 
 def api_base() -> str:
     """The emulated ``https://api.trustpilot.com/v1`` base for the current request."""
     return request.host_url.rstrip("/") + "/v1"
+
+
+def self_link(path: str) -> list[dict[str, str]]:
+    """``links`` holding one ``self`` link to ``path`` (below the API base)."""
+    return [link(api_base() + path, "self")]
+
+
+# ----------------------------------------------------------------------------- JSON bodies
+def json_body() -> dict[str, Any]:
+    """The request's JSON object body (415 for another content type, 400 if not an object)."""
+    if request.mimetype != "application/json":
+        raise app_error(
+            415,
+            f"Unsupported Content-Type {request.mimetype or '(none)'!r}; use application/json",
+        )
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise app_error(400, "The request body must be a JSON object")
+    return data
+
+
+def text_value(value: Any, name: str, *, required: bool) -> str | None:
+    """A non-blank string field of a body (``None`` when absent and not ``required``)."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise bad_param(name, value, "a non-empty string" + (" (required)" if required else ""))
+    return value
+
+
+def email_value(value: Any, name: str) -> str:
+    """A required e-mail address field of a body."""
+    email = text_value(value, name, required=True)
+    if email is None or "@" not in email:
+        raise bad_param(name, email, "an email address")
+    return email

@@ -29,18 +29,14 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from tpnb.emulator.app import identity, state
-from tpnb.emulator.httputil import bad_param, json_response
-from tpnb.emulator.routes_private import require_access
-from tpnb.emulator.routes_reviews import json_body
+from tpnb.emulator.api import params
+from tpnb.emulator.api.context import identity, state
+from tpnb.emulator.api.gateway import require_access
+from tpnb.emulator.api.responses import bad_param, json_response
 
 blueprint = Blueprint("conversations", __name__, url_prefix="/v1")
 STATES = ("public", "private")
 MAX_CONTENT = 10_000
-
-
-def _private(payload: object, status: int = 200) -> Response:
-    return json_response(payload, cache=None, max_age=state().max_age, status=status)
 
 
 def _conversation(conv_id: str) -> dict[str, Any]:
@@ -60,25 +56,24 @@ def _content(body: dict[str, Any]) -> str:
 @blueprint.post("/private/product-reviews/<review_id>/create-conversation")
 def create(review_id: str) -> Response:
     """Start (or find) the conversation of a product review."""
-    bu_id = state().dataset.product_reviews.business_unit_id(
-        state().dataset.product_reviews.row(review_id)
-    )
+    product_reviews = state().dataset.product_reviews
+    bu_id = product_reviews.business_unit_id(product_reviews.row(review_id))
     require_access(bu_id)
     conv_id, created = state().conversations.create(review_id, bu_id)
-    return _private({"conversationId": conv_id}, status=201 if created else 200)
+    return json_response({"conversationId": conv_id}, cache=None, status=201 if created else 200)
 
 
 @blueprint.get("/private/conversations/<conv_id>")
 def get(conv_id: str) -> Response:
     """One conversation with its comments."""
-    return _private(_conversation(conv_id))
+    return json_response(_conversation(conv_id), cache=None)
 
 
 @blueprint.post("/private/conversations/<conv_id>/comments")
 def add_comment(conv_id: str) -> Response:
     """Comment on a conversation as the token's business user."""
     _conversation(conv_id)
-    body = json_body()
+    body = params.json_body()
     content = _content(body)
     integration = body.get("integrationId")
     if integration is not None and not isinstance(integration, str):
@@ -92,14 +87,14 @@ def add_comment(conv_id: str) -> Response:
             "client-credentials token)",
         )
     comment = state().conversations.add_comment(conv_id, content, user.id, integration)
-    return _private(comment, status=201)
+    return json_response(comment, cache=None, status=201)
 
 
 @blueprint.get("/private/conversations/<conv_id>/comments/<comment_id>")
 def get_comment(conv_id: str, comment_id: str) -> Response:
     """One comment."""
     _conversation(conv_id)
-    return _private(state().conversations.comment(conv_id, comment_id))
+    return json_response(state().conversations.comment(conv_id, comment_id), cache=None)
 
 
 @blueprint.put("/private/conversations/<conv_id>/comments/<comment_id>")
@@ -107,22 +102,24 @@ def update_comment(conv_id: str, comment_id: str) -> Response:
     """Edit a comment's content."""
     _conversation(conv_id)
     state().conversations.comment(conv_id, comment_id)  # 404 before the body is checked
-    content = _content(json_body())
-    return _private(state().conversations.update_comment(conv_id, comment_id, content))
+    content = _content(params.json_body())
+    return json_response(
+        state().conversations.update_comment(conv_id, comment_id, content), cache=None
+    )
 
 
 @blueprint.post("/private/conversations/<conv_id>/state")
 def set_state(conv_id: str) -> Response:
     """Make a conversation public (visible under /conversations/{id}) or private again."""
     _conversation(conv_id)
-    new_state = json_body().get("state")
+    new_state = params.json_body().get("state")
     if not isinstance(new_state, str) or new_state.lower() not in STATES:
         raise bad_param("state", new_state, " or ".join(STATES))
-    return _private(state().conversations.set_state(conv_id, new_state.lower()))
+    return json_response(state().conversations.set_state(conv_id, new_state.lower()), cache=None)
 
 
 @blueprint.get("/conversations/<conv_id>")
 def public(conv_id: str) -> Response:
     """A public conversation (404 while it is private)."""
     conv = state().conversations.public(conv_id)
-    return json_response(conv, cache="review", max_age=state().max_age)
+    return json_response(conv, cache="review")

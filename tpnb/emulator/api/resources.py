@@ -1,13 +1,10 @@
-"""Categories and resources routes.
+"""Resources routes (static assets and metadata; the apikey is optional here, [I]).
 
-* ``GET /categories?country=&locale=&parentId=``, ``/categories/{id}?country=&locale=``,
-  ``/categories/{id}/business-units?country=&page=&perPage=`` (-> ``{"businessUnits": [...],
-  "links": [...]}`` [I]);
 * ``GET /resources/images`` (links), ``/resources/images/stars/{stars}`` (stars in 0, 1, 1.5,
   ..., 5; ``{stars, star128x24, star256x48, star512x96, starSvg}``), ``/resources/strings/stars/
   {stars}?locale=`` (``{"string", "locale", "stars"}`` [I], English labels for every locale
   [I]), ``/resources/images/logos``, ``/resources/images/icons``, ``/resources/metadata/locales``
-  and ``/resources/metadata/countries``. The apikey is optional on ``/resources`` ([I]).
+  and ``/resources/metadata/countries``.
 """
 
 from __future__ import annotations
@@ -16,11 +13,11 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from tpnb.emulator import listing, params
-from tpnb.emulator.app import state
-from tpnb.emulator.httputil import bad_param, json_response
+from tpnb.emulator.api import params
+from tpnb.emulator.api.responses import bad_param, json_response
+from tpnb.emulator.data.formats import link
 
-blueprint = Blueprint("misc", __name__, url_prefix="/v1")
+blueprint = Blueprint("resources", __name__, url_prefix="/v1/resources")
 CDN = "https://cdn.trustpilot.net/brand-assets/4.1.0"
 STAR_VALUES = ("0", "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5", "5")
 STAR_LABELS = {
@@ -42,52 +39,6 @@ LOCALES: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 
-def _respond(payload: object, cache: str) -> Response:
-    return json_response(payload, cache=cache, max_age=state().max_age)
-
-
-def _country() -> str | None:
-    country = params.get_str("country")
-    if country is not None and (len(country) != 2 or not country.isalpha()):
-        raise bad_param("country", country, "an ISO 3166-1 alpha-2 code such as 'DK'")
-    return country.upper() if country else None
-
-
-def _locale() -> str | None:
-    locale = params.get_str("locale")
-    if locale is not None and not params.LOCALE_RE.match(locale):
-        raise bad_param("locale", locale, "a locale such as en-US or da-DK")
-    return locale
-
-
-@blueprint.get("/categories")
-def categories() -> Response:
-    """``GET /categories``."""
-    data = state().dataset.categories_json(_country(), _locale(), params.get_str("parentId"))
-    return _respond(data, "categories")
-
-
-@blueprint.get("/categories/<category_id>")
-def category(category_id: str) -> Response:
-    """``GET /categories/{id}``."""
-    data = state().dataset.category_json(category_id, _country(), _locale())
-    return _respond(data, "categories")
-
-
-@blueprint.get("/categories/<category_id>/business-units")
-def category_units(category_id: str) -> Response:
-    """``GET /categories/{id}/business-units``."""
-    ds = state().dataset
-    ids = ds.category_business_unit_ids(category_id, _country())
-    page, per_page = listing.page_and_size()
-    start, stop, has_next = listing.slice_page(len(ids), page, per_page, cap=None)
-    base = params.api_base()
-    units = [ds.business_unit_json(bu_id, base) for bu_id in ids[start:stop]]
-    return _respond(
-        {"businessUnits": units, "links": params.page_links(page, has_next)}, "business-unit"
-    )
-
-
 def _image(path: str, width: int, height: int) -> dict[str, Any]:
     return {"url": f"{CDN}/{path}", "width": width, "height": height}
 
@@ -99,19 +50,19 @@ def _stars_value(stars: str) -> str:
     return value
 
 
-@blueprint.get("/resources/images")
+@blueprint.get("/images")
 def images() -> Response:
     """``GET /resources/images``."""
     base = params.api_base()
     links = [
-        {"href": f"{base}/resources/images/stars/{{stars}}", "method": "GET", "rel": "stars"},
-        {"href": f"{base}/resources/images/logos", "method": "GET", "rel": "logos"},
-        {"href": f"{base}/resources/images/icons", "method": "GET", "rel": "icons"},
+        link(f"{base}/resources/images/stars/{{stars}}", "stars"),
+        link(f"{base}/resources/images/logos", "logos"),
+        link(f"{base}/resources/images/icons", "icons"),
     ]
-    return _respond({"links": links}, "resources")
+    return json_response({"links": links}, cache="resources")
 
 
-@blueprint.get("/resources/images/stars/<stars>")
+@blueprint.get("/images/stars/<stars>")
 def star_images(stars: str) -> Response:
     """``GET /resources/images/stars/{stars}``."""
     value = _stars_value(stars)
@@ -122,35 +73,35 @@ def star_images(stars: str) -> Response:
         "star512x96": _image(f"stars/stars-{value}.png?size=512x96", 512, 96),
         "starSvg": _image(f"stars/stars-{value}.svg", 128, 24),
     }
-    return _respond(payload, "resources")
+    return json_response(payload, cache="resources")
 
 
-@blueprint.get("/resources/strings/stars/<stars>")
+@blueprint.get("/strings/stars/<stars>")
 def star_strings(stars: str) -> Response:
     """``GET /resources/strings/stars/{stars}?locale=``."""
     value = _stars_value(stars)
     payload = {
         "string": STAR_LABELS[value],
-        "locale": _locale() or "en-US",
+        "locale": params.get_locale() or "en-US",
         "stars": float(value) if "." in value else int(value),
     }
-    return _respond(payload, "resources")
+    return json_response(payload, cache="resources")
 
 
-@blueprint.get("/resources/images/logos")
+@blueprint.get("/images/logos")
 def logos() -> Response:
     """``GET /resources/images/logos``."""
     payload = {
         "darkBackground": {"image242x54": _image("logo-white.svg", 242, 54)},
         "lightBackground": {"image242x54": _image("logo-black.svg", 242, 54)},
     }
-    return _respond(payload, "resources")
+    return json_response(payload, cache="resources")
 
 
-@blueprint.get("/resources/images/icons")
+@blueprint.get("/images/icons")
 def icons() -> Response:
     """``GET /resources/images/icons``."""
-    return _respond({"image230x230": _image("icon-230x230.png", 230, 230)}, "resources")
+    return json_response({"image230x230": _image("icon-230x230.png", 230, 230)}, cache="resources")
 
 
 def _locale_json(locale: str) -> dict[str, Any]:
@@ -182,17 +133,19 @@ def _locale_json(locale: str) -> dict[str, Any]:
     }
 
 
-@blueprint.get("/resources/metadata/locales")
+@blueprint.get("/metadata/locales")
 def locales() -> Response:
     """``GET /resources/metadata/locales``."""
     items = [_locale_json(locale) for locale in LOCALES]
-    return _respond({"locales": items, "defaultLocale": _locale_json("en-US")}, "resources")
+    return json_response(
+        {"locales": items, "defaultLocale": _locale_json("en-US")}, cache="resources"
+    )
 
 
-@blueprint.get("/resources/metadata/countries")
+@blueprint.get("/metadata/countries")
 def countries() -> Response:
     """``GET /resources/metadata/countries?locale=``."""
-    locale = _locale() or "en-US"
+    locale = params.get_locale() or "en-US"
     items = [
         {
             "countryId": country,
@@ -204,6 +157,5 @@ def countries() -> Response:
         for _, _, country, name, _ in LOCALES.values()
     ]
     unique = {item["countryId"]: item for item in items}
-    return _respond(
-        {"countries": sorted(unique.values(), key=lambda i: i["countryId"])}, "resources"
-    )
+    countries = sorted(unique.values(), key=lambda i: i["countryId"])
+    return json_response({"countries": countries}, cache="resources")

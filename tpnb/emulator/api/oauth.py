@@ -31,10 +31,11 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Response, redirect, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from tpnb.emulator.app import check_rate_limit, state
+from tpnb.emulator.api.context import state
+from tpnb.emulator.api.gateway import check_rate_limit
+from tpnb.emulator.api.responses import app_error, dumps, oauth_error
 from tpnb.emulator.data.accounts import ApiClient
 from tpnb.emulator.data.tokens import TokenError
-from tpnb.emulator.httputil import app_error, dumps, oauth_error
 
 PREFIX = "/v1/oauth/oauth-business-users-for-applications"
 blueprint = Blueprint("oauth", __name__)
