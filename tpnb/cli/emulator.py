@@ -40,7 +40,7 @@ def _positive(text: str) -> float:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``emulator`` subcommand to the ``tpnb`` parser."""
-    from tpnb.emulator.options import DEFAULT_SEED, DEFAULT_TOKEN_LIFETIME
+    from tpnb.emulator.options import DEFAULT_SEED
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "emulator",
@@ -58,7 +58,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--scale", type=_positive, default=1.0, help="review-count multiplier (default: 1.0)"
     )
     parser.add_argument(
-        "--token-lifetime", type=_positive, default=DEFAULT_TOKEN_LIFETIME, metavar="S",
+        "--token-lifetime", type=_positive, default=360_000.0, metavar="S",
         help="access-token lifetime in seconds (default: 360000 = 100 h)",
     )  # fmt: skip
     parser.add_argument(
