@@ -17,7 +17,7 @@ BUDGET_S = 1.5
 def main(runs: int = 5) -> None:
     """Build the data set ``runs`` times and print the timings."""
     t0 = time.perf_counter()
-    from tpnb.emulator.dataset import build_dataset
+    from tpnb.emulator.data.dataset import build_dataset
 
     import_s = time.perf_counter() - t0
     times = []
@@ -29,11 +29,11 @@ def main(runs: int = 5) -> None:
     assert ds is not None
     median = statistics.median(times)
     reviews = ds.table.n
-    print(f"import tpnb.emulator.dataset: {import_s * 1000:.0f} ms")
+    print(f"import tpnb.emulator.data.dataset: {import_s * 1000:.0f} ms")
     print(f"build_dataset() at scale 1.0: median {median * 1000:.0f} ms of {runs} runs "
           f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); {reviews:,} reviews")  # fmt: skip
     print(f"ratio to the {BUDGET_S} s budget: {median / BUDGET_S:.2f}")
-    big = max(ds.business_unit_ids(), key=lambda bu: ds.table.unit_rows[ds.unit_index[bu]].size)
+    big = max(ds.business_unit_ids(), key=lambda bu: ds.table.unit_rows[ds.units.index(bu)].size)
     queries = {
         "default order": {},
         "stars 1,2 + language en": {"stars": {1, 2}, "languages": {"en"}},
@@ -43,7 +43,7 @@ def main(runs: int = 5) -> None:
     for name, kwargs in queries.items():
         samples = []
         for i in range(5):
-            ds._query_cache.clear()
+            ds.reviews._query_cache.clear()
             t0 = time.perf_counter()
             rows = ds.query_reviews(business_unit_id=big, **kwargs)  # type: ignore[arg-type]
             samples.append(time.perf_counter() - t0)

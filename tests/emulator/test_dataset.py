@@ -23,15 +23,12 @@ from kit.dataset_checks import (
     check_timestamp,
 )
 
-from tpnb.emulator import units
-from tpnb.emulator.dataset import (
-    DATASET_NOW,
-    DEMO_PASSWORD,
-    DEMO_USERNAME,
-    Dataset,
-    build_dataset,
-)
-from tpnb.emulator.phrases import BANKS
+from tpnb.emulator.data import specs
+from tpnb.emulator.data.accounts import DEMO_PASSWORD, DEMO_USERNAME
+from tpnb.emulator.data.dataset import Dataset, build_dataset
+from tpnb.emulator.data.errors import UnknownBusinessUnit, UnknownCategory
+from tpnb.emulator.data.phrases import BANKS
+from tpnb.emulator.options import DATASET_NOW
 
 BASE = "http://127.0.0.1:9/v1"
 
@@ -64,7 +61,7 @@ def test_same_seed_gives_same_bytes_and_another_seed_differs() -> None:
 
 def test_same_bytes_in_another_process_with_another_hash_seed() -> None:
     code = (
-        "import hashlib; from tpnb.emulator.dataset import build_dataset; "
+        "import hashlib; from tpnb.emulator.data.dataset import build_dataset; "
         "print(hashlib.sha256(build_dataset(7, scale=0.05).canonical_bytes()).hexdigest())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -111,7 +108,7 @@ def test_countries_languages_and_history(ds: Dataset) -> None:
         sample = [ds.review_json(r, BASE)["language"] for r in rows[:: max(1, rows.size // 200)]]
         counts = Counter(sample)
         seen_languages |= set(counts)
-        assert counts.most_common(1)[0][0] == units.COUNTRY_LANGUAGE[country]
+        assert counts.most_common(1)[0][0] == specs.COUNTRY_LANGUAGE[country]
     assert len(seen_languages) >= 8
     created = ds.review_created_at(ds.query_reviews(include_reported=True))
     assert created.max() < int(DATASET_NOW.timestamp())
@@ -234,7 +231,7 @@ def test_public_and_private_reviews_have_every_documented_field(ds: Dataset) -> 
     assert any(r["tags"] for r in reviews)
     assert any(r["referenceId"] for r in reviews)
     assert {r["source"] for r in reviews} >= {"Organic", "AFSv2"}
-    assert set(units.SOURCES) >= {r["source"] for r in reviews}
+    assert set(specs.SOURCES) >= {r["source"] for r in reviews}
 
 
 def test_review_ids_round_trip(ds: Dataset) -> None:
@@ -355,7 +352,7 @@ def test_orders_are_total_and_stable(ds: Dataset) -> None:
 
 def test_consumers(ds: Dataset) -> None:
     rows = ds.query_reviews(include_reported=True)
-    counts = ds.consumer_review_counts
+    counts = ds.consumers.review_counts
     many = int(np.argmax(counts))
     cid = ds.consumer_id(many)
     theirs = ds.query_reviews(consumer_id=cid, include_reported=True)
@@ -400,7 +397,10 @@ def test_business_unit_lookup_search_and_side_resources(ds: Dataset) -> None:
     assert images is not None
     assert set(images["profileImage"]) == {"image57x43", "image118x89", "image198x149"}
     assert all(UUID.match(loc) for loc in ds.location_ids(bu))
-    assert ds.business_unit_json("0" * 24, BASE) is None
+    with pytest.raises(UnknownBusinessUnit) as raised:
+        ds.business_unit_json("0" * 24, BASE)
+    assert raised.value.business_unit_id == "0" * 24
+    assert raised.value.message == f"Business unit not found: {'0' * 24}"
 
 
 def test_categories(ds: Dataset) -> None:
@@ -416,7 +416,8 @@ def test_categories(ds: Dataset) -> None:
         ds.category_business_unit_ids("energy_supplier", "GB") or []
     )
     assert len(ds.category_business_unit_ids("utilities") or []) >= 4
-    assert ds.category_json("no_such_category") is None
+    with pytest.raises(UnknownCategory, match="no_such_category"):
+        ds.category_json("no_such_category")
     cats = ds.business_unit_categories_json(unit_id(ds, "bayside-energy.example"))
     assert cats is not None
     assert cats["categories"][0]["isPrimary"] is True
@@ -461,11 +462,9 @@ def test_business_users_and_api_clients(ds: Dataset) -> None:
     assert demo is not None
     assert demo.password == DEMO_PASSWORD
     assert unit_id(ds, "northwind-outdoor.example") in demo.business_unit_ids
-    assert len(ds.api_clients) == 2
-    others = [
-        u for u in ds.business_users.values() if u.id != demo.id and u.username.startswith("other")
-    ]
+    assert len(ds.accounts.clients) == 2
+    others = [u for u in ds.accounts.users if u.id != demo.id and u.username.startswith("other")]
     assert others
     assert not others[0].business_unit_ids & demo.business_unit_ids
     assert DEMO_PASSWORD not in repr(demo)
-    assert all(client.api_secret not in repr(client) for client in ds.api_clients.values())
+    assert all(client.api_secret not in repr(client) for client in ds.accounts.clients.values())

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from kit.dataset_checks import check_review
 
-from tpnb.emulator.dataset import Dataset, build_dataset
+from tpnb.emulator.data.dataset import Dataset, build_dataset
 
 BASE = "http://127.0.0.1:9/v1"
 
@@ -89,7 +89,7 @@ def test_update_delete_reply_and_tags(ds: Dataset) -> None:
     with pytest.raises(ValueError, match=r"1\.\.5"):
         ds.update_review(rid, stars=0)
 
-    user = next(iter(u for u in ds.business_users.values() if bu in u.business_unit_ids))
+    user = next(iter(u for u in ds.accounts.users if bu in u.business_unit_ids))
     ds.set_reply(rid, "Sorry, we fixed your bill.", user.id)
     reply = ds.review_json(row, BASE, private=True)["companyReply"]
     assert reply["text"] == "Sorry, we fixed your bill."

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tpnb.emulator.dataset import Dataset, build_dataset
+from tpnb.emulator.data.dataset import Dataset, build_dataset
 
 BASE = "http://127.0.0.1:9/v1"
 DOMAIN = "moda-milano.example"  # tags, several languages, replies, invited and organic

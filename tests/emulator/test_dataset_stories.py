@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from tpnb.emulator import units
-from tpnb.emulator.dataset import DATASET_NOW, Dataset, build_dataset
+from tpnb.emulator.data import specs
+from tpnb.emulator.data.dataset import Dataset, build_dataset
+from tpnb.emulator.options import DATASET_NOW
 
 BASE = "http://127.0.0.1:9/v1"
 
@@ -37,7 +38,7 @@ def test_growth_and_q4_seasonality(ds: Dataset) -> None:
 
 
 def test_incident_drops_the_weekly_mean_then_recovers(ds: Dataset) -> None:
-    bu = ds.find_business_unit(units.INCIDENT_UNIT)
+    bu = ds.find_business_unit(specs.INCIDENT_UNIT)
     rows = ds.query_reviews(business_unit_id=bu, include_reported=True)
     created = ds.review_created_at(rows)
     stars = ds.table["stars"][rows].astype(float)
@@ -46,30 +47,30 @@ def test_incident_drops_the_weekly_mean_then_recovers(ds: Dataset) -> None:
         mask = (created >= start.timestamp()) & (created < end.timestamp())
         return float(stars[mask].mean())
 
-    before = mean_between(units.INCIDENT_START - timedelta(weeks=12), units.INCIDENT_START)
-    during = mean_between(units.INCIDENT_START, units.INCIDENT_END)
+    before = mean_between(specs.INCIDENT_START - timedelta(weeks=12), specs.INCIDENT_START)
+    during = mean_between(specs.INCIDENT_START, specs.INCIDENT_END)
     after = mean_between(
-        units.INCIDENT_END + timedelta(weeks=4), units.INCIDENT_END + timedelta(weeks=16)
+        specs.INCIDENT_END + timedelta(weeks=4), specs.INCIDENT_END + timedelta(weeks=16)
     )
     assert during < before - 1.5
     assert after > during + 1.5
-    weeks = (created - units.INCIDENT_START.timestamp()) // (7 * 86400)
+    weeks = (created - specs.INCIDENT_START.timestamp()) // (7 * 86400)
     inside = [float(stars[weeks == w].mean()) for w in range(8)]
     assert max(inside) < before - 1.0
 
 
 def test_reply_unit_starts_replying_on_its_date(ds: Dataset) -> None:
-    bu = ds.find_business_unit(units.REPLY_START_UNIT)
+    bu = ds.find_business_unit(specs.REPLY_START_UNIT)
     replied = ds.query_reviews(business_unit_id=bu, responded=True, include_reported=True)
     assert replied.size > 1000
     first = min(ds.review_json(r, BASE)["companyReply"]["createdAt"] for r in replied[-50:])
-    assert first >= units.REPLY_START.strftime("%Y-%m-%dT%H:%M:%SZ")
-    before = ds.query_reviews(business_unit_id=bu, end=units.REPLY_START, include_reported=True)
+    assert first >= specs.REPLY_START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    before = ds.query_reviews(business_unit_id=bu, end=specs.REPLY_START, include_reported=True)
     assert before.size > 1000
-    assert ds.query_reviews(business_unit_id=bu, end=units.REPLY_START, responded=True).size == 0
-    after = ds.query_reviews(business_unit_id=bu, start=units.REPLY_START + timedelta(days=30),
+    assert ds.query_reviews(business_unit_id=bu, end=specs.REPLY_START, responded=True).size == 0
+    after = ds.query_reviews(business_unit_id=bu, start=specs.REPLY_START + timedelta(days=30),
                              end=DATASET_NOW - timedelta(days=30))  # fmt: skip
-    answered = ds.query_reviews(business_unit_id=bu, start=units.REPLY_START + timedelta(days=30),
+    answered = ds.query_reviews(business_unit_id=bu, start=specs.REPLY_START + timedelta(days=30),
                                 end=DATASET_NOW - timedelta(days=30), responded=True)  # fmt: skip
     assert answered.size > 0.6 * after.size
 
@@ -130,7 +131,7 @@ def test_all_generated_times_are_before_now(ds: Dataset) -> None:
 
 
 def test_reviews_from_before_a_merge_carry_the_business_unit_history(ds: Dataset) -> None:
-    spec = next(s for s in units.UNITS if s.merged)
+    spec = next(s for s in specs.UNITS if s.merged)
     assert spec.merged is not None
     old_domain, _old_name, when = spec.merged
     bu = ds.find_business_unit(old_domain)

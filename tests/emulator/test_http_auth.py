@@ -97,7 +97,7 @@ def test_client_credentials_token_sees_the_apps_units(api: Api) -> None:
 
 
 def test_client_credentials_tokens_are_isolated_per_app(api: Api) -> None:
-    from tpnb.emulator.dataset import OTHER_USERNAME, SECOND_API_KEY, SECOND_API_SECRET
+    from tpnb.emulator.data.accounts import OTHER_USERNAME, SECOND_API_KEY, SECOND_API_SECRET
 
     ds = api.server.dataset
     other = ds.user_by_username(OTHER_USERNAME)
@@ -321,7 +321,7 @@ def test_other_users_unit_is_403(api: Api, bearer: str) -> None:
 def test_second_business_user_sees_only_their_units(api: Api) -> None:
     ds = api.server.dataset
     demo = ds.user_by_username(api.server.credentials["username"])
-    other = next(u for u in ds.business_users.values() if demo is None or u.id != demo.id)
+    other = next(u for u in ds.accounts.users if demo is None or u.id != demo.id)
     token = api.access_token(username=other.username, password=other.password)
     for unit in ds.business_unit_ids():
         resp = api.private("GET", f"/private/business-units/{unit}/reviews", token)

@@ -13,7 +13,7 @@ import requests
 from kit.emulator_http import Api, biggest_unit, demo_unit, make_api
 
 from tpnb.emulator import EmulatorServer
-from tpnb.emulator.httputil import DEFAULT_MAX_AGE
+from tpnb.emulator.options import DEFAULT_MAX_AGE
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 HEX24 = re.compile(r"^[0-9a-f]{24}$")
@@ -146,6 +146,40 @@ def test_jsonp(api: Api) -> None:
 
 
 # ---------------------------------------------------------------------- 404s
+UNKNOWN = "0" * 24
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (f"/business-units/{UNKNOWN}", f"Business unit not found: {UNKNOWN}"),
+        (f"/business-units/{UNKNOWN}/reviews", f"Business unit not found: {UNKNOWN}"),
+        (f"/product-reviews/business-units/{UNKNOWN}", f"Business unit not found: {UNKNOWN}"),
+        (
+            "/business-units/find?name=nobody.example",
+            "No business unit found with name 'nobody.example'",
+        ),
+        (f"/reviews/{UNKNOWN}", f"Review not found: {UNKNOWN}"),
+        (f"/consumers/{UNKNOWN}/profile", f"Consumer not found: {UNKNOWN}"),
+        ("/categories/no_such_category", "Category not found: no_such_category"),
+        (f"/conversations/{UNKNOWN}", f"Conversation not found: {UNKNOWN}"),
+    ],
+)
+def test_every_unknown_id_is_the_same_404_body(api: Api, path: str, message: str) -> None:
+    """The data set raises a typed error; one handler answers it (message names the id)."""
+    resp = api.get(path)
+    assert resp.status_code == 404
+    assert resp.json() == {"message": message, "errorCode": 404, "details": None}
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_an_unknown_location_of_a_known_unit_is_a_404(api: Api) -> None:
+    bu = biggest_unit(api)["id"]
+    resp = api.get(f"/business-units/{bu}/images/logo", params={"locationId": "nowhere"})
+    assert resp.status_code == 404
+    assert resp.json()["message"] == f"Location nowhere not found for business unit {bu}"
+
+
 def test_unknown_path_is_json_404(api: Api) -> None:
     resp = api.get("/no/such/thing")
     assert resp.status_code == 404
@@ -172,7 +206,7 @@ def test_rate_limit_429_with_retry_after(make_emulator: Callable[..., EmulatorSe
         body = resp.json()
         assert body["errorCode"] == 429
         assert body["details"]["limit"] == 5
-        other = server.dataset.api_clients
+        other = server.dataset.accounts.clients
         second = next(k for k in other if k != api.key)
         assert requests.get(server.api_url + "/business-units/all", headers={"apikey": second},
                             timeout=30).status_code == 200  # fmt: skip

@@ -15,7 +15,12 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from tpnb.emulator import EmulatorServer, serve
-from tpnb.emulator.dataset import OTHER_PASSWORD, OTHER_USERNAME, SECOND_API_KEY, SECOND_API_SECRET
+from tpnb.emulator.data.accounts import (
+    OTHER_PASSWORD,
+    OTHER_USERNAME,
+    SECOND_API_KEY,
+    SECOND_API_SECRET,
+)
 
 
 @pytest.fixture(scope="module")

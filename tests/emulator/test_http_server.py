@@ -48,7 +48,7 @@ def test_urls_and_credentials(emulator: EmulatorServer) -> None:
     assert emulator.invitations_url == emulator.url + "/invitations-api/v1"
     assert emulator.authorize_url == emulator.url + "/authenticate"
     assert set(emulator.credentials) == {"api_key", "api_secret", "username", "password"}
-    assert emulator.credentials["api_key"] in emulator.dataset.api_clients
+    assert emulator.credentials["api_key"] in emulator.dataset.accounts.clients
 
 
 def test_repr_shows_no_secret(emulator: EmulatorServer) -> None:

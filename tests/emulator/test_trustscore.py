@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tpnb.emulator.trustscore import review_weights, round_half_up, stars_for_score, trust_score
+from tpnb.emulator.data.trustscore import (
+    review_weights,
+    round_half_up,
+    stars_for_score,
+    trust_score,
+)
 
 NOW = 1_800_000_000
 

@@ -78,7 +78,7 @@ def biggest_unit(api: Api) -> dict[str, Any]:
 
 def demo_unit(api: Api) -> str:
     """The first unit the demo business user may manage."""
-    from tpnb.emulator.dataset import DEMO_USERNAME
+    from tpnb.emulator.data.accounts import DEMO_USERNAME
 
     user = api.server.dataset.user_by_username(DEMO_USERNAME)
     assert user is not None

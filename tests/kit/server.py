@@ -58,13 +58,13 @@ def user_units(server: Any, username: str) -> list[str]:
 def other_client(server: Any) -> Any:
     """An api client of the data set other than the demo one."""
     demo = server.credentials["api_key"]
-    return next(c for k, c in sorted(server.dataset.api_clients.items()) if k != demo)
+    return next(c for k, c in sorted(server.dataset.accounts.clients.items()) if k != demo)
 
 
 def other_user(server: Any) -> Any:
     """A business user other than the demo one, with units of their own."""
     demo = server.credentials["username"]
     return next(
-        u for _, u in sorted(server.dataset.business_users.items())
+        u for u in sorted(server.dataset.accounts.users, key=lambda user: user.id)
         if u.username != demo and u.business_unit_ids
     )  # fmt: skip

@@ -14,7 +14,7 @@ import tpnb
 from tpnb import frames
 from tpnb.client import Client
 from tpnb.emulator import EmulatorServer, serve
-from tpnb.emulator.dataset import OTHER_USERNAME
+from tpnb.emulator.data.accounts import OTHER_USERNAME
 from tpnb.errors import BadRequestError, ConfigError, ForbiddenError
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from kit.clients import client_for
 
-from tpnb.emulator import EmulatorServer, serve
+from tpnb.emulator import EmulatorOptions, EmulatorServer, serve
 from tpnb.errors import ConsistencyError
 
 SMALL_CAP = 1_000
@@ -32,13 +32,14 @@ UTC = timezone.utc
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
     """A private small emulator (it is edited) with the depth cap lowered on both sides."""
-    from tpnb.emulator import listing
     from tpnb.paging import walkers
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(listing.slice_page, "__defaults__", (SMALL_CAP,))
         mp.setattr(walkers, "API_RECORD_CAP", SMALL_CAP)
-        with serve(scale=0.03, rate_limits=((10_000_000, 300.0),)) as srv:
+        options = EmulatorOptions(
+            scale=0.03, rate_limits=((10_000_000, 300.0),), record_cap=SMALL_CAP
+        )
+        with serve(options) as srv:
             yield srv
 
 

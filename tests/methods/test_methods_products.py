@@ -18,7 +18,7 @@ from kit.truth import same_schema
 
 from tpnb import frames
 from tpnb.client import Client
-from tpnb.emulator.dataset import OTHER_USERNAME
+from tpnb.emulator.data.accounts import OTHER_USERNAME
 from tpnb.errors import BadRequestError, ConfigError, ForbiddenError, NotFoundError
 
 
@@ -70,7 +70,7 @@ def test_product_review_filters_and_limit(tp: Client, emulator: Any, shop: Any) 
     skus = [p["sku"] for p in products]
     ds = emulator.dataset
     rows = ds.product_reviews_rows(bu_id, skus=skus)
-    languages = ds.table["lang"][ds.product_table["review"][rows]]
+    languages = ds.table["lang"][ds.product_reviews.table["review"][rows]]
     top_lang = _language_of(emulator, int(np.bincount(languages).argmax()))
     df = tp.product_reviews(bu_id, skus, language=top_lang, stars=[4, 5], progress=False)
     expected = _ids(emulator, bu_id, skus=skus, languages={top_lang}, stars={4, 5})
@@ -85,9 +85,9 @@ def test_product_review_filters_and_limit(tp: Client, emulator: Any, shop: Any) 
 
 
 def _language_of(server: Any, code: int) -> str:
-    from tpnb.emulator import units
+    from tpnb.emulator.data import specs
 
-    return str(units.LANGUAGES[code])
+    return str(specs.LANGUAGES[code])
 
 
 def test_product_review_summary(tp: Client, emulator: Any, shop: Any) -> None:
@@ -95,7 +95,7 @@ def test_product_review_summary(tp: Client, emulator: Any, shop: Any) -> None:
     ds = emulator.dataset
     for skus in ([products[0]["sku"]], [p["sku"] for p in products]):
         df = tp.product_review_summary(bu_id, skus)
-        stars = ds.product_table["stars"][ds.product_reviews_rows(bu_id, skus=skus)]
+        stars = ds.product_reviews.table["stars"][ds.product_reviews_rows(bu_id, skus=skus)]
         assert len(df) == 1
         row = df.iloc[0]
         assert row["number_of_reviews"] == len(stars)

@@ -10,8 +10,8 @@ Fixtures:
 
 * ``fault_server``: a private emulator (scale 0.03, generous limits) for the fault suite, with
   the API's 100,000-record depth cap lowered to :data:`SMALL_CAP` on *both* sides (the
-  emulator's page slicing and the client's walkers), so every export crosses the cap and the
-  slicing strategies run under every fault in a second instead of a minute.
+  emulator's ``record_cap`` option and the client's walkers), so every export crosses the cap
+  and the slicing strategies run under every fault in a second instead of a minute.
 """
 
 from __future__ import annotations
@@ -34,14 +34,11 @@ SMALL_CAP = 1_000
 
 @pytest.fixture(scope="module")
 def small_cap() -> Iterator[int]:
-    """Lower the 100k depth cap on the emulator and in the client's walkers (module-wide)."""
-    from tpnb.emulator import listing
+    """Lower the 100k depth cap in the client's walkers (module-wide); the emulator's cap is the
+    ``record_cap`` option of the server that uses it."""
     from tpnb.paging import walkers
 
     with pytest.MonkeyPatch.context() as mp:
-        defaults = listing.slice_page.__defaults__
-        assert defaults == (listing.REVIEW_CAP,), "emulator slice_page signature changed"
-        mp.setattr(listing.slice_page, "__defaults__", (SMALL_CAP,))
         mp.setattr(walkers, "API_RECORD_CAP", SMALL_CAP)
         yield SMALL_CAP
 
@@ -53,6 +50,7 @@ def fault_server(small_cap: int) -> Iterator[EmulatorServer]:
         scale=0.03,
         rate_limits=GENEROUS_RATE_LIMITS,
         refresh_limit=GENEROUS_REFRESH_LIMIT,
+        record_cap=small_cap,
     ) as server:
         yield server
 

@@ -31,7 +31,7 @@ from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 from kit.truth import CLEAR, WRONG
 
 from tpnb.emulator import EmulatorServer, serve
-from tpnb.emulator.dataset import ApiClient
+from tpnb.emulator.data.accounts import ApiClient
 from tpnb.errors import TpnbError
 from tpnb.http.connection import Connection
 
@@ -53,13 +53,11 @@ def server() -> Iterator[EmulatorServer]:
         scale=0.02, rate_limits=GENEROUS_RATE_LIMITS, refresh_limit=GENEROUS_REFRESH_LIMIT
     ) as emulator:
         ds = emulator.dataset
-        ds.api_clients[KEY] = ApiClient(KEY, SECRET, "exceptions", (REDIRECT,))
+        ds.accounts.clients[KEY] = ApiClient(KEY, SECRET, "exceptions", (REDIRECT,))
         demo = ds.user_by_username(emulator.credentials["username"])
         assert demo is not None
         changed = dataclasses.replace(demo, password=PASSWORD)
-        ds.user_list[ds.user_list.index(demo)] = changed
-        ds.business_users[demo.id] = changed
-        ds._users_by_name[demo.username.lower()] = changed
+        ds.accounts.replace_user(changed)
         yield emulator
 
 

@@ -283,8 +283,8 @@ def hostile_server() -> Iterator[Any]:
         dataset = server.dataset
         unit = dataset.units[0]
         name = " ".join(PAYLOADS[:7])
-        dataset.units[0] = dataclasses.replace(
-            unit, spec=dataclasses.replace(unit.spec, display=name)
+        dataset.units.replace(
+            dataclasses.replace(unit, spec=dataclasses.replace(unit.spec, display=name))
         )
         server.admin.add_reviews(
             [

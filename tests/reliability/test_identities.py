@@ -22,7 +22,7 @@ from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 from kit.truth import COMPLETE, WRONG
 
 from tpnb.emulator import EmulatorServer, serve
-from tpnb.emulator.dataset import BusinessUser
+from tpnb.emulator.data.accounts import BusinessUser
 from tpnb.errors import AuthError, ForbiddenError
 from tpnb.http.connection import Connection
 
@@ -49,7 +49,7 @@ def two_users(server: EmulatorServer) -> tuple[BusinessUser, BusinessUser]:
     assert alice is not None
     bob = next(
         u
-        for _, u in sorted(ds.business_users.items())
+        for u in sorted(ds.accounts.users, key=lambda user: user.id)
         if u.id != alice.id
         and u.business_unit_ids
         and not u.business_unit_ids & alice.business_unit_ids
@@ -160,7 +160,7 @@ def test_two_business_users_by_password(server: EmulatorServer, tmp_path: Path) 
 
 def test_two_api_clients_by_client_credentials(server: EmulatorServer, tmp_path: Path) -> None:
     demo_key = server.credentials["api_key"]
-    other = next(c for k, c in sorted(server.dataset.api_clients.items()) if k != demo_key)
+    other = next(c for k, c in sorted(server.dataset.accounts.clients.items()) if k != demo_key)
     sessions = {
         demo_key: Connection(
             settings_for(server, tmp_path, fast=True, username=None, password=None)

@@ -21,7 +21,7 @@ from kit.clients import client_for
 from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
 from tpnb.config import Settings
-from tpnb.emulator import EmulatorServer, serve
+from tpnb.emulator import EmulatorOptions, EmulatorServer, serve
 from tpnb.errors import ConfigError, ForbiddenError, UnauthorizedError
 
 
@@ -45,7 +45,7 @@ def users(server: EmulatorServer) -> tuple[Any, Any, str, str]:
     demo = ds.user_by_username(server.credentials["username"])
     assert demo is not None
     other = next(
-        u for u in ds.user_list
+        u for u in ds.accounts.users
         if u.id != demo.id and u.business_unit_ids - demo.business_unit_ids
         and demo.business_unit_ids - u.business_unit_ids
     )  # fmt: skip
@@ -70,8 +70,8 @@ def test_two_api_keys_one_cache(iso_server: EmulatorServer, tmp_path: Path) -> N
     )
     with bogus, pytest.raises(UnauthorizedError):
         bogus.business_unit(unit)
-    second = next(k for k in iso_server.dataset.api_clients if k != a.settings.api_key)
-    client = iso_server.dataset.api_clients[second]
+    second = next(k for k in iso_server.dataset.accounts.clients if k != a.settings.api_key)
+    client = iso_server.dataset.accounts.clients[second]
     b = client_for(
         iso_server, tmp_path / "c",
         **shared(tmp_path, api_key=client.api_key, api_secret=client.api_secret), fast=True,
@@ -131,7 +131,7 @@ def test_emulator_and_receiver_bind_loopback(tmp_path: Path) -> None:
     from tpnb.cli import webhooks as webhooks_cli
     from tpnb.store import webhooks
 
-    assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+    assert EmulatorOptions().host == "127.0.0.1"  # serve()'s default: EmulatorOptions'
     assert inspect.signature(webhooks.serve).parameters["host"].default == "127.0.0.1"
     for module in (emulator_cli, webhooks_cli):  # the CLIs' --host default
         assert 'default="127.0.0.1"' in inspect.getsource(module), module.__name__

@@ -30,7 +30,7 @@ from kit.ledger import SCANS
 from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 
 from tpnb.emulator import EmulatorServer, serve
-from tpnb.emulator.dataset import ApiClient
+from tpnb.emulator.data.accounts import ApiClient
 from tpnb.errors import TpnbError
 
 KEY = "RELKEY-q7Zt3vXw9PkLm2Nb"
@@ -49,13 +49,11 @@ def secret_server() -> Iterator[EmulatorServer]:
         scale=0.02, rate_limits=GENEROUS_RATE_LIMITS, refresh_limit=GENEROUS_REFRESH_LIMIT
     ) as server:
         ds = server.dataset
-        ds.api_clients[KEY] = ApiClient(KEY, SECRET, "reliability", (REDIRECT,))
+        ds.accounts.clients[KEY] = ApiClient(KEY, SECRET, "reliability", (REDIRECT,))
         demo = ds.user_by_username(server.credentials["username"])
         assert demo is not None
         changed = dataclasses.replace(demo, password=PASSWORD)
-        ds.user_list[ds.user_list.index(demo)] = changed
-        ds.business_users[demo.id] = changed
-        ds._users_by_name[demo.username.lower()] = changed
+        ds.accounts.replace_user(changed)
         yield server
 
 

@@ -40,7 +40,7 @@ def _positive(text: str) -> float:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``emulator`` subcommand to the ``tpnb`` parser."""
-    from tpnb.emulator.dataset import DEFAULT_SEED
+    from tpnb.emulator.options import DEFAULT_SEED
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "emulator",
@@ -76,7 +76,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Start the emulator, print how to use it, serve until interrupted."""
-    from tpnb.emulator.limits import DEFAULT_RATE_LIMITS
+    from tpnb.emulator.options import DEFAULT_RATE_LIMITS
     from tpnb.emulator.server import serve
 
     started = time.perf_counter()

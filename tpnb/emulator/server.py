@@ -3,6 +3,7 @@
 ::
 
     with tpnb.emulator.serve(scale=0.05) as server:     # 127.0.0.1, a free port
+        # the same: serve(options=EmulatorOptions(scale=0.05))
         requests.get(server.api_url + "/business-units/find",
                      params={"name": "northwind-outdoor.example"},
                      headers={"apikey": server.credentials["api_key"]})
@@ -20,24 +21,22 @@ import re
 import sys
 import threading
 import time
-from datetime import datetime
 from types import TracebackType
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from tpnb.emulator.admin import Admin
-from tpnb.emulator.app import STATE_KEY, EmulatorState, create_app
-from tpnb.emulator.dataset import (
-    DATASET_NOW,
-    DEFAULT_SEED,
+from tpnb.emulator.api.admin import Admin
+from tpnb.emulator.api.app import create_app
+from tpnb.emulator.api.context import STATE_KEY, EmulatorState
+from tpnb.emulator.data.accounts import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
     DEMO_PASSWORD,
     DEMO_USERNAME,
-    Dataset,
-    build_dataset,
 )
+from tpnb.emulator.data.dataset import Dataset, build_dataset
+from tpnb.emulator.options import EmulatorOptions
 
 _SECRET_PARAMS = re.compile(
     r"((?:apikey|code|token|refresh_token|access_token|password)=)[^&\s]+", re.I
@@ -64,28 +63,34 @@ class EmulatorServer:
 
     def __init__(
         self,
-        dataset: Dataset,
-        *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        log_requests: bool = False,
-        **options: Any,
+        dataset: Dataset | None = None,
+        options: EmulatorOptions | None = None,
+        **settings: Any,
     ) -> None:
         """Build the app (not started; see :meth:`start`).
 
         Args:
-            dataset: The data set to serve.
-            host: Interface to bind (loopback unless told otherwise).
-            port: TCP port; 0 picks a free one.
-            log_requests: Print a redacted access log to stderr.
-            **options: ``token_lifetime``, ``refresh_limit``, ``rate_limits``, ``max_age``,
-                ``fault_seed``, ``cloudfront_mode`` (see :class:`tpnb.emulator.app.EmulatorState`).
+            dataset: The data set to serve (default: built from the options' ``seed``,
+                ``scale`` and ``now``).
+            options: The settings (default: :class:`EmulatorOptions`'s defaults).
+            **settings: Settings changed from ``options``, by the names of
+                :class:`EmulatorOptions` fields (``rate_limits=...``, ``record_cap=...``).
+
+        Raises:
+            TypeError: for a setting name that :class:`EmulatorOptions` does not have.
+            ValueError: for a bad setting, or ``seed``/``scale``/``now`` given with ``dataset``.
         """
+        if dataset is not None and {"seed", "scale", "now"} & set(settings):
+            raise ValueError("give either dataset or seed/scale/now (they build the data set)")
+        options = (options or EmulatorOptions()).replace(**settings)
+        if dataset is None:
+            dataset = build_dataset(options.seed, now=options.now, scale=options.scale)
+        self.options = options
         self.dataset = dataset
-        self.host = host
-        self.port = port
-        self.log_requests = log_requests
-        self.app = create_app(dataset, **options)
+        self.host = options.host
+        self.port = options.port
+        self.log_requests = options.log_requests
+        self.app = create_app(dataset, options)
         self.state: EmulatorState = self.app.extensions[STATE_KEY]
         self.admin = Admin(self.state)
         self._server: BaseWSGIServer | None = None
@@ -211,15 +216,11 @@ class EmulatorServer:
 
 
 def serve(
+    options: EmulatorOptions | None = None,
     *,
-    seed: int = DEFAULT_SEED,
-    scale: float = 1.0,
-    now: datetime = DATASET_NOW,
     dataset: Dataset | None = None,
-    host: str = "127.0.0.1",
-    port: int = 0,
     start: bool = True,
-    **options: Any,
+    **settings: Any,
 ) -> EmulatorServer:
     """Build the data set and start an emulator in a background thread.
 
@@ -227,23 +228,20 @@ def serve(
     serve(); ...; server.stop()``).
 
     Args:
-        seed: Data-set seed (same seed, same bytes).
-        scale: Multiplies every unit's review count (tests use small values for speed).
-        now: The data set's "present".
+        options: The settings (default: :class:`EmulatorOptions`'s defaults: seed
+            ``DEFAULT_SEED``, scale 1.0, 127.0.0.1 on a free port, 100 h tokens, 833 calls per
+            5 min and 10,000 per hour, the 100,000-record cap...).
         dataset: An existing data set to serve instead of building one.
-        host: Interface to bind (``127.0.0.1`` unless told otherwise).
-        port: TCP port (0: a free one).
         start: Start serving right away.
-        **options: ``token_lifetime`` (s, default 360000), ``refresh_limit`` ((n, s), default
-            (5, 60)), ``rate_limits`` ([(n, s)...], default 833/300 s and 10000/3600 s),
-            ``max_age`` (overrides per resource kind), ``fault_seed``, ``log_requests``,
-            ``cloudfront_mode`` (``True``: a missing apikey gets the CDN's 403 HTML page instead
-            of the 401 fault, and responses carry CloudFront headers; off by default).
+        **settings: Settings changed from ``options``, by the names of
+            :class:`EmulatorOptions` fields: ``serve(scale=0.05, record_cap=500)``.
 
     Returns:
         The :class:`EmulatorServer`.
+
+    Raises:
+        TypeError: for a setting name that :class:`EmulatorOptions` does not have.
+        ValueError: for a bad setting.
     """
-    if dataset is None:
-        dataset = build_dataset(seed, now=now, scale=scale)
-    server = EmulatorServer(dataset, host=host, port=port, **options)
+    server = EmulatorServer(dataset, options, **settings)
     return server.start() if start else server

@@ -1,0 +1,293 @@
+"""Product routes (§2.7): product reviews (public and private), summaries, the catalogue.
+
+Public (apikey):
+
+* ``GET /product-reviews/business-units/{id}?sku=`` -> summary ``{businessUnitId,
+  numberOfReviews{total, oneStar..fiveStars}, starsAverage}``; ``sku`` is a comma list, repeated
+  keys or the docs' JSON-array form ``sku=["A","B"]``; without ``sku``: every product ([I]);
+* ``GET /product-reviews/business-units/{id}/reviews`` with ``sku`` and/or ``productUrl`` (at
+  least one, 400 otherwise), ``page``, ``perPage`` 1..100 (default 20), ``language``, ``stars``,
+  ``attributeIds`` (reviews rating any of them; [I]) -> ``{"productReviews": [...], "links":
+  [...]}``;
+* ``POST /product-reviews/business-units/{id}/batch-summaries`` ``{"skus": [...]}`` ->
+  ``{"summaries": [{"sku", ...summary}]}`` ([I] shape).
+
+Private (bearer, unit access as for service reviews):
+
+* ``GET /private/product-reviews/business-units/{id}/reviews`` (``sku``, ``language``, ``page``,
+  ``perPage``; ``state`` only ``published`` exists here) -> private product reviews;
+* ``GET /private/product-reviews/{reviewId}``;
+* ``GET /private/product-reviews/business-units/{id}/summaries`` -> ``{"summaries": [...],
+  "links": [...]}`` one per product ([I]);
+* ``GET /private/business-units/{id}/products`` (``page``, ``perPage`` 1..10000 default 10000,
+  ``skus``) -> ``{"products": [...], "isLastPage": bool}`` (products added with ``POST``, below,
+  included); ``conversationId`` of a private product review names its conversation
+  (:mod:`~.conversations`) once created.
+
+More paths and request bodies are [C] (BRUNO and its README); their response shapes are [I]:
+
+* ``POST /product-reviews/business-units/{id}/attribute-summaries`` ``{"skus": [...],
+  "locale"}`` -> ``{"businessUnitId", "skus", "locale", "attributes": [{"attributeId",
+  "attributeName", "numberOfRatings", "averageRating"}]}``: one entry per attribute of the unit
+  (:mod:`tpnb.emulator.data.products`) over the product reviews of those SKUs
+  (``averageRating`` to one decimal, ``null`` without ratings; names in English whatever the
+  locale);
+* ``GET /product-reviews/business-units/{id}/imported-reviews?sku=`` (``sku`` required,
+  ``page``, ``perPage`` 1..100, ``stars``, ``language`` validated) -> ``{"links": [...],
+  "productReviews": []}`` and ``/imported-reviews-summaries?sku=`` -> the summary shape of
+  ``/product-reviews/business-units/{id}`` with zero counts and ``starsAverage: null``: the data
+  set imported no reviews from other platforms;
+* ``POST /private/product-reviews/business-units/{id}/invitation-links`` (api host, OAuth)
+  ``{"consumer": {"email", "name"}, "referenceId", "locale", "redirectUri", "products": [{"sku",
+  "name", ...}]}`` -> 200 ``{"reviewLinkId", "reviewUrl"}`` (consumer email and at least one
+  product with ``sku`` and ``name`` required); recorded in ``server.admin.invitations`` with
+  ``"type": "product-link"``;
+* ``POST /private/business-units/{id}/products`` ``{"products": [{"sku", "name", ...}]}``
+  (1..1000 products; ``sku`` and ``name`` required; other fields ``mpn, gtin, brand,
+  productUrl, imageUrl, groupId, ...`` kept as sent) -> 200 ``{"products": [...], "created": n,
+  "updated": m}``; an existing SKU is updated (its id kept). ``GET`` of the same path lists them
+  with the data set's products.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from flask import Blueprint, Response
+
+from tpnb.emulator.api import listing, params
+from tpnb.emulator.api.context import state
+from tpnb.emulator.api.gateway import require_access
+from tpnb.emulator.api.invitations import WEB_BASE
+from tpnb.emulator.api.responses import bad_param, json_response
+from tpnb.emulator.data.formats import STAR_KEYS
+from tpnb.emulator.data.stores import now_iso
+
+blueprint = Blueprint("products", __name__, url_prefix="/v1")
+STATES = ("published",)
+MAX_PRODUCTS = 1000
+_PRODUCT_FIELDS = (
+    "sku", "name", "mpn", "gtin", "brand", "productUrl", "imageUrl", "groupId",
+    "productCategoryGoogleId", "price", "currency", "description",
+)  # fmt: skip
+
+
+def products_of(bu_id: str) -> list[dict[str, Any]]:
+    """The unit's products: the data set's plus those added through the API (404 if unknown)."""
+    return state().added_products.merged(bu_id, state().dataset.products(bu_id))
+
+
+def with_conversation(review: dict[str, Any]) -> dict[str, Any]:
+    """A private product review with ``conversationId`` set once a conversation exists."""
+    conv_id = state().conversations.for_review(str(review["id"]))
+    return {**review, "conversationId": conv_id} if conv_id is not None else review
+
+
+def _summary(bu_id: str, skus: list[str] | None) -> dict[str, Any]:
+    return state().dataset.product_review_summary_json(bu_id, skus)
+
+
+def _sku_list(body: dict[str, Any]) -> list[str]:
+    skus = body.get("skus")
+    if not isinstance(skus, list) or not skus or not all(isinstance(s, str) and s for s in skus):
+        raise bad_param("skus", skus, "a non-empty JSON list of SKU strings")
+    return skus
+
+
+def _product(item: Any, name: str) -> dict[str, Any]:
+    allowed = 'a JSON object with at least "sku" and "name" strings'
+    if not isinstance(item, dict):
+        raise bad_param(name, item, allowed)
+    params.text_value(item.get("sku"), f"{name}.sku", required=True)
+    params.text_value(item.get("name"), f"{name}.name", required=True)
+    return {k: item[k] for k in _PRODUCT_FIELDS if k in item}
+
+
+# -------------------------------------------------------------------------- product reviews
+def _product_rows(bu_id: str, *, require_filter: bool) -> npt.NDArray[np.int64]:
+    products = state().dataset.products(bu_id)
+    skus = params.get_skus()
+    url = params.get_str("productUrl")
+    if url is not None:
+        by_url = [p["sku"] for p in products if p["productUrl"] == url]
+        skus = (skus or []) + (by_url or ["\x00no-such-sku"])
+    if require_filter and skus is None:
+        raise bad_param("sku", None, "one or more SKUs, or productUrl (at least one is required)")
+    listing.page_and_size()
+    attribute_ids = params.get_skus("attributeIds", "attribute ids")  # the same forms as sku
+    return state().dataset.product_reviews_rows(
+        bu_id,
+        skus=skus,
+        languages=params.get_languages(),
+        stars=params.get_stars(),
+        attribute_ids=attribute_ids,
+    )
+
+
+def _product_page(rows: npt.NDArray[np.int64], *, private: bool) -> Response:
+    page, per_page = listing.page_and_size()
+    cap = state().options.record_cap
+    start, stop, has_next = listing.slice_page(len(rows), page, per_page, cap)
+    ds, base = state().dataset, params.api_base()
+    items = [ds.product_review_json(int(r), base, private=private) for r in rows[start:stop]]
+    if private:
+        items = [with_conversation(item) for item in items]
+    payload = {"links": params.page_links(page, has_next), "productReviews": items}
+    return json_response(payload, cache=None if private else "review-list")
+
+
+@blueprint.get("/product-reviews/business-units/<bu_id>")
+def summary(bu_id: str) -> Response:
+    """Product-review summary for one or more SKUs."""
+    return json_response(_summary(bu_id, params.get_skus()), cache="product-summary")
+
+
+@blueprint.get("/product-reviews/business-units/<bu_id>/reviews")
+def reviews(bu_id: str) -> Response:
+    """Public product reviews (``sku`` or ``productUrl`` required)."""
+    return _product_page(_product_rows(bu_id, require_filter=True), private=False)
+
+
+@blueprint.post("/product-reviews/business-units/<bu_id>/batch-summaries")
+def batch_summaries(bu_id: str) -> Response:
+    """Summaries for a list of SKUs."""
+    skus = _sku_list(params.json_body())
+    items = [{"sku": sku, **_summary(bu_id, [sku])} for sku in skus]
+    return json_response({"summaries": items}, cache=None)
+
+
+@blueprint.post("/product-reviews/business-units/<bu_id>/attribute-summaries")
+def attribute_summaries(bu_id: str) -> Response:
+    """Per-attribute rating summaries of some SKUs."""
+    state().dataset.units.index(bu_id)  # an unknown unit is a 404 before any 400
+    body = params.json_body()
+    skus = _sku_list(body)
+    locale = body.get("locale")
+    if locale is not None and (not isinstance(locale, str) or not params.LOCALE_RE.match(locale)):
+        raise bad_param("locale", locale, "a locale such as en-GB")
+    attributes = state().dataset.attribute_summaries(bu_id, skus)
+    payload = {"businessUnitId": bu_id, "skus": skus, "locale": locale, "attributes": attributes}
+    return json_response(payload, cache=None)
+
+
+@blueprint.get("/product-reviews/business-units/<bu_id>/imported-reviews")
+def imported_reviews(bu_id: str) -> Response:
+    """Product reviews imported from other platforms (none in this data set)."""
+    state().dataset.units.index(bu_id)  # an unknown unit is a 404 before any 400
+    params.get_skus(required=True)
+    params.get_stars()
+    params.get_languages()
+    page, _per_page = listing.page_and_size()
+    payload = {"links": params.page_links(page, False), "productReviews": []}
+    return json_response(payload, cache="review-list")
+
+
+@blueprint.get("/product-reviews/business-units/<bu_id>/imported-reviews-summaries")
+def imported_summaries(bu_id: str) -> Response:
+    """Summary of imported product reviews (zero counts in this data set)."""
+    state().dataset.units.index(bu_id)  # an unknown unit is a 404 before any 400
+    params.get_skus(required=True)
+    number: dict[str, int] = {"total": 0, **dict.fromkeys(STAR_KEYS, 0)}
+    payload = {"businessUnitId": bu_id, "numberOfReviews": number, "starsAverage": None}
+    return json_response(payload, cache="product-summary")
+
+
+@blueprint.get("/private/product-reviews/business-units/<bu_id>/reviews")
+def private_reviews(bu_id: str) -> Response:
+    """Private product reviews of a unit."""
+    require_access(bu_id)
+    wanted_state = params.get_str("state")
+    if wanted_state is not None and wanted_state.lower() not in STATES:
+        raise bad_param("state", wanted_state, ", ".join(STATES))
+    return _product_page(_product_rows(bu_id, require_filter=False), private=True)
+
+
+@blueprint.get("/private/product-reviews/<review_id>")
+def private_review(review_id: str) -> Response:
+    """One private product review."""
+    product_reviews = state().dataset.product_reviews
+    row = product_reviews.row(review_id)
+    require_access(product_reviews.business_unit_id(row))
+    data = state().dataset.product_review_json(row, params.api_base(), private=True)
+    return json_response(with_conversation(data), cache=None)
+
+
+@blueprint.get("/private/product-reviews/business-units/<bu_id>/summaries")
+def private_summaries(bu_id: str) -> Response:
+    """One summary per product of the unit."""
+    require_access(bu_id)
+    products = state().dataset.products(bu_id)
+    page, per_page = listing.page_and_size()
+    start, stop, has_next = listing.slice_page(len(products), page, per_page, cap=None)
+    items = [{"sku": p["sku"], **_summary(bu_id, [p["sku"]])} for p in products[start:stop]]
+    payload = {"links": params.page_links(page, has_next), "summaries": items}
+    return json_response(payload, cache=None)
+
+
+@blueprint.post("/private/product-reviews/business-units/<bu_id>/invitation-links")
+def product_invitation_link(bu_id: str) -> Response:
+    """Create a product-review invitation link."""
+    require_access(bu_id)
+    body = params.json_body()
+    consumer = body.get("consumer")
+    if not isinstance(consumer, dict):
+        raise bad_param("consumer", consumer, 'an object {"email", "name"} (required)')
+    email = params.email_value(consumer.get("email"), "consumer.email")
+    products = body.get("products")
+    if not isinstance(products, list) or not products:
+        raise bad_param("products", products, "a non-empty JSON list of products")
+    items = [_product(p, "products") for p in products]
+    created = now_iso()
+    link_id = hashlib.sha1(f"{bu_id}|{email}|{created}|{len(state().invitations)}".encode())
+    record = {
+        "type": "product-link",
+        "id": link_id.hexdigest()[:24],
+        "businessUnitId": bu_id,
+        "email": email,
+        "name": params.text_value(consumer.get("name"), "consumer.name", required=False),
+        "referenceId": params.text_value(body.get("referenceId"), "referenceId", required=False),
+        "locale": params.text_value(body.get("locale"), "locale", required=False),
+        "redirectUri": params.text_value(body.get("redirectUri"), "redirectUri", required=False),
+        "products": items,
+        "createdAt": created,
+    }
+    state().invitations.add(record)
+    url = f"{WEB_BASE}/evaluate-product/{record['id']}"
+    return json_response({"reviewLinkId": record["id"], "reviewUrl": url}, cache=None)
+
+
+# -------------------------------------------------------------------------------- catalogue
+@blueprint.get("/private/business-units/<bu_id>/products")
+def products(bu_id: str) -> Response:
+    """The unit's product catalogue."""
+    require_access(bu_id)
+    items = products_of(bu_id)
+    skus = params.get_skus("skus")
+    if skus is not None:
+        items = [p for p in items if p["sku"] in skus]
+    page = params.get_int("page", 1, 1, params.MAX_PAGE)
+    per_page = params.get_int("perPage", 10_000, 1, 10_000)
+    start, stop, has_next = listing.slice_page(len(items), page, per_page, cap=None)
+    payload = {"products": items[start:stop], "isLastPage": not has_next}
+    return json_response(payload, cache=None)
+
+
+@blueprint.post("/private/business-units/<bu_id>/products")
+def upsert_products(bu_id: str) -> Response:
+    """Add or update products of the unit's catalogue."""
+    require_access(bu_id)
+    items = params.json_body().get("products")
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_PRODUCTS:
+        raise bad_param("products", items, f"a JSON list of 1 to {MAX_PRODUCTS} products")
+    cleaned = [_product(item, "products") for item in items]
+    base = state().dataset.products(bu_id)
+    out, created = [], 0
+    for product in cleaned:
+        saved, is_new = state().added_products.upsert(bu_id, base, product)
+        out.append(saved)
+        created += is_new
+    payload = {"products": out, "created": created, "updated": len(out) - created}
+    return json_response(payload, cache=None)
