@@ -106,8 +106,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "cli": PARTS - {"cli"},
     # ipywidgets UI on the client's frames, drawn with the charts
     "widgets": frozenset({"client", "charts", "analysis", "frames"}),
-    # `tpnb report` runs a notebook in its own kernel
-    "report": frozenset(),
+    # `tpnb report` runs a notebook in its own kernel, after checking its unit (through the
+    # client, one lookup) and its archive (the store) before the kernel starts
+    "report": frozenset({"tpnb", "client", "store"}),
     # pure: charts draw tpnb.analysis numbers from frames' columns
     "charts": frozenset({"analysis", "frames"}),
     "analysis": frozenset({"frames"}),
