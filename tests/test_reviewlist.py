@@ -13,6 +13,7 @@ import pytest
 from tpnb.paging.collect import Progress
 from tpnb.paging.reviewlist import (
     PublicReviewWalk,
+    ReviewRequest,
     ReviewWalk,
     plan_private_walk,
     plan_public_walk,
@@ -93,23 +94,22 @@ class AllReviews:
         return len(self.reviews)
 
 
-def _walk(source: AllReviews, **asked: Any) -> PublicReviewWalk:
-    request: dict[str, Any] = {"start": None, "end": None, "order": None, "limit": None, **asked}
+def _walk(source: AllReviews, request: ReviewRequest) -> PublicReviewWalk:
     return PublicReviewWalk(
+        request,
+        stars=None,
+        server_filtered=False,
         fetch_page=source.offset_page,
         fetch_after_token=source.page_after_token,
         count_reviews=source.review_count,
         progress=Progress(False, "test"),
         concurrency=4,
-        stars=None,
-        server_filtered=False,
-        **request,
     )
 
 
 def test_keyset_walk_of_the_whole_unit_sizes_its_bar_from_the_review_count() -> None:
     source = AllReviews(250)
-    walk = _walk(source)
+    walk = _walk(source, ReviewRequest())
     assert walk.plan is ReviewWalk.KEYSET
     assert walk.collect() == source.reviews
     assert source.counted == 1
@@ -119,10 +119,10 @@ def test_keyset_walk_of_the_whole_unit_sizes_its_bar_from_the_review_count() -> 
 
 def test_keyset_walk_with_a_limit_asks_no_count_and_any_order_is_sorted() -> None:
     source = AllReviews(250)
-    newest = _walk(source, limit=120)
+    newest = _walk(source, ReviewRequest(limit=120))
     assert newest.collect() == source.reviews[:120]
     assert newest.progress.requests == 2
     assert source.counted == 0  # a limit: the count would not size the walk
-    oldest = _walk(source, order=OLDEST)
+    oldest = _walk(source, ReviewRequest(order=OLDEST))
     assert oldest.plan is ReviewWalk.KEYSET
     assert oldest.collect() == sort_items(source.reviews, OLDEST) == source.reviews[::-1]

@@ -13,7 +13,7 @@ from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase, check_raw
 from tpnb.methods._frames import read_frame
 from tpnb.paging.collect import Item
-from tpnb.paging.reviewlist import PrivateReviewWalk
+from tpnb.paging.reviewlist import PrivateReviewWalk, ReviewRequest
 from tpnb.paging.slicing import Slice
 
 if TYPE_CHECKING:
@@ -202,13 +202,10 @@ class CustomerMethods(MethodsBase):
             find_reviewer=reviewer_filter,
         )
         walk = PrivateReviewWalk(
+            ReviewRequest(start, end, order, row_limit),
             fetch_page=pages.page,
             progress=progress_bar,
             concurrency=self.concurrency,
-            start=start,
-            end=end,
-            order=order,
-            limit=row_limit,
         )
         items = walk.collect()
         if raw:

@@ -14,7 +14,7 @@ from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase, check_raw
 from tpnb.methods._frames import read_frame
 from tpnb.paging.collect import Collector, Item, Progress
-from tpnb.paging.reviewlist import PublicReviewWalk
+from tpnb.paging.reviewlist import PublicReviewWalk, ReviewRequest
 from tpnb.paging.slicing import DESC, Slice
 from tpnb.paging.walkers import walk_tokens
 
@@ -196,17 +196,14 @@ class ReviewMethods(MethodsBase):
             location_filter,
         )
         walk = PublicReviewWalk(
+            ReviewRequest(start, end, order, row_limit),
+            stars=stars_filter,
+            server_filtered=any(value is not None for value in server_filters),
             fetch_page=pages.offset_page,
             fetch_after_token=pages.page_after_token,
             count_reviews=pages.review_count,
             progress=progress_bar,
             concurrency=self.concurrency,
-            stars=stars_filter,
-            server_filtered=any(value is not None for value in server_filters),
-            start=start,
-            end=end,
-            order=order,
-            limit=row_limit,
         )
         if raw:
             return walk.collect()

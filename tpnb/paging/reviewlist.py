@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -86,11 +86,39 @@ def plan_private_walk(*, order: Sequence[str] | None, limit: int | None) -> Revi
     return ReviewWalk.TIME_OLDEST_FIRST
 
 
+@dataclass(frozen=True)
+class ReviewRequest:
+    """What a call asks of a review list, checked: creation-date bounds, order and limit.
+
+    Args:
+        start: Only reviews created at or after this.
+        end: Only reviews created before this.
+        order: The order asked for (``None``: newest first).
+        limit: At most this many reviews (``None``: all).
+    """
+
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    order: tuple[str, ...] | None = None
+    limit: int | None = None
+
+    def collector(self) -> Collector:
+        """An empty collector that keeps up to ``limit`` reviews within the date bounds."""
+        return Collector(self.limit, date_keep(self.start, self.end))
+
+    def answer(self, collector: Collector) -> list[Item]:
+        """The collected reviews in the order asked for, the first ``limit``."""
+        return sort_items(collector.items, self.order)[: self.limit]
+
+
 @dataclass
 class PublicReviewWalk:
     """Reads one public review list with the walk :func:`plan_public_walk` chooses.
 
     Args:
+        request: The dates, order and limit asked for (dates are applied on the client).
+        stars: The star filter (``None``: every rating).
+        server_filtered: See :func:`plan_public_walk`.
         fetch_page: ``fetch_page(slice, page)``: one offset page of the list, the call's
             server-side filters applied (the star filter comes with the slice).
         fetch_after_token: ``fetch_after_token(token)``: the ``all-reviews`` page after
@@ -99,35 +127,28 @@ class PublicReviewWalk:
             the whole unit.
         progress: Counts the requests (and shows the bar).
         concurrency: Pages in flight for the order-stable walks.
-        stars: The star filter (``None``: every rating).
-        server_filtered: See :func:`plan_public_walk`.
-        start: Only reviews created at or after this (applied on the client).
-        end: Only reviews created before this (applied on the client).
-        order: The order asked for (``None``: newest first).
-        limit: At most this many reviews (``None``: all).
     """
 
+    request: ReviewRequest
+    stars: tuple[int, ...] | None
+    server_filtered: bool
     fetch_page: FetchPage
     fetch_after_token: FetchToken
     count_reviews: Callable[[], int | None]
     progress: Progress
     concurrency: int
-    stars: tuple[int, ...] | None
-    server_filtered: bool
-    start: pd.Timestamp | None
-    end: pd.Timestamp | None
-    order: tuple[str, ...] | None
-    limit: int | None
 
     @property
     def plan(self) -> ReviewWalk:
         """The walk :meth:`collect` runs."""
         return plan_public_walk(
-            server_filtered=self.server_filtered, order=self.order, limit=self.limit
+            server_filtered=self.server_filtered,
+            order=self.request.order,
+            limit=self.request.limit,
         )
 
     def collect(self) -> list[Item]:
-        """Every review asked for (up to ``limit``), in the order asked for."""
+        """Every review asked for (up to the limit), in the order asked for."""
         with self.progress:
             if self.plan is ReviewWalk.KEYSET:
                 collector = self.keyset_walk()
@@ -135,16 +156,17 @@ class PublicReviewWalk:
                 collector = verified(self.offset_walk)
             else:
                 collector = self.offset_walk(PER_PAGE)
-        return sort_items(collector.items, self.order)[: self.limit]
+        return self.request.answer(collector)
 
     def keyset_walk(self) -> Collector:
         """The ``all-reviews`` list by page token, newest first, until ``since`` is passed."""
-        if self.limit is None and self.start is None:
+        request = self.request
+        if request.limit is None and request.start is None:
             total = self.count_reviews()
             self.progress.total = None if total is None else max(1, -(-total // PER_PAGE))
-        collector = Collector(self.limit, date_keep(self.start, self.end))
+        collector = request.collector()
         walker = Walker(self.fetch_page, collector, self.progress, self.concurrency)
-        stop = None if self.start is None else older_than(self.start)
+        stop = None if request.start is None else older_than(request.start)
         walker.tokens(self.fetch_after_token, stop=stop)
         return collector
 
@@ -156,20 +178,20 @@ class PublicReviewWalk:
         without either), the whole list is read: every filtered review
         (:meth:`~tpnb.paging.slicing.Walker.public_full`), or ``all-reviews``.
         """
-        collector = Collector(self.limit, date_keep(self.start, self.end))
+        request = self.request
+        collector = request.collector()
         walker = Walker(
             self.fetch_page, collector, self.progress, self.concurrency, per_page=per_page
         )
-        if self.limit is not None or (self.start is not None and _by_date(self.order)):
-            in_order = Slice(self.order or DESC, self.stars)
-            state = walker.newest(
-                in_order, stop=past_date_bound(in_order.order, self.start, self.end)
-            )
+        if request.limit is not None or (request.start is not None and _by_date(request.order)):
+            in_order = Slice(request.order or DESC, self.stars)
+            stop = past_date_bound(in_order.order, request.start, request.end)
+            state = walker.newest(in_order, stop=stop)
             if not state.capped or collector.full:
                 return collector
             collector.limit = None  # past the cap: everything, then sort and cut
         if self.server_filtered:
-            stop_oldest_first = None if self.end is None else newer_than(self.end)
+            stop_oldest_first = None if request.end is None else newer_than(request.end)
             walker.public_full(self.stars, stop_asc=stop_oldest_first)
         else:
             walker.tokens(self.fetch_after_token)
@@ -181,46 +203,42 @@ class PrivateReviewWalk:
     """Reads one private review list with the walk :func:`plan_private_walk` chooses.
 
     Args:
+        request: The dates, order and limit asked for (dates go to the server in whole
+            seconds and are applied exactly on the client).
         fetch_page: ``fetch_page(slice, page)``: one page of the list, the call's filters
             applied (the order and the date window come with the slice).
         progress: Counts the requests (and shows the bar).
         concurrency: Date windows walked at once.
-        start: Only reviews created at or after this.
-        end: Only reviews created before this.
-        order: The order asked for (``None``: newest first).
-        limit: At most this many reviews (``None``: all).
     """
 
+    request: ReviewRequest
     fetch_page: FetchPage
     progress: Progress
     concurrency: int
-    start: pd.Timestamp | None
-    end: pd.Timestamp | None
-    order: tuple[str, ...] | None
-    limit: int | None
 
     @property
     def plan(self) -> ReviewWalk:
         """The walk :meth:`collect` runs."""
-        return plan_private_walk(order=self.order, limit=self.limit)
+        return plan_private_walk(order=self.request.order, limit=self.request.limit)
 
     def collect(self) -> list[Item]:
-        """Every review asked for (up to ``limit``), in the order asked for."""
-        collector = Collector(self.limit, date_keep(self.start, self.end))
+        """Every review asked for (up to the limit), in the order asked for."""
+        request = self.request
+        collector = request.collector()
         walker = Walker(self.fetch_page, collector, self.progress, self.concurrency)
         # the API's date filters take whole seconds: the window covers the bounds and the
         # collector applies them exactly
-        window = Slice(start=floor_second(self.start), end=ceil_second(self.end))
+        window = Slice(start=floor_second(request.start), end=ceil_second(request.end))
         with self.progress:
             if self.plan is ReviewWalk.FIRST_IN_ORDER:
-                state = walker.newest(Slice(self.order or DESC, None, window.start, window.end))
+                state = walker.newest(replace(window, order=request.order or DESC))
                 if state.capped and not collector.full:
                     collector.limit = None  # past the cap: the whole window, then sort and cut
                     walker.by_time(window, newest_first=False)
             else:
                 newest_first = self.plan is ReviewWalk.TIME_NEWEST_FIRST
                 walker.by_time(window, newest_first=newest_first)
-        return sort_items(collector.items, self.order)[: self.limit]
+        return request.answer(collector)
 
 
 def sort_items(items: list[Item], order: Sequence[str] | None) -> list[Item]:
