@@ -61,7 +61,7 @@ def _review(n: int, stars: int, at: pd.Timestamp) -> dict[str, Any]:
 
 
 def _walker(fetch: CappedList, per_page: int = 100) -> Walker:
-    return Walker(fetch, Collector(), Progress(False, "test"), 1, None, "reviews", per_page)
+    return Walker(fetch, Collector(), Progress(False, "test"), concurrency=1, per_page=per_page)
 
 
 def test_a_star_rating_beyond_both_ends_of_the_cap_is_a_cap_error() -> None:
@@ -153,7 +153,7 @@ def _time_walk(
     limit: int | None = None,
 ) -> tuple[TimeWalk, Collector]:
     collector = Collector(limit)
-    walker = Walker(fetch, collector, Progress(False, "test"), concurrency, None, "reviews", 100)
+    walker = Walker(fetch, collector, Progress(False, "test"), concurrency=concurrency)
     return TimeWalk(walker, window, newest_first=newest_first), collector
 
 
