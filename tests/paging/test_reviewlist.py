@@ -1,7 +1,7 @@
 """Which walk reads a review list as asked (pure: :mod:`tpnb.paging.reviewlist` decides, no HTTP).
 
-The walks themselves are tested in ``tests/test_slicing.py`` (synthetic lists) and
-``tests/test_methods_reviews.py``/``tests/test_methods_customer.py`` (the real emulator).
+The walks themselves are tested in ``tests/paging/test_slicing.py`` (synthetic lists) and
+``tests/methods/test_methods_reviews.py``/``tests/methods/test_methods_customer.py`` (the real emulator).
 """
 
 from __future__ import annotations
