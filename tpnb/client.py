@@ -42,7 +42,7 @@ class Client(DataMethods):
     """
 
     def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+        super().__init__(connection)
 
     @property
     def stats(self) -> Stats:

@@ -4,10 +4,17 @@ What the API's 100,000-record cap leaves unlistable is a :class:`CapExceededErro
 silently short frame). The cap is lowered here so a list can cross it in a few pages; the
 strategies against the real emulator are in ``tests/methods/test_methods_reviews.py`` and
 ``tests/reliability/``.
+
+:class:`TimeWalk` (private lists paged by ``createdAt``) is driven by :class:`ChangingList`, an
+in-memory list that answers like the API (date window in whole seconds, order, page number,
+depth cap) and changes between requests: exactness while reviews arrive and are deleted, the
+split into concurrent windows, crowded seconds, the limit, and the cap.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -17,7 +24,7 @@ import tpnb
 from tpnb.errors import CapExceededError, TpnbError
 from tpnb.paging import walkers
 from tpnb.paging.collect import Collector, Progress
-from tpnb.paging.slicing import DESC, Slice, Walker
+from tpnb.paging.slicing import DESC, Slice, TimeWalk, Walker
 
 CAP = 300  # records a listing reaches (the real API: 100,000)
 START = pd.Timestamp("2024-01-01T00:00:00Z")
@@ -54,7 +61,7 @@ def _review(n: int, stars: int, at: pd.Timestamp) -> dict[str, Any]:
 
 
 def _walker(fetch: CappedList, per_page: int = 100) -> Walker:
-    return Walker(fetch, Collector(), Progress(False, "test"), 1, None, "reviews", per_page)
+    return Walker(fetch, Collector(), Progress(False, "test"), concurrency=1, per_page=per_page)
 
 
 def test_a_star_rating_beyond_both_ends_of_the_cap_is_a_cap_error() -> None:
@@ -81,3 +88,203 @@ def test_more_reviews_in_one_second_than_the_cap_is_a_cap_error() -> None:
 def test_cap_error_is_public_and_in_the_tree() -> None:
     assert tpnb.CapExceededError is CapExceededError
     assert issubclass(CapExceededError, TpnbError)
+
+
+# ---------------------------------------------------------------- TimeWalk (private lists by time)
+SECOND = pd.Timedelta(seconds=1)
+
+
+class ChangingList(CappedList):
+    """A private review list by ``createdAt``: date window, order, page number, depth cap.
+
+    Args:
+        items: The reviews, oldest first.
+        changes: Request number (1-based) -> a change of the list made just before that
+            request is answered (reviews arriving or deleted while the walk runs).
+        meet: Request numbers that wait for each other before they are answered (a
+            ``threading.Barrier``): they can only all be answered if they are in flight at once.
+    """
+
+    def __init__(
+        self,
+        items: list[dict[str, Any]],
+        changes: dict[int, Callable[[ChangingList], None]] | None = None,
+        meet: range = range(0),
+    ) -> None:
+        super().__init__(list(items))
+        self.changes = changes or {}
+        self.meet = meet
+        self.barrier = threading.Barrier(max(1, len(meet)))
+        self.requests: list[tuple[Slice, int]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, sl: Slice, page: int) -> dict[str, Any]:
+        with self.lock:
+            self.requests.append((sl, page))
+            number = len(self.requests)
+            change = self.changes.get(number)
+            if change is not None:
+                change(self)
+            payload = super().__call__(sl, page)
+        if number in self.meet:
+            self.barrier.wait(timeout=60)  # a guard against a hang, not a measurement
+        return payload
+
+    def insert(self, item: dict[str, Any]) -> None:
+        self.items.append(item)
+        self.items.sort(key=lambda review: pd.Timestamp(review["createdAt"]))
+
+    def delete(self, ident: str) -> None:
+        self.items = [review for review in self.items if review["id"] != ident]
+
+
+def _spread(count: int, every: pd.Timedelta, first: int = 0) -> list[dict[str, Any]]:
+    """``count`` reviews, one each ``every`` from half a second after START, ids ``first``,
+    ``first + 1``... (the half second puts the page boundaries of THIRD inside a second)."""
+    return [_review(first + i, 1 + i % 5, START + SECOND / 2 + i * every) for i in range(count)]
+
+
+def _time_walk(
+    fetch: ChangingList,
+    window: Slice,
+    *,
+    newest_first: bool,
+    concurrency: int,
+    limit: int | None = None,
+) -> tuple[TimeWalk, Collector]:
+    collector = Collector(limit)
+    walker = Walker(fetch, collector, Progress(False, "test"), concurrency=concurrency)
+    return TimeWalk(walker, window, newest_first=newest_first), collector
+
+
+def _ids(items: list[dict[str, Any]]) -> set[str]:
+    return {item["id"] for item in items}
+
+
+def test_time_walk_reads_a_list_far_past_the_cap_exactly_in_concurrent_windows() -> None:
+    items = _spread(20 * CAP, 2 * SECOND)  # every request is a first page: the cap never bites
+    window = Slice(start=START, end=START + len(items) * 2 * SECOND)
+    # after the first page the walk splits the range: four requests in flight at once
+    fetch = ChangingList(items, meet=range(2, 6))
+    walk, collector = _time_walk(fetch, window, newest_first=False, concurrency=4)
+    walk.run()
+    assert set(collector.by_id) == _ids(items)
+    assert {page for _, page in fetch.requests} == {1}
+    starts = sorted({sl.start for sl, _ in fetch.requests if sl.start is not None})
+    assert len([s for s in starts if s > START]) >= 3  # windows that start inside the range
+    assert all(START <= sl.start < sl.end <= window.end for sl, _ in fetch.requests)
+    # each page repeats its last second's review; each window costs at most one partial page
+    windows = len({sl.end for sl, _ in fetch.requests})
+    assert len(fetch.requests) <= -(-len(items) // 99) + 2 * windows
+
+
+def test_time_walk_splits_only_what_holds_enough_reviews() -> None:
+    items = _spread(250, 2 * SECOND)  # fewer than SPLIT_MIN_PAGES pages: no second window
+    window = Slice(start=START, end=START + len(items) * 2 * SECOND)
+    fetch = ChangingList(items)
+    walk, collector = _time_walk(fetch, window, newest_first=False, concurrency=4)
+    walk.run()
+    assert set(collector.by_id) == _ids(items)
+    assert {sl.end for sl, _ in fetch.requests} == {window.end}
+    assert len(fetch.requests) == 3  # 100 + 99 + 51 new reviews
+
+
+#: three reviews a second, so pages end inside a second (which the next page reads again)
+THIRD = SECOND / 3
+
+
+def _change_midway(fetch: ChangingList) -> None:
+    """Before the 2nd request: two reviews already read deleted and one arrives among them
+    (so later offsets shift by one), one review not read yet deleted, one arrives ahead."""
+    fetch.delete(f"{10:024x}")
+    fetch.delete(f"{20:024x}")
+    fetch.insert(_review(10_000, 5, START + 30 * THIRD + THIRD / 2))
+    fetch.delete(f"{250:024x}")
+    fetch.insert(_review(10_001, 4, START + 150 * THIRD + THIRD / 2))
+
+
+def test_time_walk_is_exact_while_reviews_arrive_and_are_deleted() -> None:
+    items = _spread(280, THIRD)
+    window = Slice(start=START, end=START + 100 * SECOND)
+    fetch = ChangingList(items, changes={2: _change_midway})
+    walk, collector = _time_walk(fetch, window, newest_first=False, concurrency=1)
+    walk.run()
+    # the reviews read before their deletion stay; the one that arrived behind the walk is
+    # not seen (it came after its time was read); every other review exactly once
+    expected = _ids(items) - {f"{250:024x}"} | {f"{10_001:024x}"}
+    assert set(collector.by_id) == expected
+    assert len(fetch.requests) == 3
+
+
+def test_the_same_changes_make_an_offset_walk_skip_a_review() -> None:
+    """The changes above are hostile: read by offsets, a review that was there all along is lost."""
+    items = _spread(280, THIRD)
+    fetch = ChangingList(items, changes={2: _change_midway})
+    pages = walkers.walk_pages(lambda page: fetch(Slice(), page), "reviews", concurrency=1)
+    seen = {item["id"] for page in pages for item in page}
+    assert f"{100:024x}" not in seen  # it moved from page 2 to page 1 after page 1 was read
+
+
+def test_time_walk_is_exact_in_concurrent_windows_while_the_list_changes() -> None:
+    items = _spread(20 * CAP, 2 * SECOND)
+    late = [_review(50_000 + i, 3, START + (1000 * i + 1) * SECOND) for i in range(12)]
+
+    def arrive_and_delete(fetch: ChangingList) -> None:
+        for review in late:
+            fetch.insert(review)
+        for i in range(0, len(items), 500):
+            fetch.delete(items[i]["id"])
+
+    window = Slice(start=START, end=START + len(items) * 2 * SECOND)
+    fetch = ChangingList(items, changes={8: arrive_and_delete})
+    walk, collector = _time_walk(fetch, window, newest_first=False, concurrency=4)
+    walk.run()
+    deleted = {items[i]["id"] for i in range(0, len(items), 500)}
+    kept = set(collector.by_id)
+    assert _ids(items) - deleted <= kept  # every review there all along, once
+    assert kept <= _ids(items) | _ids(late)
+
+
+def test_time_walk_newest_first_stops_at_the_limit() -> None:
+    items = _spread(1000, THIRD)
+    window = Slice(start=START, end=START + 400 * SECOND)
+    fetch = ChangingList(items)
+    walk, collector = _time_walk(fetch, window, newest_first=True, concurrency=4, limit=150)
+    walk.run()
+    assert list(collector.by_id) == [item["id"] for item in reversed(items)][:150]
+    assert len(fetch.requests) == 2  # one window, newest first, no read-ahead
+    assert all(sl.order == DESC for sl, _ in fetch.requests)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_time_walk_reads_a_crowded_second_by_pages(newest_first: bool) -> None:
+    before, after = _spread(300, 10 * SECOND), _spread(300, 10 * SECOND, first=1000)
+    crowd_second = START + 3005 * SECOND
+    crowd = [_review(5000 + i, 2, crowd_second) for i in range(250)]  # 2.5 pages in one second
+    later = [
+        {**item, "createdAt": (pd.Timestamp(item["createdAt"]) + 3010 * SECOND).isoformat()}
+        for item in after
+    ]
+    items = before + crowd + later
+    window = Slice(start=START, end=START + 7000 * SECOND)
+    fetch = ChangingList(items)
+    walk, collector = _time_walk(fetch, window, newest_first=newest_first, concurrency=1)
+    walk.run()
+    assert set(collector.by_id) == _ids(items)
+    crowded = [
+        (sl, page)
+        for sl, page in fetch.requests
+        if sl.start == crowd_second and sl.end == crowd_second + SECOND
+    ]
+    assert max(page for _, page in crowded) == 3  # read by page, twice (verified)
+    assert {sl.per_page for sl, _ in crowded} == {100, 99}
+
+
+def test_time_walk_more_reviews_in_one_second_than_the_cap_is_a_cap_error() -> None:
+    items = _spread(200, 10 * SECOND) + [
+        _review(5000 + i, 2, START + 2005 * SECOND) for i in range(CAP + 10)
+    ]
+    window = Slice(start=START, end=START + 3000 * SECOND)
+    walk, _ = _time_walk(ChangingList(items), window, newest_first=False, concurrency=4)
+    with pytest.raises(CapExceededError, match="share the second"):
+        walk.run()

@@ -2,12 +2,13 @@
 
 Each mixin groups one resource family; :class:`DataMethods` combines them all::
 
-    class Client(DataMethods): ...   # needs a ``connection`` attribute (tpnb.http.connection)
+    class Client(DataMethods): ...   # calls DataMethods.__init__(connection)
 
-Every method validates its arguments (:mod:`tpnb.params`) before any request, accepts a
-business unit as a 24-hex id or a domain (domain lookups are cached per client), walks every
-page (:mod:`tpnb.paging.walkers`, :mod:`tpnb.paging.slicing`) and returns a typed DataFrame (:mod:`tpnb.frames`);
-``raw=True`` returns the JSON instead.
+Every method checks ``raw=`` and its other arguments (:mod:`tpnb.params`) before any request,
+accepts a business unit as a 24-hex id or a domain (domain lookups are cached per client), walks
+every page (:mod:`tpnb.paging`) and returns a typed DataFrame (:mod:`tpnb.frames`); ``raw=True``
+returns the JSON instead (each method's overloads say which type). May import endpoints, paging,
+frames, params and errors.
 """
 
 from __future__ import annotations

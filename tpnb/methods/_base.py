@@ -2,73 +2,59 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from tpnb import endpoints as ep
-from tpnb import params
+from tpnb import frames, params
 from tpnb.errors import ConfigError, NotFoundError
-from tpnb.paging.collect import Collector, Progress
+from tpnb.methods._frames import read_frame
+from tpnb.paging.collect import Collector, Item, Progress
 from tpnb.paging.walkers import DEFAULT_CONCURRENCY, PER_PAGE, walk_pages
 
 if TYPE_CHECKING:
     from tpnb.http.connection import Connection
 
-Json = Any
 
+def check_raw(raw: object) -> None:
+    """Refuse a ``raw=`` that is not a bool, before the method sends anything.
 
-def _checking_raw(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a public method that takes ``raw=`` so a non-bool is refused before any request."""
+    Every public method that offers ``raw=`` calls this on its first line.
 
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raw = kwargs.get("raw", False)
-        if not isinstance(raw, bool):
-            raise ConfigError(
-                f"raw must be True (return the JSON) or False (a DataFrame), got {raw!r:.40}"
-            )
-        return method(self, *args, **kwargs)
-
-    return wrapper
+    Raises:
+        ConfigError: ``raw`` is not ``True`` or ``False``.
+    """
+    if not isinstance(raw, bool):
+        raise ConfigError(
+            f"raw must be True (return the JSON) or False (a DataFrame), got {raw!r:.40}"
+        )
 
 
 class MethodsBase:
-    """Base of the mixins; the class they are mixed into sets ``self.connection``.
+    """Base of the mixins: the connection and what the methods of every resource need.
+
+    Args:
+        connection: The :class:`tpnb.http.connection.Connection` every call goes through.
 
     Attributes:
-        connection: The :class:`tpnb.http.connection.Connection` every call goes through.
+        connection: The connection.
         concurrency: Pages requested at once by order-stable multi-page walks (default 4).
     """
 
-    connection: Connection
     concurrency: int = DEFAULT_CONCURRENCY
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Every public method with a ``raw`` parameter checks it (one place, not fifty)."""
-        super().__init_subclass__(**kwargs)
-        for name, value in list(vars(cls).items()):
-            if name.startswith("_") or not inspect.isfunction(value):
-                continue
-            if "raw" in inspect.signature(value).parameters:
-                setattr(cls, name, _checking_raw(value))
-
-    @property
-    def _conn(self) -> Connection:
-        return self.connection
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        #: business unit ids by domain, filled by the domain lookups of this client
+        self._unit_ids_by_domain: dict[str, str] = {}
 
     # ------------------------------------------------------------- business-unit references
-    def _unit_cache(self) -> dict[str, str]:
-        cache: dict[str, str] | None = self.__dict__.get("_tpnb_unit_ids")
-        if cache is None:
-            cache = self.__dict__.setdefault("_tpnb_unit_ids", {})
-        return cache
-
-    def _find_unit_json(self, domain: str) -> Json:
+    def _find_unit_json(self, domain: str) -> Any:
         """``find`` by domain; an unknown domain is a NotFoundError naming it."""
         try:
-            data = ep.find_business_unit(self._conn, domain)
+            data = ep.find_business_unit(self.connection, domain)
         except NotFoundError as exc:
             raise NotFoundError(
                 404,
@@ -78,65 +64,71 @@ class MethodsBase:
                 path="/business-units/find",
             ) from exc
         if isinstance(data, dict) and data.get("id"):
-            self._unit_cache()[domain] = str(data["id"])
+            self._unit_ids_by_domain[domain] = str(data["id"])
         return data
 
     def _unit_id(self, business_unit: object) -> str:
         """The id of a business unit given as an id or a domain (domain lookups are cached)."""
-        ref = params.business_unit(business_unit)
-        if ref.id is not None:
-            return ref.id
-        assert ref.domain is not None
-        cached = self._unit_cache().get(ref.domain)
-        if cached is not None:
-            return cached
-        data = self._find_unit_json(ref.domain)
+        reference = params.business_unit(business_unit)
+        if reference.id is not None:
+            return reference.id
+        assert reference.domain is not None
+        known = self._unit_ids_by_domain.get(reference.domain)
+        if known is not None:
+            return known
+        data = self._find_unit_json(reference.domain)
         return str(data["id"])
 
     # ------------------------------------------------------------- whole results
-    def _kept_frame(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-        """``build()``'s frame, or a copy of the one an identical call built while all the
-        pages it came from are still fresh in the HTTP cache (:mod:`tpnb.http.results`).
+    def _kept_review_frame(
+        self,
+        key: tuple[Hashable, ...],
+        collect: Callable[[], list[Item]],
+        *,
+        business_unit_id: str,
+    ) -> pd.DataFrame:
+        """The review frame of ``collect()``, or a copy of the one an identical call built while
+        all the pages it came from are still fresh in the HTTP cache (:mod:`tpnb.http.results`).
 
         Args:
             key: The call's normalised arguments (the method name first).
-            build: Walks the pages and converts them.
+            collect: Walks the pages and returns the review JSON.
+            business_unit_id: The unit the reviews are of.
         """
-        results = self._conn.results
-        kept = results.get(key)
+        results = self.connection.results
+        kept: pd.DataFrame | None = results.get(key)
         if kept is not None:
             return kept
-        with results.recording() as rec:
-            frame = build()
-        results.put(key, frame, rec)
+        with results.recording() as recording:
+            frame = read_frame(frames.review_frame, collect(), business_unit_id=business_unit_id)
+        results.put(key, frame, recording)
         return frame
 
     # ------------------------------------------------------------- paging helpers
-    def _progress(self, enabled: object, desc: str, total: int | None = None) -> Progress:
+    def _progress(self, enabled: object, description: str) -> Progress:
+        """A progress bar for a multi-page walk (``enabled`` is the method's ``progress=``)."""
         if not isinstance(enabled, bool):
             raise ConfigError(f"progress must be True or False, got {enabled!r}")
-        return Progress(enabled, desc, total)
+        return Progress(enabled, description)
 
     def _collect_pages(
         self,
-        fetch: Callable[[int], Json],
+        fetch: Callable[[int], Any],
         key: str,
         *,
         limit: int | None,
         progress: Progress,
-        concurrent: bool = False,
-        per_page: int = PER_PAGE,
-    ) -> list[dict[str, Any]]:
-        """Every item of a page-numbered list (de-duplicated by id), up to ``limit``."""
-        collector = Collector(limit)
+    ) -> list[Item]:
+        """Every item of a page-numbered list (de-duplicated by id), up to ``limit``.
+
+        Args:
+            fetch: ``fetch(page)`` returns the JSON of that page (1-based).
+            key: The list's key in the responses.
+            limit: At most this many items (``None``: all).
+            progress: The bar the walk counts its requests on.
+        """
         if limit == 0:
             return []
-        pages = walk_pages(
-            fetch,
-            key,
-            per_page=per_page,
-            concurrency=self.concurrency if concurrent else 1,
-            progress=progress,
-        )
+        pages = walk_pages(fetch, key, per_page=PER_PAGE, progress=progress)
         with progress:
-            return collector.fill(pages)
+            return Collector(limit).fill(pages)

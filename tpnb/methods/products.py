@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
+
+import pandas as pd
 
 from tpnb import endpoints as ep
-from tpnb import params
+from tpnb import frames, params
 from tpnb.errors import ConfigError
-from tpnb.methods._base import MethodsBase
-from tpnb.methods._frames import frames
+from tpnb.methods._base import MethodsBase, check_raw
+from tpnb.methods._frames import read_frame
+from tpnb.paging.collect import Item
 
 
 class ProductMethods(MethodsBase):
     """Product reviews (public and private), their summaries, and invitation links."""
 
+    @overload
+    def product_reviews(
+        self,
+        business_unit: str,
+        skus: str | list[str] | None = None,
+        *,
+        product_url: str | None = None,
+        language: str | list[str] | None = None,
+        stars: int | list[int] | str | None = None,
+        locale: str | None = None,
+        attribute_ids: str | list[str] | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def product_reviews(
+        self,
+        business_unit: str,
+        skus: str | list[str] | None = None,
+        *,
+        product_url: str | None = None,
+        language: str | list[str] | None = None,
+        stars: int | list[int] | str | None = None,
+        locale: str | None = None,
+        attribute_ids: str | list[str] | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def product_reviews(
         self,
         business_unit: str,
@@ -27,55 +60,89 @@ class ProductMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """Public product reviews of some SKUs (or of a product URL), every page.
 
         ``attribute_ids`` keeps the reviews that rated at least one of those attributes (ids as
         in the ``attribute_ratings`` column and :meth:`product_attribute_summaries`).
         """
-        sk = params.skus(skus)
+        check_raw(raw)
+        sku_list = params.skus(skus)
         url = params.optional_text(product_url, "product_url")
-        if sk is None and url is None:
+        if sku_list is None and url is None:
             raise ConfigError("product_reviews needs skus=... (one SKU or a list) or product_url=")
-        langs = params.languages(language)
-        st = params.stars(stars)
-        loc = None if locale is None else params.locale(locale)
-        attrs = (
+        language_filter = params.languages(language)
+        stars_filter = params.stars(stars)
+        checked_locale = None if locale is None else params.locale(locale)
+        attributes = (
             None if attribute_ids is None else params.string_list(attribute_ids, "attribute_ids")
         )
-        if attrs is not None and (not attrs or not all(a.strip() for a in attrs)):
+        if attributes is not None and (
+            not attributes or not all(attribute.strip() for attribute in attributes)
+        ):
             raise ConfigError("attribute_ids must name at least one attribute id (non-empty)")
-        n = params.limit(limit)
-        bar = self._progress(progress, "product reviews")
-        bu = self._unit_id(business_unit)
+        row_limit = params.limit(limit)
+        progress_bar = self._progress(progress, "product reviews")
+        unit_id = self._unit_id(business_unit)
         items = self._collect_pages(
             lambda page: ep.list_product_reviews(
-                self._conn,
-                bu,
-                skus=sk,
+                self.connection,
+                unit_id,
+                skus=sku_list,
                 product_url=url,
                 page=page,
-                language=langs,
-                stars=st,
-                locale=loc,
-                attribute_ids=attrs,
+                language=language_filter,
+                stars=stars_filter,
+                locale=checked_locale,
+                attribute_ids=attributes,
             ),
             "productReviews",
-            limit=n,
-            progress=bar,
+            limit=row_limit,
+            progress=progress_bar,
         )
-        return items if raw else frames.product_review_frame(items, business_unit_id=bu)
+        if raw:
+            return items
+        return read_frame(frames.product_review_frame, items, business_unit_id=unit_id)
 
+    @overload
+    def product_review_summary(
+        self, business_unit: str, skus: str | list[str], *, raw: Literal[False] = False
+    ) -> pd.DataFrame: ...
+    @overload
+    def product_review_summary(
+        self, business_unit: str, skus: str | list[str], *, raw: Literal[True]
+    ) -> Any: ...
     def product_review_summary(
         self, business_unit: str, skus: str | list[str], *, raw: bool = False
-    ) -> Any:
+    ) -> pd.DataFrame | Any:
         """Star counts and average of the product reviews of some SKUs."""
-        sk = params.skus(skus, required=True)
-        assert sk is not None
-        bu = self._unit_id(business_unit)
-        data = ep.get_product_review_summary(self._conn, bu, sk)
-        return data if raw else frames.product_review_summary_frame(data, business_unit_id=bu)
+        check_raw(raw)
+        sku_list = params.skus(skus, required=True)
+        assert sku_list is not None
+        unit_id = self._unit_id(business_unit)
+        data = ep.get_product_review_summary(self.connection, unit_id, sku_list)
+        if raw:
+            return data
+        return read_frame(frames.product_review_summary_frame, data, business_unit_id=unit_id)
 
+    @overload
+    def product_attribute_summaries(
+        self,
+        business_unit: str,
+        skus: str | list[str],
+        *,
+        locale: str | None = None,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def product_attribute_summaries(
+        self,
+        business_unit: str,
+        skus: str | list[str],
+        *,
+        locale: str | None = None,
+        raw: Literal[True],
+    ) -> Any: ...
     def product_attribute_summaries(
         self,
         business_unit: str,
@@ -83,16 +150,45 @@ class ProductMethods(MethodsBase):
         *,
         locale: str | None = None,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | Any:
         """Per product attribute (Quality, Value for money...): how many reviews of these SKUs
         rated it, and their mean rating. One row per attribute."""
-        sk = params.skus(skus, required=True)
-        assert sk is not None
-        loc = None if locale is None else params.locale(locale)
-        bu = self._unit_id(business_unit)
-        data = ep.get_attribute_summaries(self._conn, bu, sk, locale=loc)
-        return data if raw else frames.attribute_summary_frame(data, business_unit_id=bu)
+        check_raw(raw)
+        sku_list = params.skus(skus, required=True)
+        assert sku_list is not None
+        checked_locale = None if locale is None else params.locale(locale)
+        unit_id = self._unit_id(business_unit)
+        data = ep.get_attribute_summaries(self.connection, unit_id, sku_list, locale=checked_locale)
+        if raw:
+            return data
+        return read_frame(frames.attribute_summary_frame, data, business_unit_id=unit_id)
 
+    @overload
+    def private_product_reviews(
+        self,
+        business_unit: str,
+        skus: str | list[str] | None = None,
+        *,
+        language: str | list[str] | None = None,
+        state: str | None = None,
+        locale: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def private_product_reviews(
+        self,
+        business_unit: str,
+        skus: str | list[str] | None = None,
+        *,
+        language: str | list[str] | None = None,
+        state: str | None = None,
+        locale: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def private_product_reviews(
         self,
         business_unit: str,
@@ -104,27 +200,64 @@ class ProductMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """Your unit's product reviews with private fields (OAuth), every page."""
-        sk = params.skus(skus)
-        langs = params.languages(language)
-        st = params.optional_text(state, "state")
-        loc = None if locale is None else params.locale(locale)
-        n = params.limit(limit)
-        bar = self._progress(progress, "private product reviews")
-        bu = self._unit_id(business_unit)
+        check_raw(raw)
+        sku_list = params.skus(skus)
+        language_filter = params.languages(language)
+        state_filter = params.optional_text(state, "state")
+        checked_locale = None if locale is None else params.locale(locale)
+        row_limit = params.limit(limit)
+        progress_bar = self._progress(progress, "private product reviews")
+        unit_id = self._unit_id(business_unit)
         items = self._collect_pages(
             lambda page: ep.list_private_product_reviews(
-                self._conn, bu, skus=sk, page=page, language=langs, state=st, locale=loc
+                self.connection,
+                unit_id,
+                skus=sku_list,
+                page=page,
+                language=language_filter,
+                state=state_filter,
+                locale=checked_locale,
             ),
             "productReviews",
-            limit=n,
-            progress=bar,
+            limit=row_limit,
+            progress=progress_bar,
         )
-        return (
-            items if raw else frames.product_review_frame(items, private=True, business_unit_id=bu)
+        if raw:
+            return items
+        return read_frame(
+            frames.product_review_frame, items, private=True, business_unit_id=unit_id
         )
 
+    @overload
+    def invitation_link(
+        self,
+        business_unit: str,
+        email: str,
+        *,
+        name: str | None = None,
+        reference_id: str | None = None,
+        locale: str | None = None,
+        tags: Any = None,
+        redirect_uri: str | None = None,
+        location: str | None = None,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def invitation_link(
+        self,
+        business_unit: str,
+        email: str,
+        *,
+        name: str | None = None,
+        reference_id: str | None = None,
+        locale: str | None = None,
+        tags: Any = None,
+        redirect_uri: str | None = None,
+        location: str | None = None,
+        raw: Literal[True],
+    ) -> Any: ...
     def invitation_link(
         self,
         business_unit: str,
@@ -137,12 +270,13 @@ class ProductMethods(MethodsBase):
         redirect_uri: str | None = None,
         location: str | None = None,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | Any:
         """Create a review invitation link for one customer (invitations API, OAuth)."""
-        addr = params.text(email, "email")
-        if "@" not in addr:
+        check_raw(raw)
+        address = params.text(email, "email")
+        if "@" not in address:
             raise ConfigError(f"email must be an email address, got {email!r}")
-        body: dict[str, Any] = {"email": addr}
+        body: dict[str, Any] = {"email": address}
         if name is not None:
             body["name"] = params.text(name, "name")
         if reference_id is not None:
@@ -150,11 +284,13 @@ class ProductMethods(MethodsBase):
         if locale is not None:
             body["locale"] = params.locale(locale)
         if tags is not None:
-            body["tags"] = [params.text(t, "tag") for t in params.string_list(tags, "tags")]
+            body["tags"] = [params.text(tag, "tag") for tag in params.string_list(tags, "tags")]
         if redirect_uri is not None:
             body["redirectUri"] = params.text(redirect_uri, "redirect_uri")
         if location is not None:
             body["locationId"] = params.location_id(location)
-        bu = self._unit_id(business_unit)
-        data = ep.create_invitation_link(self._conn, bu, body)
-        return data if raw else frames.invitation_link_frame(data, business_unit_id=bu)
+        unit_id = self._unit_id(business_unit)
+        data = ep.create_invitation_link(self.connection, unit_id, body)
+        if raw:
+            return data
+        return read_frame(frames.invitation_link_frame, data, business_unit_id=unit_id)

@@ -2,28 +2,118 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+import pandas as pd
 
 from tpnb import endpoints as ep
-from tpnb import params
+from tpnb import frames, params
 from tpnb.errors import ConfigError
-from tpnb.methods._base import MethodsBase
-from tpnb.methods._frames import frames
-from tpnb.paging.collect import Collector, Item
-from tpnb.paging.reviewlist import (
-    date_keep,
-    expected_total,
-    newer_than,
-    older_than,
-    sort_items,
-)
-from tpnb.paging.slicing import DESC, Slice, Walker, verified
-from tpnb.paging.walkers import PER_PAGE, walk_tokens
+from tpnb.methods._base import MethodsBase, check_raw
+from tpnb.methods._frames import read_frame
+from tpnb.paging.collect import Collector, Item, Progress
+from tpnb.paging.reviewlist import PublicReviewWalk, ReviewRequest
+from tpnb.paging.slicing import DESC, Slice
+from tpnb.paging.walkers import walk_tokens
+
+if TYPE_CHECKING:
+    from tpnb.http.connection import Connection
+
+
+@dataclass(frozen=True)
+class UnitReviewPages:
+    """The pages of one unit's public review list, with the server-side filters of a call.
+
+    The star filter is not here: it comes with each :class:`~tpnb.paging.slicing.Slice`, as a
+    walk past the API's depth cap splits the list by star rating.
+    """
+
+    connection: Connection
+    business_unit_id: str
+    languages: tuple[str, ...] | None = None
+    responded: bool | None = None
+    tag_group: str | None = None
+    tag_value: str | None = None
+    include_reported: bool | None = None
+    location_id: str | None = None
+
+    def offset_page(self, review_slice: Slice, page: int) -> Any:
+        """Page ``page`` of the list (``/business-units/{id}/reviews``) for ``review_slice``."""
+        return ep.list_business_unit_reviews(
+            self.connection,
+            self.business_unit_id,
+            page=page,
+            per_page=review_slice.per_page,
+            stars=review_slice.stars,
+            language=self.languages,
+            order_by=review_slice.order,
+            responded=self.responded,
+            tag_group=self.tag_group,
+            tag_value=self.tag_value,
+            include_reported=self.include_reported or None,
+            location_id=self.location_id,
+        )
+
+    def page_after_token(self, token: str | None) -> Any:
+        """The ``all-reviews`` page after ``token`` (``None``: the first), newest first."""
+        return ep.list_all_reviews(
+            self.connection,
+            self.business_unit_id,
+            page_token=token,
+            include_reported=self.include_reported or None,
+        )
+
+    def review_count(self) -> int | None:
+        """The unit's ``numberOfReviews.total`` (``None`` when the API does not say)."""
+        data = ep.get_business_unit(self.connection, self.business_unit_id)
+        counts = data.get("numberOfReviews") if isinstance(data, dict) else None
+        total = counts.get("total") if isinstance(counts, dict) else None
+        return total if isinstance(total, int) else None
 
 
 class ReviewMethods(MethodsBase):
     """Public service reviews: a unit's reviews, one review, latest, likes; consumers."""
 
+    @overload
+    def reviews(
+        self,
+        business_unit: str,
+        *,
+        stars: int | list[int] | str | None = None,
+        language: str | list[str] | None = None,
+        since: Any = None,
+        until: Any = None,
+        responded: bool | None = None,
+        tag_group: str | None = None,
+        tag_value: str | None = None,
+        order_by: str | list[str] | None = None,
+        include_reported: bool = False,
+        location: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def reviews(
+        self,
+        business_unit: str,
+        *,
+        stars: int | list[int] | str | None = None,
+        language: str | list[str] | None = None,
+        since: Any = None,
+        until: Any = None,
+        responded: bool | None = None,
+        tag_group: str | None = None,
+        tag_value: str | None = None,
+        order_by: str | list[str] | None = None,
+        include_reported: bool = False,
+        location: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def reviews(
         self,
         business_unit: str,
@@ -41,7 +131,7 @@ class ReviewMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """A business unit's public reviews, every page (``/business-units/{id}/reviews``).
 
         Without server-side filters (``stars``, ``language``, ``responded``, tags,
@@ -50,7 +140,7 @@ class ReviewMethods(MethodsBase):
         different page sizes until two walks agree (else :class:`~tpnb.errors.ConsistencyError`).
         ``since``/``until`` are applied to ``created_at`` on the client (the public endpoints
         have no date filter); a newest-first walk stops once it is older than ``since``. See
-        :mod:`tpnb.paging.slicing`.
+        :mod:`tpnb.paging.reviewlist` (which walk) and :mod:`tpnb.paging.slicing` (why exact).
 
         Args:
             business_unit: A 24-hex id or a domain.
@@ -72,89 +162,74 @@ class ReviewMethods(MethodsBase):
         Returns:
             One row per review (columns: :data:`tpnb.frames.REVIEW_SCHEMA`).
         """
-        st = params.stars(stars)
-        langs = params.languages(language)
+        check_raw(raw)
+        stars_filter = params.stars(stars)
+        language_filter = params.languages(language)
         start, end = params.date_range(since, until)
-        resp = params.flag(responded, "responded")
-        tg = params.optional_text(tag_group, "tag_group")
-        tv = params.optional_text(tag_value, "tag_value")
+        responded_filter = params.flag(responded, "responded")
+        tag_group_filter = params.optional_text(tag_group, "tag_group")
+        tag_value_filter = params.optional_text(tag_value, "tag_value")
         order = params.order_by(order_by)
-        inc = params.flag(include_reported, "include_reported")
-        loc = params.location_id(location)
-        n = params.limit(limit)
-        bar = self._progress(progress, "reviews")
-        bu = self._unit_id(business_unit)
-        if n == 0:
-            return [] if raw else frames.review_frame([], business_unit_id=bu)
-
-        def collect() -> list[Item]:
-            conn = self._conn
-            server_filtered = any(x is not None for x in (st, langs, resp, tg, tv, loc))
-            by_date = order is None or order[0].startswith("createdat")
-            newest_order = order is None or order[0] == "createdat.desc"
-
-            def fetch(sl: Slice, page: int) -> Any:
-                return ep.list_business_unit_reviews(
-                    conn,
-                    bu,
-                    page=page,
-                    per_page=sl.per_page,
-                    stars=sl.stars,
-                    language=langs,
-                    order_by=sl.order,
-                    responded=resp,
-                    tag_group=tg,
-                    tag_value=tv,
-                    include_reported=inc or None,
-                    location_id=loc,
-                )
-
-            def fetch_token(token: str | None) -> Any:
-                return ep.list_all_reviews(conn, bu, page_token=token, include_reported=inc or None)
-
-            def offsets(per_page: int) -> Collector:
-                """One offset walk (server-side filters, or a limit in another order)."""
-                collector = Collector(n, date_keep(start, end))
-                walker = Walker(fetch, collector, bar, self.concurrency, per_page=per_page)
-                if n is not None or (start is not None and by_date):
-                    # a bounded walk in the wanted order: newest first unless told otherwise
-                    sl = Slice(order or DESC, st)
-                    stop = None
-                    if start is not None and sl.order[0] == "createdat.desc":
-                        stop = older_than(start)
-                    elif end is not None and sl.order[0] == "createdat.asc":
-                        stop = newer_than(end)
-                    state = walker.newest(sl, stop=stop)
-                    if not state.capped or collector.full:
-                        return collector
-                    collector.limit = None  # past the cap: everything, then sort and cut
-                if server_filtered:
-                    stop_asc = newer_than(end) if end is not None else None
-                    walker.public_full(st, stop_asc=stop_asc)
-                else:
-                    walker.tokens(fetch_token)
-                return collector
-
-            with bar:
-                if not server_filtered and (n is None or newest_order):
-                    # the keyset list: exact while reviews come and go, no cap
-                    if n is None and start is None:
-                        total = expected_total(conn, bu)
-                        bar.total = None if total is None else max(1, -(-total // PER_PAGE))
-                    collector = Collector(n, date_keep(start, end))
-                    walker = Walker(fetch, collector, bar, self.concurrency)
-                    walker.tokens(fetch_token, stop=older_than(start) if start else None)
-                elif n is None:
-                    collector = verified(offsets)
-                else:
-                    collector = offsets(PER_PAGE)
-            return sort_items(collector.items, order)[:n]
-
+        with_reported = params.flag(include_reported, "include_reported")
+        location_filter = params.location_id(location)
+        row_limit = params.limit(limit)
+        progress_bar = self._progress(progress, "reviews")
+        unit_id = self._unit_id(business_unit)
+        if row_limit == 0:
+            return [] if raw else read_frame(frames.review_frame, [], business_unit_id=unit_id)
+        pages = UnitReviewPages(
+            self.connection,
+            unit_id,
+            languages=language_filter,
+            responded=responded_filter,
+            tag_group=tag_group_filter,
+            tag_value=tag_value_filter,
+            include_reported=with_reported,
+            location_id=location_filter,
+        )
+        server_filters = (
+            stars_filter,
+            language_filter,
+            responded_filter,
+            tag_group_filter,
+            tag_value_filter,
+            location_filter,
+        )
+        walk = PublicReviewWalk(
+            ReviewRequest(start, end, order, row_limit),
+            stars=stars_filter,
+            server_filtered=any(value is not None for value in server_filters),
+            fetch_page=pages.offset_page,
+            fetch_after_token=pages.page_after_token,
+            count_reviews=pages.review_count,
+            progress=progress_bar,
+            concurrency=self.concurrency,
+        )
         if raw:
-            return collect()
-        key = ("reviews", bu, st, langs, start, end, resp, tg, tv, order, inc, loc, n)
-        return self._kept_frame(key, lambda: frames.review_frame(collect(), business_unit_id=bu))
+            return walk.collect()
+        key = ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
+        return self._kept_review_frame(key, walk.collect, business_unit_id=unit_id)
 
+    @overload
+    def all_reviews(
+        self,
+        business_unit: str,
+        *,
+        include_reported: bool = False,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def all_reviews(
+        self,
+        business_unit: str,
+        *,
+        include_reported: bool = False,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def all_reviews(
         self,
         business_unit: str,
@@ -163,77 +238,149 @@ class ReviewMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """Every public review, newest first, through the keyset-paged ``all-reviews`` endpoint.
 
         Sequential (one page at a time) but immune to reviews arriving or being deleted
         during the walk, and not subject to the 100,000-record cap.
         """
-        inc = params.flag(include_reported, "include_reported")
-        n = params.limit(limit)
-        bar = self._progress(progress, "all reviews")
-        bu = self._unit_id(business_unit)
-
-        def collect() -> list[Item]:
-            collector = Collector(n)
-            if n == 0:
-                return []
-            with bar:
-                pages = walk_tokens(
-                    lambda token: ep.list_all_reviews(
-                        self._conn, bu, page_token=token, include_reported=inc or None
-                    ),
-                    "reviews",
-                    progress=bar,
-                    prefetch=n is None,
-                )
-                return collector.fill(pages)
-
+        check_raw(raw)
+        with_reported = params.flag(include_reported, "include_reported")
+        row_limit = params.limit(limit)
+        progress_bar = self._progress(progress, "all reviews")
+        unit_id = self._unit_id(business_unit)
+        pages = UnitReviewPages(self.connection, unit_id, include_reported=with_reported)
+        walk = functools.partial(self._walk_all_reviews, pages, row_limit, progress_bar)
         if raw:
-            return collect()
-        key = ("all_reviews", bu, inc, n)
-        return self._kept_frame(key, lambda: frames.review_frame(collect(), business_unit_id=bu))
+            return walk()
+        key = ("all_reviews", unit_id, with_reported, row_limit)
+        return self._kept_review_frame(key, walk, business_unit_id=unit_id)
 
-    def review(self, review_id: str, *, raw: bool = False) -> Any:
+    def _walk_all_reviews(
+        self, pages: UnitReviewPages, row_limit: int | None, progress_bar: Progress
+    ) -> list[Item]:
+        """The ``all-reviews`` list, page after page, up to ``row_limit`` reviews."""
+        if row_limit == 0:
+            return []
+        with progress_bar:
+            walk = walk_tokens(
+                pages.page_after_token,
+                "reviews",
+                progress=progress_bar,
+                prefetch=row_limit is None,
+            )
+            return Collector(row_limit).fill(walk)
+
+    @overload
+    def review(self, review_id: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...
+    @overload
+    def review(self, review_id: str, *, raw: Literal[True]) -> Any: ...
+    def review(self, review_id: str, *, raw: bool = False) -> pd.DataFrame | Any:
         """One public review by id (a one-row DataFrame)."""
-        data = ep.get_review(self._conn, params.review_id(review_id))
-        return data if raw else frames.review_frame(data)
+        check_raw(raw)
+        data = ep.get_review(self.connection, params.review_id(review_id))
+        return data if raw else read_frame(frames.review_frame, data)
 
-    def review_likes(self, review_id: str, *, raw: bool = False) -> Any:
+    @overload
+    def review_likes(self, review_id: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...
+    @overload
+    def review_likes(self, review_id: str, *, raw: Literal[True]) -> Any: ...
+    def review_likes(self, review_id: str, *, raw: bool = False) -> pd.DataFrame | Any:
         """The consumers who liked a review (one row per like)."""
-        rid = params.review_id(review_id)
-        data = ep.get_review_likes(self._conn, rid)
-        return data if raw else frames.like_frame(data, review_id=rid)
+        check_raw(raw)
+        checked_id = params.review_id(review_id)
+        data = ep.get_review_likes(self.connection, checked_id)
+        return data if raw else read_frame(frames.like_frame, data, review_id=checked_id)
 
+    @overload
+    def latest_reviews(
+        self, language: str | list[str] = "en", count: int = 20, *, raw: Literal[False] = False
+    ) -> pd.DataFrame: ...
+    @overload
+    def latest_reviews(
+        self, language: str | list[str] = "en", count: int = 20, *, raw: Literal[True]
+    ) -> Any: ...
     def latest_reviews(
         self, language: str | list[str] = "en", count: int = 20, *, raw: bool = False
-    ) -> Any:
+    ) -> pd.DataFrame | Any:
         """The newest reviews on Trustpilot in some language(s) (``count`` 1..100)."""
-        langs = params.languages(language)
-        if langs is None:
+        check_raw(raw)
+        languages = params.languages(language)
+        if languages is None:
             raise ConfigError("latest_reviews needs a language such as 'en'")
-        n = params.count(count, "count", 1, 100)
-        data = ep.list_latest_reviews(self._conn, langs, count=n)
-        return data if raw else frames.review_frame(data)
+        checked_count = params.count(count, "count", 1, 100)
+        data = ep.list_latest_reviews(self.connection, languages, count=checked_count)
+        return data if raw else read_frame(frames.review_frame, data)
 
-    def consumer(self, consumer_id: str, *, raw: bool = False) -> Any:
+    @overload
+    def consumer(self, consumer_id: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...
+    @overload
+    def consumer(self, consumer_id: str, *, raw: Literal[True]) -> Any: ...
+    def consumer(self, consumer_id: str, *, raw: bool = False) -> pd.DataFrame | Any:
         """A consumer (display name, location, number of reviews), one row."""
-        data = ep.get_consumer(self._conn, params.consumer_id(consumer_id))
-        return data if raw else frames.consumer_frame(data)
+        check_raw(raw)
+        data = ep.get_consumer(self.connection, params.consumer_id(consumer_id))
+        return data if raw else read_frame(frames.consumer_frame, data)
 
-    def consumer_profile(self, consumer_id: str, *, raw: bool = False) -> Any:
+    @overload
+    def consumer_profile(
+        self, consumer_id: str, *, raw: Literal[False] = False
+    ) -> pd.DataFrame: ...
+    @overload
+    def consumer_profile(self, consumer_id: str, *, raw: Literal[True]) -> Any: ...
+    def consumer_profile(self, consumer_id: str, *, raw: bool = False) -> pd.DataFrame | Any:
         """A consumer's profile (``/consumers/{id}/profile``), one row."""
-        data = ep.get_consumer_profile(self._conn, params.consumer_id(consumer_id))
-        return data if raw else frames.consumer_frame(data)
+        check_raw(raw)
+        data = ep.get_consumer_profile(self.connection, params.consumer_id(consumer_id))
+        return data if raw else read_frame(frames.consumer_frame, data)
 
-    def consumer_profiles(self, consumer_ids: list[str], *, raw: bool = False) -> Any:
+    @overload
+    def consumer_profiles(
+        self, consumer_ids: list[str], *, raw: Literal[False] = False
+    ) -> pd.DataFrame: ...
+    @overload
+    def consumer_profiles(self, consumer_ids: list[str], *, raw: Literal[True]) -> Any: ...
+    def consumer_profiles(
+        self, consumer_ids: list[str], *, raw: bool = False
+    ) -> pd.DataFrame | Any:
         """Several consumers' profiles in one request (unknown ids are left out)."""
-        ids = [params.consumer_id(i) for i in params.string_list(consumer_ids, "consumer_ids")]
+        check_raw(raw)
+        ids = [
+            params.consumer_id(given) for given in params.string_list(consumer_ids, "consumer_ids")
+        ]
         if not ids:
             raise ConfigError("consumer_profiles needs at least one consumer id")
-        data = ep.bulk_consumer_profiles(self._conn, list(dict.fromkeys(ids)))
-        return data if raw else frames.consumer_frame(data)
+        data = ep.bulk_consumer_profiles(self.connection, list(dict.fromkeys(ids)))
+        return data if raw else read_frame(frames.consumer_frame, data)
 
+    @overload
+    def consumer_reviews(
+        self,
+        consumer_id: str,
+        *,
+        stars: int | list[int] | str | None = None,
+        language: str | list[str] | None = None,
+        business_unit: str | None = None,
+        order_by: str | list[str] | None = None,
+        include_reported: bool = False,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def consumer_reviews(
+        self,
+        consumer_id: str,
+        *,
+        stars: int | list[int] | str | None = None,
+        language: str | list[str] | None = None,
+        business_unit: str | None = None,
+        order_by: str | list[str] | None = None,
+        include_reported: bool = False,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def consumer_reviews(
         self,
         consumer_id: str,
@@ -246,30 +393,30 @@ class ReviewMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """The reviews a consumer wrote, every page (``/consumers/{id}/reviews``)."""
-        cid = params.consumer_id(consumer_id)
-        st = params.stars(stars)
-        langs = params.languages(language)
-        order = params.order_by(order_by)
-        inc = params.flag(include_reported, "include_reported")
-        n = params.limit(limit)
-        bar = self._progress(progress, "consumer reviews")
-        bu = None if business_unit is None else self._unit_id(business_unit)
-        sl = order or DESC
+        check_raw(raw)
+        checked_consumer_id = params.consumer_id(consumer_id)
+        stars_filter = params.stars(stars)
+        language_filter = params.languages(language)
+        order = params.order_by(order_by) or DESC
+        with_reported = params.flag(include_reported, "include_reported")
+        row_limit = params.limit(limit)
+        progress_bar = self._progress(progress, "consumer reviews")
+        unit_id = None if business_unit is None else self._unit_id(business_unit)
         items = self._collect_pages(
             lambda page: ep.list_consumer_reviews(
-                self._conn,
-                cid,
+                self.connection,
+                checked_consumer_id,
                 page=page,
-                stars=st,
-                language=langs,
-                order_by=sl,
-                business_unit_id=bu,
-                include_reported=inc or None,
+                stars=stars_filter,
+                language=language_filter,
+                order_by=order,
+                business_unit_id=unit_id,
+                include_reported=with_reported or None,
             ),
             "reviews",
-            limit=n,
-            progress=bar,
+            limit=row_limit,
+            progress=progress_bar,
         )
-        return items if raw else frames.review_frame(items)
+        return items if raw else read_frame(frames.review_frame, items)

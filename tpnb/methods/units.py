@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
+
+import pandas as pd
 
 from tpnb import endpoints as ep
-from tpnb import params
-from tpnb.methods._base import MethodsBase
-from tpnb.methods._frames import frames
-from tpnb.paging.collect import Collector
+from tpnb import frames, params
+from tpnb.methods._base import MethodsBase, check_raw
+from tpnb.methods._frames import read_frame
+from tpnb.paging.collect import Collector, Item
 from tpnb.paging.walkers import walk_tokens
 
 #: ``perPage`` of ``/business-units/all`` (the API allows up to 1000).
@@ -18,7 +20,11 @@ ALL_UNITS_PER_PAGE = 1000
 class BusinessUnitMethods(MethodsBase):
     """Business units: find, get, search, list all; profile, categories, web links."""
 
-    def find_business_unit(self, domain: str, *, raw: bool = False) -> Any:
+    @overload
+    def find_business_unit(self, domain: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...
+    @overload
+    def find_business_unit(self, domain: str, *, raw: Literal[True]) -> Any: ...
+    def find_business_unit(self, domain: str, *, raw: bool = False) -> pd.DataFrame | Any:
         """The business unit of a domain (``GET /business-units/find``).
 
         Args:
@@ -31,19 +37,45 @@ class BusinessUnitMethods(MethodsBase):
         Raises:
             NotFoundError: No business unit has this domain (the message names it).
         """
+        check_raw(raw)
         data = self._find_unit_json(params.domain(domain))
-        return data if raw else frames.business_unit_frame(data)
+        return data if raw else read_frame(frames.business_unit_frame, data)
 
-    def business_unit(self, business_unit: str, *, raw: bool = False) -> Any:
+    @overload
+    def business_unit(self, business_unit: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...
+    @overload
+    def business_unit(self, business_unit: str, *, raw: Literal[True]) -> Any: ...
+    def business_unit(self, business_unit: str, *, raw: bool = False) -> pd.DataFrame | Any:
         """One business unit, given by id or by domain (one request either way)."""
-        ref = params.business_unit(business_unit)
-        if ref.id is None:
-            assert ref.domain is not None
-            data = self._find_unit_json(ref.domain)
+        check_raw(raw)
+        reference = params.business_unit(business_unit)
+        if reference.id is None:
+            assert reference.domain is not None
+            data = self._find_unit_json(reference.domain)
         else:
-            data = ep.get_business_unit(self._conn, ref.id)
-        return data if raw else frames.business_unit_frame(data)
+            data = ep.get_business_unit(self.connection, reference.id)
+        return data if raw else read_frame(frames.business_unit_frame, data)
 
+    @overload
+    def search_business_units(
+        self,
+        query: str,
+        *,
+        country: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def search_business_units(
+        self,
+        query: str,
+        *,
+        country: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def search_business_units(
         self,
         query: str,
@@ -52,20 +84,41 @@ class BusinessUnitMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """Business units matching a search text, best match first (``/business-units/search``)."""
+        check_raw(raw)
         text = params.text(query, "query")
-        cc = params.country(country)
-        n = params.limit(limit)
-        bar = self._progress(progress, "search")
+        country_code = params.country(country)
+        row_limit = params.limit(limit)
+        progress_bar = self._progress(progress, "search")
         units = self._collect_pages(
-            lambda page: ep.search_business_units(self._conn, text, country=cc, page=page),
+            lambda page: ep.search_business_units(
+                self.connection, text, country=country_code, page=page
+            ),
             "businessUnits",
-            limit=n,
-            progress=bar,
+            limit=row_limit,
+            progress=progress_bar,
         )
-        return units if raw else frames.business_unit_frame(units)
+        return units if raw else read_frame(frames.business_unit_frame, units)
 
+    @overload
+    def business_units(
+        self,
+        *,
+        country: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def business_units(
+        self,
+        *,
+        country: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def business_units(
         self,
         *,
@@ -73,31 +126,60 @@ class BusinessUnitMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """Every business unit (including those without reviews), cursor-paged."""
-        cc = params.country(country)
-        n = params.limit(limit)
-        collector = Collector(n)
-        if n != 0:
-            with self._progress(progress, "business units") as bar:
+        check_raw(raw)
+        country_code = params.country(country)
+        row_limit = params.limit(limit)
+        collector = Collector(row_limit)
+        if row_limit != 0:
+            with self._progress(progress, "business units") as progress_bar:
                 pages = walk_tokens(
                     lambda cursor: ep.list_business_units(
-                        self._conn, country=cc, per_page=ALL_UNITS_PER_PAGE, cursor=cursor
+                        self.connection,
+                        country=country_code,
+                        per_page=ALL_UNITS_PER_PAGE,
+                        cursor=cursor,
                     ),
                     "businessUnits",
                     ("cursor",),
-                    progress=bar,
+                    progress=progress_bar,
                 )
                 collector.fill(pages)
         units = collector.items
-        return units if raw else frames.business_unit_frame(units)
+        return units if raw else read_frame(frames.business_unit_frame, units)
 
-    def business_unit_profile(self, business_unit: str, *, raw: bool = False) -> Any:
+    @overload
+    def business_unit_profile(
+        self, business_unit: str, *, raw: Literal[False] = False
+    ) -> pd.DataFrame: ...
+    @overload
+    def business_unit_profile(self, business_unit: str, *, raw: Literal[True]) -> Any: ...
+    def business_unit_profile(self, business_unit: str, *, raw: bool = False) -> pd.DataFrame | Any:
         """A business unit's profile info: contact, address, description, social media."""
-        bu = self._unit_id(business_unit)
-        data = ep.get_profile_info(self._conn, bu)
-        return data if raw else frames.profile_frame(data, business_unit_id=bu)
+        check_raw(raw)
+        unit_id = self._unit_id(business_unit)
+        data = ep.get_profile_info(self.connection, unit_id)
+        return data if raw else read_frame(frames.profile_frame, data, business_unit_id=unit_id)
 
+    @overload
+    def business_unit_categories(
+        self,
+        business_unit: str,
+        *,
+        country: str | None = None,
+        locale: str | None = None,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def business_unit_categories(
+        self,
+        business_unit: str,
+        *,
+        country: str | None = None,
+        locale: str | None = None,
+        raw: Literal[True],
+    ) -> Any: ...
     def business_unit_categories(
         self,
         business_unit: str,
@@ -105,20 +187,54 @@ class BusinessUnitMethods(MethodsBase):
         country: str | None = None,
         locale: str | None = None,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | Any:
         """The categories of a business unit, with ranking and relevance (one row each)."""
-        bu = self._unit_id(business_unit)
-        cc = params.country(country)
-        loc = None if locale is None else params.locale(locale)
-        data = ep.get_business_unit_categories(self._conn, bu, country=cc, locale=loc)
-        return data if raw else frames.business_unit_category_frame(data, business_unit_id=bu)
+        check_raw(raw)
+        unit_id = self._unit_id(business_unit)
+        country_code = params.country(country)
+        checked_locale = None if locale is None else params.locale(locale)
+        data = ep.get_business_unit_categories(
+            self.connection, unit_id, country=country_code, locale=checked_locale
+        )
+        if raw:
+            return data
+        return read_frame(frames.business_unit_category_frame, data, business_unit_id=unit_id)
 
-    def web_links(self, business_unit: str, locale: str = "en-US", *, raw: bool = False) -> Any:
+    @overload
+    def web_links(
+        self, business_unit: str, locale: str = "en-US", *, raw: Literal[False] = False
+    ) -> pd.DataFrame: ...
+    @overload
+    def web_links(
+        self, business_unit: str, locale: str = "en-US", *, raw: Literal[True]
+    ) -> Any: ...
+    def web_links(
+        self, business_unit: str, locale: str = "en-US", *, raw: bool = False
+    ) -> pd.DataFrame | Any:
         """A business unit's Trustpilot web links (profile, evaluate...) in a locale."""
-        bu = self._unit_id(business_unit)
-        data = ep.get_web_links(self._conn, bu, params.locale(locale))
-        return data if raw else frames.web_links_frame(data, owner_id=bu)
+        check_raw(raw)
+        unit_id = self._unit_id(business_unit)
+        data = ep.get_web_links(self.connection, unit_id, params.locale(locale))
+        return data if raw else read_frame(frames.web_links_frame, data, owner_id=unit_id)
 
+    @overload
+    def categories(
+        self,
+        *,
+        country: str | None = None,
+        parent: str | None = None,
+        locale: str | None = None,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def categories(
+        self,
+        *,
+        country: str | None = None,
+        parent: str | None = None,
+        locale: str | None = None,
+        raw: Literal[True],
+    ) -> Any: ...
     def categories(
         self,
         *,
@@ -126,14 +242,35 @@ class BusinessUnitMethods(MethodsBase):
         parent: str | None = None,
         locale: str | None = None,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | Any:
         """The category tree's level under ``parent`` (top level when ``None``)."""
-        cc = params.country(country)
-        par = params.optional_text(parent, "parent")
-        loc = None if locale is None else params.locale(locale)
-        data = ep.list_categories(self._conn, country=cc, locale=loc, parent_id=par)
-        return data if raw else frames.category_frame(data)
+        check_raw(raw)
+        country_code = params.country(country)
+        parent_id = params.optional_text(parent, "parent")
+        checked_locale = None if locale is None else params.locale(locale)
+        data = ep.list_categories(
+            self.connection, country=country_code, locale=checked_locale, parent_id=parent_id
+        )
+        return data if raw else read_frame(frames.category_frame, data)
 
+    @overload
+    def category(
+        self,
+        category: str,
+        *,
+        country: str | None = None,
+        locale: str | None = None,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def category(
+        self,
+        category: str,
+        *,
+        country: str | None = None,
+        locale: str | None = None,
+        raw: Literal[True],
+    ) -> Any: ...
     def category(
         self,
         category: str,
@@ -141,14 +278,39 @@ class BusinessUnitMethods(MethodsBase):
         country: str | None = None,
         locale: str | None = None,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | Any:
         """One category (name, parent, business unit count)."""
-        cat = params.text(category, "category")
-        cc = params.country(country)
-        loc = None if locale is None else params.locale(locale)
-        data = ep.get_category(self._conn, cat, country=cc, locale=loc)
-        return data if raw else frames.category_frame(data)
+        check_raw(raw)
+        category_id = params.text(category, "category")
+        country_code = params.country(country)
+        checked_locale = None if locale is None else params.locale(locale)
+        data = ep.get_category(
+            self.connection, category_id, country=country_code, locale=checked_locale
+        )
+        return data if raw else read_frame(frames.category_frame, data)
 
+    @overload
+    def category_business_units(
+        self,
+        category: str,
+        *,
+        country: str | None = None,
+        locale: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[False] = False,
+    ) -> pd.DataFrame: ...
+    @overload
+    def category_business_units(
+        self,
+        category: str,
+        *,
+        country: str | None = None,
+        locale: str | None = None,
+        limit: int | None = None,
+        progress: bool = True,
+        raw: Literal[True],
+    ) -> list[Item]: ...
     def category_business_units(
         self,
         category: str,
@@ -158,19 +320,20 @@ class BusinessUnitMethods(MethodsBase):
         limit: int | None = None,
         progress: bool = True,
         raw: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame | list[Item]:
         """The business units of a category (page-numbered, every page)."""
-        cat = params.text(category, "category")
-        cc = params.country(country)
-        loc = None if locale is None else params.locale(locale)
-        n = params.limit(limit)
-        bar = self._progress(progress, f"category {cat}")
+        check_raw(raw)
+        category_id = params.text(category, "category")
+        country_code = params.country(country)
+        checked_locale = None if locale is None else params.locale(locale)
+        row_limit = params.limit(limit)
+        progress_bar = self._progress(progress, f"category {category_id}")
         units = self._collect_pages(
             lambda page: ep.list_category_business_units(
-                self._conn, cat, country=cc, locale=loc, page=page
+                self.connection, category_id, country=country_code, locale=checked_locale, page=page
             ),
             "businessUnits",
-            limit=n,
-            progress=bar,
+            limit=row_limit,
+            progress=progress_bar,
         )
-        return units if raw else frames.business_unit_frame(units)
+        return units if raw else read_frame(frames.business_unit_frame, units)

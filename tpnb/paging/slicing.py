@@ -121,7 +121,6 @@ class Walker:
         collector: Receives every page (de-duplication, limit, client-side filters).
         progress: Counts requests and shows the bar.
         concurrency: Requests in flight for order-stable walks.
-        expected: Expected number of matching reviews, when known (bounds read-ahead).
         key: The list's key in the responses.
         per_page: The page size of offset walks.
     """
@@ -130,7 +129,6 @@ class Walker:
     collector: Collector
     progress: Progress
     concurrency: int = 4
-    expected: int | None = None
     key: str = "reviews"
     per_page: int = PER_PAGE
 
@@ -148,7 +146,6 @@ class Walker:
         """
         state = WalkState()
         sl = replace(sl, per_page=self.per_page)
-        expected = None if self.expected is None else -(-self.expected // sl.per_page)
         pages = walk_pages(
             lambda page: self.fetch(sl, page),
             self.key,
@@ -156,7 +153,6 @@ class Walker:
             concurrency=self.concurrency if concurrent else 1,
             stop=stop,
             progress=self.progress,
-            expected_pages=expected,
             state=state,
         )
         last: list[Item] = []
@@ -232,7 +228,9 @@ class Walker:
 
         def read(per_page: int) -> Collector:
             sub = Collector()
-            inner = Walker(self.fetch, sub, self.progress, 1, None, self.key, per_page)
+            inner = Walker(
+                self.fetch, sub, self.progress, concurrency=1, key=self.key, per_page=per_page
+            )
             state, _ = inner.walk(window, concurrent=False)
             if state.capped:
                 raise CapExceededError(

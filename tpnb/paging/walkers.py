@@ -121,7 +121,6 @@ def walk_pages(
     concurrency: int = 1,
     stop: Callable[[list[Item]], bool] | None = None,
     progress: Progress | None = None,
-    expected_pages: int | None = None,
     state: WalkState | None = None,
 ) -> Generator[list[Item], None, None]:
     """Yield the items of each page of a page-numbered list, in page order.
@@ -133,7 +132,6 @@ def walk_pages(
         concurrency: Pages in flight at once after the first (1 = strictly sequential).
         stop: Called with each page's items; ``True`` ends the walk after that page.
         progress: Counts requests (and shows a bar).
-        expected_pages: A hint bounding how far ahead pages are requested.
         state: Filled in with the number of requests and whether the depth cap was reached.
 
     Yields:
@@ -172,14 +170,13 @@ def walk_pages(
             if items:
                 yield items
         return
-    yield from _walk_concurrent(fetch, key, concurrency, expected_pages, finish)
+    yield from _walk_concurrent(fetch, key, concurrency, finish)
 
 
 def _walk_concurrent(
     fetch: Callable[[int], Json],
     key: str,
     concurrency: int,
-    expected_pages: int | None,
     finish: Callable[[int, list[Item], Json], bool],
 ) -> Generator[list[Item], None, None]:
     """Pages 2, 3, ... with up to ``concurrency`` requests in flight, yielded in order."""
@@ -195,9 +192,7 @@ def _walk_concurrent(
     next_page = 2
     try:
         while True:
-            while len(pending) < concurrency and (
-                expected_pages is None or next_page <= expected_pages + 1 or not pending
-            ):
+            while len(pending) < concurrency:
                 pending.append((next_page, pool.submit(task, next_page)))
                 next_page += 1
             page, future = pending.popleft()
