@@ -29,7 +29,8 @@ def export_parquet(
     Args:
         archive: The archive to export.
         directory: Target directory (created if missing).
-        business_units: Units to export (ids or domains); all archived units when ``None``.
+        business_units: Units to export (ids or domains); when ``None``, every unit the
+            archive holds reviews for, synced or known only from webhook events.
         private: Export the private columns (``False``: only what the public API shows,
             reported reviews included).
 
@@ -47,7 +48,7 @@ def export_parquet(
     root = Path(directory).expanduser()
     root.mkdir(parents=True, exist_ok=True)
     if business_units is None:
-        units = [str(u) for u in archive.business_units()["id"]]
+        units = archive.unit_ids()  # also units known only from webhook events
     else:
         units = [archive.resolve_unit(u) for u in business_units]
     written: list[Path] = []
