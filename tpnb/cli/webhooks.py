@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     server = make_server(args.host, args.port, receiver)
     print(
-        f"tpnb webhooks: receiving on http://{args.host}:{server.server_port}/ into {args.archive}",
+        f"tpnb webhooks: receiving on http://{args.host}:{server.port}/ into {args.archive}",
         flush=True,  # shown at once also when the output is a pipe or a log file
     )
     try:
