@@ -97,7 +97,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             "*complete*: exactly the emulator's reviews (same ids, no duplicates, same field "
             "values); *clear error*: a typed tpnb error after bounded retries; *wrong*: "
             "anything else (a partial or duplicated frame, wrong values, an untyped "
-            "exception).",
+            "exception). Rows named *webhook*/*webhooks CLI* (tests/reliability/test_webhook_"
+            "*.py) judge the webhook receiver, its server and command line, and a sync racing "
+            "webhook events: *complete*: the archive holds exactly what it should; *clear "
+            "error*: the input was refused with an answer naming the problem (a 400, exit "
+            "status 2, a closed idle connection) and nothing of it was stored or created; "
+            "*wrong*: anything else.",
             "",
             LEDGER.table(),
             "",
