@@ -372,7 +372,10 @@ class HttpServer:
             ident="tpnb",
             expose_tracebacks=False,
         )
-        self.port = int(sock.getsockname()[1])
+        #: The address actually bound (host, port), as the socket reports it.
+        bound_host, bound_port = sock.getsockname()[:2]
+        self.address = (str(bound_host), int(bound_port))
+        self.port = self.address[1]
         self._stopping = threading.Event()
 
     def serve_forever(self) -> None:
@@ -424,6 +427,8 @@ class ReceiverServer:
         self._server = server
         self.host = host
         self.port = server.port
+        #: The address actually bound (host, port): ``host`` as the socket reports it.
+        self.address = server.address
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="tpnb-webhooks", daemon=True
         )
