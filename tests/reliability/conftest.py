@@ -96,7 +96,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             "exceptions judge one session, call or value each: *complete* is the right result "
             "for the right identity, *clear* a typed error that names the problem, *wrong* "
             "another identity's token or data, a reachable secret, a broken URL or an untyped "
-            "exception.",
+            "exception. "
+            "Rows named *webhook*/*webhooks CLI* (tests/reliability/test_webhook_"
+            "*.py) judge the webhook receiver, its server and command line, and a sync racing "
+            "webhook events: *complete*: the archive holds exactly what it should; *clear "
+            "error*: the input was refused with an answer naming the problem (a 400, exit "
+            "status 2, a closed idle connection) and nothing of it was stored or created; "
+            "*wrong*: anything else.",
             "",
             LEDGER.table(),
             "",

@@ -139,7 +139,7 @@ def test_emulator_and_receiver_bind_loopback(tmp_path: Path) -> None:
         assert server._server is not None
         assert server._server.server_address[0] == "127.0.0.1"
     with webhooks.serve(tmp_path / "a.sqlite", username="u", password="p") as receiver:
-        assert receiver._server.server_address[0] == "127.0.0.1"
+        assert receiver.address[0] == "127.0.0.1"
         assert receiver.url.startswith("http://127.0.0.1:")
 
 

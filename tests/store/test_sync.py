@@ -294,7 +294,7 @@ def test_webhook_reviews_are_completed_by_the_next_sync(
         "consumer": {"id": full["consumer"]["id"], "name": full["consumer"]["displayName"]},
     }
     events = parse_events({"events": [{"eventName": "service-review-updated", "eventData": data}]})
-    apply_events(archive, events)
+    apply_events(archive, events.events)
     assert archive.pending_completion(unit) == [old]
     report = sync(client, unit, archive)
     assert report.completed == 1

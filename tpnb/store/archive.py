@@ -532,14 +532,19 @@ class Archive(ArchiveWrites):
         )[0][0]
 
     def status(self) -> pd.DataFrame:
-        """One row per archived unit: name, reviews, pending completions and its sync state."""
+        """One row per archived unit: name, reviews, pending completions and its sync state.
+
+        Units known only from webhook events (never synced) are listed too, without a name.
+        """
         rows = self._read(
-            "SELECT b.id, b.identifying_name, "
-            "(SELECT COUNT(*) FROM reviews r WHERE r.business_unit_id = b.id), "
-            "(SELECT COUNT(*) FROM reviews r WHERE r.business_unit_id = b.id "
+            "SELECT u.id, b.identifying_name, "
+            "(SELECT COUNT(*) FROM reviews r WHERE r.business_unit_id = u.id), "
+            "(SELECT COUNT(*) FROM reviews r WHERE r.business_unit_id = u.id "
             " AND r.needs_completion = 1), "
             "s.phase, s.mode, s.newest_created_at, s.finished_at "
-            "FROM business_units b LEFT JOIN sync_state s ON s.business_unit_id = b.id ORDER BY 2"
+            f"FROM ({_UNIT_IDS}) u LEFT JOIN business_units b ON b.id = u.id "
+            "LEFT JOIN sync_state s ON s.business_unit_id = u.id "
+            "ORDER BY b.identifying_name IS NULL, b.identifying_name, u.id"
         )
         frame = pd.DataFrame(
             rows,
@@ -557,6 +562,19 @@ class Archive(ArchiveWrites):
         for col in ("newest_created_at", "last_sync"):
             frame[col] = pd.to_datetime(frame[col], utc=True, format="ISO8601")
         return frame.astype({"reviews": "int64", "pending_completion": "int64"})
+
+    # --- every unit, synced or known only from webhook events (added for issue 14) --------------
+    def unit_ids(self) -> list[str]:
+        """Ids of every unit the archive holds anything for, sorted: the synced units and the
+        units known only from webhook events (reviews filed under a unit never synced)."""
+        return [r[0] for r in self._read(f"{_UNIT_IDS} ORDER BY 1")]
+
+
+#: Every unit id: synced units, and units only webhook reviews are filed under.
+_UNIT_IDS = (
+    "SELECT id FROM business_units UNION "
+    "SELECT business_unit_id FROM reviews WHERE business_unit_id IS NOT NULL"
+)
 
 
 def _unit_window(

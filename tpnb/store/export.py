@@ -55,7 +55,8 @@ def export_parquet(
     Args:
         archive: The archive to export.
         directory: Target directory (created, private, if missing).
-        business_units: One unit (id or domain) or several; all archived units when ``None``.
+        business_units: One unit (id or domain) or several; when ``None``, every unit the
+            archive holds reviews for, synced or known only from webhook events.
         private: Export the private columns (``False``: only what the public API shows,
             reported reviews included).
 
@@ -75,7 +76,7 @@ def export_parquet(
     except ImportError as exc:  # pragma: no cover - pyarrow is in the test environment
         raise ImportError("export_parquet needs pyarrow: pip install 'tpnb[parquet]'") from exc
     if business_units is None:
-        units = [str(u) for u in archive.business_units()["id"]]
+        units = archive.unit_ids()  # also units known only from webhook events
     else:
         units = [archive.resolve_unit(u) for u in _unit_list(business_units)]
     root = Path(directory).expanduser()

@@ -17,8 +17,12 @@ that also moves the checkpoint, so a crash or Ctrl-C loses at most the window in
    unconfirmed window is stored without removing anything (``unverified_windows``) and left to
    the audit. A page that cannot be read raises :class:`~tpnb.errors.ResponseError` before
    anything of its window is written;
-3. complete the reviews that webhook events wrote (``needs_completion``) and that the walk did
-   not refresh, one ``GET /private/reviews/{id}`` each (404: removed);
+3. complete the reviews that webhook events wrote (``needs_completion``) for this unit, or for
+   no unit yet, and that the walk did not refresh: one ``GET /private/reviews/{id}`` each (404:
+   removed; a review of another readable unit is filed under it). A review this business user
+   may not read (403: another company's) is *parked*: reported once in
+   :attr:`SyncReport.parked_ids`, logged, and not fetched again until a new event changes it;
+   pending reviews of other units are left for those units' syncs;
 4. audit everything older than the walk: compare the archive's count with the API's count of
    that range (about one request, see :func:`tpnb.store.remote.count_window`); only when they
    differ, bisect the range by time, counting halves, and re-list just the small windows whose
@@ -30,6 +34,12 @@ What polling cannot see cheaply: a text-only edit (or a new reply) to a review o
 addition in the same audited window (new reviews normally arrive inside the listed window, so
 this needs imports with old dates). Webhooks report edits (see :mod:`tpnb.store.webhooks`);
 ``full=True`` re-walks everything.
+
+Fetching happens outside the archive's transactions (a window's pages take many requests), so
+a webhook event may land between a fetch and the store of what it fetched. The store then
+keeps what the event left: a review deleted (tombstoned) or written by an event after the
+fetch started is not overwritten by the older fetched copy (it stays pending, and step 3
+fetches it again).
 
 The report (:class:`SyncReport`) and the windows' time arithmetic are at the end of this module.
 """
@@ -53,9 +63,9 @@ from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
 from tpnb.store.remote import PER_PAGE, Item, WindowTooLargeError, count_window, list_window
 from tpnb.store.schema import iso
 
-logger = logging.getLogger(__name__)
-
 __all__ = ["DEFAULT_BATCH", "DEFAULT_OVERLAP", "DEFAULT_RECHECK", "SyncReport", "sync"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_OVERLAP = timedelta(days=1)
 DEFAULT_RECHECK = timedelta(days=7)
@@ -100,25 +110,30 @@ class _Sync:
         parsed = parse_time(iso(items[0].get("createdAt"))) if items else None
         return floor_second(parsed) if parsed else None
 
-    def listed(self, start: datetime | None, end: datetime | None) -> tuple[list[Item], bool]:
-        """The reviews of a window, and whether the listing can be trusted to remove the
-        archived reviews it does not hold (see the module doc)."""
+    def fetch_window(
+        self, start: datetime | None, end: datetime | None
+    ) -> tuple[list[Item], str, bool]:
+        """Every review of a window, the archive time at which fetching it began, and whether
+        the listing can be trusted to remove the archived reviews it does not hold (see the
+        module doc)."""
         items: list[Item] = []
+        fetched_at = now_iso()
         for _ in range(3):
+            fetched_at = now_iso()
             before = self.pages
             items = list_window(self.fetch, start, end)
             if self.pages - before == 1:  # one answer: a consistent snapshot
-                return items, True
+                return items, fetched_at, True
             # WindowTooLargeError (a window too large to count) goes to walk(), which splits it
             if count_window(self.fetch, start, end, len(items)) == len(items):
-                return items, True
+                return items, fetched_at, True
         logger.warning(
             "tpnb sync: the window %s .. %s of %s changed while it was listed; "
             "stored without removing anything (the audit checks it)",
             api_time(start), api_time(end) or "now", self.unit_id,
         )  # fmt: skip
         self.report.unverified_windows += 1
-        return items, False
+        return items, fetched_at, False
 
     # --- archive --------------------------------------------------------------------------------
     def store_window(
@@ -126,20 +141,27 @@ class _Sync:
         items: list[Item],
         start: datetime | None,
         end: datetime | None,
+        fetched_at: str,
         *,
         state: SyncState | None = None,
         trusted: bool = True,
     ) -> None:
-        """Upsert a listed window and (when ``trusted``) remove what it no longer holds, in one
-        transaction."""
+        """Upsert a listed window and remove what it no longer holds, in one transaction.
+
+        Reviews that a webhook event deleted or wrote after ``fetched_at`` keep the event's
+        newer state; reviews written by events and not yet completed are not removed; nothing
+        is removed unless the listing is ``trusted``.
+        """
         remote = {str(item["id"]) for item in items}
         with self.archive.transaction() as conn:
+            newer = self.archive.written_since(conn, remote, fetched_at)
+            fresh = [item for item in items if str(item["id"]) not in newer]
             local = self.archive.review_ids(self.unit_id, iso(start), iso(end))
-            pending = set(self.archive.pending_completion(self.unit_id))
+            unsettled = self.archive.unsettled(conn, self.unit_id)
             added, changed = self.archive.upsert_reviews(
-                conn, items, unit_id=self.unit_id, private=True
+                conn, fresh, unit_id=self.unit_id, private=True
             )
-            gone = sorted(local - remote - pending) if trusted else []
+            gone = sorted(local - remote - unsettled) if trusted else []
             removed = self.archive.delete_reviews(conn, gone, origin="sync")
             if state is not None:
                 self.archive.save_sync_state(conn, state)
@@ -168,7 +190,7 @@ class _Sync:
             if end is not None and end >= now:
                 end = None
             try:
-                items, trusted = self.listed(start, end)
+                items, fetched_at, trusted = self.fetch_window(start, end)
             except WindowTooLargeError:  # >= 100k reviews in one window: a quarter of it
                 if start is None or now - start <= timedelta(hours=1):
                     raise
@@ -182,7 +204,7 @@ class _Sync:
                 walked_until=None if done else iso(end),
                 started_at=state.started_at,
             )
-            self.store_window(items, start, end, state=state, trusted=trusted)
+            self.store_window(items, start, end, fetched_at, state=state, trusted=trusted)
             if done:
                 return last_start
             assert length is not None
@@ -191,22 +213,42 @@ class _Sync:
             start = last_start = end
 
     def complete(self) -> None:
-        """Step 3: fetch each review a webhook wrote and the walk did not refresh."""
+        """Step 3: fetch each review a webhook wrote (for this unit or no unit) and the walk did
+        not refresh; park those this business user may not read."""
         for rid in self.archive.pending_completion(self.unit_id):
+            fetched_at = now_iso()
             try:
                 review = ep.get_private_review(self.conn, rid)
             except NotFoundError:
                 with self.archive.transaction() as conn:
-                    self.report.removed_ids += self.archive.delete_reviews(
-                        conn, [rid], origin="sync"
-                    )
+                    if not self.archive.written_since(conn, [rid], fetched_at):
+                        self.report.removed_ids += self.archive.delete_reviews(
+                            conn, [rid], origin="sync"
+                        )
                 continue
-            except ForbiddenError:  # another company's review: leave it for its owner
+            except ForbiddenError:  # another company's review: not this user's to complete
+                with self.archive.transaction() as conn:
+                    self.archive.park_reviews(conn, [rid])
+                self.report.parked_ids.append(rid)
                 continue
             unit = (review.get("businessUnit") or {}).get("id") or self.unit_id
             with self.archive.transaction() as conn:
+                if self.archive.written_since(conn, [rid], fetched_at):
+                    continue  # an event changed it meanwhile: stays pending for the next sync
                 self.archive.upsert_reviews(conn, [review], unit_id=unit, private=True)
             self.report.completed += 1
+        if self.report.parked_ids:
+            shown = ", ".join(self.report.parked_ids[:5])
+            more = len(self.report.parked_ids) - 5
+            logger.warning(
+                "sync of %s: %d review(s) written by webhook events are not readable by this "
+                "business user (another company's?): parked, not fetched again until a new "
+                "event changes them: %s%s",
+                self.unit_id,
+                len(self.report.parked_ids),
+                shown,
+                f" and {more} more" if more > 0 else "",
+            )
 
     def audit(self, end: datetime | None) -> None:
         """Step 4: counts of everything created before ``end``; re-list only what differs."""
@@ -236,8 +278,8 @@ class _Sync:
         low = start or min(self.oldest_local, end - timedelta(hours=1))
         small = remote is not None and max(local, remote) <= LEAF_SIZE
         if small or end - low <= timedelta(hours=1):
-            items, trusted = self.listed(start, end)
-            self.store_window(items, start, end, trusted=trusted)
+            items, fetched_at, trusted = self.fetch_window(start, end)
+            self.store_window(items, start, end, fetched_at, trusted=trusted)
             return
         middle = floor_second(low + (end - low) / 2)
         left_local = self.archive.count(self.unit_id, iso(start), iso(middle))
@@ -395,6 +437,7 @@ def _run(
         raise
     report.added, report.changed = len(report.added_ids), len(report.changed_ids)
     report.removed = len(report.removed_ids)
+    report.parked = len(report.parked_ids)
     newest_created, newest_updated = archive.newest(unit_id)
     report.archived = archive.count(unit_id)
     with archive.transaction() as conn:
@@ -425,6 +468,7 @@ class SyncReport:
     changed: int = 0
     removed: int = 0
     completed: int = 0
+    parked: int = 0
     windows: int = 0
     audited_windows: int = 0
     unverified_windows: int = 0
@@ -435,19 +479,23 @@ class SyncReport:
     added_ids: list[str] = field(default_factory=list, repr=False)
     changed_ids: list[str] = field(default_factory=list, repr=False)
     removed_ids: list[str] = field(default_factory=list, repr=False)
+    #: Reviews written by webhook events that this business user may not read (reported once).
+    parked_ids: list[str] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
         kind = "first sync" + (" (resumed)" if self.resumed else "") if self.first_sync else "sync"
         return (
             f"{kind} of {self.business_unit_id}: {self.added} added, {self.changed} changed, "
-            f"{self.removed} removed, {self.completed} completed; {self.archived} archived; "
+            f"{self.removed} removed, {self.completed} completed"
+            f"{f', {self.parked} parked (not readable by this user)' if self.parked else ''}; "
+            f"{self.archived} archived; "
             f"{self.requests} requests ({self.cache_hits} from cache) in {self.seconds:.1f} s"
         )
 
     def as_dict(self) -> dict[str, Any]:
         """The counts (without the id lists)."""
         out = asdict(self)
-        for key in ("added_ids", "changed_ids", "removed_ids"):
+        for key in ("added_ids", "changed_ids", "removed_ids", "parked_ids"):
             out.pop(key)
         return out
 

@@ -22,6 +22,10 @@ from tpnb.store.schema import (
 )
 
 _CHUNK = 500  # ids per ``IN (...)`` query
+#: ``reviews.needs_completion``: 0 complete; PENDING written by a webhook event (the next sync
+#: of its unit fetches it); PARKED not readable by the business user (fetched once, then left
+#: until a new event for it).
+PENDING, PARKED = 1, 2
 
 
 def now_iso() -> str:
@@ -173,4 +177,40 @@ class ArchiveWrites:
                 state.finished_at,
                 state.last_report,
             ),
+        )
+
+    # --- reviews written by webhook events, as a sync completes them (added for issue 14) ------
+    def written_since(self, conn: sqlite3.Connection, ids: Iterable[str], moment: str) -> set[str]:
+        """Ids among ``ids`` that the archive deleted, or a webhook event wrote, at or after
+        ``moment`` (archive time): what is stored is newer than anything fetched before it."""
+        newer: set[str] = set()
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for (rid,) in conn.execute(
+                f"SELECT review_id FROM tombstones WHERE review_id IN ({marks}) "
+                "AND deleted_at >= ? UNION "
+                f"SELECT id FROM reviews WHERE id IN ({marks}) AND needs_completion = ? "
+                "AND stored_at >= ?",
+                (*chunk, moment, *chunk, PENDING, moment),
+            ):
+                newer.add(rid)
+        return newer
+
+    def unsettled(self, conn: sqlite3.Connection, unit_id: str) -> set[str]:
+        """Ids of a unit's reviews written by webhook events and not completed (pending or
+        parked): the API's list is not the judge of those."""
+        rows = conn.execute(
+            "SELECT id FROM reviews WHERE business_unit_id = ? AND needs_completion != 0",
+            (unit_id,),
+        )
+        return {r[0] for r in rows}
+
+    def park_reviews(self, conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+        """Mark pending reviews as parked: the business user may not read them, so no sync
+        fetches them again until a new webhook event for them makes them pending again."""
+        conn.executemany(
+            "UPDATE reviews SET needs_completion = ? WHERE id = ? AND needs_completion = ?",
+            [(PARKED, rid, PENDING) for rid in dict.fromkeys(ids)],
         )
