@@ -55,7 +55,7 @@ def test_sync_never_deletes_on_an_unreadable_page(
     unit = biggest_unit(fresh)
     archive = tmp_path / "archive.sqlite"
     with FaultProxy(fresh.url) as proxy:
-        tp = client_for(fresh, tmp_path, fast=True, base_url=proxy.url + "/v1")
+        tp = client_for(fresh, tmp_path, base_url=proxy.url + "/v1")
         first = tp.sync(unit, archive)
         assert first.archived > 300  # several pages: the bad page is not the only one
         before = _archived(archive)
@@ -84,7 +84,7 @@ def test_one_unreadable_page_is_retried_and_the_sync_is_exact(
     archive = tmp_path / "archive.sqlite"
     with FaultProxy(fresh.url) as proxy:
         proxy.add(_rule(PRIVATE_LIST, status, body, content_type, times=1, skip=2))
-        tp = client_for(fresh, tmp_path, fast=True, base_url=proxy.url + "/v1")
+        tp = client_for(fresh, tmp_path, base_url=proxy.url + "/v1")
         report = run_export(lambda: tp.sync(unit, archive))
         rule_hits = proxy.rules[0].hits
     truth = truth_of(fresh, private=True, business_unit_id=unit, include_reported=True)
@@ -140,7 +140,7 @@ def test_client_methods_are_complete_or_a_typed_error(
         with FaultProxy(fresh.url) as proxy:
             proxy.add(_rule(path, status, body, content_type, times=times, skip=1))
             tp = client_for(
-                fresh, tmp_path / f"{kind}-{times}", fast=True, base_url=proxy.url + "/v1"
+                fresh, tmp_path / f"{kind}-{times}", base_url=proxy.url + "/v1"
             )
             result = run_export(pull, tp)
         outcome, evidence = judge(result, truth)

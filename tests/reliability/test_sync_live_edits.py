@@ -73,7 +73,7 @@ def test_a_deletion_on_a_page_already_read_hides_no_live_review(
     read, nothing else changed (so the counts of an offset walk still matched)."""
     unit = biggest_unit(fresh)
     archive = tmp_path / "archive.sqlite"
-    tp = client_for(fresh, tmp_path, fast=True)
+    tp = client_for(fresh, tmp_path)
     if full:
         tp.sync(unit, archive, batch_size=5_000)
     deleted: list[str] = []
@@ -88,7 +88,7 @@ def test_a_deletion_on_a_page_already_read_hides_no_live_review(
         # the first list request is sync's probe of the oldest review; the next two are the
         # first window's pages 1 and 2
         proxy.add(Rule(PRIVATE_LIST, action=delete_the_oldest, skip=2, times=1))
-        tp = client_for(fresh, tmp_path, fast=True, base_url=proxy.url + "/v1")
+        tp = client_for(fresh, tmp_path, base_url=proxy.url + "/v1")
         report = tp.sync(unit, archive, full=full, batch_size=5_000)
     assert deleted, "the deletion ran during the walk"
     live = _live_ids(fresh, unit)
@@ -110,7 +110,7 @@ def test_sync_during_live_edits_ends_exact(
 ) -> None:
     unit = biggest_unit(fresh)
     archive = tmp_path / "archive.sqlite"
-    tp = client_for(fresh, tmp_path, fast=True)
+    tp = client_for(fresh, tmp_path)
     if full:
         tp.sync(unit, archive, batch_size=100)
     step = [0]
