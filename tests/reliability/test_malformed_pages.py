@@ -139,9 +139,7 @@ def test_client_methods_are_complete_or_a_typed_error(
     for times, expected in ((1, COMPLETE), (None, CLEAR)):
         with FaultProxy(fresh.url) as proxy:
             proxy.add(_rule(path, status, body, content_type, times=times, skip=1))
-            tp = client_for(
-                fresh, tmp_path / f"{kind}-{times}", base_url=proxy.url + "/v1"
-            )
+            tp = client_for(fresh, tmp_path / f"{kind}-{times}", base_url=proxy.url + "/v1")
             result = run_export(pull, tp)
         outcome, evidence = judge(result, truth)
         if expected == CLEAR and not isinstance(result, ResponseError):

@@ -9,8 +9,6 @@ key holds exactly three sentences (negative|mixed|positive) that name the topic 
 
 from __future__ import annotations
 
-TOPICS = ("delivery", "service", "price", "quality", "refund", "website", "billing", "booking")
-
 _RAW: dict[str, dict[str, str]] = {
     "en": {
         "t0": "Very disappointed|Avoid if you can|Terrible experience|Never again|Not worth the hassle|Poor service from start to finish",
