@@ -19,11 +19,20 @@ that also moves the checkpoint, so a crash or Ctrl-C loses at most the window in
    anything of its window is written;
 3. complete the reviews that webhook events wrote (``needs_completion``) and that the walk did
    not refresh, one ``GET /private/reviews/{id}`` each (404: removed);
-4. audit everything older than the walk: compare the archive's count with the API's count of
+4. ask the Deletions API (``GET /reviews/deletions``, ``/consumers/deletions``; Trustpilot:
+   "You must delete returned review data from your system") for what was deleted since the
+   archive's deletion cursors (the newest ``deletedAt`` seen, kept in the archive for each list;
+   without one, since this sync's start, or the previous sync's, less ``overlap``): listed
+   reviews leave the archive (any unit), and a listed consumer's personal data (name, location,
+   e-mail: see :meth:`~tpnb.store.Archive.erase_consumers`) leaves the reviews still archived.
+   Two requests when nothing was deleted. A key the Deletions API refuses (403/404) is logged
+   and left to the audit (``deletions_checked`` is then False);
+5. audit everything older than the walk: compare the archive's count with the API's count of
    that range (about one request, see :func:`tpnb.store.remote.count_window`); only when they
    differ, bisect the range by time, counting halves, and re-list just the small windows whose
-   counts differ. Deletions anywhere in the history are found this way;
-5. record the sync state and return a :class:`SyncReport`.
+   counts differ. The audit cross-checks the Deletions API: a deletion it did not list (or one
+   made while the key could not read it) is found this way;
+6. record the sync state and return a :class:`SyncReport`.
 
 What polling cannot see cheaply: a text-only edit (or a new reply) to a review older than the
 ``recheck`` window changes no count, and neither does a deletion paired with a back-dated
@@ -43,6 +52,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+import pandas as pd
 
 from tpnb import endpoints as ep
 from tpnb import params
@@ -69,6 +80,7 @@ class _Sync:
     """One run: the archive, the remote list of one unit, and the report being filled."""
 
     def __init__(self, client: Any, unit_id: str, archive: Archive, progress: bool) -> None:
+        self.client = client
         self.conn = client.connection
         self.unit_id = unit_id
         self.archive = archive
@@ -207,6 +219,35 @@ class _Sync:
             with self.archive.transaction() as conn:
                 self.archive.upsert_reviews(conn, [review], unit_id=unit, private=True)
             self.report.completed += 1
+
+    def deletions(self, fallback: datetime) -> None:
+        """Step 4: remove what the Deletions API lists since the archive's cursors."""
+        for kind in ("consumers", "reviews"):  # consumers first: erased, then their reviews go
+            cursor = parse_time(self.archive.deletion_cursor(kind)) or fallback
+            method = (
+                self.client.deleted_reviews if kind == "reviews" else self.client.deleted_consumers
+            )
+            try:
+                frame = method(since=floor_second(cursor))
+            except (ForbiddenError, NotFoundError) as exc:
+                logger.warning(
+                    "tpnb sync: the Deletions API refused the %s list (%s); deletions are left "
+                    "to the audit", kind, exc.message,
+                )  # fmt: skip
+                self.report.deletions_checked = False
+                return
+            column = "review_id" if kind == "reviews" else "consumer_id"
+            ids = [str(i) for i in frame[column].dropna()]
+            newest = frame["deleted_at"].max() if len(frame) else None
+            with self.archive.transaction() as conn:
+                if kind == "reviews":
+                    removed = self.archive.forget_deleted_reviews(conn, ids)
+                    self.report.deleted_review_ids += removed
+                    self.report.removed_ids += removed
+                else:
+                    self.report.deleted_consumer_ids += self.archive.erase_consumers(conn, ids)
+                if newest is not None and not pd.isna(newest):
+                    self.archive.save_deletion_cursor(conn, kind, str(iso(newest)))
 
     def audit(self, end: datetime | None) -> None:
         """Step 4: counts of everything created before ``end``; re-list only what differs."""
@@ -353,6 +394,7 @@ def _run(
     batch_size: int,
     progress: bool,
 ) -> SyncReport:
+    started = datetime.now(timezone.utc)
     unit = _unit_json(client.connection, business_unit)
     unit_id = str(unit["id"])
     with archive.transaction() as conn:
@@ -382,6 +424,8 @@ def _run(
                 since = now - recheck if newest is None else min(now - recheck, newest - overlap)
                 audit_end = run.walk(floor_second(since), state, batch=batch_size, estimate=0)
             run.complete()
+            previous = parse_time(state.started_at) if state and state.started_at else None
+            run.deletions(min(started, previous or started) - overlap)
             run.audit(audit_end)
     except (ForbiddenError, AuthError) as exc:
         if isinstance(exc, ForbiddenError):
@@ -395,6 +439,8 @@ def _run(
         raise
     report.added, report.changed = len(report.added_ids), len(report.changed_ids)
     report.removed = len(report.removed_ids)
+    report.deleted_reviews = len(report.deleted_review_ids)
+    report.deleted_consumers = len(report.deleted_consumer_ids)
     newest_created, newest_updated = archive.newest(unit_id)
     report.archived = archive.count(unit_id)
     with archive.transaction() as conn:
@@ -416,7 +462,14 @@ def _run(
 
 @dataclass
 class SyncReport:
-    """What one sync did. ``str(report)`` is a one-line summary."""
+    """What one sync did. ``str(report)`` is a one-line summary.
+
+    ``removed_ids`` are every review this sync took out of the archive (the walk, completion,
+    Deletions API and audit); ``deleted_review_ids`` those of them the Deletions API listed;
+    ``deleted_consumer_ids`` the deleted consumers whose personal data the archive held and
+    this sync erased. ``deletions_checked`` is False when the key may not read the Deletions
+    API (the audit still finds deleted reviews of the unit).
+    """
 
     business_unit_id: str
     first_sync: bool = False
@@ -424,6 +477,9 @@ class SyncReport:
     added: int = 0
     changed: int = 0
     removed: int = 0
+    deleted_reviews: int = 0
+    deleted_consumers: int = 0
+    deletions_checked: bool = True
     completed: int = 0
     windows: int = 0
     audited_windows: int = 0
@@ -435,19 +491,29 @@ class SyncReport:
     added_ids: list[str] = field(default_factory=list, repr=False)
     changed_ids: list[str] = field(default_factory=list, repr=False)
     removed_ids: list[str] = field(default_factory=list, repr=False)
+    deleted_review_ids: list[str] = field(default_factory=list, repr=False)
+    deleted_consumer_ids: list[str] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
         kind = "first sync" + (" (resumed)" if self.resumed else "") if self.first_sync else "sync"
         return (
             f"{kind} of {self.business_unit_id}: {self.added} added, {self.changed} changed, "
-            f"{self.removed} removed, {self.completed} completed; {self.archived} archived; "
+            f"{self.removed} removed ({self.deleted_reviews} listed by the Deletions API), "
+            f"{self.deleted_consumers} deleted consumers erased, {self.completed} completed; "
+            f"{self.archived} archived; "
             f"{self.requests} requests ({self.cache_hits} from cache) in {self.seconds:.1f} s"
         )
 
     def as_dict(self) -> dict[str, Any]:
         """The counts (without the id lists)."""
         out = asdict(self)
-        for key in ("added_ids", "changed_ids", "removed_ids"):
+        for key in (
+            "added_ids",
+            "changed_ids",
+            "removed_ids",
+            "deleted_review_ids",
+            "deleted_consumer_ids",
+        ):
             out.pop(key)
         return out
 
