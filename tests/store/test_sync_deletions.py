@@ -222,3 +222,26 @@ def test_erase_consumers_keeps_the_review_but_not_the_personal_data(tmp_path: Pa
         assert pd.isna(by_id.loc["1" * 24, "consumer_name"])
         assert pd.isna(by_id.loc["1" * 24, "referral_email"])
         assert by_id.loc["2" * 24, "consumer_name"] == "Ann Lee"
+
+
+def test_a_format_1_archive_gets_the_deletion_cursors_on_open(tmp_path: Path) -> None:
+    import contextlib
+    import sqlite3
+
+    from tpnb.store.schema import APPLICATION_ID, DDL, SCHEMA_VERSION
+
+    path = tmp_path / "format1.sqlite"
+    start = DDL.index("CREATE TABLE IF NOT EXISTS deletion_cursors")
+    format_1 = DDL[:start] + DDL[DDL.index(");", start) + 2 :]
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.executescript(format_1)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    with Archive(path) as archive:
+        assert archive.deletion_cursor("reviews") is None
+        with archive.transaction() as conn:
+            archive.save_deletion_cursor(conn, "reviews", "2026-11-02T00:00:00.000000Z")
+            archive.save_deletion_cursor(conn, "reviews", "2026-11-01T00:00:00.000000Z")
+        assert archive.deletion_cursor("reviews") == "2026-11-02T00:00:00.000000Z"  # never back
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
