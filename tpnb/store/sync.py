@@ -61,6 +61,7 @@ from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
 from tpnb.paging.collect import Progress
 from tpnb.paging.walkers import has_next_page, items_of
 from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
+from tpnb.store.public import run_public
 from tpnb.store.remote import PER_PAGE, Item, WindowTooLargeError, count_window, list_window
 from tpnb.store.schema import iso
 
@@ -319,8 +320,15 @@ def sync(
 ) -> SyncReport:
     """Bring the archive's copy of one business unit's reviews up to date (see the module doc).
 
+    With an API key only (``client.settings.can_login`` false) the sync reads the Public API
+    instead (:mod:`tpnb.store.public`): new reviews from the newest-first list until the first
+    already-archived one, edits within ``recheck``, deletions from the Deletions API and the
+    unit's count as the cross-check. It cannot see private fields, edits to older reviews, or
+    which review a count difference is; ``full=True`` re-lists every page and closes the last two.
+
     Args:
-        client: A :class:`tpnb.Client` whose business user may read the unit's private reviews.
+        client: A :class:`tpnb.Client` whose business user may read the unit's private reviews
+            (or, for a public-only sync, a client with an API key only).
         business_unit: The unit, as a 24-hex id or a domain.
         archive: An :class:`~tpnb.store.Archive` (left open), or the path of its file (opened
             for this call and closed before it returns).
@@ -395,6 +403,13 @@ def _run(
     progress: bool,
 ) -> SyncReport:
     started = datetime.now(timezone.utc)
+    if not client.settings.can_login:  # an API key only: the Public API, never from the cache
+        with client.connection.session.cache_disabled():
+            unit = _unit_json(client.connection, business_unit)
+            with archive.transaction() as conn:
+                archive.put_business_unit(conn, unit)
+            run = _Sync(client, str(unit["id"]), archive, progress)
+            return run_public(run, unit, full=full, overlap=overlap, recheck=recheck)
     unit = _unit_json(client.connection, business_unit)
     unit_id = str(unit["id"])
     with archive.transaction() as conn:
@@ -467,11 +482,14 @@ class SyncReport:
     ``removed_ids`` are every review this sync took out of the archive (the walk, completion,
     Deletions API and audit); ``deleted_review_ids`` those of them the Deletions API listed;
     ``deleted_consumer_ids`` the deleted consumers whose personal data the archive held and
-    this sync erased. ``deletions_checked`` is False when the key may not read the Deletions
+    this sync erased. ``mode`` is ``"public"`` for a sync with an API key only
+    (:mod:`tpnb.store.public`), whose cross-check ``count_difference`` is the unit's total
+    minus the archived count. ``deletions_checked`` is False when the key may not read the Deletions
     API (the audit still finds deleted reviews of the unit).
     """
 
     business_unit_id: str
+    mode: str = "private"
     first_sync: bool = False
     resumed: bool = False
     added: int = 0
@@ -484,6 +502,7 @@ class SyncReport:
     windows: int = 0
     audited_windows: int = 0
     unverified_windows: int = 0
+    count_difference: int = 0
     requests: int = 0
     cache_hits: int = 0
     archived: int = 0
