@@ -92,8 +92,9 @@ class DeletionMethods(MethodsBase):
 
         Args:
             since: Deleted at or after this time (str, date, datetime or Timestamp; naive is
-                UTC). None: from the start of the API's record.
-            until: Deleted before this time (exclusive). None: up to now.
+                UTC; sent to the second: the API takes whole seconds). None: from the start of
+                the API's record.
+            until: Deleted before this time (exclusive; to the second). None: up to now.
             limit: Items per request (the API's ``limit``, 1..1000; default 1000, the fewest
                 calls). Every page is walked whatever the size.
             next_token: Continue a walk from an earlier answer's ``nextToken``.
