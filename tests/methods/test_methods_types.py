@@ -41,8 +41,9 @@ DATA_METHODS = sorted(set(public_methods()) - set(NOT_DATA))
 
 def test_the_data_methods_are_the_ones_expected() -> None:
     assert set(NOT_DATA) <= set(public_methods())
-    assert len(DATA_METHODS) == 32
+    assert len(DATA_METHODS) == 34
     assert {"reviews", "private_reviews", "business_unit", "invitation_link"} <= set(DATA_METHODS)
+    assert {"deleted_reviews", "deleted_consumers"} <= set(DATA_METHODS)
 
 
 @pytest.mark.parametrize("name", sorted(NOT_DATA))

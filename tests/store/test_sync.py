@@ -86,11 +86,12 @@ def test_first_sync_pulls_everything_once(
     rows = sqlite3.connect(archive.path).execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
     assert rows == len(expected)  # nothing duplicated
     # requests: one per page of 100 per window, plus the unit, the oldest-review probe, the audit
+    # and the Deletions API's two lists
     spent = api_requests(server) - logged
     assert report.requests == spent  # (a token request, when one is needed, counts too)
     # pages by time repeat the boundary review (1 in 100) and a multi-page window is confirmed
     # by its count (1 request): the minimum pages plus a small constant per window
-    assert report.requests <= len(expected) // 99 + 2 * report.windows + 4
+    assert report.requests <= len(expected) // 99 + 2 * report.windows + 6
     state = archive.sync_state(unit)
     assert state is not None
     assert state.phase == "ready"
@@ -155,7 +156,7 @@ def test_nothing_new_costs_a_handful(
     again = sync(client, unit, archive)
     assert (again.added, again.changed, again.removed, again.first_sync) == (0, 0, 0, False)
     assert again.requests == api_requests(server) - logged
-    assert again.requests <= 4 < first.requests
+    assert again.requests <= 6 < first.requests  # 2 of them: the Deletions API's lists
     assert archived_ids(archive, unit) == remote_ids(server, unit)
 
 
@@ -191,7 +192,10 @@ def test_new_edited_and_deleted_reviews_are_picked_up(
     assert sorted(report.added_ids) == sorted(added)
     assert recent in report.changed_ids
     assert sorted(report.removed_ids) == sorted([gone_recent, gone_old])
-    assert report.audited_windows > 0
+    # the Deletions API lists both; the walk removes the recent one first
+    assert gone_old in report.deleted_review_ids
+    assert set(report.deleted_review_ids) <= {gone_recent, gone_old}
+    assert report.audited_windows == 0  # the audit's counts agree: nothing left to bisect
     assert archived_ids(archive, unit) == remote_ids(server, unit)
     edited = archive.review_json(recent)
     assert edited is not None
@@ -199,7 +203,7 @@ def test_new_edited_and_deleted_reviews_are_picked_up(
     assert edited["updatedAt"] is not None
     # bisecting counts re-lists a few small windows, not the history
     assert report.requests < first.requests / 2
-    assert sync(client, unit, archive).requests <= 4  # and then it is quiet again
+    assert sync(client, unit, archive).requests <= 6  # and then it is quiet again
 
 
 def test_old_text_edits_need_webhooks_or_a_full_sync(
@@ -377,10 +381,16 @@ def test_scattered_deletions_and_backdated_additions_are_found(
     ds = server.dataset
     rows = ds.query_reviews(business_unit_id=unit, include_reported=True)
     victims = [ds.review_id(int(rows[i])) for i in range(20, len(rows), max(1, len(rows) // 6))]
-    for rid in victims:
+    listed, unlisted = victims[::2], victims[1::2]
+    for rid in listed:
         server.admin.delete_review(rid)
+    with ds.lock:  # deleted without the Deletions API knowing: the audit's cross-check finds them
+        for rid in unlisted:
+            ds.reviews.delete(rid)
     report = sync(client, unit, archive)
     assert sorted(report.removed_ids) == sorted(victims)
+    assert sorted(report.deleted_review_ids) == sorted(listed)
+    assert report.audited_windows > 0
     assert archived_ids(archive, unit) == remote_ids(server, unit)
     # a review dated before the oldest archived one (an import, say) is counted by the audit
     oldest = ds.review_json(int(rows[-1]), server.api_url)["createdAt"]

@@ -6,12 +6,13 @@ query parameters as keyword arguments named in snake_case; it serialises them as
 no validation (that is :mod:`tpnb.params`), no paging (:mod:`tpnb.paging.walkers`), no frames.
 
 Modules: :mod:`.units` (business units, categories), :mod:`.reviews` (public reviews and
-consumers), :mod:`.private` (the Customer API: private reviews, replies, tags), :mod:`.products`
+consumers), :mod:`.deletions` (the Deletions API), :mod:`.private` (the Customer API: private reviews, replies, tags), :mod:`.products`
 (product reviews and invitations).
 """
 
 from __future__ import annotations
 
+from tpnb.endpoints.deletions import list_deleted_consumers, list_deleted_reviews
 from tpnb.endpoints.private import (
     add_review_tags,
     delete_reply,
@@ -78,6 +79,8 @@ __all__ = [
     "list_categories",
     "list_category_business_units",
     "list_consumer_reviews",
+    "list_deleted_consumers",
+    "list_deleted_reviews",
     "list_latest_reviews",
     "list_private_product_reviews",
     "list_private_reviews",

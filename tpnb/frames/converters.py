@@ -20,6 +20,8 @@ from tpnb.frames.schemas import (
     BUSINESS_UNIT_SCHEMA,
     CATEGORY_SCHEMA,
     CONSUMER_SCHEMA,
+    DELETED_CONSUMER_SCHEMA,
+    DELETED_REVIEW_SCHEMA,
     IMAGE_SCHEMA,
     INVITATION_LINK_SCHEMA,
     LIKE_SCHEMA,
@@ -171,3 +173,13 @@ def invitation_link_frame(
     """The result of creating invitation link(s): one row per link."""
     bu = _check_id("business_unit_id", business_unit_id)
     return INVITATION_LINK_SCHEMA.build(result, defaults={"business_unit_id": bu})
+
+
+def deleted_review_frame(deletions: JSONObjects) -> pd.DataFrame:
+    """Deleted reviews (``{"reviews": [{"reviewId"|"id", "deletedAt"}]}``), one row each."""
+    return DELETED_REVIEW_SCHEMA.build(deletions)
+
+
+def deleted_consumer_frame(deletions: JSONObjects) -> pd.DataFrame:
+    """Deleted consumer profiles (``{"consumers": [{"consumerId"|"id", "deletedAt"}]}``)."""
+    return DELETED_CONSUMER_SCHEMA.build(deletions)

@@ -303,6 +303,28 @@ INVITATION_LINK_SCHEMA = Schema(
     ),
 )
 
+# --- deletions (the Deletions API; item field names are [I]: either name is read) ----------------
+DELETED_REVIEW_SCHEMA = Schema(
+    "deleted review",
+    "Deleted reviews (`deleted_review_frame`; the Deletions API)",
+    (
+        c("review_id", "string", "reviewId|id", "Id of the deleted review: delete it from your copy."),
+        c("business_unit_id", "string", "businessUnitId|businessUnit.id", "Its business unit, when the API says."),
+        c("deleted_at", "datetime", "deletedAt", "When it was deleted (UTC)."),
+    ),
+    envelopes=("reviews",),
+)
+
+DELETED_CONSUMER_SCHEMA = Schema(
+    "deleted consumer",
+    "Deleted consumer profiles (`deleted_consumer_frame`; the Deletions API)",
+    (
+        c("consumer_id", "string", "consumerId|id", "Id of the deleted consumer: delete their data from your copy."),
+        c("deleted_at", "datetime", "deletedAt", "When the profile was deleted (UTC)."),
+    ),
+    envelopes=("consumers",),
+)
+
 # fmt: on
 
 ALL_SCHEMAS: tuple[Schema, ...] = (
@@ -322,6 +344,8 @@ ALL_SCHEMAS: tuple[Schema, ...] = (
     PRODUCT_REVIEW_SUMMARY_SCHEMA,
     ATTRIBUTE_SUMMARY_SCHEMA,
     INVITATION_LINK_SCHEMA,
+    DELETED_REVIEW_SCHEMA,
+    DELETED_CONSUMER_SCHEMA,
 )
 
 

@@ -15,19 +15,24 @@ from __future__ import annotations
 
 from tpnb.methods._base import MethodsBase
 from tpnb.methods.customer import CustomerMethods
+from tpnb.methods.deletions import DeletionMethods
 from tpnb.methods.products import ProductMethods
 from tpnb.methods.reviews import ReviewMethods
 from tpnb.methods.units import BusinessUnitMethods
 
 
-class DataMethods(BusinessUnitMethods, ReviewMethods, CustomerMethods, ProductMethods):
-    """All DataFrame methods: business units, reviews, consumers, Customer API, products."""
+class DataMethods(
+    BusinessUnitMethods, ReviewMethods, CustomerMethods, ProductMethods, DeletionMethods
+):
+    """All DataFrame methods: business units, reviews, consumers, Customer API, products,
+    deletions."""
 
 
 __all__ = [
     "BusinessUnitMethods",
     "CustomerMethods",
     "DataMethods",
+    "DeletionMethods",
     "MethodsBase",
     "ProductMethods",
     "ReviewMethods",

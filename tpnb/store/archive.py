@@ -30,7 +30,14 @@ import pandas as pd
 from tpnb import params
 from tpnb.errors import ConfigError, TpnbError
 from tpnb.store import queries
-from tpnb.store.schema import APPLICATION_ID, DDL, SCHEMA_VERSION, SyncState, expected_columns
+from tpnb.store.schema import (
+    APPLICATION_ID,
+    DDL,
+    SCHEMA_VERSION,
+    TABLES_ADDED_AFTER_1,
+    SyncState,
+    expected_columns,
+)
 from tpnb.store.writes import ArchiveWrites, now_iso
 
 __all__ = [
@@ -236,7 +243,12 @@ class Archive(ArchiveWrites):
         if application_id == 0 and not tables and version == 0:
             return "empty", version
         kind = "archive"
-        if application_id == 0 and 1 <= version <= SCHEMA_VERSION and set(expected) <= set(tables):
+        format_1_tables = set(expected) - TABLES_ADDED_AFTER_1
+        if (
+            application_id == 0
+            and 1 <= version <= SCHEMA_VERSION
+            and format_1_tables <= set(tables)
+        ):
             kind = "unstamped"  # made by an earlier tpnb: tpnb's own tables, no application_id
         elif application_id != APPLICATION_ID:
             raise ArchiveError(
@@ -516,6 +528,12 @@ class Archive(ArchiveWrites):
             (business_unit_id,),
         )
         return SyncState(*rows[0]) if rows else None
+
+    def deletion_cursor(self, kind: str) -> str | None:
+        """The newest ``deletedAt`` a sync saw in the Deletions API's ``kind`` list
+        (``"reviews"`` or ``"consumers"``; the archive's timestamp format), or ``None``."""
+        rows = self._read("SELECT deleted_at FROM deletion_cursors WHERE kind = ?", (kind,))
+        return str(rows[0][0]) if rows else None
 
     def newest(self, business_unit_id: str) -> tuple[str | None, str | None]:
         """The newest ``created_at`` and ``updated_at`` archived for a unit."""

@@ -20,8 +20,11 @@ from datetime import date, datetime, timezone
 from functools import cache
 from typing import Any
 
-#: Bumped when the tables change; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 1
+#: Bumped when the tables change; stored in ``PRAGMA user_version``. Format 2 added
+#: ``deletion_cursors``; an archive of format 1 gets it on its first writable open.
+SCHEMA_VERSION = 2
+#: The tables each format added after format 1 (an unstamped format-1 archive lacks them).
+TABLES_ADDED_AFTER_1 = frozenset({"deletion_cursors"})
 
 #: What marks a SQLite file as a tpnb archive: ``PRAGMA application_id`` (the ASCII of "tpnb").
 #: A file with another id, or with none and foreign tables, is never opened as an archive.
@@ -79,7 +82,7 @@ CREATE TABLE IF NOT EXISTS tombstones (
     review_id        TEXT PRIMARY KEY,
     business_unit_id TEXT,
     deleted_at       TEXT NOT NULL,
-    origin           TEXT NOT NULL              -- 'sync' | 'webhook'
+    origin           TEXT NOT NULL              -- 'sync' | 'webhook' | 'deletions'
 );
 CREATE TABLE IF NOT EXISTS sync_state (
     business_unit_id TEXT PRIMARY KEY,
@@ -91,6 +94,10 @@ CREATE TABLE IF NOT EXISTS sync_state (
     started_at       TEXT,
     finished_at      TEXT,
     last_report      TEXT
+);
+CREATE TABLE IF NOT EXISTS deletion_cursors (
+    kind             TEXT PRIMARY KEY,          -- 'reviews' | 'consumers' (the Deletions API lists)
+    deleted_at       TEXT NOT NULL              -- newest deletedAt seen: later syncs ask from here
 );
 CREATE TABLE IF NOT EXISTS webhook_events (
     digest           TEXT PRIMARY KEY,          -- sha256 of the canonical event JSON

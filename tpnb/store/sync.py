@@ -23,11 +23,20 @@ that also moves the checkpoint, so a crash or Ctrl-C loses at most the window in
    may not read (403: another company's) is *parked*: reported once in
    :attr:`SyncReport.parked_ids`, logged, and not fetched again until a new event changes it;
    pending reviews of other units are left for those units' syncs;
-4. audit everything older than the walk: compare the archive's count with the API's count of
+4. ask the Deletions API (``GET /reviews/deletions``, ``/consumers/deletions``; Trustpilot:
+   "You must delete returned review data from your system") for what was deleted since the
+   archive's deletion cursors (the newest ``deletedAt`` seen, kept in the archive for each list;
+   without one, since this sync's start, or the previous sync's, less ``overlap``): listed
+   reviews leave the archive (any unit), and a listed consumer's personal data (name, location,
+   e-mail: see :meth:`~tpnb.store.Archive.erase_consumers`) leaves the reviews still archived.
+   Two requests when nothing was deleted. A key the Deletions API refuses (403/404) is logged
+   and left to the audit (``deletions_checked`` is then False);
+5. audit everything older than the walk: compare the archive's count with the API's count of
    that range (about one request, see :func:`tpnb.store.remote.count_window`); only when they
    differ, bisect the range by time, counting halves, and re-list just the small windows whose
-   counts differ. Deletions anywhere in the history are found this way;
-5. record the sync state and return a :class:`SyncReport`.
+   counts differ. The audit cross-checks the Deletions API: a deletion it did not list (or one
+   made while the key could not read it) is found this way;
+6. record the sync state and return a :class:`SyncReport`.
 
 What polling cannot see cheaply: a text-only edit (or a new reply) to a review older than the
 ``recheck`` window changes no count, and neither does a deletion paired with a back-dated
@@ -54,12 +63,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pandas as pd
+
 from tpnb import endpoints as ep
 from tpnb import params
 from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
 from tpnb.paging.collect import Progress
 from tpnb.paging.walkers import has_next_page, items_of
 from tpnb.store.archive import Archive, ArchiveBusyError, SyncState, now_iso
+from tpnb.store.public import run_public
 from tpnb.store.remote import PER_PAGE, Item, WindowTooLargeError, count_window, list_window
 from tpnb.store.schema import iso
 
@@ -79,6 +91,7 @@ class _Sync:
     """One run: the archive, the remote list of one unit, and the report being filled."""
 
     def __init__(self, client: Any, unit_id: str, archive: Archive, progress: bool) -> None:
+        self.client = client
         self.conn = client.connection
         self.unit_id = unit_id
         self.archive = archive
@@ -250,6 +263,35 @@ class _Sync:
                 f" and {more} more" if more > 0 else "",
             )
 
+    def deletions(self, fallback: datetime) -> None:
+        """Step 4: remove what the Deletions API lists since the archive's cursors."""
+        for kind in ("consumers", "reviews"):  # consumers first: erased, then their reviews go
+            cursor = parse_time(self.archive.deletion_cursor(kind)) or fallback
+            method = (
+                self.client.deleted_reviews if kind == "reviews" else self.client.deleted_consumers
+            )
+            try:
+                frame = method(since=floor_second(cursor))
+            except (ForbiddenError, NotFoundError) as exc:
+                logger.warning(
+                    "tpnb sync: the Deletions API refused the %s list (%s); deletions are left "
+                    "to the audit", kind, exc.message,
+                )  # fmt: skip
+                self.report.deletions_checked = False
+                return
+            column = "review_id" if kind == "reviews" else "consumer_id"
+            ids = [str(i) for i in frame[column].dropna()]
+            newest = frame["deleted_at"].max() if len(frame) else None
+            with self.archive.transaction() as conn:
+                if kind == "reviews":
+                    removed = self.archive.forget_deleted_reviews(conn, ids)
+                    self.report.deleted_review_ids += removed
+                    self.report.removed_ids += removed
+                else:
+                    self.report.deleted_consumer_ids += self.archive.erase_consumers(conn, ids)
+                if newest is not None and not pd.isna(newest):
+                    self.archive.save_deletion_cursor(conn, kind, str(iso(newest)))
+
     def audit(self, end: datetime | None) -> None:
         """Step 4: counts of everything created before ``end``; re-list only what differs."""
         first = self.archive.oldest(self.unit_id)
@@ -320,8 +362,15 @@ def sync(
 ) -> SyncReport:
     """Bring the archive's copy of one business unit's reviews up to date (see the module doc).
 
+    With an API key only (``client.settings.can_login`` false) the sync reads the Public API
+    instead (:mod:`tpnb.store.public`): new reviews from the newest-first list until the first
+    already-archived one, edits within ``recheck``, deletions from the Deletions API and the
+    unit's count as the cross-check. It cannot see private fields, edits to older reviews, or
+    which review a count difference is; ``full=True`` re-lists every page and closes the last two.
+
     Args:
-        client: A :class:`tpnb.Client` whose business user may read the unit's private reviews.
+        client: A :class:`tpnb.Client` whose business user may read the unit's private reviews
+            (or, for a public-only sync, a client with an API key only).
         business_unit: The unit, as a 24-hex id or a domain.
         archive: An :class:`~tpnb.store.Archive` (left open), or the path of its file (opened
             for this call and closed before it returns).
@@ -395,6 +444,14 @@ def _run(
     batch_size: int,
     progress: bool,
 ) -> SyncReport:
+    started = datetime.now(timezone.utc)
+    if not client.settings.can_login:  # an API key only: the Public API, never from the cache
+        with client.connection.session.cache_disabled():
+            unit = _unit_json(client.connection, business_unit)
+            with archive.transaction() as conn:
+                archive.put_business_unit(conn, unit)
+            run = _Sync(client, str(unit["id"]), archive, progress)
+            return run_public(run, unit, full=full, overlap=overlap, recheck=recheck)
     unit = _unit_json(client.connection, business_unit)
     unit_id = str(unit["id"])
     with archive.transaction() as conn:
@@ -424,6 +481,8 @@ def _run(
                 since = now - recheck if newest is None else min(now - recheck, newest - overlap)
                 audit_end = run.walk(floor_second(since), state, batch=batch_size, estimate=0)
             run.complete()
+            previous = parse_time(state.started_at) if state and state.started_at else None
+            run.deletions(min(started, previous or started) - overlap)
             run.audit(audit_end)
     except (ForbiddenError, AuthError) as exc:
         if isinstance(exc, ForbiddenError):
@@ -438,6 +497,8 @@ def _run(
     report.added, report.changed = len(report.added_ids), len(report.changed_ids)
     report.removed = len(report.removed_ids)
     report.parked = len(report.parked_ids)
+    report.deleted_reviews = len(report.deleted_review_ids)
+    report.deleted_consumers = len(report.deleted_consumer_ids)
     newest_created, newest_updated = archive.newest(unit_id)
     report.archived = archive.count(unit_id)
     with archive.transaction() as conn:
@@ -459,19 +520,33 @@ def _run(
 
 @dataclass
 class SyncReport:
-    """What one sync did. ``str(report)`` is a one-line summary."""
+    """What one sync did. ``str(report)`` is a one-line summary.
+
+    ``removed_ids`` are every review this sync took out of the archive (the walk, completion,
+    Deletions API and audit); ``deleted_review_ids`` those of them the Deletions API listed;
+    ``deleted_consumer_ids`` the deleted consumers whose personal data the archive held and
+    this sync erased. ``mode`` is ``"public"`` for a sync with an API key only
+    (:mod:`tpnb.store.public`), whose cross-check ``count_difference`` is the unit's total
+    minus the archived count. ``deletions_checked`` is False when the key may not read the Deletions
+    API (the audit still finds deleted reviews of the unit).
+    """
 
     business_unit_id: str
+    mode: str = "private"
     first_sync: bool = False
     resumed: bool = False
     added: int = 0
     changed: int = 0
     removed: int = 0
+    deleted_reviews: int = 0
+    deleted_consumers: int = 0
+    deletions_checked: bool = True
     completed: int = 0
     parked: int = 0
     windows: int = 0
     audited_windows: int = 0
     unverified_windows: int = 0
+    count_difference: int = 0
     requests: int = 0
     cache_hits: int = 0
     archived: int = 0
@@ -481,12 +556,15 @@ class SyncReport:
     removed_ids: list[str] = field(default_factory=list, repr=False)
     #: Reviews written by webhook events that this business user may not read (reported once).
     parked_ids: list[str] = field(default_factory=list, repr=False)
+    deleted_review_ids: list[str] = field(default_factory=list, repr=False)
+    deleted_consumer_ids: list[str] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
         kind = "first sync" + (" (resumed)" if self.resumed else "") if self.first_sync else "sync"
         return (
             f"{kind} of {self.business_unit_id}: {self.added} added, {self.changed} changed, "
-            f"{self.removed} removed, {self.completed} completed"
+            f"{self.removed} removed ({self.deleted_reviews} listed by the Deletions API), "
+            f"{self.deleted_consumers} deleted consumers erased, {self.completed} completed"
             f"{f', {self.parked} parked (not readable by this user)' if self.parked else ''}; "
             f"{self.archived} archived; "
             f"{self.requests} requests ({self.cache_hits} from cache) in {self.seconds:.1f} s"
@@ -495,7 +573,14 @@ class SyncReport:
     def as_dict(self) -> dict[str, Any]:
         """The counts (without the id lists)."""
         out = asdict(self)
-        for key in ("added_ids", "changed_ids", "removed_ids", "parked_ids"):
+        for key in (
+            "added_ids",
+            "changed_ids",
+            "removed_ids",
+            "parked_ids",
+            "deleted_review_ids",
+            "deleted_consumer_ids",
+        ):
             out.pop(key)
         return out
 

@@ -6,6 +6,7 @@ Mixed into :class:`tpnb.store.Archive`; the sync and the webhook intake call the
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -157,6 +158,54 @@ class ArchiveWrites:
             )
         return removed
 
+    def forget_deleted_reviews(self, conn: sqlite3.Connection, ids: Iterable[str]) -> list[str]:
+        """Delete the archived reviews among ``ids`` that the Deletions API listed (tombstone
+        origin ``deletions``); ids the archive never held are ignored. Returns those deleted."""
+        held: list[str] = []
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            held += [
+                r[0] for r in conn.execute(f"SELECT id FROM reviews WHERE id IN ({marks})", chunk)
+            ]
+        return self.delete_reviews(conn, sorted(held), origin="deletions")
+
+    def erase_consumers(self, conn: sqlite3.Connection, consumer_ids: Iterable[str]) -> list[str]:
+        """Erase the personal data of deleted consumers from the reviews still archived.
+
+        Every review whose ``consumer.id`` is listed keeps its text and stars (it is the
+        business's review data until the Deletions API lists the review itself), but loses the
+        consumer's name, location and any other consumer field but the id, its
+        ``referralEmail``, and the name and e-mail of Find Reviewer answers.
+
+        Returns:
+            The listed consumers the archive held data of.
+        """
+        found: list[str] = []
+        for consumer_id in dict.fromkeys(consumer_ids):
+            rows = conn.execute(
+                "SELECT id, json FROM reviews WHERE json_extract(json, '$.consumer.id') = ?",
+                (consumer_id,),
+            ).fetchall()
+            if rows:
+                found.append(consumer_id)
+            for review_id, text in rows:
+                conn.execute(
+                    "UPDATE reviews SET json = ?, consumer_name = NULL, referral_email = NULL "
+                    "WHERE id = ?",
+                    (canonical(_without_consumer_data(json.loads(text))), review_id),
+                )
+        return found
+
+    def save_deletion_cursor(self, conn: sqlite3.Connection, kind: str, deleted_at: str) -> None:
+        """Record the newest ``deletedAt`` seen in the ``kind`` list (never moves back)."""
+        conn.execute(
+            "INSERT INTO deletion_cursors(kind, deleted_at) VALUES (?, ?) ON CONFLICT(kind) "
+            "DO UPDATE SET deleted_at = MAX(deleted_at, excluded.deleted_at)",
+            (kind, deleted_at),
+        )
+
     def is_tombstoned(self, conn: sqlite3.Connection, review_id: str) -> bool:
         """Whether the archive recorded the review as deleted."""
         hit = conn.execute("SELECT 1 FROM tombstones WHERE review_id = ?", (review_id,))
@@ -214,3 +263,21 @@ class ArchiveWrites:
             "UPDATE reviews SET needs_completion = ? WHERE id = ? AND needs_completion = ?",
             [(PARKED, rid, PENDING) for rid in dict.fromkeys(ids)],
         )
+
+
+def _without_consumer_data(review: dict[str, Any]) -> dict[str, Any]:
+    """A review JSON with the consumer's personal data set to null (see ``erase_consumers``)."""
+    consumer = review.get("consumer")
+    if isinstance(consumer, dict):
+        review["consumer"] = {k: (v if k == "id" else None) for k, v in consumer.items()}
+    if "referralEmail" in review:
+        review["referralEmail"] = None
+    finder = review.get("findReviewer")
+    requests = finder.get("requests") if isinstance(finder, dict) else None
+    for request in requests if isinstance(requests, list) else ():
+        answer = request.get("consumerResponse") if isinstance(request, dict) else None
+        if isinstance(answer, dict):
+            for key in ("name", "email"):
+                if key in answer:
+                    answer[key] = None
+    return review

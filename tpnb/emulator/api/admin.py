@@ -10,6 +10,8 @@ Python (``server.admin``)              HTTP
 ``add_reviews([{...}, ...])``          ``POST /_emulator/reviews`` ``{"reviews": [{...}]}``
 ``update_review(id, **fields)``        ``PATCH /_emulator/reviews/{id}`` ``{fields}``
 ``delete_review(id)``                  ``DELETE /_emulator/reviews/{id}``
+``delete_consumer(id)``                ``DELETE /_emulator/consumers/{id}`` (profile + reviews)
+``deletions(kind)``                    (Python only) the Deletions API's ground truth
 ``add_webhook(url, bu_id=None)``       ``POST /_emulator/webhooks`` ``{"url", "businessUnitId"}``
 ``remove_webhook(url=None)``           ``DELETE /_emulator/webhooks`` ``{"url"}`` (none: all)
 ``webhooks`` / ``webhook_deliveries``  ``GET /_emulator/webhooks``
@@ -42,6 +44,7 @@ from flask import Blueprint, Response, request
 from tpnb.emulator.api.context import EmulatorState, state
 from tpnb.emulator.api.faults import FaultConfig
 from tpnb.emulator.api.responses import app_error, empty_response, json_response
+from tpnb.emulator.data.deletions import Deletion
 from tpnb.emulator.data.webhooks import Delivery
 from tpnb.emulator.options import DEFAULT_RATE_LIMITS, checked_token_lifetime
 
@@ -100,6 +103,25 @@ class Admin:
         deleted, unit = self._state.review_event("service-review-deleted", review_id)
         self._state.dataset.delete_review(review_id)
         self._state.webhooks.dispatch([deleted], unit)
+
+    def delete_consumer(self, consumer_id: str) -> list[str]:
+        """Delete a consumer profile and its reviews (the Deletions API lists them all); posts
+        ``service-review-deleted`` for each review (one batch per unit). Returns the review ids."""
+        batches: dict[str, list[dict[str, Any]]] = {}
+        with self._state.dataset.lock:
+            c = self._state.dataset.consumers.index(consumer_id)
+            for row in self._state.dataset.table.consumer_rows(c):
+                review_id = self._state.dataset.review_id(int(row))
+                deleted, unit = self._state.review_event("service-review-deleted", review_id)
+                batches.setdefault(unit, []).append(deleted)
+            review_ids = self._state.dataset.delete_consumer(consumer_id)
+        for unit, events in batches.items():
+            self._state.webhooks.dispatch(events, unit)
+        return review_ids
+
+    def deletions(self, kind: str) -> list[Deletion]:
+        """Every deletion of ``kind`` (``"review"`` or ``"consumer"``), oldest first."""
+        return self._state.dataset.deletions.all(kind)
 
     # ----------------------------------------------------------------- webhooks
     def add_webhook(self, url: str, business_unit_id: str | None = None) -> str:
@@ -265,6 +287,12 @@ def update_review(review_id: str) -> Response:
     """Edit a review."""
     _guard(_admin().update_review, review_id, **_review_fields(_body()))
     return empty_response(204)
+
+
+@blueprint.delete("/consumers/<consumer_id>")
+def delete_consumer(consumer_id: str) -> Response:
+    """Delete a consumer profile and its reviews."""
+    return json_response({"reviewIds": _guard(_admin().delete_consumer, consumer_id)}, cache=None)
 
 
 @blueprint.delete("/reviews/<review_id>")

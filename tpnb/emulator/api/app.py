@@ -24,6 +24,7 @@ from tpnb.emulator.api import (
     categories,
     consumers,
     conversations,
+    deletions,
     gateway,
     invitations,
     oauth,
@@ -41,6 +42,7 @@ from tpnb.emulator.options import EmulatorOptions
 ROUTE_MODULES = (
     oauth,
     business_units,
+    deletions,  # before reviews and consumers: /reviews/deletions is no review id
     reviews,
     consumers,
     categories,

@@ -39,6 +39,8 @@ class Consumers:
         self.columns = columns
         self.review_counts = review_counts
         self.salt = salt_for(seed, KIND_CONSUMER)
+        #: indexes of deleted consumer profiles (their ids are then unknown)
+        self.deleted: set[int] = set()
 
     def __len__(self) -> int:
         return int(self.columns["lang"].size)
@@ -51,7 +53,7 @@ class Consumers:
     def find_index(self, consumer_id: str) -> int | None:
         """The index of a consumer id, or None."""
         c = index_from_id(consumer_id, self.salt, len(self))
-        if c is None or self.id(c) != consumer_id:
+        if c is None or c in self.deleted or self.id(c) != consumer_id:
             return None
         return c
 
@@ -61,6 +63,10 @@ class Consumers:
         if c is None:
             raise UnknownConsumer(consumer_id)
         return c
+
+    def delete(self, c: int) -> None:
+        """Delete consumer ``c``'s profile (its id is unknown from now on)."""
+        self.deleted.add(c)
 
     def add(self, lang: int, created: int) -> int:
         """Append a consumer writing in language code ``lang``; returns its index."""

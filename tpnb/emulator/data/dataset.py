@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -39,6 +40,7 @@ from tpnb.emulator.data import categories
 from tpnb.emulator.data.accounts import Accounts, BusinessUser
 from tpnb.emulator.data.business_units import BusinessUnits
 from tpnb.emulator.data.consumers import Consumers
+from tpnb.emulator.data.deletions import DeletionLog
 from tpnb.emulator.data.generate import REVIEW_COLUMNS, epoch, generate
 from tpnb.emulator.data.ids import KIND_REVIEW, salt_for
 from tpnb.emulator.data.products import ProductReviews
@@ -84,6 +86,7 @@ class Dataset:
         )
         self.renderer = ReviewRenderer(self.reviews)
         self.product_reviews = ProductReviews(gen.product_reviews, self.reviews, seed=seed)
+        self.deletions = DeletionLog(seed, self.now_s, self.units.ids())
 
     @property
     def version(self) -> int:
@@ -279,9 +282,34 @@ class Dataset:
             self.reviews.update(review_id, **fields)
 
     def delete_review(self, review_id: str) -> None:
-        """Delete a review (it is never returned again)."""
+        """Delete a review (it is never returned again; the Deletions API lists it)."""
         with self.lock:
+            unit = self.reviews.business_unit_id(self.reviews.row(review_id))
             self.reviews.delete(review_id)
+            self.deletions.record_review(review_id, unit, self._deletion_ms())
+
+    def delete_consumer(self, consumer_id: str) -> list[str]:
+        """Delete a consumer profile and its reviews (the Deletions API lists them all).
+
+        Returns:
+            The ids of the reviews deleted with the profile.
+
+        Raises:
+            UnknownConsumer: no live consumer has this id.
+        """
+        with self.lock:
+            c = self.consumers.index(consumer_id)
+            rows = self.table.consumer_rows(c)
+            review_ids = [self.table.review_id(int(row)) for row in rows]
+            for review_id in review_ids:
+                self.delete_review(review_id)
+            self.consumers.delete(c)
+            self.deletions.record_consumer(consumer_id, self._deletion_ms())
+            return review_ids
+
+    def _deletion_ms(self) -> int:
+        """Wall-clock epoch milliseconds, never before the data set's now."""
+        return max(int(time.time() * 1000), self.now_s * 1000)
 
     def set_reply(self, review_id: str, message: str,
                   author_business_user_id: str | None = None) -> None:  # fmt: skip
