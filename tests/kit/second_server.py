@@ -14,7 +14,12 @@ it must equal those built from the emulator for the same data:
   application errors ``{"message", "errorCode": <Trustpilot code>, "correlationId": <UUID>}``;
 * categories in the flat form (``rankingPosition``/``rankingCardinality``, the
   ``predictedTopCategory`` flag per category); report reasons as objects ``{"reason": ...}``;
-  timestamps without milliseconds where they are whole seconds.
+  timestamps without milliseconds where they are whole seconds;
+* the password grant answers the 2025 token shape (every value a string, ``issued_at`` in
+  epoch seconds, ``tpa-``/``tpr-`` tokens, ``refresh_token_expires_in``); the private review
+  list (Bearer only) filters ``startDateTime`` inclusive and ``endDateTime`` exclusive
+  (zone-less, UTC) and carries the consumer's email as ``consumer.email`` instead of
+  ``referralEmail``.
 
 Its data is one business unit, read once from a running emulator over plain HTTP
 (:meth:`SecondServer.from_emulator`), so both servers serve the same reviews.
@@ -22,7 +27,10 @@ Its data is one business unit, read once from a running emulator over plain HTTP
 
 from __future__ import annotations
 
+import base64
+import secrets
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -86,6 +94,24 @@ def _reshaped_review(review: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _private_shape(review: dict[str, Any]) -> dict[str, Any]:
+    """A private review as this server sends it: the email under ``consumer.email``."""
+    out = _reshaped_review(review)
+    email = out.pop("referralEmail", None)
+    if email is not None:
+        out["consumer"] = {**(out.get("consumer") or {}), "email": email}
+    return out
+
+
+def _fault(status: int, text: str, code: str) -> Response:
+    response = jsonify({"fault": {"faultstring": text, "detail": {"errorcode": code}}})
+    response.status_code = status
+    return response
+
+
+TOKEN_PATH = "/v1/oauth/oauth-business-users-for-applications"
+
+
 class SecondServer:
     """The second server, serving one business unit over loopback (a context manager).
 
@@ -94,6 +120,8 @@ class SecondServer:
         unit: The business unit's JSON.
         categories: The unit's categories (``{"categories": [...]}``, any documented form).
         reviews: The unit's public reviews, any order.
+        private_reviews: The unit's private reviews (served to a logged-in user).
+        login: ``(api_secret, username, password)`` the token endpoint accepts.
     """
 
     def __init__(
@@ -102,8 +130,14 @@ class SecondServer:
         unit: dict[str, Any],
         categories: dict[str, Any],
         reviews: list[dict[str, Any]],
+        private_reviews: list[dict[str, Any]] | None = None,
+        login: tuple[str, str, str] | None = None,
     ) -> None:
         self.api_key = api_key
+        self.login = login
+        self.private_reviews = [_private_shape(r) for r in private_reviews or []]
+        self.access_tokens: set[str] = set()
+        self.refresh_tokens: set[str] = set()
         self.unit = unit
         self.unit_id = str(unit["id"])
         self.categories = _flat_categories(categories)
@@ -115,13 +149,22 @@ class SecondServer:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @classmethod
-    def from_emulator(cls, api_url: str, api_key: str, unit_id: str) -> SecondServer:
-        """Read one unit, its categories and its public reviews from a running emulator.
+    def from_emulator(
+        cls,
+        api_url: str,
+        api_key: str,
+        unit_id: str,
+        login: tuple[str, str, str] | None = None,
+    ) -> SecondServer:
+        """Read one unit, its categories and its public (and private) reviews from a running
+        emulator.
 
         Args:
             api_url: The emulator's API root (``http://127.0.0.1:<port>/v1``).
             api_key: A key the emulator accepts (the second server accepts it too).
             unit_id: The business unit to copy.
+            login: ``(api_secret, username, password)`` of a user who may see the unit's
+                private reviews (both servers accept it); ``None``: no private reviews.
         """
         with requests.Session() as http:
             http.headers["apikey"] = api_key
@@ -131,22 +174,34 @@ class SecondServer:
                 response.raise_for_status()
                 return response.json()
 
+            def every_page(path: str) -> list[dict[str, Any]]:
+                rows: list[dict[str, Any]] = []
+                page = 1
+                while True:
+                    body = get(path, page=page, perPage=100, orderBy="createdat.asc")
+                    rows.extend(body["reviews"])
+                    if len(body["reviews"]) < 100:
+                        return rows
+                    page += 1
+
+            private: list[dict[str, Any]] | None = None
+            if login is not None:
+                secret, username, password = login
+                answer = http.post(
+                    api_url + TOKEN_PATH.removeprefix("/v1") + "/accesstoken",
+                    data={"grant_type": "password", "username": username, "password": password},
+                    auth=(api_key, secret),
+                    timeout=30,
+                )
+                answer.raise_for_status()
+                http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+                private = every_page(f"/private/business-units/{unit_id}/reviews")
+                del http.headers["Authorization"]
+
             unit = get(f"/business-units/{unit_id}")
             categories = get(f"/business-units/{unit_id}/categories")
-            reviews: list[dict[str, Any]] = []
-            page = 1
-            while True:
-                body = get(
-                    f"/business-units/{unit_id}/reviews",
-                    page=page,
-                    perPage=100,
-                    orderBy="createdat.asc",
-                )
-                reviews.extend(body["reviews"])
-                if len(body["reviews"]) < 100:
-                    break
-                page += 1
-        return cls(api_key, unit, categories, reviews)
+            reviews = every_page(f"/business-units/{unit_id}/reviews")
+        return cls(api_key, unit, categories, reviews, private, login)
 
     # ------------------------------------------------------------------ the app
     def _make_app(self) -> Flask:
@@ -155,6 +210,13 @@ class SecondServer:
         @app.before_request
         def gateway() -> Response | None:
             self.requests.append(request.full_path)
+            if request.path.startswith(TOKEN_PATH):
+                return self._token_answer()
+            if request.path.startswith("/v1/private/"):
+                bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
+                if bearer not in self.access_tokens:
+                    return _fault(401, "Invalid access token", "oauth.v2.InvalidAccessToken")
+                return None
             key = request.headers.get("apikey") or request.args.get("apikey")
             if not key:
                 return Response(CDN_403, status=403, mimetype="text/html")
@@ -192,14 +254,67 @@ class SecondServer:
         def reviews(unit_id: str) -> Response:
             if unit_id != self.unit_id:
                 return self._unknown()
-            return self._review_page()
+            return self._review_page(self.reviews)
+
+        @app.get("/v1/private/business-units/<unit_id>/reviews")
+        def private_reviews(unit_id: str) -> Response:
+            if unit_id != self.unit_id:
+                return _app_error(403, "Access to resource is forbidden", 1014)
+            rows = self.private_reviews
+            start, end = request.args.get("startDateTime"), request.args.get("endDateTime")
+            if start:
+                rows = [r for r in rows if str(r["createdAt"])[:19] >= start[:19]]
+            if end:
+                rows = [r for r in rows if str(r["createdAt"])[:19] < end[:19]]
+            return self._review_page(rows)
 
         return app
+
+    def _token_answer(self) -> Response:
+        """The password grant and the refresh, answered in the 2025 shape."""
+        auth = request.headers.get("Authorization", "")
+        expected = base64.b64encode(f"{self.api_key}:{(self.login or ('',))[0]}".encode())
+        if self.login is None or auth != f"Basic {expected.decode()}":
+            return _fault(401, "Invalid client credentials", "oauth.v2.InvalidClientIdentifier")
+        grant = request.form.get("grant_type")
+        if grant == "password":
+            if (request.form.get("username"), request.form.get("password")) != self.login[1:]:
+                error = jsonify({"ErrorCode": "invalid_request", "Error": "Invalid credentials"})
+                error.status_code = 401
+                return error
+        elif grant == "refresh_token":
+            spent = request.form.get("refresh_token")
+            if spent not in self.refresh_tokens:
+                error = jsonify({"ErrorCode": "invalid_grant", "Error": "Invalid Refresh Token"})
+                error.status_code = 400
+                return error
+            self.refresh_tokens.discard(spent)
+        else:
+            error = jsonify({"ErrorCode": "invalid_request", "Error": "Invalid grant_type"})
+            error.status_code = 400
+            return error
+        access, refresh = f"tpa-{secrets.token_hex(12)}", f"tpr-{secrets.token_hex(12)}"
+        self.access_tokens.add(access)
+        self.refresh_tokens.add(refresh)
+        now = str(int(time.time()))
+        body = {
+            "access_token": access,
+            "refresh_token": refresh,
+            "issued_at": now,
+            "expires_in": "360000",
+            "token_type": "BearerToken",
+            "refresh_token_issued_at": now,
+            "refresh_token_expires_in": "7776000",
+            "refresh_token_status": "approved",
+        }
+        if grant == "password":
+            body |= {"app_enduser": "second-server-user", "client_id": "second-server-client"}
+        return jsonify(body)
 
     def _unknown(self) -> Response:
         return _app_error(404, "Business unit not found", 1002)
 
-    def _review_page(self) -> Response:
+    def _review_page(self, reviews: list[dict[str, Any]]) -> Response:
         try:
             page = int(request.args.get("page", "1"))
             per_page = int(request.args.get("perPage", str(OWN_PAGE_SIZE)))
@@ -209,7 +324,7 @@ class SecondServer:
             return _app_error(400, "page must be at least 1", 2002)
         if not 1 <= per_page <= 100:
             per_page = OWN_PAGE_SIZE
-        rows = list(self.reviews)
+        rows = list(reviews)
         stars = request.args.get("stars")
         if stars:
             wanted = {int(s) for s in stars.split(",")}

@@ -13,7 +13,7 @@ import pytest
 import requests
 from kit.clients import client_for, settings_for
 from kit.second_server import OWN_PAGE_SIZE, SecondServer
-from kit.server import domain_of, unit_sizes
+from kit.server import domain_of, unit_sizes, user_units
 
 from tpnb.client import Client
 from tpnb.errors import ForbiddenError, NotFoundError, UnauthorizedError, api_error_for
@@ -21,17 +21,19 @@ from tpnb.errors import ForbiddenError, NotFoundError, UnauthorizedError, api_er
 
 @pytest.fixture(scope="module")
 def unit(emulator: Any) -> str:
-    """A unit of several of the second server's pages, with some reported reviews hidden."""
+    """A unit of the demo user, of a few pages of reviews."""
     sizes = unit_sizes(emulator)
-    return sorted((n, bu) for bu, n in sizes.items() if 150 <= n <= 800)[0][1]
+    mine = user_units(emulator, emulator.credentials["username"])
+    return sorted((sizes[bu], bu) for bu in mine if 150 <= sizes[bu] <= 3000)[0][1]
 
 
 @pytest.fixture(scope="module")
 def second(
     emulator: Any, unit: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SecondServer]:
-    key = str(settings_for(emulator, tmp_path_factory.mktemp("key")).api_key)
-    with SecondServer.from_emulator(emulator.api_url, key, unit) as server:
+    settings = settings_for(emulator, tmp_path_factory.mktemp("key"))
+    login = (str(settings.api_secret), str(settings.username), str(settings.password))
+    with SecondServer.from_emulator(emulator.api_url, str(settings.api_key), unit, login) as server:
         yield server
 
 
@@ -54,6 +56,8 @@ def test_same_frames_from_both_servers(
             "unit": first.business_unit(unit),
             "found": first.find_business_unit(domain_of(emulator, unit)),
             "categories": first.business_unit_categories(unit),
+            "private": first.private_reviews(unit, progress=False),
+            "private_newest": first.private_reviews(unit, limit=30, progress=False),
         }
     with _client(emulator, second, tmp_path / "second") as other:
         got = {
@@ -63,10 +67,15 @@ def test_same_frames_from_both_servers(
             "unit": other.business_unit(unit),
             "found": other.find_business_unit(domain_of(emulator, unit)),
             "categories": other.business_unit_categories(unit),
+            "private": other.private_reviews(unit, progress=False),
+            "private_newest": other.private_reviews(unit, limit=30, progress=False),
         }
         assert other.keyset_choice.refused  # no all-reviews there: offsets were used
     assert len(got["reviews"]) == len(second.reviews) > 3 * OWN_PAGE_SIZE
-    for name in ("reviews", "all"):
+    assert len(got["private"]) == len(second.private_reviews) > 0
+    assert "referralEmail" not in second.private_reviews[0]  # the email came as consumer.email
+    assert got["private"]["referral_email"].notna().any()
+    for name in ("reviews", "all", "private", "private_newest"):
         pd.testing.assert_frame_equal(_by_id(got[name]), _by_id(expected[name]), obj=name)
         assert got[name]["created_at"].is_monotonic_decreasing
     assert set(got["newest"]["id"]) == set(expected["newest"]["id"])
