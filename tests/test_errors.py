@@ -105,7 +105,7 @@ def test_status_maps_to_class(status: int, cls: type[APIError]) -> None:
     [
         (
             {"fault": {"faultstring": "Invalid ApiKey", "detail": {"errorcode": "x"}}},
-            "Invalid ApiKey",
+            "Invalid ApiKey: the API key is missing or invalid: check TRUSTPILOT_API_KEY",
         ),
         ({"message": "Unknown business unit", "errorCode": 404}, "Unknown business unit"),
         ({"ErrorCode": "invalid_request", "Error": "Invalid grant_type"}, "Invalid grant_type"),
@@ -159,3 +159,105 @@ def test_rate_limit_error_keeps_retry_after() -> None:
     )
     assert isinstance(error, RateLimitError)
     assert error.retry_after == 12.0
+
+
+# ---------------------------------------------------------------- Trustpilot's own error fields
+CORRELATION = "226c6f21-6cc1-4f2d-9ef8-9abfa5095bf9"
+
+
+def test_application_error_keeps_code_and_correlation_id() -> None:
+    body = {
+        "message": "Access to resource is forbidden",
+        "errorCode": 1014,
+        "correlationId": CORRELATION,
+    }
+    error = api_error_for(_response(403, body), method="GET", path="/x")
+    assert isinstance(error, ForbiddenError)
+    assert error.message == "Access to resource is forbidden"
+    assert error.error_code == 1014  # Trustpilot's code, not the HTTP status
+    assert error.correlation_id == CORRELATION
+    assert CORRELATION in str(error)
+    assert "1014" in str(error)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.error_code, copy.correlation_id) == (1014, CORRELATION)
+    assert str(copy) == str(error)
+
+
+def test_error_without_trustpilot_fields_has_none() -> None:
+    error = api_error_for(_response(400, {"message": "bad"}), method="GET", path="/x")
+    assert error.error_code is None
+    assert error.correlation_id is None
+    assert str(error) == "HTTP 400 for GET /x: bad"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_gateway_fault_for_a_key_names_the_setting(status: int) -> None:
+    body = {
+        "fault": {
+            "faultstring": "Invalid ApiKey",
+            "detail": {"errorcode": "oauth.v2.InvalidApiKey"},
+        }
+    }
+    error = api_error_for(_response(status, body), method="GET", path="/x")
+    assert error.message.startswith("Invalid ApiKey")
+    assert "TRUSTPILOT_API_KEY" in error.message
+    assert error.error_code == "oauth.v2.InvalidApiKey"
+
+
+def test_gateway_fault_for_a_token_says_log_in_again() -> None:
+    body = {
+        "fault": {
+            "faultstring": "Access Token expired",
+            "detail": {"errorcode": "keymanagement.service.access_token_expired"},
+        }
+    }
+    error = api_error_for(_response(401, body), method="GET", path="/private/x")
+    assert "log in again" in error.message
+    assert "TRUSTPILOT_API_KEY" not in error.message
+
+
+def test_token_error_shape_keeps_its_code() -> None:
+    body = {"ErrorCode": "invalid_request", "Error": "Invalid grant_type"}
+    response = _response(400, body)
+    error = api_error_for(response, method="POST", path="/oauth/x")
+    assert error.message == "Invalid grant_type"
+    assert error.error_code == "invalid_request"
+    assert errors.server_message(response) == "Invalid grant_type (invalid_request)"
+
+
+CLOUDFRONT_403 = (
+    "<!DOCTYPE HTML PUBLIC><HTML><HEAD><TITLE>ERROR: The request could not be satisfied"
+    "</TITLE></HEAD><BODY><H1>403 ERROR</H1>Request blocked.</BODY></HTML>"
+)
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "text/html; charset=iso-8859-1"])
+def test_cdn_html_403_names_the_api_key(content_type: str) -> None:
+    error = api_error_for(_response(403, CLOUDFRONT_403, content_type), method="GET", path="/x")
+    assert isinstance(error, ForbiddenError)
+    assert "the API key is missing or invalid: check TRUSTPILOT_API_KEY" in error.message
+    assert "<" not in error.message
+    assert error.error_code is None
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type"),
+    [
+        (403, "\xff\xfe not json {", "application/json"),
+        (500, "<html>oops", "application/json"),
+        (401, "", "application/json"),
+        (502, "Bad gateway", "text/plain"),
+    ],
+)
+def test_non_json_bodies_never_crash(status: int, body: str, content_type: str) -> None:
+    error = api_error_for(_response(status, body, content_type), method="GET", path="/x")
+    assert error.status == status
+    assert error.message
+
+
+def test_trustpilot_fields_are_redacted() -> None:
+    body = {"message": "no", "errorCode": f"apikey={SECRET}", "correlationId": SECRET}
+    error = api_error_for(_response(400, body), method="GET", path="/x", secrets=[SECRET])
+    assert SECRET not in str(error)
+    assert SECRET not in repr(error.error_code)
+    assert SECRET not in repr(error.correlation_id)

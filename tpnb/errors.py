@@ -18,8 +18,22 @@
           └── ServerError          5xx, after the retries
 
 An :class:`APIError` keeps the HTTP ``status``, the server's ``message``, the ``method`` and the
-``path`` (without the query string). It never carries a secret: server messages pass through
-:func:`redact` before they are stored, and request headers are not kept.
+``path`` (without the query string), and Trustpilot's own ``error_code`` and ``correlation_id``
+when the body has them (the correlation id is shown in the error's text: Trustpilot's support
+asks for it). It never carries a secret: server messages pass through :func:`redact` before they
+are stored, and request headers are not kept.
+
+Error bodies come in several shapes, and :func:`error_details` reads each by status and
+``Content-Type``, never failing on a body that is not JSON:
+
+* application errors ``{"message", "errorCode": <Trustpilot's code, not the HTTP status>,
+  "correlationId"}``;
+* gateway faults ``{"fault": {"faultstring", "detail": {"errorcode"}}}`` (a refused api key or
+  access token, as 401 or 403);
+* token endpoint errors ``{"ErrorCode", "Error"}``;
+* the CDN's HTML page (``text/html``) for a request without a usable api key (403).
+
+A refused key or token gets a hint naming what to check (``TRUSTPILOT_API_KEY``, a new login).
 """
 
 from __future__ import annotations
@@ -27,6 +41,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -39,6 +54,7 @@ __all__ = [
     "CapExceededError",
     "ConfigError",
     "ConsistencyError",
+    "ErrorDetails",
     "ForbiddenError",
     "NotFoundError",
     "RateLimitError",
@@ -48,6 +64,7 @@ __all__ = [
     "TransportError",
     "UnauthorizedError",
     "api_error_for",
+    "error_details",
     "redact",
     "secret_forms",
     "server_message",
@@ -145,9 +162,14 @@ class APIError(TpnbError, requests.HTTPError):
 
     Attributes:
         status: The HTTP status code.
-        message: The server's own message (redacted, shortened), or the reason phrase.
+        message: The server's own message (redacted, shortened), or the reason phrase, with a
+            hint naming what to check when the api key or the access token was refused.
         method: The HTTP method of the request.
         path: The request path, without the query string.
+        error_code: Trustpilot's own error code (``errorCode``, a gateway fault's ``errorcode``
+            or a token endpoint's ``ErrorCode``), never the HTTP status; ``None`` when absent.
+        correlation_id: The ``correlationId`` of the failed request (quote it to Trustpilot's
+            support); ``None`` when absent.
     """
 
     def __init__(
@@ -158,24 +180,59 @@ class APIError(TpnbError, requests.HTTPError):
         method: str = "GET",
         path: str = "",
         response: requests.Response | None = None,
+        error_code: int | str | None = None,
+        correlation_id: str | None = None,
     ) -> None:
         self.status = status
         self.message = message
         self.method = method
         self.path = path
+        self.error_code = error_code
+        self.correlation_id = correlation_id
         text = (
             f"HTTP {status} for {method} {path}: {message}" if path else f"HTTP {status}: {message}"
         )
+        extras = []
+        if error_code is not None:
+            extras.append(f"Trustpilot error code {error_code}")
+        if correlation_id is not None:
+            extras.append(f"correlation id {correlation_id}")
+        if extras:
+            text += f" ({', '.join(extras)})"
         super().__init__(text, response=response)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_api_error, (type(self), self.status, self.message, self.method, self.path))
+        return (
+            _rebuild_api_error,
+            (
+                type(self),
+                self.status,
+                self.message,
+                self.method,
+                self.path,
+                self.error_code,
+                self.correlation_id,
+            ),
+        )
 
 
 def _rebuild_api_error(
-    cls: type[APIError], status: int, message: str, method: str, path: str
+    cls: type[APIError],
+    status: int,
+    message: str,
+    method: str,
+    path: str,
+    error_code: int | str | None = None,
+    correlation_id: str | None = None,
 ) -> APIError:
-    return cls(status, message, method=method, path=path)
+    return cls(
+        status,
+        message,
+        method=method,
+        path=path,
+        error_code=error_code,
+        correlation_id=correlation_id,
+    )
 
 
 class BadRequestError(APIError):
@@ -219,33 +276,117 @@ _BY_STATUS: dict[int, type[APIError]] = {
 _CREDENTIAL_HEADERS = ("apikey", "Authorization", "Proxy-Authorization", "Cookie")
 
 
-def server_message(response: requests.Response, secrets: Iterable[str] = ()) -> str:
-    """Extract the server's error message from a response body, redacted and shortened.
+#: what to check when the api key was refused (or missing)
+KEY_HINT = "the API key is missing or invalid: check TRUSTPILOT_API_KEY"
+#: what to do when the access token was refused
+TOKEN_HINT = (
+    "the access token was refused or has expired: log in again "
+    "(TRUSTPILOT_USERNAME/TRUSTPILOT_PASSWORD, or tp.login_with_code)"
+)
+# longest error code / correlation id kept (a longer value is not one)
+_MAX_FIELD_CHARS = 100
 
-    Understands the gateway ``{"fault": {"faultstring": ...}}``, ``{"message": ...}``,
-    ``{"Error": ...}`` / ``{"error_description": ...}`` bodies, and falls back to plain text
-    (HTML pages are reduced to the reason phrase).
+
+@dataclass(frozen=True)
+class ErrorDetails:
+    """What an error response says, read by :func:`error_details` (every text redacted).
+
+    Attributes:
+        message: The server's message (or the reason phrase), with a hint when a key or token
+            was refused, shortened to :data:`MAX_MESSAGE_CHARS`.
+        error_code: Trustpilot's own code, never the HTTP status (``None`` when absent).
+        correlation_id: The request's correlation id (``None`` when absent).
     """
+
+    message: str
+    error_code: int | str | None = None
+    correlation_id: str | None = None
+
+
+def _clean(text: str, secrets: Iterable[str]) -> str:
+    return redact(" ".join(text.split()), secrets)
+
+
+def _short_field(value: Any, secrets: Iterable[str]) -> str | None:
+    """A code or id from an error body as text, or ``None`` when absent or not a short scalar."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = _clean(str(value), secrets)
+    return text if text and len(text) <= _MAX_FIELD_CHARS else None
+
+
+def _hint(status: int, *texts: str) -> str | None:
+    """What to check when a gateway fault names a refused api key or access token."""
+    joined = " ".join(texts).lower().replace(" ", "").replace("_", "")
+    if "apikey" in joined:
+        return KEY_HINT
+    if "accesstoken" in joined or (status == 401 and "token" in joined):
+        return TOKEN_HINT
+    return None
+
+
+def error_details(response: requests.Response, secrets: Iterable[str] = ()) -> ErrorDetails:
+    """Read an error response's message, Trustpilot error code and correlation id.
+
+    Chooses by ``Content-Type`` and status (see the module docstring for the shapes); a body
+    that is not JSON never raises. Every text is redacted.
+    """
+    secrets = tuple(secrets)
+    status = response.status_code
+    content_type = response.headers.get("Content-Type", "").lower()
     text = ""
-    try:
-        body: Any = json.loads(response.content.decode("utf-8", "replace") or "null")
-    except ValueError:
-        body = None
+    hint: str | None = None  # appended after redaction (it names settings, never values)
+    code: int | str | None = None
+    correlation: str | None = None
+    body: Any = None
+    if "html" in content_type:
+        if status in (401, 403):
+            hint = f"{KEY_HINT} (the server answered with an HTML page, not the API's JSON)"
+    else:
+        try:
+            body = json.loads(response.content.decode("utf-8", "replace") or "null")
+        except ValueError:
+            body = None
+        if body is None:
+            text = _clean(response.content.decode("utf-8", "replace"), secrets)
     if isinstance(body, dict):
         fault = body.get("fault")
         if isinstance(fault, dict):
-            text = str(fault.get("faultstring", ""))
-        for key in ("message", "error_description", "Error", "error", "details"):
-            if not text and body.get(key):
-                text = str(body[key])
-    elif body is None and "html" not in response.headers.get("Content-Type", "").lower():
-        text = response.content.decode("utf-8", "replace").strip()
-    if not text:
+            detail = fault.get("detail")
+            raw_code = detail.get("errorcode") if isinstance(detail, dict) else None
+            text = str(fault.get("faultstring") or "")
+            hint = _hint(status, text, str(raw_code or ""))
+            code = _short_field(raw_code, secrets)
+        else:
+            for key in ("message", "Error", "error_description", "error", "details"):
+                if body.get(key) and isinstance(body[key], (str, int, float)):
+                    text = str(body[key])
+                    break
+            raw_code = body.get("errorCode", body.get("ErrorCode"))
+            if isinstance(raw_code, int) and not isinstance(raw_code, bool):
+                code = raw_code  # Trustpilot's numeric code, kept as a number
+            else:
+                code = _short_field(raw_code, secrets)
+            correlation = _short_field(body.get("correlationId"), secrets)
+    if not text and hint is None:
         text = response.reason or "error"
-    text = redact(" ".join(text.split()), secrets)
+    text = _clean(text, secrets)
     if len(text) > MAX_MESSAGE_CHARS:
         text = text[: MAX_MESSAGE_CHARS - 1] + "…"
-    return text
+    if hint is not None:
+        text = f"{text}: {hint}" if text else hint
+    return ErrorDetails(text, code, correlation)
+
+
+def server_message(response: requests.Response, secrets: Iterable[str] = ()) -> str:
+    """The server's error message from a response body, redacted and shortened, with a hint
+    naming what to check when a key or token was refused (see :func:`error_details`)."""
+    details = error_details(response, secrets)
+    code = details.error_code
+    # a token endpoint's ``ErrorCode`` (``invalid_grant``) says what the message does not
+    if isinstance(code, str) and details.correlation_id is None and details.message != code:
+        return f"{details.message} ({code})"
+    return details.message
 
 
 def api_error_for(
@@ -264,12 +405,15 @@ def api_error_for(
             if name in request.headers:
                 request.headers[name] = "***"
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else BadRequestError)
+    details = error_details(response, secrets)
     error = cls(
         status,
-        server_message(response, secrets),
+        details.message,
         method=method,
         path=path,
         response=response,
+        error_code=details.error_code,
+        correlation_id=details.correlation_id,
     )
     if isinstance(error, RateLimitError):
         error.retry_after = retry_after

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from kit.clients import connect_to
 
-from tpnb.errors import BadRequestError, NotFoundError, RateLimitError, ServerError, TransportError
+from tpnb.errors import (
+    BadRequestError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+    UnauthorizedError,
+)
 
 pytestmark = pytest.mark.faults
 
@@ -127,3 +134,15 @@ def test_bad_paths_rejected_before_any_request(emulator: Any, tmp_path: Path) ->
         with pytest.raises(ValueError, match="api must be"):
             conn.get_json("/x", api="other")  # type: ignore[arg-type]
         assert conn.stats.requests == 0
+
+
+def test_refused_api_key_names_the_setting(emulator: Any, tmp_path: Path) -> None:
+    settings = {"cache_backend": "memory", "api_key": "not-a-known-key"}
+    with (
+        connect_to(emulator, tmp_path, **settings) as conn,
+        pytest.raises(UnauthorizedError) as info,
+    ):
+        conn.get_json(f"/business-units/{a_unit(emulator)}")
+    assert "check TRUSTPILOT_API_KEY" in str(info.value)
+    assert info.value.error_code == "oauth.v2.InvalidApiKey"
+    assert "not-a-known-key" not in str(info.value)

@@ -5,7 +5,6 @@ Expectations come from the emulator's data set (``Dataset.product_reviews_rows``
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ from kit.clients import client_for
 from kit.server import api_requests
 from kit.truth import same_schema
 
-from tpnb import frames
+from tpnb import endpoints, frames
 from tpnb.client import Client
 from tpnb.emulator.data.accounts import OTHER_USERNAME
 from tpnb.errors import BadRequestError, ConfigError, ForbiddenError, NotFoundError
@@ -143,7 +142,7 @@ def test_product_errors(tp: Client, emulator: Any, shop: Any) -> None:
         tp.private_product_reviews(foreign, progress=False)
 
 
-def test_summary_sends_the_documented_json_array(
+def test_summary_sends_skus_as_a_comma_list_on_the_wire(
     make_emulator: Any, tmp_path: Any, capfd: pytest.CaptureFixture[str]
 ) -> None:
     server = make_emulator(scale=0.01, log_requests=True)
@@ -156,8 +155,10 @@ def test_summary_sends_the_documented_json_array(
     finally:
         client.close()
     assert df.iloc[0]["number_of_reviews"] == len(ds.product_reviews_rows(bu_id, skus=skus))
-    sent = quote(json.dumps(skus, separators=(",", ":")), safe="")
-    assert f"sku={sent}" in capfd.readouterr().err  # the docs' sku=["A","B"] form
+    sent = quote(",".join(skus), safe="")
+    log = capfd.readouterr().err
+    assert f"sku={sent}" in log  # the comma list the API's array parameters take
+    assert quote("[", safe="") not in log  # never the JSON array form
 
 
 def test_product_attribute_summaries(tp: Client, emulator: Any, shop: Any) -> None:
@@ -209,3 +210,31 @@ def test_product_reviews_by_attribute(tp: Client, emulator: Any, shop: Any) -> N
         with pytest.raises(ConfigError, match="attribute_ids"):
             tp.product_reviews(bu_id, skus, attribute_ids=bad, progress=False)
     assert api_requests(emulator) == before
+
+
+def test_product_summary_sends_skus_as_a_comma_list(
+    emulator: Any, shop: Any, tmp_path: Any
+) -> None:
+    bu_id, products = shop
+    skus = [p["sku"] for p in products[:3]]
+    sent: list[dict[str, Any]] = []
+    with client_for(emulator, tmp_path) as client:
+        real = client.connection.get_json
+
+        def spy(path: str, params: Any = None, **kwargs: Any) -> Any:
+            sent.append(dict(params or {}))
+            return real(path, params, **kwargs)
+
+        client.connection.get_json = spy  # type: ignore[method-assign]
+        frame = client.product_review_summary(bu_id, skus)
+        before = len(sent)
+        for bad in ([], ["A,B"], [""]):
+            with pytest.raises((ValueError, ConfigError)):
+                endpoints.get_product_review_summary(client.connection, bu_id, bad)
+        with pytest.raises(ValueError, match="SKUs or a productUrl"):
+            endpoints.list_product_reviews(client.connection, bu_id)
+        assert len(sent) == before  # refused before any request
+    assert sent[-1] == {"sku": ",".join(skus)}
+    assert "[" not in sent[-1]["sku"]
+    ds = emulator.dataset
+    assert frame.iloc[0]["number_of_reviews"] == len(ds.product_reviews_rows(bu_id, skus=skus))

@@ -41,6 +41,24 @@ class Conn(Protocol):
     ) -> Json: ...
 
 
+#: the largest ``perPage`` a review list documents (a larger one may be refused or clamped)
+MAX_REVIEW_PAGE = 100
+
+
+def review_page_size(per_page: int) -> int:
+    """``per_page`` checked for a review list: 1..100, as documented (never more).
+
+    Raises:
+        ValueError: ``per_page`` is outside 1..100.
+    """
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= 100:
+        raise ValueError(
+            f"perPage of a review list must be an integer from 1 to {MAX_REVIEW_PAGE}, "
+            f"got {per_page!r:.40}"
+        )
+    return per_page
+
+
 def seg(value: str) -> str:
     """One path segment, percent-encoded (ids are hex, but a category id may not be)."""
     return quote(str(value), safe="")

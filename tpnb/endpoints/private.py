@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tpnb.endpoints._common import Conn, Json, query, seg
+from tpnb.endpoints._common import Conn, Json, query, review_page_size, seg
 
 
 def list_private_reviews(
@@ -36,7 +36,7 @@ def list_private_reviews(
     """
     params = query(
         page=page,
-        perPage=per_page,
+        perPage=review_page_size(per_page),
         stars=stars,
         language=language,
         orderBy=order_by,

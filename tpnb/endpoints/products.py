@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tpnb.endpoints._common import Conn, Json, query, seg
 
 
-def get_product_review_summary(conn: Conn, business_unit_id: str, skus: Sequence[str]) -> Json:
-    """``GET /product-reviews/business-units/{id}?sku=`` -> the summary for those SKUs.
+def sku_list(skus: Sequence[str]) -> str:
+    """SKUs as the comma-separated list the product endpoints read (never a JSON array).
 
-    The SKUs go as the JSON array the API documentation shows (``sku=["A","B"]``), not as a
-    comma list: a SKU may contain a comma, and the documented form is the one known to work.
+    Raises:
+        ValueError: A SKU is empty or contains a comma (it would read as two SKUs).
     """
+    for sku in skus:
+        if not isinstance(sku, str) or not sku.strip() or "," in sku:
+            raise ValueError(
+                f"each SKU must be a non-empty string without a comma (SKUs are sent as a "
+                f"comma-separated list), got {sku!r:.60}"
+            )
+    return ",".join(sku.strip() for sku in skus)
+
+
+def get_product_review_summary(
+    conn: Conn,
+    business_unit_id: str,
+    skus: Sequence[str] | None = None,
+    *,
+    product_url: str | None = None,
+) -> Json:
+    """``GET /product-reviews/business-units/{id}?sku=A,B`` -> the summary for those SKUs.
+
+    ``sku`` goes as a comma-separated list (the form the API's array parameters take; no
+    JSON array), and at least one of ``sku`` or ``productUrl`` is always sent.
+
+    Raises:
+        ValueError: Neither SKUs nor a product URL, or a SKU :func:`sku_list` refuses.
+    """
+    if not skus and not product_url:
+        raise ValueError("the product review summary needs SKUs or a productUrl (got neither)")
+    params = query(sku=sku_list(skus) if skus else None, productUrl=product_url)
     path = f"/product-reviews/business-units/{seg(business_unit_id)}"
-    return conn.get_json(path, {"sku": json.dumps(list(skus), separators=(",", ":"))})
+    return conn.get_json(path, params)
 
 
 def list_product_reviews(
@@ -32,9 +58,14 @@ def list_product_reviews(
     locale: str | None = None,
     attribute_ids: Sequence[str] | None = None,
 ) -> Json:
-    """``GET /product-reviews/business-units/{id}/reviews`` -> ``{"productReviews": [...]}``."""
+    """``GET /product-reviews/business-units/{id}/reviews`` -> ``{"productReviews": [...]}``.
+
+    ``sku`` (a comma-separated list) or ``productUrl`` is required, as for the summary.
+    """
+    if not skus and not product_url:
+        raise ValueError("product reviews need SKUs or a productUrl (got neither)")
     params = query(
-        sku=skus,
+        sku=sku_list(skus) if skus else None,
         productUrl=product_url,
         page=page,
         perPage=per_page,
@@ -73,7 +104,12 @@ def list_private_product_reviews(
 ) -> Json:
     """``GET /private/product-reviews/business-units/{id}/reviews`` (OAuth)."""
     params = query(
-        sku=skus, page=page, perPage=per_page, language=language, state=state, locale=locale
+        sku=sku_list(skus) if skus else None,
+        page=page,
+        perPage=per_page,
+        language=language,
+        state=state,
+        locale=locale,
     )
     path = f"/private/product-reviews/business-units/{seg(business_unit_id)}/reviews"
     return conn.get_json(path, params, private=True, list_key="productReviews")

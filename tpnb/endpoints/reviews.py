@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tpnb.endpoints._common import Conn, Json, query, seg
+from tpnb.endpoints._common import Conn, Json, query, review_page_size, seg
 
 
 def list_business_unit_reviews(
@@ -25,7 +25,7 @@ def list_business_unit_reviews(
     """``GET /business-units/{id}/reviews`` -> ``{"reviews": [...], "links": [...]}``."""
     params = query(
         page=page,
-        perPage=per_page,
+        perPage=review_page_size(per_page),
         stars=stars,
         language=language,
         orderBy=order_by,
@@ -45,11 +45,14 @@ def list_all_reviews(
     business_unit_id: str,
     *,
     page_token: str | None = None,
-    per_page: int = 100,
     include_reported: bool | None = None,
 ) -> Json:
-    """``GET /business-units/{id}/all-reviews`` (keyset paging with ``pageToken``)."""
-    params = query(pageToken=page_token, perPage=per_page, includeReportedReviews=include_reported)
+    """``GET /business-units/{id}/all-reviews`` (keyset paging with ``pageToken``).
+
+    Only ``pageToken`` is documented: no ``perPage`` is sent (the server picks its page size),
+    and ``includeReportedReviews`` only when asked for.
+    """
+    params = query(pageToken=page_token, includeReportedReviews=include_reported)
     return conn.get_json(
         f"/business-units/{seg(business_unit_id)}/all-reviews", params, list_key="reviews"
     )
@@ -106,7 +109,7 @@ def list_consumer_reviews(
     """``GET /consumers/{id}/reviews`` -> ``{"reviews": [...], "links": [...]}``."""
     params = query(
         page=page,
-        perPage=per_page,
+        perPage=review_page_size(per_page),
         stars=stars,
         language=language,
         orderBy=order_by,

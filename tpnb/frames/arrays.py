@@ -137,13 +137,29 @@ def _list_array(kind: str, values: list[Any]) -> Any:
                 raise ValueError(f"expected a JSON list, got {type(v).__name__} {v!r:.60}")
             v = list(v)
         if kind == "list":
-            for item in v:
-                if item is not None and item.__class__ is not str:
-                    raise ValueError(f"expected a list of str, got item {item!r:.60} in {v!r:.60}")
+            if not all(item is None or item.__class__ is str for item in v):
+                v = [_list_text(item, v) for item in v]
         elif kind == "tags" and v:
             v = _tags(v)
         out[i] = v
     return out
+
+
+#: keys whose text stands for an object in a list of str (``reportData.reasons`` may hold
+#: ``{"reason": ...}`` objects where the docs show strings)
+_TEXT_KEYS = ("reason", "name", "value", "code", "type", "id")
+
+
+def _list_text(item: Any, whole: list[Any]) -> str | None:
+    """One item of a list-of-str column: a str, or the text an object carries."""
+    if item is None or isinstance(item, str):
+        return item
+    if isinstance(item, Mapping):
+        for key in _TEXT_KEYS:
+            text = item.get(key)
+            if isinstance(text, str):
+                return text
+    raise ValueError(f"expected a list of str, got item {item!r:.60} in {whole!r:.60}")
 
 
 def _tags(tags: list[Any]) -> list[Any]:

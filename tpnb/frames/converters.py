@@ -111,9 +111,31 @@ def category_frame(categories: JSONObjects) -> pd.DataFrame:
 def business_unit_category_frame(
     categories: JSONObjects, *, business_unit_id: str | None = None
 ) -> pd.DataFrame:
-    """The categories of one business unit, with ranking and relevance."""
+    """The categories of one business unit, with ranking and relevance.
+
+    Accepts either shape seen for the list: ``ranking{position, cardinality}`` nested or flat
+    ``rankingPosition``/``rankingCardinality``, and ``predictedTopCategory`` per category or
+    once at the top level of ``{"categories": [...]}`` (a category id, a category object, or
+    the flag itself); a category's own flag wins.
+    """
     bu = _check_id("business_unit_id", business_unit_id)
+    top = categories.get("predictedTopCategory") if isinstance(categories, Mapping) else None
+    inner = categories.get("categories") if isinstance(categories, Mapping) else None
+    if top is not None and isinstance(inner, list):
+        categories = [_with_predicted_top(category, top) for category in inner]
     return BUSINESS_UNIT_CATEGORY_SCHEMA.build(categories, defaults={"business_unit_id": bu})
+
+
+def _with_predicted_top(category: Any, top: Any) -> Any:
+    """A category with ``predictedTopCategory`` set from the list's top-level value."""
+    if not isinstance(category, Mapping) or category.get("predictedTopCategory") is not None:
+        return category
+    if isinstance(top, Mapping):
+        top = top.get("categoryId") or top.get("id") or top.get("name")
+    if not isinstance(top, str):
+        return category  # a top-level flag of unknown meaning says nothing about this row
+    ids = {category.get("categoryId"), category.get("id"), category.get("name")}
+    return {**category, "predictedTopCategory": top in ids}
 
 
 def consumer_frame(consumers: JSONObjects) -> pd.DataFrame:

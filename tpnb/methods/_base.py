@@ -12,6 +12,7 @@ from tpnb import frames, params
 from tpnb.errors import ConfigError, NotFoundError
 from tpnb.methods._frames import read_frame
 from tpnb.paging.collect import Collector, Item, Progress
+from tpnb.paging.reviewlist import KeysetChoice
 from tpnb.paging.walkers import DEFAULT_CONCURRENCY, PER_PAGE, walk_pages
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class MethodsBase:
         self.connection = connection
         #: business unit ids by domain, filled by the domain lookups of this client
         self._unit_ids_by_domain: dict[str, str] = {}
+        #: whether ``all-reviews`` is usable on this connection (learnt by the first full pull)
+        self.keyset_choice = KeysetChoice()
 
     # ------------------------------------------------------------- business-unit references
     def _find_unit_json(self, domain: str) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -13,10 +12,9 @@ from tpnb import frames, params
 from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase, check_raw
 from tpnb.methods._frames import read_frame
-from tpnb.paging.collect import Collector, Item, Progress
+from tpnb.paging.collect import Item
 from tpnb.paging.reviewlist import PublicReviewWalk, ReviewRequest
 from tpnb.paging.slicing import DESC, Slice
-from tpnb.paging.walkers import walk_tokens
 
 if TYPE_CHECKING:
     from tpnb.http.connection import Connection
@@ -204,6 +202,7 @@ class ReviewMethods(MethodsBase):
             count_reviews=pages.review_count,
             progress=progress_bar,
             concurrency=self.concurrency,
+            keyset=self.keyset_choice,
         )
         if raw:
             return walk.collect()
@@ -242,7 +241,10 @@ class ReviewMethods(MethodsBase):
         """Every public review, newest first, through the keyset-paged ``all-reviews`` endpoint.
 
         Sequential (one page at a time) but immune to reviews arriving or being deleted
-        during the walk, and not subject to the 100,000-record cap.
+        during the walk, and not subject to the 100,000-record cap. Where ``all-reviews`` is
+        refused (or answers unreadably), the documented ``/reviews`` offset pages are read
+        instead, walked twice to prove the result exact (logged once; the connection
+        remembers the choice).
         """
         check_raw(raw)
         with_reported = params.flag(include_reported, "include_reported")
@@ -250,26 +252,25 @@ class ReviewMethods(MethodsBase):
         progress_bar = self._progress(progress, "all reviews")
         unit_id = self._unit_id(business_unit)
         pages = UnitReviewPages(self.connection, unit_id, include_reported=with_reported)
-        walk = functools.partial(self._walk_all_reviews, pages, row_limit, progress_bar)
+        review_walk = PublicReviewWalk(
+            ReviewRequest(limit=row_limit),
+            stars=None,
+            server_filtered=False,
+            fetch_page=pages.offset_page,
+            fetch_after_token=pages.page_after_token,
+            count_reviews=lambda: None,  # no extra request to size the bar
+            progress=progress_bar,
+            concurrency=self.concurrency,
+            keyset=self.keyset_choice,
+        )
+
+        def walk() -> list[Item]:
+            return [] if row_limit == 0 else review_walk.collect()
+
         if raw:
             return walk()
         key = ("all_reviews", unit_id, with_reported, row_limit)
         return self._kept_review_frame(key, walk, business_unit_id=unit_id)
-
-    def _walk_all_reviews(
-        self, pages: UnitReviewPages, row_limit: int | None, progress_bar: Progress
-    ) -> list[Item]:
-        """The ``all-reviews`` list, page after page, up to ``row_limit`` reviews."""
-        if row_limit == 0:
-            return []
-        with progress_bar:
-            walk = walk_tokens(
-                pages.page_after_token,
-                "reviews",
-                progress=progress_bar,
-                prefetch=row_limit is None,
-            )
-            return Collector(row_limit).fill(walk)
 
     @overload
     def review(self, review_id: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...

@@ -10,15 +10,23 @@ walk is exact while the list changes is told in :mod:`tpnb.paging.slicing`.
 from __future__ import annotations
 
 import enum
+import logging
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+from tpnb.errors import APIError, ResponseError
 from tpnb.paging.collect import Collector, Item, Progress
 from tpnb.paging.slicing import DESC, FetchPage, FetchToken, Slice, Walker, created, verified
 from tpnb.paging.walkers import PER_PAGE
+
+logger = logging.getLogger(__name__)
+
+#: statuses by which a server says it has no usable ``all-reviews`` list
+KEYSET_REFUSED_STATUSES = frozenset({400, 403, 404, 405, 410, 501})
 
 # orderBy field -> key function
 _SORT_KEYS: dict[str, Callable[[Item], Any]] = {
@@ -86,6 +94,46 @@ def plan_private_walk(*, order: Sequence[str] | None, limit: int | None) -> Revi
     return ReviewWalk.TIME_OLDEST_FIRST
 
 
+@dataclass
+class KeysetChoice:
+    """Whether ``all-reviews`` can be used, remembered for one connection.
+
+    ``all-reviews`` is documented by one parameter (``pageToken``) and an example; a server may
+    lack it (404/403/400) or answer it unreadably. Then full public pulls fall back to the
+    documented offset walk of ``/business-units/{id}/reviews`` with the filtered walk's shift
+    checks (:func:`~tpnb.paging.slicing.verified`), the choice is logged once and kept here, and
+    later pulls go straight to the offsets.
+
+    Attributes:
+        refused: ``all-reviews`` failed and the offset walk then worked.
+        reason: Why (the error's text), for the log and the user.
+    """
+
+    refused: bool = False
+    reason: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def refuse(self, error: Exception) -> None:
+        """Remember that ``all-reviews`` is not usable (logged once per connection)."""
+        with self.lock:
+            if self.refused:
+                return
+            self.refused, self.reason = True, str(error)
+        logger.warning(
+            "tpnb: the all-reviews list is not usable here (%s); full public pulls read "
+            "/business-units/{id}/reviews by offset pages instead (walked twice to prove them "
+            "exact; the 100,000-review cap applies) for the rest of this connection",
+            self.reason,
+        )
+
+
+def keyset_refused(error: Exception) -> bool:
+    """Whether ``error`` from an ``all-reviews`` page says the list is not usable here."""
+    if isinstance(error, ResponseError):
+        return True
+    return isinstance(error, APIError) and error.status in KEYSET_REFUSED_STATUSES
+
+
 @dataclass(frozen=True)
 class ReviewRequest:
     """What a call asks of a review list, checked: creation-date bounds, order and limit.
@@ -127,6 +175,8 @@ class PublicReviewWalk:
             the whole unit.
         progress: Counts the requests (and shows the bar).
         concurrency: Pages in flight for the order-stable walks.
+        keyset: Whether ``all-reviews`` is usable on this connection (see
+            :class:`KeysetChoice`); a walk that finds it refused falls back to offsets.
     """
 
     request: ReviewRequest
@@ -137,6 +187,9 @@ class PublicReviewWalk:
     count_reviews: Callable[[], int | None]
     progress: Progress
     concurrency: int
+    keyset: KeysetChoice = field(default_factory=KeysetChoice)
+    #: this walk reads offsets where it would read ``all-reviews`` (set by the fallback)
+    offsets_only: bool = field(default=False, init=False)
 
     @property
     def plan(self) -> ReviewWalk:
@@ -151,12 +204,35 @@ class PublicReviewWalk:
         """Every review asked for (up to the limit), in the order asked for."""
         with self.progress:
             if self.plan is ReviewWalk.KEYSET:
-                collector = self.keyset_walk()
+                collector = self.keyset_or_offsets()
             elif self.plan is ReviewWalk.VERIFIED_OFFSETS:
                 collector = verified(self.offset_walk)
             else:
                 collector = self.offset_walk(PER_PAGE)
         return self.request.answer(collector)
+
+    def keyset_or_offsets(self) -> Collector:
+        """:meth:`keyset_walk`, or where ``all-reviews`` is refused, the offset walks a
+        filtered pull uses (verified without a limit; see :class:`KeysetChoice`)."""
+        if not self.keyset.refused:
+            try:
+                return self.keyset_walk()
+            except (APIError, ResponseError) as error:
+                if not keyset_refused(error):
+                    raise
+                # an unknown unit is refused by /reviews as well: then that error is raised,
+                # and nothing is remembered
+                collector = self.offsets_instead()
+                self.keyset.refuse(error)
+                return collector
+        return self.offsets_instead()
+
+    def offsets_instead(self) -> Collector:
+        """The offset walks of ``/reviews`` that replace ``all-reviews``."""
+        self.offsets_only = True
+        if self.request.limit is None:
+            return verified(self.offset_walk)
+        return self.offset_walk(PER_PAGE)
 
     def keyset_walk(self) -> Collector:
         """The ``all-reviews`` list by page token, newest first, until ``since`` is passed."""
@@ -190,11 +266,17 @@ class PublicReviewWalk:
             if not state.capped or collector.full:
                 return collector
             collector.limit = None  # past the cap: everything, then sort and cut
-        if self.server_filtered:
-            stop_oldest_first = None if request.end is None else newer_than(request.end)
+        stop_oldest_first = None if request.end is None else newer_than(request.end)
+        if self.server_filtered or self.offsets_only or self.keyset.refused:
             walker.public_full(self.stars, stop_asc=stop_oldest_first)
-        else:
+            return collector
+        try:
             walker.tokens(self.fetch_after_token)
+        except (APIError, ResponseError) as error:
+            if not keyset_refused(error):
+                raise
+            self.keyset.refuse(error)
+            walker.public_full(self.stars, stop_asc=stop_oldest_first)
         return collector
 
 

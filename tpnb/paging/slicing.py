@@ -14,6 +14,9 @@ has something better, and check them where it has not:
   exact, no 100,000 cap, exactly one request per 100 reviews. It is sequential (each token comes
   with the page before), so the next page is fetched while the consumer handles this one
   (:func:`tpnb.paging.walkers.walk_tokens` ``prefetch``). ``since`` stops the walk once it is older.
+  Only ``pageToken`` is sent (the server picks the page size). Where ``all-reviews`` is refused
+  (404/403/400) or unreadable, the filtered walk below runs on the whole unit instead, and the
+  connection remembers it (:class:`tpnb.paging.reviewlist.KeysetChoice`).
 * **Private lists** page by time: ``orderBy=createdat.asc`` with ``startDateTime`` = the last
   ``createdAt`` seen (inclusive, whole seconds), always ``page=1``; the review(s) of that second
   come again and are dropped by id (about one review per page: ~1% more requests than offsets).
