@@ -111,7 +111,7 @@ def test_revoke_all_tokens(api: Api) -> None:
 
 def test_token_lifetime_override(api: Api) -> None:
     api.server.admin.set_token_lifetime(10)
-    assert api.token().json()["expires_in"] == "9"
+    assert api.token().json()["expires_in"] == "10"
 
 
 def test_admin_http_routes(api: Api) -> None:
