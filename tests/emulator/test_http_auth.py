@@ -34,10 +34,21 @@ def test_apikey_header_and_query_both_work(api: Api) -> None:
     assert by_header.json() == by_query.json()
 
 
-def test_missing_apikey_is_401_fault(emulator: EmulatorServer) -> None:
+def test_missing_apikey_is_the_cdn_403_page_by_default(emulator: EmulatorServer) -> None:
     resp = requests.get(emulator.api_url + "/business-units/all", timeout=30)
+    assert resp.status_code == 403
+    assert resp.headers["Content-Type"].startswith("text/html")
+    assert "Request blocked" in resp.text
+
+
+def test_missing_apikey_is_401_fault_when_selected(
+    make_emulator: Callable[..., EmulatorServer],
+) -> None:
+    server = make_emulator(scale=0.01, cloudfront_mode=False)
+    resp = requests.get(server.api_url + "/business-units/all", timeout=30)
     assert resp.status_code == 401
     assert _fault(resp) == "steps.oauth.v2.FailedToResolveAPIKey"
+    assert "X-Cache" not in resp.headers
 
 
 def test_unknown_apikey_is_401_fault(emulator: EmulatorServer) -> None:
@@ -342,7 +353,7 @@ def test_other_users_unit_is_403(api: Api, bearer: str) -> None:
     assert others
     resp = api.private("GET", f"/private/business-units/{others[0]}/reviews", bearer)
     assert resp.status_code == 403
-    assert resp.json()["errorCode"] == 403
+    assert resp.json()["errorCode"] == 1014  # the code the real API sent for a 403 (#104)
 
 
 def test_second_business_user_sees_only_their_units(api: Api) -> None:

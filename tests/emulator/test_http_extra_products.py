@@ -124,14 +124,14 @@ def test_conversation_errors(api: Api, token: str, shop: Any) -> None:
         "POST", f"/private/conversations/{conv_id}/state", token, json={"state": "secret"}
     )
     assert bad_state.status_code == 400
-    assert bad_state.json()["details"]["parameter"] == "state"
+    assert "state" in bad_state.json()["message"]
     other = _other_token(api)
     assert api.private("GET", f"/private/conversations/{conv_id}", other).status_code == 403
     assert api.private("GET", f"/private/conversations/{conv_id}", "nope").status_code == 401
     cc = api.access_token(grant="client_credentials")
     no_user = api.private("POST", comments, cc, json={"content": "hi"})
     assert no_user.status_code == 400
-    assert no_user.json()["details"]["parameter"] == "x-business-user-id"
+    assert "x-business-user-id" in no_user.json()["message"]
     user = api.server.dataset.user_by_username(api.server.credentials["username"])
     assert user is not None
     as_user = api.private(
@@ -201,7 +201,7 @@ def test_attribute_and_imported_summaries(api: Api, shop: Any) -> None:
     for route in ("imported-reviews", "imported-reviews-summaries"):
         missing = api.get(f"/product-reviews/business-units/{bu_id}/{route}")
         assert missing.status_code == 400
-        assert missing.json()["details"]["parameter"] == "sku"
+        assert "sku" in missing.json()["message"]
     over = api.get(
         f"/product-reviews/business-units/{bu_id}/imported-reviews",
         params={"sku": skus[0], "perPage": 101},

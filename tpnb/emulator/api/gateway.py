@@ -9,9 +9,12 @@
   query parameter (401 fault), except ``/v1/resources/*`` and ``/v1/business-signup/*`` where it
   is optional ([I]: BRUNO marks them ``auth: none``); then the call is counted against the key's
   rate limit (429). Paths outside ``/v1/`` and ``/invitations-api/v1/`` skip the gateway and are
-  404 (the docs: a wrong base URL is a 404). With ``cloudfront_mode`` a missing apikey is
-  instead the CDN's ``403`` HTML page (what the real edge sent in 2023, python-trustpilot #27)
-  and every API response carries CloudFront-like ``X-Cache``/``Via``/``X-Amz-Cf-Id`` headers;
+  404 (the docs: a wrong base URL is a 404). With ``cloudfront_mode`` (the default) a missing
+  apikey is instead the CDN's ``403`` HTML page (what the real edge sent in 2023,
+  python-trustpilot #27, and in 2026, W6W) and every API response carries CloudFront-like
+  ``X-Cache``/``Via``/``X-Amz-Cf-Id`` headers; ``EmulatorOptions(cloudfront_mode=False)`` gives
+  the 401 fault for a missing key. Which of the two a present-but-wrong key gets is unknown
+  ([U]); the emulator answers it with the 401 ``oauth.v2.InvalidApiKey`` fault in both modes;
 * the error handlers: an :class:`~.responses.ApiError` is its own body; an unknown id
   (:class:`~tpnb.emulator.data.errors.UnknownId`, from the data set) is a 404 whose message
   names it; the router's 404 and 405 get the same JSON shape.
@@ -36,6 +39,7 @@ from tpnb.emulator.api.responses import (
     add_edge_headers,
     app_error,
     cloudfront_403,
+    error_body,
     error_response,
     fault_error,
 )
@@ -66,18 +70,11 @@ def check_rate_limit(st: EmulatorState, key: str) -> None:
     if verdict is not None:
         raise ApiError(
             429,
-            {
-                "message": (
-                    f"Too many requests: at most {verdict.limit} calls per "
-                    f"{verdict.window:g} s for this api key"
-                ),
-                "errorCode": 429,
-                "details": {
-                    "limit": verdict.limit,
-                    "windowSeconds": verdict.window,
-                    "retryAfter": verdict.retry_after,
-                },
-            },
+            error_body(
+                429,
+                f"Too many requests: at most {verdict.limit} calls per "
+                f"{verdict.window:g} s for this api key",
+            ),
             {"Retry-After": str(verdict.retry_after)},
         )
 
@@ -88,7 +85,6 @@ def require_access(bu_id: str) -> None:
         raise app_error(
             403,
             f"Forbidden: this token has no access to business unit {bu_id}",
-            details={"businessUnitId": bu_id},
         )
 
 
@@ -120,7 +116,6 @@ def _resolve_identity(st: EmulatorState, token: str | None) -> Identity:
             raise app_error(
                 403,
                 "x-business-user-id is not a business user of this application",
-                details={"parameter": "x-business-user-id"},
             )
         return Identity(client, user_or_none, user_or_none.business_unit_ids)
     return Identity(client, None, accounts.units_of_client(client))

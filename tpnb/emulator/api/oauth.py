@@ -171,17 +171,14 @@ def _authorize_client() -> tuple[ApiClient, str]:
     redirect_uri = request.args.get("redirect_uri", "")
     client = state().dataset.accounts.clients.get(client_id)
     if client is None:
-        raise app_error(400, "Unknown client_id", details={"parameter": "client_id"})
+        raise app_error(400, "Unknown client_id")
     if not redirect_uri or not _redirect_allowed(client, redirect_uri):
         raise app_error(
             400,
             "redirect_uri must be registered for this client (or a loopback http URI)",
-            details={"parameter": "redirect_uri"},
         )
     if request.args.get("response_type", "code") != "code":
-        raise app_error(
-            400, "Only response_type=code is supported", details={"parameter": "response_type"}
-        )
+        raise app_error(400, "Only response_type=code is supported")
     return client, redirect_uri
 
 
