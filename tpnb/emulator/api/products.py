@@ -3,8 +3,14 @@
 Public (apikey):
 
 * ``GET /product-reviews/business-units/{id}?sku=`` -> summary ``{businessUnitId,
-  numberOfReviews{total, oneStar..fiveStars}, starsAverage}``; ``sku`` is a comma list, repeated
-  keys or the docs' JSON-array form ``sku=["A","B"]``; without ``sku``: every product ([I]);
+  numberOfReviews{total, oneStar..fiveStars}, starsAverage}`` ([S] shape; ``businessUnitId``
+  [U]). ``sku`` is "a single or multiple comma-separated SKUs" and "at least one of [sku,
+  productUrl] must be specified. If both sku and productUrl are specified the productUrl is
+  ignored" ([C] node-trustpilot 2017 JSDoc, a copy of the docs of that time): a comma list (or
+  repeated keys), else ``productUrl`` (the product whose link it is; an unknown URL gives zero
+  counts), neither -> 400. Transitional: a JSON array ``sku=["A","B"]`` is accepted too, because
+  tpnb's client sends that form today (the current docs' curl example reads like one, but it is
+  broken shell quoting); it goes once the client sends the comma list;
 * ``GET /product-reviews/business-units/{id}/reviews`` with ``sku`` and/or ``productUrl`` (at
   least one, 400 otherwise), ``page``, ``perPage`` 1..100 (default 20), ``language``, ``stars``,
   ``attributeIds`` (reviews rating any of them; [I]) -> ``{"productReviews": [...], "links":
@@ -230,8 +236,17 @@ def _product_page(rows: npt.NDArray[np.int64], *, private: bool) -> Response:
 
 @blueprint.get("/product-reviews/business-units/<bu_id>")
 def summary(bu_id: str) -> Response:
-    """Product-review summary for one or more SKUs."""
-    return json_response(_summary(bu_id, params.get_skus()), cache="product-summary")
+    """Product-review summary for one or more SKUs, or for the product at ``productUrl``."""
+    products = state().dataset.products(bu_id)  # an unknown unit is a 404 before any 400
+    skus = params.get_skus()
+    if skus is None:
+        url = params.get_str("productUrl")
+        if url is None:
+            raise bad_param(
+                "sku", None, "one or more SKUs, comma-separated, or productUrl (one is required)"
+            )
+        skus = [p["sku"] for p in products if p["productUrl"] == url]
+    return json_response(_summary(bu_id, skus), cache="product-summary")
 
 
 @blueprint.get("/product-reviews/business-units/<bu_id>/reviews")
