@@ -15,6 +15,15 @@
   ``X-Cache``/``Via``/``X-Amz-Cf-Id`` headers; ``EmulatorOptions(cloudfront_mode=False)`` gives
   the 401 fault for a missing key. Which of the two a present-but-wrong key gets is unknown
   ([U]); the emulator answers it with the 401 ``oauth.v2.InvalidApiKey`` fault in both modes;
+* CORS ([C] "The Cross-Origin Resource Sharing (CORS) policy is enabled for Get requests";
+  the exact headers are [U], these are [I]): every GET/HEAD answer under the API roots
+  (errors and the CDN page included, so a browser can read them) carries
+  ``Access-Control-Allow-Origin: *``; a preflight (``OPTIONS`` with
+  ``Access-Control-Request-Method``) needs no apikey and is answered ``204`` with
+  ``Access-Control-Allow-Origin: *``, ``Access-Control-Allow-Methods: GET, HEAD``,
+  ``Access-Control-Allow-Headers: apikey, Authorization, Content-Type`` and
+  ``Access-Control-Max-Age: 86400`` when it asks for GET or HEAD, and ``204`` without them
+  (the browser then refuses) for any other method;
 * the error handlers: an :class:`~.responses.ApiError` is its own body; an unknown id
   (:class:`~tpnb.emulator.data.errors.UnknownId`, from the data set) is a 404 whose message
   names it; the router's 404 and 405 get the same JSON shape.
@@ -54,6 +63,7 @@ def install(app: Flask) -> None:
     """Add the gateway check, the CloudFront headers and the error handlers to ``app``."""
     app.before_request(_gateway)
     app.after_request(_edge_headers)
+    app.after_request(_cors_headers)
     app.register_error_handler(ApiError, error_response)
     app.register_error_handler(UnknownId, _unknown_id)
     app.register_error_handler(HTTPException, _http_exception)
@@ -127,6 +137,8 @@ def _gateway() -> Response | None:
         return None
     if not path.startswith(_API_ROOTS):
         return None  # another base URL: 404 from the router, as the docs say
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        return _preflight()
     st = state()
     key = api_key_of_request()
     if key is not None and key not in st.dataset.accounts.clients:
@@ -145,6 +157,25 @@ def _gateway() -> Response | None:
     if key is not None:
         check_rate_limit(st, key)
     return None
+
+
+CORS_METHODS = ("GET", "HEAD")
+
+
+def _preflight() -> Response:
+    resp = Response(status=204)
+    if request.headers["Access-Control-Request-Method"].upper() in CORS_METHODS:
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+        resp.headers["Access-Control-Allow-Methods"] = ", ".join(CORS_METHODS)
+        resp.headers["Access-Control-Allow-Headers"] = "apikey, Authorization, Content-Type"
+        resp.headers["Access-Control-Max-Age"] = "86400"
+    return resp
+
+
+def _cors_headers(resp: Response) -> Response:
+    if request.method in CORS_METHODS and request.path.startswith(_API_ROOTS):
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
 
 
 def _edge_headers(resp: Response) -> Response:
