@@ -3,7 +3,7 @@
 The token endpoints (:mod:`~tpnb.emulator.api.oauth`) and the gateway's bearer check use it;
 defaults come from :mod:`tpnb.emulator.options`.
 
-Choices ([I] in the API notes):
+Behaviour (the source of each item given; [I] marks the emulator's own choices):
 
 * the answer has the field set Trustpilot sent in 2025 ([S] lindar-open/trustpilot-client README,
   a captured password-grant answer; its commit 7728347 dropped the older Apigee fields
