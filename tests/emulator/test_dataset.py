@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -468,3 +469,49 @@ def test_business_users_and_api_clients(ds: Dataset) -> None:
     assert not others[0].business_unit_ids & demo.business_unit_ids
     assert DEMO_PASSWORD not in repr(demo)
     assert all(client.api_secret not in repr(client) for client in ds.accounts.clients.values())
+
+
+def test_public_reviews_carry_source_and_consumer_image_links(ds: Dataset) -> None:
+    """[S] a real public-reviews answer's type: ``source`` and ``rel: "profile-image"``."""
+    bu = unit_id(ds, "northwind-outdoor.example")
+    rows = ds.query_reviews(business_unit_id=bu)[:200]
+    reviews = [ds.review_json(int(r), BASE) for r in rows]
+    assert all(isinstance(r["source"], str) for r in reviews)
+    with_image = without_image = 0
+    for review in reviews:
+        rels = [item["rel"] for item in review["consumer"]["links"]]
+        assert rels[0] == "consumers"
+        if "profile-image" in rels:
+            with_image += 1
+            assert rels == ["consumers", "profile-image"]
+        else:
+            without_image += 1
+    # seeded: some consumers have an image, some not
+    assert with_image > 0
+    assert without_image > 0
+
+
+def test_find_reviewer_requests_are_pending_uuids(ds: Dataset) -> None:
+    bu = unit_id(ds, "northwind-outdoor.example")
+    rows = ds.query_reviews(business_unit_id=bu, find_reviewer="contacted")
+    assert len(rows) > 0
+    requests = [
+        request
+        for row in rows[:50]
+        for request in ds.review_json(int(row), BASE, private=True)["findReviewer"]["requests"]
+    ]
+    for request in requests:
+        assert str(uuid.UUID(request["id"])) == request["id"]
+    statuses = {request["status"] for request in requests}
+    assert "Pending" in statuses
+    assert statuses <= {"Pending", "ConsumerResponded"}
+
+
+def test_product_and_attribute_ids_never_collide(ds: Dataset) -> None:
+    products, attributes = set(), set()
+    for bu in ds.business_unit_ids():
+        products |= {p["id"] for p in ds.products(bu)}
+        attributes |= {a["id"] for a in ds.product_reviews.attributes(bu)}
+    assert products
+    assert attributes
+    assert not products & attributes  # the old indexing gave 2 shared ids with this seed

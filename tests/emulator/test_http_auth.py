@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,10 +34,21 @@ def test_apikey_header_and_query_both_work(api: Api) -> None:
     assert by_header.json() == by_query.json()
 
 
-def test_missing_apikey_is_401_fault(emulator: EmulatorServer) -> None:
+def test_missing_apikey_is_the_cdn_403_page_by_default(emulator: EmulatorServer) -> None:
     resp = requests.get(emulator.api_url + "/business-units/all", timeout=30)
+    assert resp.status_code == 403
+    assert resp.headers["Content-Type"].startswith("text/html")
+    assert "Request blocked" in resp.text
+
+
+def test_missing_apikey_is_401_fault_when_selected(
+    make_emulator: Callable[..., EmulatorServer],
+) -> None:
+    server = make_emulator(scale=0.01, cloudfront_mode=False)
+    resp = requests.get(server.api_url + "/business-units/all", timeout=30)
     assert resp.status_code == 401
     assert _fault(resp) == "steps.oauth.v2.FailedToResolveAPIKey"
+    assert "X-Cache" not in resp.headers
 
 
 def test_unknown_apikey_is_401_fault(emulator: EmulatorServer) -> None:
@@ -53,40 +65,57 @@ def test_resources_need_no_apikey(emulator: EmulatorServer) -> None:
 
 
 # ---------------------------------------------------------------------- grants
-def test_password_grant_response_shape(api: Api) -> None:
+#: the fields of the password-grant answer Trustpilot sent in 2025 (lindar-open/trustpilot-client)
+CAPTURED_FIELDS = {
+    "access_token",
+    "refresh_token",
+    "issued_at",
+    "expires_in",
+    "token_type",
+    "refresh_token_issued_at",
+    "refresh_token_expires_in",
+    "refresh_token_status",
+    "app_enduser",
+    "client_id",
+}
+REFRESH_FIELDS = {f for f in CAPTURED_FIELDS if f.startswith("refresh_")}
+
+
+def test_password_grant_answer_is_the_captured_one(api: Api) -> None:
+    before = time.time()
     resp = api.token("password")
     assert resp.status_code == 200
     assert resp.headers["Cache-Control"] == "no-store"
     body = resp.json()
-    for field in (
-        "access_token",
-        "refresh_token",
-        "expires_in",
-        "refresh_token_expires_in",
-        "issued_at",
-        "token_type",
-        "status",
-        "client_id",
-        "application_name",
-        "scope",
-    ):
-        assert isinstance(body[field], str), field
-    assert body["expires_in"] == "359999"  # 100 h, as the docs' sample
+    assert set(body) == CAPTURED_FIELDS  # none of the Apigee extras (status, scope, ...)
+    assert all(isinstance(value, str) for value in body.values())
+    assert body["access_token"].startswith("tpa-")
+    assert body["refresh_token"].startswith("tpr-")
+    assert body["expires_in"] == "360000"  # 100 h, as captured
+    assert body["refresh_token_expires_in"] == "7776000"  # 90 days, as captured
     assert body["token_type"] == "BearerToken"
+    assert body["refresh_token_status"] == "approved"
     assert body["client_id"] == api.key
+    user = api.server.dataset.user_by_username(api.server.credentials["username"])
+    assert user is not None
+    assert body["app_enduser"] == user.id
+    # epoch seconds, not milliseconds: within a day of the local clock
+    for field in ("issued_at", "refresh_token_issued_at"):
+        assert abs(int(body[field]) - before) < 86_400, field
 
 
 def test_token_lifetime_is_configurable(make_emulator: Callable[..., EmulatorServer]) -> None:
     server = make_emulator(token_lifetime=30)
     with requests.Session() as session:
         body = Api(server, session).token().json()
-    assert body["expires_in"] == "29"
+    assert body["expires_in"] == "30"
 
 
-def test_client_credentials_has_no_refresh_token(api: Api) -> None:
+def test_client_credentials_has_no_refresh_fields(api: Api) -> None:
     body = api.token("client_credentials").json()
-    assert "refresh_token" not in body
-    assert isinstance(body["access_token"], str)
+    assert set(body) == CAPTURED_FIELDS - REFRESH_FIELDS - {"refresh_token", "app_enduser"}
+    assert body["access_token"].startswith("tpa-")
+    assert all(isinstance(value, str) for value in body.values())
 
 
 def test_client_credentials_token_sees_the_apps_units(api: Api) -> None:
@@ -247,7 +276,16 @@ def test_refresh_rotates_and_is_single_use(api: Api) -> None:
     assert reuse.json()["ErrorCode"] == "invalid_grant"
     third = _refresh(api, body["refresh_token"], path=TOKEN_PATH)  # accesstoken accepts it too
     assert third.status_code == 200
-    assert third.json()["refresh_count"] == "2"
+    assert third.json()["refresh_token"] not in (first["refresh_token"], body["refresh_token"])
+
+
+def test_refresh_answer_lacks_app_enduser_and_client_id(api: Api) -> None:
+    first = api.token().json()
+    body = _refresh(api, first["refresh_token"]).json()
+    assert set(body) == CAPTURED_FIELDS - {"app_enduser", "client_id"}
+    assert body["access_token"].startswith("tpa-")
+    assert body["refresh_token"].startswith("tpr-")
+    assert all(isinstance(value, str) for value in body.values())
 
 
 def test_refreshing_too_often_is_429(make_emulator: Callable[..., EmulatorServer]) -> None:
@@ -315,7 +353,7 @@ def test_other_users_unit_is_403(api: Api, bearer: str) -> None:
     assert others
     resp = api.private("GET", f"/private/business-units/{others[0]}/reviews", bearer)
     assert resp.status_code == 403
-    assert resp.json()["errorCode"] == 403
+    assert resp.json()["errorCode"] == 1014  # the code the real API sent for a 403 (#104)
 
 
 def test_second_business_user_sees_only_their_units(api: Api) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -169,8 +170,26 @@ def test_every_unknown_id_is_the_same_404_body(api: Api, path: str, message: str
     """The data set raises a typed error; one handler answers it (message names the id)."""
     resp = api.get(path)
     assert resp.status_code == 404
-    assert resp.json() == {"message": message, "errorCode": 404, "details": None}
+    body = resp.json()
+    assert set(body) == {"message", "errorCode", "correlationId"}
+    assert (body["message"], body["errorCode"]) == (message, 1016)
     assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_application_errors_carry_a_trustpilot_code_and_a_fresh_correlation_id(api: Api) -> None:
+    """The shape seen on the real API (node-trustpilot #104): errorCode is Trustpilot's own
+    code, never the HTTP status; correlationId is a UUID, new for every error."""
+    answers = [api.get(f"/reviews/{UNKNOWN}") for _ in range(2)]
+    answers.append(api.get("/business-units/find"))  # 400: name is required
+    ids = []
+    for resp in answers:
+        body = resp.json()
+        assert set(body) == {"message", "errorCode", "correlationId"}
+        assert isinstance(body["errorCode"], int)
+        assert body["errorCode"] != resp.status_code
+        ids.append(str(uuid.UUID(body["correlationId"])))
+    assert len(set(ids)) == 3
+    assert answers[2].status_code == 400
 
 
 def test_an_unknown_location_of_a_known_unit_is_a_404(api: Api) -> None:
@@ -183,7 +202,7 @@ def test_an_unknown_location_of_a_known_unit_is_a_404(api: Api) -> None:
 def test_unknown_path_is_json_404(api: Api) -> None:
     resp = api.get("/no/such/thing")
     assert resp.status_code == 404
-    assert resp.json()["errorCode"] == 404
+    assert resp.json()["errorCode"] == 1016
 
 
 def test_wrong_method_is_405(api: Api) -> None:
@@ -204,8 +223,8 @@ def test_rate_limit_429_with_retry_after(make_emulator: Callable[..., EmulatorSe
         retry = int(resp.headers["Retry-After"])
         assert 1 <= retry <= 300
         body = resp.json()
-        assert body["errorCode"] == 429
-        assert body["details"]["limit"] == 5
+        assert body["errorCode"] == 1030
+        assert "at most 5 calls per 300 s" in body["message"]
         other = server.dataset.accounts.clients
         second = next(k for k in other if k != api.key)
         assert requests.get(server.api_url + "/business-units/all", headers={"apikey": second},

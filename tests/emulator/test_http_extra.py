@@ -95,7 +95,7 @@ def test_domain_availability(api: Api) -> None:
     for bad in ({}, {"domain": "not a domain"}):
         resp = api.get(path, params=bad)
         assert resp.status_code == 400
-        assert resp.json()["details"]["parameter"] == "domain"
+        assert "domain" in resp.json()["message"]
 
 
 @pytest.fixture
@@ -125,11 +125,11 @@ def test_display_names(own: Api) -> None:
     assert again["errors"] == ["is already taken"]
     taken = _post(own, create, {"displayName": "cool name"})
     assert taken.status_code == 400
-    assert taken.json()["details"]["errors"] == ["is already taken"]
+    assert "is already taken" in taken.json()["message"]
     for bad in ("x", "y" * 41, "no <tags>"):
         resp = _post(own, create, {"displayName": bad})
         assert resp.status_code == 400
-        assert resp.json()["details"]["parameter"] == "displayName"
+        assert "displayName" in resp.json()["message"]
         assert _post(own, validate, {"displayName": bad}).json()["isValid"] is False
     assert _post(own, create, {"displayName": 7}).status_code == 400
     text = own.http.post(
@@ -147,8 +147,8 @@ def test_other_base_urls_are_404(api: Api) -> None:
         assert resp.status_code == 404
 
 
-def test_cloudfront_mode(make_emulator: Callable[..., EmulatorServer]) -> None:
-    server = make_emulator(scale=0.01, cloudfront_mode=True)
+def test_cloudfront_mode_is_the_default(make_emulator: Callable[..., EmulatorServer]) -> None:
+    server = make_emulator(scale=0.01)
     bu_id = server.dataset.business_unit_ids()[0]
     url = f"{server.api_url}/business-units/{bu_id}"
     missing = requests.get(url, timeout=30)
@@ -167,8 +167,9 @@ def test_cloudfront_mode(make_emulator: Callable[..., EmulatorServer]) -> None:
     assert keyless.status_code == 200
 
 
-def test_cloudfront_mode_is_off_by_default(api: Api) -> None:
-    resp = requests.get(api.server.api_url + "/business-units/find?name=x", timeout=30)
+def test_cloudfront_mode_can_be_turned_off(make_emulator: Callable[..., EmulatorServer]) -> None:
+    server = make_emulator(scale=0.01, cloudfront_mode=False)
+    resp = requests.get(server.api_url + "/business-units/find?name=x", timeout=30)
     assert resp.status_code == 401
     assert "X-Cache" not in resp.headers
 
@@ -184,4 +185,4 @@ def test_find_reviewer_body_is_validated(own: Api) -> None:
     assert own.private("POST", path, token, json=body).status_code == 201
     bad = own.private("POST", path, token, json={"skipNotificationEmailToBusinessUser": "no"})
     assert bad.status_code == 400
-    assert bad.json()["details"]["parameter"] == "skipNotificationEmailToBusinessUser"
+    assert "skipNotificationEmailToBusinessUser" in bad.json()["message"]

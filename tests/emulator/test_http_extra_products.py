@@ -123,14 +123,14 @@ def test_conversation_errors(api: Api, token: str, shop: Any) -> None:
         "POST", f"/private/conversations/{conv_id}/state", token, json={"state": "secret"}
     )
     assert bad_state.status_code == 400
-    assert bad_state.json()["details"]["parameter"] == "state"
+    assert "state" in bad_state.json()["message"]
     other = _other_token(api)
     assert api.private("GET", f"/private/conversations/{conv_id}", other).status_code == 403
     assert api.private("GET", f"/private/conversations/{conv_id}", "nope").status_code == 401
     cc = api.access_token(grant="client_credentials")
     no_user = api.private("POST", comments, cc, json={"content": "hi"})
     assert no_user.status_code == 400
-    assert no_user.json()["details"]["parameter"] == "x-business-user-id"
+    assert "x-business-user-id" in no_user.json()["message"]
     user = api.server.dataset.user_by_username(api.server.credentials["username"])
     assert user is not None
     as_user = api.private(
@@ -200,7 +200,7 @@ def test_attribute_and_imported_summaries(api: Api, shop: Any) -> None:
     for route in ("imported-reviews", "imported-reviews-summaries"):
         missing = api.get(f"/product-reviews/business-units/{bu_id}/{route}")
         assert missing.status_code == 400
-        assert missing.json()["details"]["parameter"] == "sku"
+        assert "sku" in missing.json()["message"]
     over = api.get(
         f"/product-reviews/business-units/{bu_id}/imported-reviews",
         params={"sku": skus[0], "perPage": 101},
@@ -239,12 +239,50 @@ def test_product_invitation_link(api: Api, token: str, shop: Any) -> None:
     assert api.private("POST", path, _other_token(api), json=body).status_code == 403
 
 
-def test_products_post_then_get(api: Api, token: str, shop: Any) -> None:
+#: the fields of a listed product (BRUNO README's example plus the upsert body's fields)
+CATALOGUE_FIELDS = {
+    "id", "businessUnitId", "sku", "title", "link", "imageLink", "processedImages",
+    "googleMerchantCenterProductId", "price", "currency", "gtin", "mpn", "brand", "description",
+    "productCategoryGoogleId", "groupId", "variationAttributes",
+}  # fmt: skip
+
+
+def test_products_list_has_the_documented_fields(api: Api, token: str, shop: Any) -> None:
+    bu_id, products, _ = shop
+    body = api.private("GET", f"/private/business-units/{bu_id}/products", token).json()
+    assert set(body) == {"products", "isLastPage"}
+    assert body["isLastPage"] is True
+    first = body["products"][0]
+    assert set(first) == CATALOGUE_FIELDS
+    assert (first["id"], first["sku"], first["businessUnitId"]) == (
+        products[0]["id"], products[0]["sku"], bu_id,
+    )  # fmt: skip
+    assert (first["title"], first["link"]) == (products[0]["name"], products[0]["productUrl"])
+    assert first["processedImages"][0]["type"] == "100pxWide"
+    assert first["processedImages"][0]["url"].startswith(products[0]["imageUrl"])
+
+
+def test_products_upsert_takes_the_documented_body(api: Api, token: str, shop: Any) -> None:
     bu_id, products, _ = shop
     path = f"/private/business-units/{bu_id}/products"
-    new = {"sku": "NEW-SKU-1", "name": "New thing", "brand": "Acme", "groupId": "g1"}
-    renamed = {"sku": products[0]["sku"], "name": "Renamed"}
-    resp = api.private("POST", path, token, json={"products": [new, renamed]})
+    new = {  # BRUNO "Batch upsert products"
+        "sku": "NEW-SKU-1",
+        "title": "New thing",
+        "link": "https://shop.example/new",
+        "imageLink": "https://shop.example/new.jpg",
+        "price": "99.95",
+        "currency": "EUR",
+        "gtin": "0001",
+        "mpn": "M1",
+        "brand": "Acme",
+        "description": "A new thing",
+        "productCategoryGoogleId": "123",
+        "groupId": "g1",
+        "variationAttributes": {"color": "red", "size": "M"},
+    }
+    renamed = {"sku": products[0]["sku"], "title": "Renamed"}
+    body = {"products": [new, renamed], "skuSameAsGoogleMerchantCenterProductId": True}
+    resp = api.private("POST", path, token, json=body)
     assert resp.status_code == 200
     data = resp.json()
     assert (data["created"], data["updated"]) == (1, 1)
@@ -252,13 +290,26 @@ def test_products_post_then_get(api: Api, token: str, shop: Any) -> None:
     listed = api.private("GET", path, token).json()
     by_sku = {p["sku"]: p for p in listed["products"]}
     assert len(by_sku) == len(products) + 1
-    assert by_sku["NEW-SKU-1"]["brand"] == "Acme"
-    assert by_sku[products[0]["sku"]]["name"] == "Renamed"
-    assert by_sku[products[0]["sku"]]["productUrl"] == products[0]["productUrl"]
+    added = by_sku["NEW-SKU-1"]
+    assert set(added) == CATALOGUE_FIELDS
+    assert {k: added[k] for k in new} == new
+    assert added["googleMerchantCenterProductId"] == "NEW-SKU-1"  # skuSameAs...
+    assert added["processedImages"][0]["url"].startswith(new["imageLink"])
+    assert by_sku[products[0]["sku"]]["title"] == "Renamed"
+    assert by_sku[products[0]["sku"]]["link"] == products[0]["productUrl"]  # kept
     only = api.private("GET", path, token, params={"skus": "NEW-SKU-1"}).json()
     assert [p["sku"] for p in only["products"]] == ["NEW-SKU-1"]
-    assert api.private("POST", path, token, json={"products": []}).status_code == 400
-    assert api.private("POST", path, token, json={"products": [{"sku": "x"}]}).status_code == 400
+    for broken, field in (
+        ({"products": []}, "products"),
+        ({"products": [{"title": "no sku"}]}, "sku"),
+        ({"products": [{"sku": "x", "price": 9.95}]}, "price"),
+        ({"products": [{"sku": "x", "name": "old name"}]}, "name"),
+        ({"products": [{"sku": "x", "variationAttributes": {"colour": "red"}}]}, "variation"),
+        ({"products": [{"sku": "x"}], "skuSameAsGoogleMerchantCenterProductId": "yes"}, "skuSame"),
+    ):
+        resp = api.private("POST", path, token, json=broken)
+        assert resp.status_code == 400, broken
+        assert field in resp.json()["message"]
 
 
 class _Receiver:

@@ -20,9 +20,9 @@ PUBLIC_REVIEW_FIELDS = {"id", "stars", "title", "text", "language", "createdAt",
                         "consumer", "businessUnit", "location", "countsTowardsTrustScore",
                         "countsTowardsLocationTrustScore", "links", "reportData",
                         "complianceLabels", "invitation", "businessUnitHistory",
-                        "reviewVerificationLevel"}  # fmt: skip
+                        "reviewVerificationLevel", "source"}  # fmt: skip
 # §3.3
-PRIVATE_EXTRA_FIELDS = {"referralEmail", "referenceId", "source", "tags", "findReviewer"}
+PRIVATE_EXTRA_FIELDS = {"referralEmail", "referenceId", "tags", "findReviewer"}
 CONSUMER_SUMMARY_FIELDS = {"id", "displayName", "displayLocation", "numberOfReviews", "links"}
 BUSINESS_UNIT_REF_FIELDS = {"id", "identifyingName", "displayName", "links"}
 REPLY_FIELDS = {"text", "createdAt", "updatedAt"}
@@ -43,7 +43,9 @@ def check_links(links: Any, base_url: str) -> None:
     assert links, "links must not be empty"
     for item in links:
         assert set(item) == {"href", "method", "rel"}
-        assert item["href"].startswith(base_url)
+        # an image link points at the image host, every other one into the API
+        expected_start = "https://" if item["rel"] == "profile-image" else base_url
+        assert item["href"].startswith(expected_start)
         assert item["method"] == "GET"
         assert isinstance(item["rel"], str)
 

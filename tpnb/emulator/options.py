@@ -124,8 +124,11 @@ class EmulatorOptions:
         max_age: ``Cache-Control: max-age`` per resource kind; the keys given override
             :data:`DEFAULT_MAX_AGE` (the attribute is the whole table).
         fault_seed: Seed of the fault injector's random draws.
-        cloudfront_mode: A missing apikey gets the CDN's 403 HTML page instead of the 401
-            fault, and responses carry CloudFront headers.
+        cloudfront_mode: On (the default): a missing apikey on a public route gets the CDN's
+            403 HTML page, as the real edge sent it (python-trustpilot #27, 2023; W6W, 2026),
+            and responses carry CloudFront headers. Off: a missing apikey gets the gateway's
+            401 JSON fault instead, and no CloudFront headers. A wrong key is the 401 fault
+            either way.
         webhook_timeout: Seconds a webhook POST may take.
     """
 
@@ -141,7 +144,7 @@ class EmulatorOptions:
     record_cap: int = DEFAULT_RECORD_CAP
     max_age: Mapping[str, int] = field(default_factory=lambda: DEFAULT_MAX_AGE)
     fault_seed: int = 0
-    cloudfront_mode: bool = False
+    cloudfront_mode: bool = True
     webhook_timeout: float = DEFAULT_WEBHOOK_TIMEOUT
 
     def __post_init__(self) -> None:

@@ -3,9 +3,14 @@
 Order of operations for every request (the gateway, then the backend):
 
 1. :class:`~.middleware.FaultMiddleware` logs ``(method, path)`` and may inject a fault;
-2. the gateway (:mod:`~.gateway`) checks the apikey or bearer token and counts the call against
+2. werkzeug's ``ProxyFix`` takes the scheme, host and port from ``X-Forwarded-Proto``,
+   ``X-Forwarded-Host`` and ``X-Forwarded-Port`` (one proxy trusted), so the absolute links the
+   emulator writes (``next-page``, ``self``, review links) point at the URL the client used:
+   a client behind a TLS-terminating proxy gets followable ``https://`` links ([I]; the real API
+   is reached at one public host, so its links are always the public ones);
+3. the gateway (:mod:`~.gateway`) checks the apikey or bearer token and counts the call against
    the key's rate limit (401, 403, 429);
-3. the route (one module per resource) validates parameters (400, :mod:`~.params`), asks the
+4. the route (one module per resource) validates parameters (400, :mod:`~.params`), asks the
    data set (an unknown id raises there and the gateway's handler answers 404; a unit the token
    may not manage is 403) and renders with :func:`~.responses.json_response` (ETag,
    Cache-Control, JSONP).
@@ -17,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tpnb.emulator.api import (
     admin,
@@ -78,6 +84,6 @@ def create_app(dataset: Dataset, options: EmulatorOptions | None = None) -> Flas
     gateway.install(app)
     for module in ROUTE_MODULES:
         app.register_blueprint(module.blueprint)
-    inner: Callable[..., Any] = app.wsgi_app
+    inner: Callable[..., Any] = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)
     app.wsgi_app = FaultMiddleware(inner, st.faults, st.log_request)  # type: ignore[method-assign]
     return app

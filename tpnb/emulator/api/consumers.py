@@ -105,6 +105,5 @@ def create_display_name() -> Response:
         raise app_error(
             400,
             f"Invalid displayName {name!r}: it " + "; it ".join(errors),
-            details={"parameter": "displayName", "value": name, "errors": errors},
         )
     return json_response({"displayName": name}, cache=None, status=201)

@@ -8,7 +8,7 @@ request, in this order:
 2. a dropped connection (the socket is shut down, no status line is sent) with ``drop_rate``
    or while ``drop_next`` > 0;
 3. an error status from ``error_rates`` (``{500: 0.1, 503: 0.05}``) or ``fail_next``; the body is
-   JSON ``{"message", "errorCode", "details": null}`` and 503s carry ``Retry-After`` when
+   an application error ``{"message", "errorCode", "correlationId"}`` and 503s carry ``Retry-After`` when
    ``retry_after`` is set;
 4. a truncated body (the full ``Content-Length`` is announced, half the bytes are sent, then the
    connection is closed) with ``truncate_rate`` or while ``truncate_next`` > 0.

@@ -9,9 +9,21 @@
   query parameter (401 fault), except ``/v1/resources/*`` and ``/v1/business-signup/*`` where it
   is optional ([I]: BRUNO marks them ``auth: none``); then the call is counted against the key's
   rate limit (429). Paths outside ``/v1/`` and ``/invitations-api/v1/`` skip the gateway and are
-  404 (the docs: a wrong base URL is a 404). With ``cloudfront_mode`` a missing apikey is
-  instead the CDN's ``403`` HTML page (what the real edge sent in 2023, python-trustpilot #27)
-  and every API response carries CloudFront-like ``X-Cache``/``Via``/``X-Amz-Cf-Id`` headers;
+  404 (the docs: a wrong base URL is a 404). With ``cloudfront_mode`` (the default) a missing
+  apikey is instead the CDN's ``403`` HTML page (what the real edge sent in 2023,
+  python-trustpilot #27, and in 2026, W6W) and every API response carries CloudFront-like
+  ``X-Cache``/``Via``/``X-Amz-Cf-Id`` headers; ``EmulatorOptions(cloudfront_mode=False)`` gives
+  the 401 fault for a missing key. Which of the two a present-but-wrong key gets is unknown
+  ([U]); the emulator answers it with the 401 ``oauth.v2.InvalidApiKey`` fault in both modes;
+* CORS ([C] "The Cross-Origin Resource Sharing (CORS) policy is enabled for Get requests";
+  the exact headers are [U], these are [I]): every GET/HEAD answer under the API roots
+  (errors and the CDN page included, so a browser can read them) carries
+  ``Access-Control-Allow-Origin: *``; a preflight (``OPTIONS`` with
+  ``Access-Control-Request-Method``) needs no apikey and is answered ``204`` with
+  ``Access-Control-Allow-Origin: *``, ``Access-Control-Allow-Methods: GET, HEAD``,
+  ``Access-Control-Allow-Headers: apikey, Authorization, Content-Type`` and
+  ``Access-Control-Max-Age: 86400`` when it asks for GET or HEAD, and ``204`` without them
+  (the browser then refuses) for any other method;
 * the error handlers: an :class:`~.responses.ApiError` is its own body; an unknown id
   (:class:`~tpnb.emulator.data.errors.UnknownId`, from the data set) is a 404 whose message
   names it; the router's 404 and 405 get the same JSON shape.
@@ -36,6 +48,7 @@ from tpnb.emulator.api.responses import (
     add_edge_headers,
     app_error,
     cloudfront_403,
+    error_body,
     error_response,
     fault_error,
 )
@@ -50,6 +63,7 @@ def install(app: Flask) -> None:
     """Add the gateway check, the CloudFront headers and the error handlers to ``app``."""
     app.before_request(_gateway)
     app.after_request(_edge_headers)
+    app.after_request(_cors_headers)
     app.register_error_handler(ApiError, error_response)
     app.register_error_handler(UnknownId, _unknown_id)
     app.register_error_handler(HTTPException, _http_exception)
@@ -66,18 +80,11 @@ def check_rate_limit(st: EmulatorState, key: str) -> None:
     if verdict is not None:
         raise ApiError(
             429,
-            {
-                "message": (
-                    f"Too many requests: at most {verdict.limit} calls per "
-                    f"{verdict.window:g} s for this api key"
-                ),
-                "errorCode": 429,
-                "details": {
-                    "limit": verdict.limit,
-                    "windowSeconds": verdict.window,
-                    "retryAfter": verdict.retry_after,
-                },
-            },
+            error_body(
+                429,
+                f"Too many requests: at most {verdict.limit} calls per "
+                f"{verdict.window:g} s for this api key",
+            ),
             {"Retry-After": str(verdict.retry_after)},
         )
 
@@ -88,7 +95,6 @@ def require_access(bu_id: str) -> None:
         raise app_error(
             403,
             f"Forbidden: this token has no access to business unit {bu_id}",
-            details={"businessUnitId": bu_id},
         )
 
 
@@ -120,7 +126,6 @@ def _resolve_identity(st: EmulatorState, token: str | None) -> Identity:
             raise app_error(
                 403,
                 "x-business-user-id is not a business user of this application",
-                details={"parameter": "x-business-user-id"},
             )
         return Identity(client, user_or_none, user_or_none.business_unit_ids)
     return Identity(client, None, accounts.units_of_client(client))
@@ -132,6 +137,8 @@ def _gateway() -> Response | None:
         return None
     if not path.startswith(_API_ROOTS):
         return None  # another base URL: 404 from the router, as the docs say
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        return _preflight()
     st = state()
     key = api_key_of_request()
     if key is not None and key not in st.dataset.accounts.clients:
@@ -150,6 +157,25 @@ def _gateway() -> Response | None:
     if key is not None:
         check_rate_limit(st, key)
     return None
+
+
+CORS_METHODS = ("GET", "HEAD")
+
+
+def _preflight() -> Response:
+    resp = Response(status=204)
+    if request.headers["Access-Control-Request-Method"].upper() in CORS_METHODS:
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+        resp.headers["Access-Control-Allow-Methods"] = ", ".join(CORS_METHODS)
+        resp.headers["Access-Control-Allow-Headers"] = "apikey, Authorization, Content-Type"
+        resp.headers["Access-Control-Max-Age"] = "86400"
+    return resp
+
+
+def _cors_headers(resp: Response) -> Response:
+    if request.method in CORS_METHODS and request.path.startswith(_API_ROOTS):
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
 
 
 def _edge_headers(resp: Response) -> Response:

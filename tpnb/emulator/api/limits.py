@@ -4,7 +4,8 @@ Trustpilot documents only guidance ("don't exceed 833 calls per 5 minutes or 10K
 and that going over is answered 429. The emulator enforces exactly those two windows per api key
 by default ([I]); requests over budget are not counted. A 429 carries ``Retry-After`` (whole
 seconds until the oldest counted call leaves the window that is full) and a JSON body
-``{"message", "errorCode": 429, "details": {"limit", "windowSeconds", "retryAfter"}}``.
+``{"message", "errorCode", "correlationId"}`` (see :mod:`~tpnb.emulator.api.responses`; the
+message names the limit and the window).
 Admin paths (``/_emulator/``) are never limited.
 """
 

@@ -2,7 +2,7 @@
 injector's decision (see :mod:`~.faults` for the faults and their order).
 
 Admin paths (``/_emulator/``) pass straight through: never logged, never faulted. An injected
-error is ``{"message", "errorCode", "details": null}`` with ``Cache-Control: private, no-store``
+error is an application error ``{"message", "errorCode", "correlationId"}`` with ``Cache-Control: private, no-store``
 (and ``Retry-After`` on 503/504 when set); a dropped connection shuts the socket without a
 status line; a truncated body announces the full ``Content-Length``, sends half, then closes.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from tpnb.emulator.api.faults import ADMIN_PREFIX, FaultInjector
-from tpnb.emulator.api.responses import PRIVATE_CACHE_CONTROL
+from tpnb.emulator.api.responses import PRIVATE_CACHE_CONTROL, error_body
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 _REASONS[504] = "Gateway Timeout"
@@ -62,13 +62,7 @@ class FaultMiddleware:
         return self.app(environ, start_response)  # type: ignore[no-any-return]
 
     def _error(self, status: int, start_response: Any) -> list[bytes]:
-        body = json.dumps(
-            {
-                "message": f"{_REASONS[status]} (emulated fault)",
-                "errorCode": status,
-                "details": None,
-            }
-        ).encode()
+        body = json.dumps(error_body(status, f"{_REASONS[status]} (emulated fault)")).encode()
         headers = [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),

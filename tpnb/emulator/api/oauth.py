@@ -74,7 +74,7 @@ def _client(optional: bool = False) -> ApiClient | None:
     return client
 
 
-def _token_response(body: dict[str, object]) -> Response:
+def _token_response(body: dict[str, str]) -> Response:
     resp = Response(dumps(body), status=200, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Pragma"] = "no-cache"
@@ -92,20 +92,20 @@ def _grant(client: ApiClient, grant_type: str) -> Response:
             user = st.dataset.accounts.user_by_username(username)
             if user is None or user.password != password:
                 raise oauth_error(400, "invalid_grant", "Invalid username or password")
-            return _token_response(st.tokens.issue(client.api_key, client.name, user.id))
+            return _token_response(st.tokens.issue(client.api_key, user.id))
         if grant_type == "client_credentials":
-            return _token_response(st.tokens.issue(client.api_key, client.name, None))
+            return _token_response(st.tokens.issue(client.api_key, None))
         if grant_type == "authorization_code":
             code = form.get("code")
             if not code:
                 raise oauth_error(400, "invalid_request", "code is required")
             user_id = st.tokens.redeem_code(client.api_key, code, form.get("redirect_uri"))
-            return _token_response(st.tokens.issue(client.api_key, client.name, user_id))
+            return _token_response(st.tokens.issue(client.api_key, user_id))
         if grant_type == "refresh_token":
             token = form.get("refresh_token")
             if not token:
                 raise oauth_error(400, "invalid_request", "refresh_token is required")
-            return _token_response(st.tokens.refresh(client.api_key, client.name, token))
+            return _token_response(st.tokens.refresh(client.api_key, token))
     except TokenError as exc:
         err = oauth_error(exc.status, exc.code, exc.message)
         if exc.retry_after is not None:
@@ -171,17 +171,14 @@ def _authorize_client() -> tuple[ApiClient, str]:
     redirect_uri = request.args.get("redirect_uri", "")
     client = state().dataset.accounts.clients.get(client_id)
     if client is None:
-        raise app_error(400, "Unknown client_id", details={"parameter": "client_id"})
+        raise app_error(400, "Unknown client_id")
     if not redirect_uri or not _redirect_allowed(client, redirect_uri):
         raise app_error(
             400,
             "redirect_uri must be registered for this client (or a loopback http URI)",
-            details={"parameter": "redirect_uri"},
         )
     if request.args.get("response_type", "code") != "code":
-        raise app_error(
-            400, "Only response_type=code is supported", details={"parameter": "response_type"}
-        )
+        raise app_error(400, "Only response_type=code is supported")
     return client, redirect_uri
 
 

@@ -160,7 +160,12 @@ def remove_tag(review_id: str) -> Response:
 
 @blueprint.post("/reviews/<review_id>/find-reviewer")
 def find_reviewer(review_id: str) -> Response:
-    """``POST /private/reviews/{id}/find-reviewer``: recorded, answered 201 ``{"id"}`` ([I])."""
+    """``POST /private/reviews/{id}/find-reviewer``: recorded, answered 201 with no body.
+
+    The docs' answer is a serialized .NET ``HttpResponseMessage`` with no request id ([C]); the
+    status code is [U], 201 with an empty body is [I]. The request then shows, with its UUID and
+    ``"status": "Pending"``, in the private review's ``findReviewer.requests``.
+    """
     _review_unit(review_id)
     body: dict[str, Any] = params.json_body()
     message = body.get("message")
@@ -169,5 +174,5 @@ def find_reviewer(review_id: str) -> Response:
     skip = body.get("skipNotificationEmailToBusinessUser")
     if skip is not None and not isinstance(skip, bool):
         raise bad_param("skipNotificationEmailToBusinessUser", skip, "true, false or null")
-    request_id = state().dataset.request_find_reviewer(review_id, message)
-    return json_response({"id": request_id}, cache=None, status=201)
+    state().dataset.request_find_reviewer(review_id, message)
+    return empty_response(201)

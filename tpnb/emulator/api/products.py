@@ -3,8 +3,14 @@
 Public (apikey):
 
 * ``GET /product-reviews/business-units/{id}?sku=`` -> summary ``{businessUnitId,
-  numberOfReviews{total, oneStar..fiveStars}, starsAverage}``; ``sku`` is a comma list, repeated
-  keys or the docs' JSON-array form ``sku=["A","B"]``; without ``sku``: every product ([I]);
+  numberOfReviews{total, oneStar..fiveStars}, starsAverage}`` ([S] shape; ``businessUnitId``
+  [U]). ``sku`` is "a single or multiple comma-separated SKUs" and "at least one of [sku,
+  productUrl] must be specified. If both sku and productUrl are specified the productUrl is
+  ignored" ([C] node-trustpilot 2017 JSDoc, a copy of the docs of that time): a comma list (or
+  repeated keys), else ``productUrl`` (the product whose link it is; an unknown URL gives zero
+  counts), neither -> 400. Transitional: a JSON array ``sku=["A","B"]`` is accepted too, because
+  tpnb's client sends that form today (the current docs' curl example reads like one, but it is
+  broken shell quoting); it goes once the client sends the comma list;
 * ``GET /product-reviews/business-units/{id}/reviews`` with ``sku`` and/or ``productUrl`` (at
   least one, 400 otherwise), ``page``, ``perPage`` 1..100 (default 20), ``language``, ``stars``,
   ``attributeIds`` (reviews rating any of them; [I]) -> ``{"productReviews": [...], "links":
@@ -21,8 +27,15 @@ Private (bearer, unit access as for service reviews):
   "links": [...]}`` one per product ([I]);
 * ``GET /private/business-units/{id}/products`` (``page``, ``perPage`` 1..10000 default 10000,
   ``skus``) -> ``{"products": [...], "isLastPage": bool}`` (products added with ``POST``, below,
-  included); ``conversationId`` of a private product review names its conversation
-  (:mod:`~.conversations`) once created.
+  included); each item has the fields of the docs' example ([C] BRUNO README): ``id,
+  businessUnitId, sku, title, link, imageLink, processedImages[{type, url}],
+  googleMerchantCenterProductId, price`` (a string), ``currency, gtin, mpn, brand, description``
+  plus the upsert's ``productCategoryGoogleId, groupId, variationAttributes``; a field without a
+  value is ``null`` (the docs: "Empty values are included as null rather than omitted"). The data
+  set's products have no price, currency, description or Google ids (``null``); their one
+  processed image is ``{"type": "100pxWide", "url": <imageLink with ?width=100>}`` ([I]: the
+  docs show the type, not how the URL is made). ``conversationId`` of a private product review
+  names its conversation (:mod:`~.conversations`) once created.
 
 More paths and request bodies are [C] (BRUNO and its README); their response shapes are [I]:
 
@@ -42,11 +55,19 @@ More paths and request bodies are [C] (BRUNO and its README); their response sha
   "name", ...}]}`` -> 200 ``{"reviewLinkId", "reviewUrl"}`` (consumer email and at least one
   product with ``sku`` and ``name`` required); recorded in ``server.admin.invitations`` with
   ``"type": "product-link"``;
-* ``POST /private/business-units/{id}/products`` ``{"products": [{"sku", "name", ...}]}``
-  (1..1000 products; ``sku`` and ``name`` required; other fields ``mpn, gtin, brand,
-  productUrl, imageUrl, groupId, ...`` kept as sent) -> 200 ``{"products": [...], "created": n,
-  "updated": m}``; an existing SKU is updated (its id kept). ``GET`` of the same path lists them
-  with the data set's products.
+* ``POST /private/business-units/{id}/products`` (upsert) with the body of BRUNO's "Batch upsert
+  products" ([C]): ``{"products": [{sku, googleMerchantCenterProductId, title, link, imageLink,
+  price, currency, gtin, mpn, brand, description, productCategoryGoogleId, groupId,
+  variationAttributes{color, pattern, material, ageGroup, gender, size}}],
+  "skuSameAsGoogleMerchantCenterProductId": bool}``: 1..1000 products, ``sku`` required
+  ([I]: which fields the real API requires is not documented), every other field a string or
+  null (``price`` too: ``"99.95"``), ``variationAttributes`` an object of strings; an unknown
+  field is a 400 listing the allowed ones ([I]: it catches the old names ``name``,
+  ``productUrl``, ``imageUrl``, which tpnb's client never sent to this endpoint). With
+  ``skuSameAsGoogleMerchantCenterProductId: true`` a product without
+  ``googleMerchantCenterProductId`` gets its SKU there. An existing SKU is updated (fields sent
+  replace, others are kept, its id too). Answer ([U] in the docs; [I]): 200 ``{"products":
+  [...items as GET lists them], "created": n, "updated": m}``.
 """
 
 from __future__ import annotations
@@ -69,15 +90,55 @@ from tpnb.emulator.data.stores import now_iso
 blueprint = Blueprint("products", __name__, url_prefix="/v1")
 STATES = ("published",)
 MAX_PRODUCTS = 1000
-_PRODUCT_FIELDS = (
+#: fields of a product in a product-review invitation link (the name is ``name`` there)
+_INVITED_PRODUCT_FIELDS = (
     "sku", "name", "mpn", "gtin", "brand", "productUrl", "imageUrl", "groupId",
-    "productCategoryGoogleId", "price", "currency", "description",
+    "productCategoryGoogleId",
 )  # fmt: skip
+#: string fields of a catalogue product in the upsert body (BRUNO "Batch upsert products")
+CATALOGUE_TEXT_FIELDS = (
+    "sku", "googleMerchantCenterProductId", "title", "link", "imageLink", "price", "currency",
+    "gtin", "mpn", "brand", "description", "productCategoryGoogleId", "groupId",
+)  # fmt: skip
+VARIATION_ATTRIBUTES = ("color", "pattern", "material", "ageGroup", "gender", "size")
+_UPSERT_FIELDS = (*CATALOGUE_TEXT_FIELDS, "variationAttributes")
+
+
+def _processed_images(image_link: str | None) -> list[dict[str, str]]:
+    return [{"type": "100pxWide", "url": f"{image_link}?width=100"}] if image_link else []
+
+
+def _complete(item: dict[str, Any], bu_id: str) -> dict[str, Any]:
+    """A catalogue item with every field (``null`` where it has no value)."""
+    full: dict[str, Any] = {
+        "id": item.get("id"),
+        "businessUnitId": bu_id,
+        **dict.fromkeys(_UPSERT_FIELDS),
+        **item,
+    }
+    full["processedImages"] = _processed_images(full["imageLink"])
+    return full
+
+
+def catalogue_item(product: dict[str, Any], bu_id: str) -> dict[str, Any]:
+    """A data-set product as ``GET /private/business-units/{id}/products`` lists it."""
+    item = {
+        "id": product["id"],
+        "sku": product["sku"],
+        "title": product.get("name"),
+        "link": product.get("productUrl"),
+        "imageLink": product.get("imageUrl"),
+        "gtin": product.get("gtin"),
+        "mpn": product.get("mpn"),
+        "brand": product.get("brand"),
+    }
+    return _complete(item, bu_id)
 
 
 def products_of(bu_id: str) -> list[dict[str, Any]]:
-    """The unit's products: the data set's plus those added through the API (404 if unknown)."""
-    return state().added_products.merged(bu_id, state().dataset.products(bu_id))
+    """The unit's catalogue: the data set's products plus those upserted (404 if unknown)."""
+    base = [catalogue_item(p, bu_id) for p in state().dataset.products(bu_id)]
+    return [_complete(p, bu_id) for p in state().added_products.merged(bu_id, base)]
 
 
 def with_conversation(review: dict[str, Any]) -> dict[str, Any]:
@@ -98,12 +159,46 @@ def _sku_list(body: dict[str, Any]) -> list[str]:
 
 
 def _product(item: Any, name: str) -> dict[str, Any]:
+    """A product of a product-review invitation link (``sku`` and ``name`` required)."""
     allowed = 'a JSON object with at least "sku" and "name" strings'
     if not isinstance(item, dict):
         raise bad_param(name, item, allowed)
     params.text_value(item.get("sku"), f"{name}.sku", required=True)
     params.text_value(item.get("name"), f"{name}.name", required=True)
-    return {k: item[k] for k in _PRODUCT_FIELDS if k in item}
+    return {k: item[k] for k in _INVITED_PRODUCT_FIELDS if k in item}
+
+
+def _catalogue_product(item: Any, index: int, sku_is_gmc_id: bool) -> dict[str, Any]:
+    """One product of the upsert body, checked (see the module docstring)."""
+    where = f"products[{index}]"
+    if not isinstance(item, dict):
+        raise bad_param(where, item, 'a JSON object with at least a "sku" string')
+    unknown = sorted(set(item) - set(_UPSERT_FIELDS))
+    if unknown:
+        raise bad_param(f"{where}.{unknown[0]}", item[unknown[0]], ", ".join(_UPSERT_FIELDS))
+    params.text_value(item.get("sku"), f"{where}.sku", required=True)
+    for field in CATALOGUE_TEXT_FIELDS:
+        value = item.get(field)
+        if value is not None and not isinstance(value, str):
+            raise bad_param(f"{where}.{field}", value, "a string or null (price too: '99.95')")
+    variation = item.get("variationAttributes")
+    valid_variation = variation is None or (
+        isinstance(variation, dict)
+        and all(
+            key in VARIATION_ATTRIBUTES and (v is None or isinstance(v, str))
+            for key, v in variation.items()
+        )
+    )
+    if not valid_variation:
+        raise bad_param(
+            f"{where}.variationAttributes",
+            variation,
+            "an object of strings with keys " + ", ".join(VARIATION_ATTRIBUTES),
+        )
+    product = dict(item)
+    if sku_is_gmc_id and not product.get("googleMerchantCenterProductId"):
+        product["googleMerchantCenterProductId"] = product["sku"]
+    return product
 
 
 # -------------------------------------------------------------------------- product reviews
@@ -141,8 +236,17 @@ def _product_page(rows: npt.NDArray[np.int64], *, private: bool) -> Response:
 
 @blueprint.get("/product-reviews/business-units/<bu_id>")
 def summary(bu_id: str) -> Response:
-    """Product-review summary for one or more SKUs."""
-    return json_response(_summary(bu_id, params.get_skus()), cache="product-summary")
+    """Product-review summary for one or more SKUs, or for the product at ``productUrl``."""
+    products = state().dataset.products(bu_id)  # an unknown unit is a 404 before any 400
+    skus = params.get_skus()
+    if skus is None:
+        url = params.get_str("productUrl")
+        if url is None:
+            raise bad_param(
+                "sku", None, "one or more SKUs, comma-separated, or productUrl (one is required)"
+            )
+        skus = [p["sku"] for p in products if p["productUrl"] == url]
+    return json_response(_summary(bu_id, skus), cache="product-summary")
 
 
 @blueprint.get("/product-reviews/business-units/<bu_id>/reviews")
@@ -279,15 +383,19 @@ def products(bu_id: str) -> Response:
 def upsert_products(bu_id: str) -> Response:
     """Add or update products of the unit's catalogue."""
     require_access(bu_id)
-    items = params.json_body().get("products")
+    body = params.json_body()
+    items = body.get("products")
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_PRODUCTS:
         raise bad_param("products", items, f"a JSON list of 1 to {MAX_PRODUCTS} products")
-    cleaned = [_product(item, "products") for item in items]
-    base = state().dataset.products(bu_id)
+    same = body.get("skuSameAsGoogleMerchantCenterProductId", False)
+    if not isinstance(same, bool):
+        raise bad_param("skuSameAsGoogleMerchantCenterProductId", same, "true or false")
+    cleaned = [_catalogue_product(item, i, same) for i, item in enumerate(items)]
+    base = [catalogue_item(p, bu_id) for p in state().dataset.products(bu_id)]
     out, created = [], 0
     for product in cleaned:
         saved, is_new = state().added_products.upsert(bu_id, base, product)
-        out.append(saved)
+        out.append(_complete(saved, bu_id))
         created += is_new
     payload = {"products": out, "created": created, "updated": len(out) - created}
     return json_response(payload, cache=None)

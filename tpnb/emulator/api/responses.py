@@ -11,9 +11,14 @@ Error bodies (a design choice, [I] in the API notes):
   use the Apigee ``fault`` shape the real gateway sends:
   ``{"fault": {"faultstring": "...", "detail": {"errorcode": "..."}}}``;
 * the token endpoints use Apigee OAuthV2's ``{"ErrorCode": "...", "Error": "..."}``;
-* everything else (400, 403, 404, 405, 415, 429, injected 5xx) uses
-  ``{"message": "...", "errorCode": <HTTP status>, "details": {...} | null}``, where ``details``
-  names the offending ``parameter`` and what is ``allowed`` for a 400.
+* everything else (400, 403, 404, 405, 415, 429, injected 5xx) is an application error
+  ``{"message": "...", "errorCode": <Trustpilot-style code>, "correlationId": "<UUID>"}``, the
+  shape Trustpilot's invitations API sent in 2023 ([S] node-trustpilot #104:
+  ``{"message":"Access to resource is forbidden","errorCode":1014,"correlationId":"226c…"}``).
+  ``errorCode`` is never the HTTP status: 1014 for a 403 is the one code seen; the others in
+  :data:`ERROR_CODES` are [I] (no other code is public). ``correlationId`` is a fresh UUID per
+  error. Nothing else is added (no ``details``): a client must not come to rely on a field the
+  real API may not send, so the message itself names the parameter and what is allowed.
 
 Caching: public GETs carry ``Cache-Control: public, max-age=N`` (``N`` per resource, see
 :data:`~tpnb.emulator.options.DEFAULT_MAX_AGE`) and a strong ``ETag`` (a hash of the exact body bytes); a matching
@@ -29,6 +34,9 @@ import hashlib
 import json
 import os
 import re
+import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from flask import Response, request
@@ -57,18 +65,46 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def app_error(status: int, message: str, *, details: dict[str, Any] | None = None) -> ApiError:
-    """Build an application error (``{"message", "errorCode", "details"}``)."""
-    return ApiError(status, {"message": message, "errorCode": status, "details": details})
+#: HTTP status -> the ``errorCode`` of an application error. 1014 (403) was seen on the real API
+#: ([S] node-trustpilot #104); the rest are [I], chosen in Trustpilot's four-digit range so that
+#: no code equals an HTTP status.
+ERROR_CODES: Mapping[int, int] = MappingProxyType(
+    {
+        400: 1001,
+        403: 1014,
+        404: 1016,
+        405: 1017,
+        409: 1019,
+        415: 1020,
+        429: 1030,
+        500: 1050,
+        501: 1051,
+        502: 1052,
+        503: 1053,
+        504: 1054,
+    }
+)
+#: the code of a status missing from :data:`ERROR_CODES`
+DEFAULT_ERROR_CODE = 1000
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """An application error body: ``{"message", "errorCode", "correlationId"}``."""
+    return {
+        "message": message,
+        "errorCode": ERROR_CODES.get(status, DEFAULT_ERROR_CODE),
+        "correlationId": str(uuid.uuid4()),
+    }
+
+
+def app_error(status: int, message: str) -> ApiError:
+    """Build an application error (:func:`error_body`)."""
+    return ApiError(status, error_body(status, message))
 
 
 def bad_param(name: str, value: object, allowed: str) -> ApiError:
     """A 400 naming the parameter, the value received and what is allowed."""
-    return app_error(
-        400,
-        f"Invalid value for parameter '{name}': {value!r}. Allowed: {allowed}.",
-        details={"parameter": name, "value": value, "allowed": allowed},
-    )
+    return app_error(400, f"Invalid value for parameter '{name}': {value!r}. Allowed: {allowed}.")
 
 
 def fault_error(status: int, faultstring: str, errorcode: str) -> ApiError:

@@ -129,10 +129,16 @@ class Consumers:
 
     # --- JSON ----------------------------------------------------------------------------------
     def summary_json(self, c: int, base_url: str) -> JSON:
-        """The consumer as a review shows it."""
+        """The consumer as a review shows it: its links are ``rel: "consumers"`` and, when it has
+        an image, ``rel: "profile-image"`` ([S] a TypeScript type of a real public-reviews
+        answer, TSREAL; the href, the 73x73 image, is [I])."""
         cid = self.id(c)
+        links = [link(f"{base_url}/consumers/{cid}", "consumers")]
+        image = self.profile_image(c)
+        if image is not None:
+            links.append(link(image["image73x73"]["url"], "profile-image"))
         return {
-            "links": [link(f"{base_url}/consumers/{cid}", "consumers")],
+            "links": links,
             "id": cid,
             "displayName": self.name(c),
             "displayLocation": self.location(c),

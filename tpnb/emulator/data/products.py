@@ -42,6 +42,9 @@ ATTRIBUTE_NAMES: dict[str, tuple[str, ...]] = {
     "lighting_store": ("Quality", "Design", "Value for money"),
 }
 DEFAULT_ATTRIBUTES = ("Quality", "Value for money")
+#: added to an attribute's index before it becomes an id, so that no attribute id can equal a
+#: product id (both are made at the same time from salts a few units apart)
+ATTRIBUTE_INDEX_BASE = 1 << 40
 #: per mille of reviews rating a given attribute
 ATTRIBUTE_RATED_PER_MILLE = 700
 
@@ -85,7 +88,8 @@ class ProductReviews:
         salt = self.salt ^ 2
         created = self.reviews.now_s - 86400 * 400
         return [
-            {"id": object_id(created, u * 16 + k, salt), "name": n} for k, n in enumerate(names)
+            {"id": object_id(created, ATTRIBUTE_INDEX_BASE + u * 16 + k, salt), "name": n}
+            for k, n in enumerate(names)
         ]
 
     def attribute_ratings(self, row: int) -> list[JSON]:

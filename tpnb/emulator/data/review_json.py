@@ -104,17 +104,20 @@ class ReviewRenderer:
             "invitation": {"businessUnitId": unit.id} if level == 2 else None,
             "businessUnitHistory": self.history(unit, int(t["created"][row])),
             "reviewVerificationLevel": LEVELS[level],
+            "source": specs.SOURCES[int(t["source"][row])],  # public too ([S] TSREAL)
         }
         if private:
             out["referralEmail"] = reviews.referral_email(row)
             out["referenceId"] = reviews.reference_id(row)
-            out["source"] = specs.SOURCES[int(t["source"][row])]
             out["tags"] = [{"group": g, "value": v} for g, v in t.tags_of(row)]
             out["findReviewer"] = self.find_reviewer(row)
         return out
 
     def find_reviewer(self, row: int) -> JSON:
-        """``findReviewer`` of a private review: eligibility and the requests sent."""
+        """``findReviewer`` of a private review: eligibility and the requests sent.
+
+        A request is ``"Pending"`` until the consumer answers (the docs' example, [C]), then
+        ``"ConsumerResponded"`` ([I]: no other status value is public)."""
         reviews = self.reviews
         t = reviews.table
         state = int(t["find_state"][row])
@@ -131,7 +134,7 @@ class ReviewRenderer:
             requests.append({
                 "id": reviews.find_request_id(row, i),
                 "created": iso(asked),
-                "status": "consumerResponded" if answered else "awaitingConsumerResponse",
+                "status": "ConsumerResponded" if answered else "Pending",
                 "businessUserMessage": message,
                 "consumerResponse": {
                     "referenceId": f"REF-{h % 1_000_000:06d}", "name": reviews.consumers.name(c),

@@ -18,6 +18,7 @@ set's "now" (so it sorts after every generated review).
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -197,9 +198,12 @@ class Reviews:
         return f"{self.units[int(t['bu'][row])].prefix}-{num}"
 
     def find_request_id(self, row: int, i: int) -> str:
-        """The 24-hex id of the ``i``-th Find Reviewer request of ``row``."""
+        """The id of the ``i``-th Find Reviewer request of ``row``: a (seeded) version-4 UUID, as
+        in the docs' example ``8e3a531e-f8e8-4d63-8d4c-187dc1408ed9`` ([C])."""
         created = int(self.table["created"][row])
-        return f"{(created + 86400 + i) & 0xFFFFFFFF:08x}{mix64(self.text_salt + row * 7 + i):016x}"
+        high = mix64(self.text_salt + row * 7 + i)
+        low = mix64(self.text_salt ^ (created + 86400 + i))
+        return str(uuid.UUID(int=(high << 64) | low, version=4))
 
     def find_request_time(self, row: int) -> int:
         """When the generated Find Reviewer request of ``row`` was sent."""

@@ -3,11 +3,23 @@
 The token endpoints (:mod:`~tpnb.emulator.api.oauth`) and the gateway's bearer check use it;
 defaults come from :mod:`tpnb.emulator.options`.
 
-Choices ([I] in the API notes):
+Behaviour (the source of each item given; [I] marks the emulator's own choices):
 
-* access tokens live ``token_lifetime`` seconds (100 h by default, as documented); refresh tokens
-  30 days; ``expires_in`` is sent as a string of whole seconds minus one (``"359999"`` for 100 h,
-  like the documented sample); authorization codes live 10 minutes and work once;
+* the answer has the field set Trustpilot sent in 2025 ([S] lindar-open/trustpilot-client README,
+  a captured password-grant answer; its commit 7728347 dropped the older Apigee fields
+  ``status, scope, application_name, organization_name, api_product_list(_json), refresh_count``
+  as "not supported"): every value a string, ``issued_at``/``refresh_token_issued_at`` in epoch
+  seconds, ``token_type: "BearerToken"``, ``refresh_token_status: "approved"``, ``app_enduser``
+  (the business user id) and ``client_id``; access tokens start ``tpa-``, refresh tokens ``tpr-``
+  (the rest is redacted in the capture: length and alphabet here are [I]);
+* access tokens live ``token_lifetime`` seconds, sent as ``expires_in`` (``"360000"`` = 100 h by
+  default, as captured; the docs' sample ``"359999"`` is older); refresh tokens live 90 days
+  (``refresh_token_expires_in: "7776000"`` as captured, where the docs say 30 days);
+  authorization codes live 10 minutes and work once;
+* a refresh answer has the same fields minus ``app_enduser`` and ``client_id`` ([S] as captured);
+* a client-credentials answer has no ``refresh_*`` fields (documented: no refresh token) and no
+  ``app_enduser`` (there is no business user; [I]: the docs show only ``access_token`` and
+  ``expires_in``, no capture is public);
 * refresh tokens rotate: a successful refresh invalidates the refresh token used and returns a
   new one; the access token issued earlier stays valid until it expires (as on Apigee);
 * refreshing too often: more than ``refresh_limit[0]`` refreshes for one (api client, business
@@ -26,7 +38,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from tpnb.emulator.options import (
     DEFAULT_REFRESH_LIMIT,
@@ -34,13 +45,17 @@ from tpnb.emulator.options import (
     checked_token_lifetime,
 )
 
-REFRESH_TOKEN_LIFETIME = 2_592_000.0  # 30 days
+REFRESH_TOKEN_LIFETIME = 7_776_000.0  # 90 days, as captured in 2025 (the docs say 30)
 CODE_LIFETIME = 600.0
 _ALPHABET = string.ascii_letters + string.digits
 
 
-def _new_token(length: int) -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+ACCESS_TOKEN_PREFIX = "tpa-"
+REFRESH_TOKEN_PREFIX = "tpr-"
+
+
+def _new_token(length: int, prefix: str = "") -> str:
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 @dataclass
@@ -116,37 +131,36 @@ class TokenStore:
     def issue(
         self,
         client_key: str,
-        client_name: str,
         user_id: str | None,
         *,
         refresh_count: int = 0,
-    ) -> dict[str, Any]:
+        is_refresh: bool = False,
+    ) -> dict[str, str]:
         """Issue an access token (plus a refresh token when ``user_id`` is set).
 
+        Args:
+            client_key: The api client's key.
+            user_id: The business user the token acts for; ``None`` for client credentials.
+            refresh_count: How many refreshes led to this token (kept in the grant only).
+            is_refresh: The answer to a refresh (no ``app_enduser``/``client_id``).
+
         Returns:
-            The Apigee-shaped token response body.
+            The token answer as Trustpilot sent it in 2025 (every value a string).
         """
         now = self._clock()
-        access = _new_token(28)
-        body: dict[str, Any] = {
+        issued_at = str(int(now))
+        access = _new_token(28, ACCESS_TOKEN_PREFIX)
+        body: dict[str, str] = {
             "access_token": access,
+            "issued_at": issued_at,
+            "expires_in": str(max(int(self.token_lifetime), 1)),
             "token_type": "BearerToken",
-            "expires_in": str(max(int(self.token_lifetime) - 1, 1)),
-            "issued_at": str(int(now * 1000)),
-            "status": "approved",
-            "client_id": client_key,
-            "application_name": client_name,
-            "organization_name": "trustpilot",
-            "scope": "",
-            "api_product_list": "[Trustpilot APIs]",
-            "api_product_list_json": ["Trustpilot APIs"],
-            "app_enduser": user_id or "",
         }
         grant = AccessGrant(client_key, user_id, now, now + self.token_lifetime)
         with self._lock:
             self._access[access] = grant
             if user_id is not None:
-                refresh = _new_token(32)
+                refresh = _new_token(32, REFRESH_TOKEN_PREFIX)
                 grant.refresh_token = refresh
                 self._refresh[refresh] = RefreshGrant(
                     client_key,
@@ -159,15 +173,18 @@ class TokenStore:
                 body.update(
                     {
                         "refresh_token": refresh,
-                        "refresh_token_expires_in": str(int(REFRESH_TOKEN_LIFETIME) - 1),
-                        "refresh_token_issued_at": str(int(now * 1000)),
+                        "refresh_token_issued_at": issued_at,
+                        "refresh_token_expires_in": str(int(REFRESH_TOKEN_LIFETIME)),
                         "refresh_token_status": "approved",
-                        "refresh_count": str(refresh_count),
                     }
                 )
+                if not is_refresh:
+                    body["app_enduser"] = user_id
+        if not is_refresh:
+            body["client_id"] = client_key
         return body
 
-    def refresh(self, client_key: str, client_name: str, refresh_token: str) -> dict[str, Any]:
+    def refresh(self, client_key: str, refresh_token: str) -> dict[str, str]:
         """Redeem a refresh token (single use) for a new access + refresh token pair.
 
         Raises:
@@ -197,7 +214,7 @@ class TokenStore:
             times.append(now)
             grant.used = True
             user_id, next_count = grant.user_id, grant.refresh_count + 1
-        return self.issue(client_key, client_name, user_id, refresh_count=next_count)
+        return self.issue(client_key, user_id, refresh_count=next_count, is_refresh=True)
 
     def create_code(self, client_key: str, user_id: str, redirect_uri: str) -> str:
         """Create a single-use authorization code for the authorization-code grant."""
