@@ -121,7 +121,11 @@ def test_cli_runs_in_the_foreground() -> None:
                 except requests.ConnectionError:
                     assert time.monotonic() < deadline
                     time.sleep(0.1)
+            # a missing apikey gets the CDN's 403 HTML page, as the real edge sends it
+            keyless = requests.get(url + "/v1/categories", timeout=10)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
         assert health.json()["status"] == "ok"
+        assert keyless.status_code == 403
+        assert keyless.headers["Content-Type"].startswith("text/html")

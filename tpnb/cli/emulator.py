@@ -67,8 +67,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--log-requests", action="store_true", help="print a redacted access log")
     parser.add_argument(
-        "--cloudfront", action="store_true",
-        help="answer a missing apikey with the CDN's 403 HTML page (as the real edge did)",
+        "--missing-key-401", action="store_true",
+        help="answer a missing apikey with the gateway's 401 JSON fault (default: the CDN's 403 "
+        "HTML page, as the real edge sends it)",
     )  # fmt: skip
     parser.set_defaults(func=run)
     return parser
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         token_lifetime=args.token_lifetime,
         rate_limits=args.rate_limit or DEFAULT_RATE_LIMITS,
         log_requests=args.log_requests,
-        cloudfront_mode=args.cloudfront,
+        cloudfront_mode=not args.missing_key_401,
         start=False,
     )
     server.start()
