@@ -241,6 +241,17 @@ def test_counts_match_scikit_learn_count_vectorizer() -> None:
     assert len(expected) > 50
 
 
+@PROPERTY
+@given(review_sets(languages=("en", "de")))
+def test_word_by_word_ids_give_the_same_phrases(reviews: pd.DataFrame) -> None:
+    """The fallback for huge vocabularies (ids built word by word) agrees with one-key ids."""
+    direct = text.key_phrases(reviews, min_support=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(text, "_DIRECT_KEYS", 0)
+        stepwise = text.key_phrases(reviews, min_support=1)
+    pd.testing.assert_frame_equal(direct, stepwise)
+
+
 # --- stop words, languages, accents --------------------------------------------------------------
 @PROPERTY
 @given(review_sets(languages=("en", "de", "fr")))

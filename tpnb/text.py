@@ -91,6 +91,9 @@ DEFAULT_MIN_Z = 2.0
 _TOKEN = re.compile(r"\w+|[.,!?;:()\[\]{}\"“”„«»…•|\n\x1e]")
 _WORD = re.compile(r"\w+")
 _DOC_BREAK = "\x1e"  # joins the reviews of a group into one string (a break token)
+# a run of n words is keyed by its codes in one int64 while vocabulary size ** n stays below this;
+# past it (over 1.6 million distinct tokens for 3 words), ids are built word by word
+_DIRECT_KEYS = 2**62
 
 # --- output schemas (name -> dtype), one per kind of result -------------------------------------
 KEY_PHRASE_COLUMNS: dict[str, Any] = {
@@ -259,21 +262,29 @@ def _phrase_uses(
     lengths: list[np.ndarray[Any, Any]] = []
     docs: list[np.ndarray[Any, Any]] = []
     phrases: list[np.ndarray[Any, Any]] = []
-    run_ids = codes.copy()  # the id of the run of n words starting at each position (n = 1)
-    run_ok = word_at.copy()
+    direct = int(size) ** max_words < _DIRECT_KEYS  # a run's codes fit one int64 key
+    run_ids = codes.copy()  # (stepwise only) the id of the run of n words at each position
+    run_ok = word_at.copy()  # whether the n tokens from each position are all words
     for n in range(1, max_words + 1):
         m = len(codes) - n + 1
         if m <= 0:
             break
         if n > 1:
             run_ok = run_ok[:m] & word_at[n - 1 :]
-            key = run_ids[:m] * size + codes[n - 1 :]
-            run_ids = np.full(m, -1, dtype=np.int64)
-            run_ids[run_ok] = pd.factorize(key[run_ok])[0]
+            if not direct:
+                key = run_ids[:m] * size + codes[n - 1 :]
+                run_ids = np.full(m, -1, dtype=np.int64)
+                run_ids[run_ok] = pd.factorize(key[run_ok])[0]
         chosen = np.flatnonzero(run_ok & edge_at[:m] & edge_at[n - 1 :])
         if chosen.size == 0:
             continue
-        ids = run_ids[chosen]
+        if direct:
+            key = codes[chosen]
+            for j in range(1, n):
+                key = key * size + codes[chosen + j]
+            ids = pd.factorize(key)[0].astype(np.int64) if n > 1 else key
+        else:
+            ids = run_ids[chosen]
         pair = pd.unique(ids * n_docs + doc_of[chosen])
         pair_id, pair_doc = np.divmod(pair, n_docs)
         counts = np.bincount(pair_id, weights=reviews_of[pair_doc], minlength=int(ids.max()) + 1)
