@@ -575,15 +575,42 @@ def test_bad_topic_arguments(kwargs: dict[str, Any], message: str) -> None:
         text.topic_groups(story(20), **kwargs)
 
 
+def test_top_phrases_of_a_star_rating_and_of_a_period() -> None:
+    reviews = story()
+    by_stars = text.key_phrases(reviews, by="stars")
+    three = text.top_phrases(by_stars, side="high", stars=3, n=2)
+    assert three["phrase"].iloc[0] == "average jacket"
+    assert (three["stars"] == 3).all()
+    rises = text.key_phrases(reviews, by="quarter")
+    latest = text.top_phrases(rises, side="high", n=3)  # the latest period by default
+    assert (latest["period"] == rises["period"].max()).all()
+    assert any("parcel" in phrase or "arrived" in phrase for phrase in latest["phrase"])
+    assert (latest["log_odds"] > 0).all()
+    earlier = text.top_phrases(rises, side="high", period="2025-01-01")
+    assert (earlier["period"] == pd.Timestamp("2025-01-01", tz="UTC")).all()
+    assert not any("parcel" in phrase for phrase in earlier["phrase"])
+    fell = text.top_phrases(rises, side="low", min_z=0)
+    assert (fell["log_odds"] < 0).all()
+
+
 def test_top_phrases_checks_its_arguments() -> None:
     phrases = text.key_phrases(story(100))
     with pytest.raises(ConfigError, match="side must be 'low' or 'high', got 'up'"):
         text.top_phrases(phrases, side="up")
-    with pytest.raises(ConfigError, match="phrases must be the frame key_phrases"):
-        text.top_phrases(text.key_phrases(story(100), by="stars"))
+    with pytest.raises(ConfigError, match="phrases must be a frame key_phrases"):
+        text.top_phrases(phrases.drop(columns="z_score"))
     with pytest.raises(ConfigError, match="min_z must be a number >= 0"):
         text.top_phrases(phrases, min_z=-1)
+    with pytest.raises(ConfigError, match=r"stars must be 1\.\.5 for a key_phrases\(by='stars'\)"):
+        text.top_phrases(text.key_phrases(story(100), by="stars"))
+    with pytest.raises(ConfigError, match="stars= is only for"):
+        text.top_phrases(phrases, stars=1)
+    with pytest.raises(ConfigError, match="period= is only for"):
+        text.top_phrases(phrases, period="2025-01-01")
+    with pytest.raises(ConfigError, match="period must be a timestamp such as '2025-01-01'"):
+        text.top_phrases(text.key_phrases(story(100), by="month"), period="last")
     assert text.top_phrases(phrases.iloc[:0]).empty
+    assert text.top_phrases(text.key_phrases(frame([]), by="month")).empty
 
 
 # --- import cost ---------------------------------------------------------------------------------

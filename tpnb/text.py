@@ -46,6 +46,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,7 @@ import pandas as pd
 
 from tpnb.analysis import _bins, _check_frame, _stars, _times
 from tpnb.errors import ConfigError
-from tpnb.frames import DATETIME_DTYPE, STRING_DTYPE
+from tpnb.frames import DATETIME_DTYPE, STRING_DTYPE, parse_timestamp
 
 __all__ = [
     "BY_CHOICES",
@@ -707,29 +708,58 @@ def top_phrases(
     n: int = 8,
     min_z: float = DEFAULT_MIN_Z,
     language: str | None = None,
+    stars: int | None = None,
+    period: str | datetime | pd.Timestamp | None = None,
     distinct: bool = True,
 ) -> pd.DataFrame:
-    """The phrases that lean most to low or to high ratings, from a ``key_phrases(by=None)`` frame.
+    """The phrases that lean most one way, from a :func:`key_phrases` frame.
+
+    What "leaning" means follows the frame's ``by``:
+
+    - ``by=None``: ``side="low"`` picks the phrases of 1-2 star reviews, ``"high"`` of 4-5 stars;
+    - ``by="stars"``: ``"high"`` picks the phrases more common in the ``stars``-star reviews than
+      in the others, ``"low"`` the less common ones;
+    - a period: ``"high"`` picks what rose in ``period`` against the periods before, ``"low"``
+      what fell.
 
     Args:
-        phrases: the result of :func:`key_phrases` with ``by=None``.
-        side: ``"low"`` (phrases of 1-2 star reviews) or ``"high"`` (of 4-5 star reviews).
+        phrases: the result of :func:`key_phrases`.
+        side: ``"low"`` or ``"high"``.
         n: at most this many phrases.
         min_z: leave out phrases whose ``|z_score|`` is below this (weak or noisy leans).
         language: the language to take them from; None for the frame's first (the language
             with the most reviews).
+        stars: the star rating, for a ``by="stars"`` frame (required there, refused elsewhere).
+        period: the period (its start), for a period frame; None for the latest one.
         distinct: skip a phrase that shares a word (other than a stop word) with one already
             taken, so "delivery", "delivery was late" and "late delivery" do not all fill the
             list (the strongest of them stays).
 
     Returns:
-        The chosen rows of ``phrases``, strongest lean first (``z_score``, then ``count``, then
-        the phrase).
+        The chosen rows of ``phrases``, strongest lean first (``log_odds``, then ``count``, then
+        the longer phrase, then alphabetical).
+
+    Raises:
+        ConfigError: ``phrases`` is not a key_phrases frame, or an argument is not allowed.
     """
-    if not isinstance(phrases, pd.DataFrame) or not set(KEY_PHRASE_COLUMNS) <= set(phrases.columns):
+    kinds = (
+        ("period", PERIOD_PHRASE_COLUMNS),
+        ("stars", STAR_PHRASE_COLUMNS),
+        (None, KEY_PHRASE_COLUMNS),
+    )
+    kind = next(
+        (
+            (name, columns)
+            for name, columns in kinds
+            if isinstance(phrases, pd.DataFrame) and list(phrases.columns) == list(columns)
+        ),
+        None,
+    )
+    if kind is None:
         raise ConfigError(
-            "phrases must be the frame key_phrases(reviews) returns (by=None), with columns "
-            f"{list(KEY_PHRASE_COLUMNS)}"
+            "phrases must be a frame key_phrases(reviews, by=...) returns, with the columns "
+            f"{list(KEY_PHRASE_COLUMNS)} (by=None), {list(STAR_PHRASE_COLUMNS)} (by='stars') or "
+            f"{list(PERIOD_PHRASE_COLUMNS)} (a period)"
         )
     if side not in ("low", "high"):
         raise ConfigError(f"side must be 'low' or 'high', got {side!r}")
@@ -737,13 +767,34 @@ def top_phrases(
     if isinstance(min_z, bool) or not isinstance(min_z, (int, float)) or min_z < 0:
         raise ConfigError(f"min_z must be a number >= 0, got {min_z!r}")
     if language is None:
-        rows = (
-            phrases[phrases["language"].fillna("") == phrases["language"].fillna("").iloc[0]]
-            if len(phrases)
-            else phrases
-        )
+        codes = phrases["language"].fillna("")
+        rows = phrases[codes == codes.iloc[0]] if len(phrases) else phrases
     else:
-        rows = phrases[phrases["language"] == language]
+        rows = phrases[(phrases["language"] == language).fillna(False)]
+    if kind[0] == "stars":
+        if isinstance(stars, bool) or stars not in (1, 2, 3, 4, 5):
+            raise ConfigError(
+                f"stars must be 1..5 for a key_phrases(by='stars') frame, got {stars!r}"
+            )
+        rows = rows[rows["stars"] == stars]
+    elif stars is not None:
+        raise ConfigError("stars= is only for a key_phrases(by='stars') frame")
+    if kind[0] == "period":
+        if period is None:
+            when = rows["period"].max() if len(rows) else None
+        else:
+            try:
+                when = parse_timestamp(period) if isinstance(period, (str, datetime)) else None
+            except ValueError:
+                when = None
+            if when is None:
+                raise ConfigError(
+                    f"period must be a timestamp such as '2025-01-01' (a period's start), "
+                    f"got {period!r}"
+                )
+        rows = rows[rows["period"] == when] if when is not None else rows
+    elif period is not None:
+        raise ConfigError("period= is only for a frame of key_phrases(by='week'/'month'/'quarter')")
     sign = 1.0 if side == "high" else -1.0
     rows = rows.assign(_lean=sign * rows["log_odds"])
     rows = rows[(rows["_lean"] > 0) & (sign * rows["z_score"] >= min_z)]
