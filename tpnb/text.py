@@ -16,15 +16,17 @@ does a language stopwords-iso has no list for).
 
 A phrase's ``count`` is the number of reviews using it at least once (not the number of times).
 Its association with ratings is a smoothed log odds ratio (0.5 added to each cell of the 2x2
-table, the Haldane-Anscombe correction) with its z-score (Woolf's standard error), so a phrase
-needs both a strong lean and enough reviews to rank; ``min_support`` keeps phrases used by fewer
-reviews out altogether:
+table, the Haldane-Anscombe correction, so a phrase used by few reviews cannot reach an extreme
+value) with its z-score (Woolf's standard error: how sure the lean is); ``min_support`` keeps
+phrases used by fewer reviews out altogether, and :func:`top_phrases` picks the strongest leans
+with ``|z| >= 2``:
 
 - :func:`key_phrases` ``by=None``: reviews rated 1-2 stars against 4-5 stars (``log_odds > 0``:
   the phrase leans to high ratings, ``< 0`` to low ones);
 - ``by="stars"``: each star rating against the other ratings;
-- ``by="week"``/``"month"``/``"quarter"``: each period against all the periods before it, so
-  the latest period's rows with the largest ``z_score`` are what rose lately.
+- ``by="week"``/``"month"``/``"quarter"``: each period against all the periods before it
+  (``log_odds > 0``: more common than before); ``top_phrases(rises, side="high")`` is what rose
+  in the latest period.
 
 :func:`topic_groups` groups one language's reviews into a few topics: a non-negative matrix
 factorisation (scikit-learn's NMF, seeded) of the TF-IDF matrix of their phrases, each topic
@@ -32,8 +34,9 @@ labelled with its top phrases.
 
 Results are deterministic (row order of the input does not matter; ties are broken by the phrase
 text) and fast: phrases are counted on integer codes with NumPy (a vectorised equivalent of
-scikit-learn's ``CountVectorizer(binary=True, ngram_range=(1, 3))`` with the rules above, about
-ten times faster on 124,000 reviews). scikit-learn is imported only by :func:`topic_groups`.
+scikit-learn's ``CountVectorizer(binary=True, ngram_range=(1, 3))`` with the rules above, whose
+Python loops take several times longer: ``tests/benchmarks/bench_text.py``), and a text shared
+by several reviews is read once. scikit-learn is imported only by :func:`topic_groups`.
 
 .. _stopwords-iso: https://github.com/stopwords-iso/stopwords-iso
 """
@@ -224,11 +227,11 @@ def _phrase_uses(
     Order of operations: identical documents are handled once (weighted by how many reviews
     share them); the distinct documents are joined with a break token and the whole string is
     tokenised with one regular expression; the tokens are factorised into integer codes; for
-    n = 1..max_words, every run of n consecutive word tokens gets an integer id (the id of its
-    first n-1 words times the vocabulary size plus the last word's code, factorised), the runs
-    whose first and last words may edge a phrase are kept, their (document, id) pairs
-    de-duplicated and counted; the phrases that reach ``min_support`` are spelled out, and their
-    pairs expanded back to the reviews.
+    n = 1..max_words, the runs of n consecutive word tokens whose first and last words may edge
+    a phrase are keyed by their codes (one int64, the codes as digits in base vocabulary size;
+    past 2**62, ids built word by word over all runs instead) and factorised, their (document,
+    id) pairs de-duplicated and counted; the phrases that reach ``min_support`` are spelled
+    out, and their pairs expanded back to the reviews.
     """
     nothing = np.array([], dtype=np.int64)
     empty = _Uses(np.array([], dtype=object), np.array([], dtype=np.int8), nothing, nothing)
@@ -588,17 +591,18 @@ def key_phrases(
         - ``by="stars"``: ``language``, ``stars``, ``phrase``, ``words``, ``count``, ``share``
           (of that rating's reviews), ``rest_share`` (of the other ratings' reviews),
           ``log_odds``, ``z_score`` (that rating against the others); sorted by language,
-          ``stars``, then ``z_score`` (descending) and ``phrase``.
+          ``stars``, then the strongest lean (``log_odds`` descending, then ``count``, the
+          longer phrase, ``phrase``).
         - a period: ``language``, ``period`` (UTC start), ``phrase``, ``words``, ``count``,
           ``share`` (of the period's reviews), ``before_count``/``before_share`` (in all the
           periods before), ``mean_stars`` (of the period's reviews using it), ``log_odds``
           (the rise: > 0 more common than before) and ``z_score``; sorted by language,
-          ``period``, then ``z_score`` (descending) and ``phrase``. What rose lately:
-          ``df[df.period == df.period.max()].head(10)``.
+          ``period``, then the strongest rise (as for ``"stars"``). What rose lately, without
+          repeats: ``top_phrases(df, side="high")``.
 
     Raises:
-        ConfigError: ``by``, ``min_support``, ``max_words`` or ``languages`` is not allowed, or
-            a needed column is missing.
+        ConfigError: ``by``, ``min_support``, ``max_words``, ``languages`` or ``keep_words`` is
+            not allowed, or a needed column is missing.
     """
     if by is not None and by not in BY_CHOICES:
         raise ConfigError(f"by must be None or one of {list(BY_CHOICES)}, got {by!r}")
