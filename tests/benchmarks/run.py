@@ -16,6 +16,8 @@ limit; the client's own pacing is lifted too), then measures in one run:
 4. a ReviewExplorer filter change on those reviews (``bench_explorer_filter``);
 5. ``import tpnb`` and ``tpnb.connect()`` in demo mode (subprocesses, medians);
 6. an incremental sync with nothing new;
+7. key phrases of the pulled reviews (``bench_text``: tpnb.text against tokenising alone and
+   scikit-learn's CountVectorizer);
 
 and, as context for goal 1 (rows marked "-"), tpnb's HTTP stack alone (memory cache, raw JSON)
 against the floor, and (not with ``--quick``) with 50 ms added by the emulator to every request,
@@ -43,6 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_text
 import measures
 import requests
 from emulator_proc import ROOT, EmulatorProcess, start_emulator
@@ -202,7 +205,7 @@ def pull_rows(
 def other_rows(
     emu: EmulatorProcess, frame: Any, units: list[dict[str, Any]], quick: bool
 ) -> list[Row]:
-    """Measurements 4-6."""
+    """Measurements 4-7."""
     rows = []
     ex = measures.explorer_filter_ms(frame, 2 if quick else 5)
     print(f"  explorer: {ex}")
@@ -227,6 +230,16 @@ def other_rows(
         "<= 5 requests, < 0.5 s",
         f"{sy['requests']} requests, {sy['seconds'] * 1000:.0f} ms",
         sy["requests"] <= 5 and sy["seconds"] < 0.5))  # fmt: skip
+    kp = bench_text.measure(frame, 1 if quick else 3, sklearn=not quick)
+    print(f"  key phrases: {kp}")
+    sk = ""
+    if "sklearn_s" in kp:
+        sk = f"; scikit-learn's CountVectorizer {kp['sklearn_s'] / kp['key_phrases_s']:.1f}x slower"
+    rows.append(Row(
+        f"7. key phrases of {kp['reviews']:,} reviews (tpnb.text.key_phrases)", "a few seconds (5 s)",
+        f"{kp['key_phrases_s']:.2f} s = {kp['key_phrases_s'] / bench_text.BUDGET_S:.2f}x the budget, "
+        f"{kp['key_phrases_s'] / kp['floor_s']:.2f}x tokenising alone{sk}",
+        kp["key_phrases_s"] <= bench_text.BUDGET_S))  # fmt: skip
     return rows
 
 

@@ -390,10 +390,12 @@ def test_public_names() -> None:
     assert plots == {
         "plot_comparison",
         "plot_dashboard",
+        "plot_key_phrases",
         "plot_language_mix",
         "plot_rating_distribution",
         "plot_ratings_over_time",
         "plot_reply_stats",
+        "plot_topics_over_time",
         "plot_trustscore_history",
     }
     assert plots | {

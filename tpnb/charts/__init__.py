@@ -1,7 +1,8 @@
 """Charts of review frames (matplotlib, object API, no I/O).
 
-Every ``plot_*`` takes a review DataFrame (from :func:`tpnb.frames.review_frame` or the client),
-gets its numbers from :mod:`tpnb.analysis`, draws on ``ax`` (or on a new figure when ``ax`` is
+Every ``plot_*`` takes a review DataFrame (from :func:`tpnb.frames.review_frame` or the client;
+``plot_topics_over_time`` takes the result of :func:`tpnb.text.topic_groups`), gets its numbers
+from :mod:`tpnb.analysis` or :mod:`tpnb.text`, draws on ``ax`` (or on a new figure when ``ax`` is
 None) and returns the Axes. Nothing here calls pyplot or ``plt.show()``: figures are
 :class:`ChartFigure` objects, so they are safe to build inside ipywidgets callbacks and are never
 left open in pyplot's figure list.
@@ -40,6 +41,7 @@ from tpnb.charts.ratings import (
     plot_ratings_over_time,
     plot_trustscore_history,
 )
+from tpnb.charts.text import plot_key_phrases, plot_topics_over_time
 
 __all__ = [
     "METRICS",
@@ -49,9 +51,11 @@ __all__ = [
     "figure_png",
     "plot_comparison",
     "plot_dashboard",
+    "plot_key_phrases",
     "plot_language_mix",
     "plot_rating_distribution",
     "plot_ratings_over_time",
     "plot_reply_stats",
+    "plot_topics_over_time",
     "plot_trustscore_history",
 ]
