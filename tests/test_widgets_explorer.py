@@ -213,3 +213,35 @@ def test_deferred_redraws_coalesce_quick_changes(reviews: pd.DataFrame) -> None:
     assert bytes(charts.image.value) != first
     assert charts.figure is not None
     assert charts.figure.axes
+
+
+def test_an_empty_date_range_never_leaves_an_earlier_selection_on_screen(
+    reviews: pd.DataFrame,
+) -> None:
+    """Issue 18: From after To, then another unit: its card must not sit over the old rows."""
+    first = reviews.iloc[:200]
+    second = reviews.iloc[200:].copy()
+    second["business_unit_id"] = "0" * 24
+    explorer = ReviewExplorer(reviews=first, progress=False)
+    explorer.label = "Fjordhus Møbler"
+    explorer.refresh()
+    day = first["created_at"].min().date()
+    explorer.filters.since.value = day.replace(year=day.year + 1)
+    explorer.filters.until.value = day
+    assert explorer.value.empty
+    assert row_texts(explorer) == []
+    assert "From" in explorer.messages.value
+    assert "is after To" in explorer.messages.value
+    # another unit is chosen while the dates are still invalid
+    explorer.label = "Maison Lumière"
+    explorer.reviews = second
+    assert "Maison Lumière" in explorer.summary.value
+    assert "Fjordhus" not in explorer.summary.value
+    assert explorer.value.empty  # not the first unit's selection
+    assert row_texts(explorer) == []
+    assert "tpnb-message-warning" in explorer.messages.value
+    explorer.filters.reset()
+    assert set(explorer.value["id"]) == set(second["id"])
+    shown_ids = set(explorer.value["id"].iloc[:10])
+    assert shown_ids <= set(second["id"])
+    assert explorer.messages.value == ""

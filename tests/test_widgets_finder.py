@@ -169,3 +169,25 @@ def test_dashboard_links_finder_explorer_and_charts(client: Any) -> None:
     expected = dashboard.explorer.reviews
     assert len(charted) == int((expected["stars"].astype(int) == stars).sum())
     assert "Demo data" not in dashboard.children[1].value  # a client on a plain emulator URL
+
+
+def test_choosing_another_unit_with_an_empty_date_range_shows_none_of_the_old_reviews(
+    client: Any,
+) -> None:
+    """Issue 18: From after To, then another unit: the explorer never lists the old unit."""
+    from datetime import date
+
+    dashboard = Dashboard(client, progress=False)
+    dashboard.finder.query.value = NOT_OWNED
+    old_ids = set(dashboard.explorer.reviews["id"])
+    dashboard.explorer.filters.since.value = date(2025, 6, 1)
+    dashboard.explorer.filters.until.value = date(2025, 1, 1)
+    dashboard.finder.query.value = OWNED
+    new_name = str(dashboard.finder.business_unit["display_name"])
+    assert new_name in dashboard.explorer.summary.value
+    assert not set(dashboard.explorer.reviews["id"]) & old_ids
+    assert not set(dashboard.explorer.value["id"]) & old_ids
+    assert not set(dashboard.charts.value["id"]) & old_ids
+    assert "is after To" in dashboard.explorer.messages.value
+    dashboard.explorer.filters.reset()
+    assert len(dashboard.explorer.value) == len(dashboard.explorer.reviews) > 0

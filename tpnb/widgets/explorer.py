@@ -12,7 +12,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from tpnb.errors import AuthError, ForbiddenError, NotFoundError
+from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
 from tpnb.frames import review_frame
 from tpnb.widgets._base import (
     FrameTrait,
@@ -233,10 +233,26 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     @guarded
     def refresh(self, page: int | None = None) -> pd.DataFrame:
-        """Apply the controls to the loaded reviews: update :attr:`value`, the count and the table."""
-        flt = self.filters.filter
-        selection = self.index.frame(flt)
+        """Apply the controls to the loaded reviews: update :attr:`value`, the count and the table.
+
+        When the controls describe no valid filter (a date range whose start is after its end),
+        the selection is empty and a warning says what to change: the table never goes on
+        showing an earlier selection (perhaps of another business unit) under this one's name.
+        """
         self.messages.clear()
+        self._show_summary()
+        try:
+            flt = self.filters.filter
+        except ConfigError as exc:
+            selection = self.index.ordered.iloc[:0]
+            self.messages.show(self._invalid_filter_text(exc), "warning")
+            self.table.show(
+                selection, page=1, empty_text="No reviews: the filters exclude them all."
+            )
+            self.count.value = ""
+            self.value = selection
+            return selection
+        selection = self.index.frame(flt)
         shown = self.table.show(selection, tz=flt.tz, page=page)
         total = len(self.reviews)
         of = f" of {total:,} loaded" if len(selection) != total else ""
@@ -244,9 +260,17 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             f'<span class="tpnb-muted">Showing <b>{shown.first:,}\u2013{shown.last:,}</b> of '
             f"<b>{len(selection):,}</b> reviews{of}</span>"
         )
-        self._show_summary()
         self.value = selection  # last: linked charts redraw after the table is shown
         return selection
+
+    def _invalid_filter_text(self, error: ConfigError) -> str:
+        since, until = self.filters.since.value, self.filters.until.value
+        if since is not None and until is not None and since > until:
+            return (
+                f"The date range is empty: From ({since.isoformat()}) is after To "
+                f"({until.isoformat()}). Change a date, or press Reset."
+            )
+        return f"{error} Change the filters, or press Reset."
 
     def _show_summary(self) -> None:
         demo = (
