@@ -8,6 +8,7 @@ itself asks for it. Then, in that environment:
 - every notebook in ``notebooks/`` runs top to bottom (``jupyter execute``) on the embedded
   emulator;
 - the dashboard's text search works (it keeps its search text in an Arrow string column);
+- the Notebook 7 front end is there (``jupyter notebook`` answers ``/tree``).
 
 It needs PyPI (pip's cache makes reruns fast) and is marked ``slow``. The Binder environment has
 its own test (``test_binder.py``); this one is about the README's command.
@@ -19,9 +20,11 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -81,6 +84,12 @@ def test_the_quickstart_has_one_demo_command() -> None:
     steps = demo_command()
     assert steps[0].startswith("python3 -m venv .venv")
     assert any("pip install" in step and ".[notebooks]" in step for step in steps)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @pytest.mark.timeout(2400)
@@ -153,3 +162,43 @@ def test_the_demo_install_runs_every_notebook_and_the_search(tmp_path: Path) -> 
         assert not errors, f"{notebook.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
 
     assert "search ok" in run([str(venv_bin / "python"), "-c", SEARCH_SCRIPT], 300)
+
+    # the Notebook 7 front end: /tree and /notebooks/<name> answer (not 404)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(venv_bin / "jupyter"),
+            "notebook",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={repo / 'notebooks'}",
+        ],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        status = {}
+        for path in ("/tree", "/notebooks/dashboard.ipynb"):
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+                        status[path] = r.status
+                    break
+                except urllib.error.HTTPError as exc:
+                    status[path] = exc.code
+                    break
+                except OSError:
+                    assert server.poll() is None, "jupyter notebook exited"
+                    assert time.monotonic() < deadline, "jupyter notebook did not start"
+                    time.sleep(0.5)
+        assert status == {"/tree": 200, "/notebooks/dashboard.ipynb": 200}, status
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
