@@ -9,7 +9,7 @@ import pytest
 from methodkit import api_requests, client_for, domain_of
 
 from tpnb.widgets import BusinessUnitFinder, Dashboard, ReviewExplorer
-from tpnb.widgets.finder import MAX_CARDS, looks_like_domain
+from tpnb.widgets.finder import MAX_CARDS, MAX_SUGGESTIONS, looks_like_domain
 
 OWNED = "maison-lumiere.example"  # the demo business user's unit (private reviews, replies)
 NOT_OWNED = "muenchner-optik.example"
@@ -191,3 +191,63 @@ def test_choosing_another_unit_with_an_empty_date_range_shows_none_of_the_old_re
     assert "is after To" in dashboard.explorer.messages.value
     dashboard.explorer.filters.reset()
     assert len(dashboard.explorer.value) == len(dashboard.explorer.reviews) > 0
+
+
+class _DemoClient:
+    """The real client on the emulator, saying it is in demo mode (as tpnb.connect() would)."""
+
+    demo = True
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def test_demo_mode_offers_the_demo_units_as_cards_before_any_search(client: Any) -> None:
+    finder = BusinessUnitFinder(_DemoClient(client))
+    every = client.business_units(progress=False)
+    assert len(finder.suggestions) == len(every)
+    counts = list(finder.suggestions["number_of_reviews"])
+    assert counts == sorted(counts, reverse=True)  # the largest units first
+    grid = finder.suggested.children[1]
+    assert len(grid.children) == MAX_SUGGESTIONS
+    more = finder.suggested.children[2]
+    assert more.description == f"Show all {len(every)}"
+    more.click()
+    assert len(finder.suggested.children[1].children) == len(every)
+    # a card is one click: the unit is chosen, the suggestions step aside
+    card = finder.suggested.children[1].children[-2]
+    card.children[0].click()
+    assert finder.value == finder.suggestions.iloc[-2]["id"]
+    assert finder.suggested.layout.display == "none"
+    assert str(finder.suggestions.iloc[-2]["display_name"]) in finder.chosen.value
+    # emptying the search box offers them again
+    finder.query.value = "Energy"
+    finder.query.value = ""
+    assert finder.suggested.layout.display == "flex"
+    assert finder.results.children == ()
+
+
+def test_with_real_credentials_nothing_is_suggested_unless_given(client: Any) -> None:
+    finder = BusinessUnitFinder(client)
+    assert finder.suggestions.empty
+    assert finder.suggested.children == ()
+    mine = client.find_business_unit(OWNED)
+    finder = BusinessUnitFinder(client, suggestions=mine)
+    title = finder.suggested.children[0].value
+    assert "Your business units" in title
+    finder.suggested.children[1].children[0].children[0].click()
+    assert finder.value == mine.iloc[0]["id"]
+
+
+def test_the_dashboard_opens_on_the_demo_units(client: Any) -> None:
+    dashboard = Dashboard(_DemoClient(client), progress=False)
+    assert len(dashboard.finder.suggestions) > MAX_SUGGESTIONS
+    assert dashboard.explorer.layout.display == "none"
+    names = list(dashboard.finder.suggestions["identifying_name"])
+    dashboard.finder.choose_suggestion(names.index(NOT_OWNED))
+    assert dashboard.explorer.layout.display == "flex"
+    assert len(dashboard.explorer.reviews) > 0
+    assert "Demo data" in dashboard.children[1].value

@@ -96,6 +96,9 @@ STYLE = f"""
 .tpnb-gap-small {{ gap: 2px; }}
 .tpnb-title {{ font-size: 22px; font-weight: 700; }}
 .tpnb-summary {{ font-size: 14px; }}
+.tpnb-finder-suggestions-title {{ font-weight: 600; font-size: 14px; }}
+.tpnb-finder-suggestion {{ gap: 4px; }}
+.tpnb-finder-suggestion-open {{ font-weight: 600; text-align: left; }}
 </style>
 """
 
@@ -249,8 +252,13 @@ def _number(value: Any, fmt: str = "{:,}") -> str:
     return fmt.format(value)
 
 
-def business_unit_card_html(row: pd.Series) -> str:
-    """A business unit as a card body: name, domain, country, TrustScore, stars, review count."""
+def business_unit_card_html(row: pd.Series, *, compact: bool = False) -> str:
+    """A business unit as a card body: name, domain, country, TrustScore, stars, review count.
+
+    Args:
+        row: one row of a ``business_unit_frame``.
+        compact: a smaller card (domain and figures on two short lines), for a grid of cards.
+    """
     name = (
         _text(row.get("display_name")) or _text(row.get("identifying_name")) or _text(row.get("id"))
     )
@@ -259,6 +267,14 @@ def business_unit_card_html(row: pd.Series) -> str:
     score = row.get("trust_score")
     stars = row.get("stars")
     reviews = row.get("number_of_reviews")
+    if compact:
+        return (
+            '<div class="tpnb-card-body tpnb-card-compact">'
+            f'<div class="tpnb-muted">{domain}{" · " + country if country else ""}</div>'
+            f"<div>{stars_html(stars, size=14)} <b>{_number(score, '{:.1f}')}</b>"
+            f' <span class="tpnb-muted">· {_number(reviews)} reviews</span></div>'
+            "</div>"
+        )
     return (
         '<div class="tpnb-card-body">'
         f'<div class="tpnb-card-name">{name}</div>'
