@@ -245,3 +245,38 @@ def test_an_empty_date_range_never_leaves_an_earlier_selection_on_screen(
     shown_ids = set(explorer.value["id"].iloc[:10])
     assert shown_ids <= set(second["id"])
     assert explorer.messages.value == ""
+
+
+def _left_title(charts: RatingCharts) -> str:
+    assert charts.figure is not None
+    return str(charts.figure.axes[0].get_title(loc="left"))
+
+
+@pytest.mark.parametrize("chart", ["over_time", "distribution", "replies", "languages"])
+def test_charts_of_a_selection_say_so(reviews: pd.DataFrame, chart: str) -> None:
+    """Issue 18: filtered to 1-2 stars, a chart is the selection's, not the company's."""
+    charts = RatingCharts(reviews, chart=chart)
+    charts.population = reviews
+    assert "selected" not in _left_title(charts)  # everything: the plain title
+    low = reviews[reviews["stars"].astype(int) <= 2]
+    charts.value = low
+    assert _left_title(charts).endswith(f"of the {len(low):,} reviews selected")
+
+
+def test_the_trustscore_history_is_the_companys_whatever_the_filters(
+    reviews: pd.DataFrame,
+) -> None:
+    from tpnb.analysis import trustscore
+
+    charts = RatingCharts(reviews, chart="trustscore")
+    charts.population = reviews
+    whole = bytes(charts.image.value)
+    charts.value = reviews[reviews["stars"].astype(int) <= 2]
+    assert bytes(charts.image.value) == whole  # drawn from all the reviews
+    assert f"counts all {len(reviews):,} reviews" in charts.messages.value
+    assert charts.figure is not None
+    subtitle = next(t for t in charts.figure.axes[0].texts if t.get_gid() == "tpnb-subtitle")
+    latest = trustscore(reviews)
+    assert f"Latest {latest:.1f}" in subtitle.get_text()
+    charts.value = reviews
+    assert charts.messages.value == ""

@@ -49,6 +49,10 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     Attributes:
         value: the review frame charted.
+        population: all the reviews ``value`` was selected from (e.g. the explorer's loaded
+            reviews); empty when unknown. When ``value`` is a smaller selection, each chart's
+            title says "of the N reviews selected", and the TrustScore history is drawn from
+            the whole population (a TrustScore is the company's, whatever the filters).
         figure: the last figure drawn (a matplotlib ``Figure``, object API, never pyplot);
             it is shown as a PNG in the ``image`` widget.
         draws: how many times a chart was drawn.
@@ -66,6 +70,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """
 
     value = FrameTrait()
+    population = FrameTrait()
 
     def __init__(
         self,
@@ -123,7 +128,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.add_class("tpnb-charts")
         for control in (self.chart, self.period, self.since, self.until):
             control.observe(self._redraw, names="value")
-        self.observe(self._redraw, names="value")
+        self.observe(self._redraw, names=["value", "population"])
+        self.population = review_frame([])
         self.value = reviews if reviews is not None else review_frame([])
 
     def _redraw(self, _change: Any = None) -> None:
@@ -155,24 +161,41 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """The pandas offset alias of the chosen period."""
         return PERIODS[self.period.value]
 
-    def charted(self) -> pd.DataFrame:
-        """The reviews drawn: :attr:`value` restricted to the chosen date range."""
+    def charted(self, reviews: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The reviews drawn: ``reviews`` (default :attr:`value`) in the chosen date range."""
         since: date | None = self.since.value
         until: date | None = self.until.value
-        reviews: pd.DataFrame = self.value
-        if (since is None and until is None) or reviews.empty:
-            return reviews
-        return ReviewIndex(self.value).frame(ReviewFilter(since=since, until=until, sort="oldest"))
+        frame: pd.DataFrame = self.value if reviews is None else reviews
+        if (since is None and until is None) or frame.empty:
+            return frame
+        return ReviewIndex(frame).frame(ReviewFilter(since=since, until=until, sort="oldest"))
+
+    @property
+    def is_selection(self) -> bool:
+        """Whether :attr:`value` is a strict subset of :attr:`population` (filters applied)."""
+        return len(self.population) > 0 and len(self.value) < len(self.population)
 
     @guarded
     def redraw(self) -> Figure | None:
         """Draw the chosen chart of :attr:`value` into the output (object API, no pyplot)."""
         _label, draw, uses_period = CHARTS[self.chart.value]
         self.period.disabled = not uses_period
-        reviews = self.charted()
+        selection = self.is_selection
         fig = charts.ChartFigure(figsize=self.size, layout="constrained", facecolor="white")
-        draw(reviews, self.freq, fig.add_subplot())
         self.messages.clear()
+        if self.chart.value == "trustscore" and selection:
+            everyone = self.charted(self.population)
+            draw(everyone, self.freq, fig.add_subplot())
+            self.messages.show(
+                f"The TrustScore is the company's: this history counts all {len(everyone):,} "
+                "reviews, whatever the filters.",
+                "info",
+            )
+        else:
+            reviews = self.charted()
+            ax = draw(reviews, self.freq, fig.add_subplot())
+            if selection:
+                charts.mark_selection(ax, len(reviews))
         png = charts.figure_png(fig, scale=2.0)  # twice the resolution, shown at nominal size
         width, _height = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
         self.image.width = str(width // 2)
