@@ -280,3 +280,96 @@ def test_the_trustscore_history_is_the_companys_whatever_the_filters(
     assert f"Latest {latest:.1f}" in subtitle.get_text()
     charts.value = reviews
     assert charts.messages.value == ""
+
+
+class _Snapshot:
+    def __init__(self, requests: int) -> None:
+        self.requests = requests
+        self.cache_hits = 0
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.requests = 0
+
+    def snapshot(self) -> _Snapshot:
+        return _Snapshot(self.requests)
+
+
+class _SlowClient:
+    """Answers ``reviews()`` with a frame, recording what the explorer showed during the call."""
+
+    demo = False
+
+    def __init__(self, frame: pd.DataFrame, explorer_box: list[ReviewExplorer]) -> None:
+        self.frame = frame
+        self.stats = _Stats()
+        self.box = explorer_box
+        self.seen: dict[str, object] = {}
+
+    def reviews(self, business_unit: str, *, progress: bool) -> pd.DataFrame:
+        explorer = self.box[0]
+        self.seen["progress"] = progress
+        self.seen["loading"] = explorer.loading
+        self.seen["table"] = explorer.table.empty.value
+        self.seen["rows"] = len(explorer.table.rows.children)
+        self.seen["value"] = len(explorer.value)
+        self.seen["summary"] = explorer.summary.value
+        self.stats.requests += 18  # 18 pages answered so far
+        explorer.progress_display.poll(self)
+        self.seen["count"] = explorer.progress_display.count.value
+        self.seen["bar"] = (explorer.progress_display.bar.value, explorer.progress_display.bar.max)
+        self.seen["shown"] = explorer.progress_display.layout.display
+        return self.frame
+
+
+def test_loading_shows_one_progress_display_with_the_real_total(reviews: pd.DataFrame) -> None:
+    """Issue 18: no tqdm line under the bar; 'Loading...' is not 'No reviews'."""
+    box: list[ReviewExplorer] = []
+    client = _SlowClient(reviews, box)
+    explorer = ReviewExplorer(client, reviews=reviews.iloc[:50], progress=True)
+    box.append(explorer)
+    charts = RatingCharts()
+    traitlets.dlink((explorer, "value"), (charts, "value"))
+    traitlets.dlink((explorer, "loading"), (charts, "loading"))
+    explorer.label = "Fjordhus Møbler"
+    explorer.expected_reviews = 8_500
+    charts_during: list[str] = []
+    charts.observe(lambda _c: charts_during.append(charts.messages.value), names="loading")
+    explorer.business_unit = "fjordhus-mobler.example"
+    seen = client.seen
+    assert seen["progress"] is False  # the client draws no tqdm bar of its own
+    assert seen["loading"] is True
+    assert "Loading the reviews of Fjordhus Møbler" in str(seen["table"])
+    assert "No reviews" not in str(seen["table"])
+    assert seen["rows"] == 0
+    assert seen["value"] == 0  # nothing of the earlier frame while loading
+    assert "loading" in str(seen["summary"])
+    assert seen["shown"] == "flex"
+    assert "1,800 of 8,500 reviews" in str(seen["count"])
+    assert seen["bar"] == (1_800, 8_500)
+    assert "Loading" in charts_during[0]
+    # done: the display is gone, the chart is back, the table lists the reviews
+    assert not explorer.loading
+    assert explorer.progress_display.layout.display == "none"
+    assert len(explorer.value) == len(reviews)
+    assert charts.image.layout.display == ""
+    assert charts.messages.value == ""
+    assert len(charts.value) == len(reviews)
+
+
+def test_the_summary_explains_a_total_that_differs_from_the_units_count(
+    reviews: pd.DataFrame,
+) -> None:
+    """Issue 18: '14,000 on Trustpilot, 13,959 listed publicly', not two unexplained numbers."""
+    explorer = ReviewExplorer(reviews=reviews, progress=False)
+    explorer.label = "Bayside Energy"
+    explorer.expected_reviews = len(reviews) + 41
+    explorer.refresh()
+    summary = explorer.summary.value
+    assert f"{len(reviews):,} reviews listed publicly" in summary
+    assert f"{len(reviews) + 41:,} on Trustpilot (41 hidden from public lists)" in summary
+    explorer.expected_reviews = len(reviews)
+    explorer.refresh()
+    assert f"{len(reviews):,} reviews loaded" in explorer.summary.value
+    assert "hidden" not in explorer.summary.value

@@ -153,6 +153,12 @@ def test_dashboard_links_finder_explorer_and_charts(client: Any) -> None:
     dashboard.finder.query.value = NOT_OWNED
     assert len(dashboard.explorer.reviews) > 0
     assert dashboard.explorer.label == dashboard.finder.business_unit["display_name"]
+    unit_count = int(dashboard.finder.business_unit["number_of_reviews"])
+    assert dashboard.explorer.expected_reviews == unit_count
+    loaded = len(dashboard.explorer.reviews)
+    if loaded < unit_count:  # the unit's summary counts reviews the public lists leave out
+        assert f"{unit_count:,} on Trustpilot" in dashboard.explorer.summary.value
+    assert not dashboard.explorer.loading
     assert len(dashboard.charts.value) == len(dashboard.explorer.value)
     dashboard.charts.wait()
     draws = dashboard.charts.draws

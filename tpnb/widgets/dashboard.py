@@ -84,6 +84,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.add_class("tpnb-dashboard")
         self.finder.observe(self._on_unit, names="value")
         traitlets.dlink((self.explorer, "reviews"), (self.charts, "population"))
+        traitlets.dlink((self.explorer, "loading"), (self.charts, "loading"))
         traitlets.dlink((self.explorer, "value"), (self.charts, "value"))
         traitlets.dlink((self.explorer, "value"), (self, "value"))
         if query:
@@ -94,6 +95,8 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if unit is not None:
             name = unit.get("display_name")
             self.explorer.label = "" if name is None or pd.isna(name) else str(name)
+            count = unit.get("number_of_reviews")
+            self.explorer.expected_reviews = 0 if count is None or pd.isna(count) else int(count)
         self.explorer.layout.display = "flex"
         self.explorer.business_unit = change["new"]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 import pandas as pd
+import traitlets
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -53,6 +54,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             reviews); empty when unknown. When ``value`` is a smaller selection, each chart's
             title says "of the N reviews selected", and the TrustScore history is drawn from
             the whole population (a TrustScore is the company's, whatever the filters).
+        loading: True while the reviews are being loaded: the chart gives way to a
+            "Loading..." line (not a "No reviews" panel); set back to False, it redraws.
         figure: the last figure drawn (a matplotlib ``Figure``, object API, never pyplot);
             it is shown as a PNG in the ``image`` widget.
         draws: how many times a chart was drawn.
@@ -71,6 +74,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     value = FrameTrait()
     population = FrameTrait()
+    loading = traitlets.Bool(False)
 
     def __init__(
         self,
@@ -129,10 +133,21 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         for control in (self.chart, self.period, self.since, self.until):
             control.observe(self._redraw, names="value")
         self.observe(self._redraw, names=["value", "population"])
+        self.observe(self._on_loading, names="loading")
         self.population = review_frame([])
         self.value = reviews if reviews is not None else review_frame([])
 
+    def _on_loading(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.image.layout.display = "none"
+            self.messages.show("Loading the reviews\u2026", "info")
+        else:
+            self.image.layout.display = ""
+            self._redraw()
+
     def _redraw(self, _change: Any = None) -> None:
+        if self.loading:
+            return
         if self.defer is None:
             self.redraw()
             return
@@ -145,7 +160,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     def _draw_in_background(self) -> None:
         with self._draw_lock:  # one drawing at a time: the last one scheduled wins
-            self.redraw()
+            if not self.loading:
+                self.redraw()
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until a deferred redraw (see ``defer``) has finished."""

@@ -20,6 +20,7 @@ __all__ = [
     "demo_badge_html",
     "format_time",
     "message_html",
+    "plural",
     "review_detail_html",
     "review_header_html",
     "review_row_html",
@@ -283,6 +284,21 @@ def business_unit_card_html(row: pd.Series, *, compact: bool = False) -> str:
         f' &nbsp;<span class="tpnb-muted">{_number(reviews)} reviews</span></div>'
         "</div>"
     )
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """``count`` and ``noun``, the noun in the plural unless the count is one: "1 match", "2 matches".
+
+    Args:
+        count: how many.
+        noun: the singular noun.
+        plural_noun: its plural, when not ``noun`` + "s" (or + "es" after s, sh, ch, x).
+    """
+    if count == 1:
+        return f"1 {noun}"
+    if plural_noun is None:
+        plural_noun = noun + ("es" if noun.endswith(("s", "sh", "ch", "x")) else "s")
+    return f"{count:,} {plural_noun}"
 
 
 def message_html(text: str, kind: Literal["info", "success", "warning", "error"] = "info") -> str:
