@@ -90,10 +90,10 @@ def test_a_filter_change_keeps_the_page_in_range(explorer: ReviewExplorer) -> No
 
 def test_dates_show_in_the_chosen_timezone(explorer: ReviewExplorer) -> None:
     first = explorer.value.iloc[0]
-    utc_text = first["created_at"].strftime("%d %b %Y, %H:%M")
+    utc_text = first["created_at"].strftime("%Y-%m-%d %H:%M")
     assert utc_text in row_texts(explorer)[0]
     explorer.filters.timezone.value = "Asia/Tokyo"
-    tokyo = first["created_at"].tz_convert("Asia/Tokyo").strftime("%d %b %Y, %H:%M")
+    tokyo = first["created_at"].tz_convert("Asia/Tokyo").strftime("%Y-%m-%d %H:%M")
     assert tokyo in row_texts(explorer)[0]
 
 
@@ -186,8 +186,8 @@ def test_period_and_date_range(reviews: pd.DataFrame) -> None:
     charts.period.value = "Quarter"
     assert charts.freq == "QS"
     first = reviews["created_at"].min().date()
-    charts.since.value = first
-    charts.until.value = first
+    charts.since.value = first.isoformat()
+    charts.until.value = first.isoformat()
     charted = charts.charted()
     assert len(charted) < len(reviews)
     assert (charted["created_at"].dt.date == first).all()
@@ -226,8 +226,7 @@ def test_an_empty_date_range_never_leaves_an_earlier_selection_on_screen(
     explorer.label = "Fjordhus Møbler"
     explorer.refresh()
     day = first["created_at"].min().date()
-    explorer.filters.since.value = day.replace(year=day.year + 1)
-    explorer.filters.until.value = day
+    explorer.filters.set_dates(day.replace(year=day.year + 1), day)
     assert explorer.value.empty
     assert row_texts(explorer) == []
     assert "From" in explorer.messages.value
@@ -373,3 +372,88 @@ def test_the_summary_explains_a_total_that_differs_from_the_units_count(
     explorer.refresh()
     assert f"{len(reviews):,} reviews loaded" in explorer.summary.value
     assert "hidden" not in explorer.summary.value
+
+
+def test_a_filter_change_goes_back_to_the_first_page(explorer: ReviewExplorer) -> None:
+    """Issue 18: on page 2, a new filter showed page 2 of the new selection, label stale."""
+    explorer.table.next_button.click()
+    assert explorer.table.page.number == 2
+    explorer.filters.set_stars({5})
+    assert explorer.table.page.number == 1
+    assert "Page <b>1</b> of" in explorer.table.page_label.value
+    assert "Showing <b>1\u2013" in explorer.count.value
+
+
+def test_language_counts_follow_the_other_filters(
+    explorer: ReviewExplorer, reviews: pd.DataFrame
+) -> None:
+    explorer.filters.set_stars({1})
+    ones = reviews[reviews["stars"].astype(int) == 1]
+    expected = ones["language"].astype("string").value_counts()
+    labels = dict((code, label) for label, code in explorer.filters.language.options)
+    for code, n in expected.items():
+        assert labels[code] == f"{code} ({n:,})"
+    # a chosen language stays chosen when the other filters leave none of it
+    explorer.filters.set_stars(set())
+    explorer.filters.language.value = "da"
+    explorer.filters.text.value = "zzz-nowhere"
+    assert explorer.filters.language.value == "da"
+    assert ("da (0)", "da") in explorer.filters.language.options
+    assert explorer.value.empty
+
+
+def test_counts_are_pluralised(reviews: pd.DataFrame) -> None:
+    explorer = ReviewExplorer(reviews=reviews.iloc[:1], progress=False)
+    assert "<b>1</b> review</span>" in explorer.count.value
+    assert "1 reviews" not in explorer.count.value
+    assert "1 review loaded" in explorer.summary.value
+
+
+def test_the_search_term_is_highlighted_in_escaped_text(reviews: pd.DataFrame) -> None:
+    frame = reviews.iloc[:3].copy()
+    frame["title"] = ["Delivery <b>late</b> & slow", "Nothing here", "delivery again"]
+    frame["text"] = ["The DELIVERY was <script>x</script>", "x", "y"]
+    explorer = ReviewExplorer(reviews=frame, progress=False)
+    explorer.filters.text.value = "delivery"
+    html = " ".join(row_texts(explorer))
+    assert '<mark class="tpnb-mark">Delivery</mark> &lt;b&gt;late&lt;/b&gt; &amp; slow' in html
+    assert '<mark class="tpnb-mark">DELIVERY</mark> was &lt;script&gt;' in html
+    assert "<script>" not in html
+    assert len(explorer.value) == 2
+
+
+def test_the_detail_view_says_verification_in_words(reviews: pd.DataFrame) -> None:
+    frame = reviews.iloc[:3].copy()
+    frame["verification_level"] = "notVerified"
+    explorer = ReviewExplorer(reviews=frame, progress=False)
+    explorer.open_review(str(frame.iloc[0]["id"]))
+    body = explorer.detail.body.value
+    assert "Not verified" in body
+    assert "notVerified" not in body
+
+
+def test_saved_widget_outputs_read_as_short_plain_text(explorer: ReviewExplorer) -> None:
+    """Issue 18: a saved notebook showed raw widget text full of CSS before it ran."""
+    for widget in (explorer, RatingCharts(explorer.value)):
+        text = widget._repr_mimebundle_()["text/plain"]
+        assert "<style>" not in text
+        assert "run the notebook to use it" in text
+        assert len(text) <= 110
+
+
+def test_dates_are_iso_in_the_boxes_and_in_the_list(explorer: ReviewExplorer) -> None:
+    """Issue 18: mm/dd/yyyy pickers over a "30 Oct 2026" list; now ISO in both."""
+    first = explorer.value.iloc[0]["created_at"]
+    assert first.strftime("%Y-%m-%d %H:%M") in row_texts(explorer)[0]
+    assert explorer.filters.since.placeholder == "YYYY-MM-DD"
+    day = first.date().isoformat()
+    explorer.filters.since.value = day
+    explorer.filters.until.value = day
+    assert len(explorer.value) >= 1
+    assert (explorer.value["created_at"].dt.date.astype(str) == day).all()
+    explorer.filters.until.value = "30/10/2026"
+    assert explorer.value.empty
+    assert (
+        "To: &#x27;30/10/2026&#x27; is not a date; write it as YYYY-MM-DD"
+        in explorer.messages.value
+    )

@@ -186,8 +186,7 @@ def test_choosing_another_unit_with_an_empty_date_range_shows_none_of_the_old_re
     dashboard = Dashboard(client, progress=False)
     dashboard.finder.query.value = NOT_OWNED
     old_ids = set(dashboard.explorer.reviews["id"])
-    dashboard.explorer.filters.since.value = date(2025, 6, 1)
-    dashboard.explorer.filters.until.value = date(2025, 1, 1)
+    dashboard.explorer.filters.set_dates(date(2025, 6, 1), date(2025, 1, 1))
     dashboard.finder.query.value = OWNED
     new_name = str(dashboard.finder.business_unit["display_name"])
     assert new_name in dashboard.explorer.summary.value

@@ -146,6 +146,11 @@ def set_titles(ax: Axes, title: str, subtitle: str | None = None) -> None:
         ax.set_title(title, loc="left", fontsize=TITLE_SIZE, fontweight="bold", color=INK, pad=8)
 
 
+def count_text(count: int, noun: str = "review") -> str:
+    """``"1 review"``, ``"1,145 reviews"``: a count with its noun, plural unless one."""
+    return f"1 {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def mark_selection(ax: Axes, selected: int) -> None:
     """Say in a chart's title that it draws a selection, not all of a unit's reviews.
 
@@ -157,9 +162,8 @@ def mark_selection(ax: Axes, selected: int) -> None:
         selected: how many reviews the chart draws.
     """
     has_subtitle = any(text.get_gid() == "tpnb-subtitle" for text in ax.texts)
-    noun = "review" if selected == 1 else "reviews"
     ax.set_title(
-        f"{ax.get_title(loc='left')} of the {selected:,} {noun} selected",
+        f"{ax.get_title(loc='left')} of the {count_text(selected)} selected",
         loc="left",
         fontsize=TITLE_SIZE,
         fontweight="bold",

@@ -90,6 +90,11 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if query:
             self.finder.search(query)
 
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        unit = self.explorer.label or "no business unit chosen yet"
+        return f"tpnb dashboard: Trustpilot reviews ({unit}); run the notebook to use it"
+
     def _on_unit(self, change: dict[str, Any]) -> None:
         unit = self.finder.business_unit
         if unit is not None:

@@ -158,6 +158,17 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if business_unit:
             self.business_unit = business_unit
 
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        name = self.label or self.business_unit or "reviews"
+        reviews = self._trait_values.get("reviews")  # unset while __init__ runs
+        selected = self._trait_values.get("value")
+        return (
+            f"tpnb review explorer: {name}, "
+            f"{plural(0 if reviews is None else len(reviews), 'review')}, "
+            f"{0 if selected is None else len(selected):,} selected; run the notebook to use it"
+        )
+
     # --- loading ---------------------------------------------------------------------------------
     def _on_business_unit(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -226,12 +237,12 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def _on_reviews(self, change: dict[str, Any]) -> None:
         frame: pd.DataFrame = change["new"]
         self.index = ReviewIndex(frame)
-        self.filters.set_languages(language_counts(frame))
+        self.filters.set_languages(language_counts(frame))  # refresh() narrows them
         self.close_review()
         self.refresh(page=1)
 
     def _on_filters(self) -> None:
-        self.refresh()
+        self.refresh(page=1)  # a new selection starts at its first page
 
     # --- filtering -------------------------------------------------------------------------------
     @property
@@ -261,18 +272,23 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.value = selection
             return selection
         selection = self.index.frame(flt)
-        shown = self.table.show(selection, tz=flt.tz, page=page)
+        shown = self.table.show(selection, tz=flt.tz, page=page, highlight=flt.text)
+        # the language choices count what the other filters leave
+        self.filters.set_languages(self.index.language_counts(flt))
         total = len(self.reviews)
         of = f" of {total:,} loaded" if len(selection) != total else ""
         self.count.value = (
             f'<span class="tpnb-muted">Showing <b>{shown.first:,}\u2013{shown.last:,}</b> of '
-            f"<b>{len(selection):,}</b> reviews{of}</span>"
+            f"<b>{len(selection):,}</b> {'review' if len(selection) == 1 else 'reviews'}{of}</span>"
         )
         self.value = selection  # last: linked charts redraw after the table is shown
         return selection
 
     def _invalid_filter_text(self, error: ConfigError) -> str:
-        since, until = self.filters.since.value, self.filters.until.value
+        try:
+            since, until = self.filters.dates()
+        except ConfigError as bad_date:
+            return f"{bad_date}."
         if since is not None and until is not None and since > until:
             return (
                 f"The date range is empty: From ({since.isoformat()}) is after To "

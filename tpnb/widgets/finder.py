@@ -11,7 +11,7 @@ import traitlets
 
 from tpnb.errors import ConfigError, NotFoundError
 from tpnb.widgets._base import MessageArea, guarded, is_demo, style_widget
-from tpnb.widgets.render import business_unit_card_html, demo_badge_html
+from tpnb.widgets.render import business_unit_card_html, demo_badge_html, plural
 
 __all__ = ["BusinessUnitFinder"]
 
@@ -115,6 +115,12 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.search()
         else:
             self.suggest(suggestions)
+
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        chosen = self.business_unit
+        what = "no business unit chosen yet" if chosen is None else str(chosen.get("display_name"))
+        return f"tpnb business-unit finder: {what}; run the notebook to use it"
 
     @guarded
     def suggest(self, units: pd.DataFrame | None = None, *, show_all: bool = False) -> None:
@@ -238,7 +244,7 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.choose(0)
             self.messages.clear()
         else:
-            self.messages.show(f"{len(matches)} matches: choose one.", "info")
+            self.messages.show(f"{plural(len(matches), 'match')}: choose one.", "info")
         return matches
 
     def _lookup(self, text: str) -> pd.DataFrame:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import struct
 import threading
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import ipywidgets as w
@@ -17,6 +16,7 @@ from matplotlib.figure import Figure
 from tpnb import charts
 from tpnb.frames import review_frame
 from tpnb.widgets._base import FrameTrait, MessageArea, guarded, style_widget
+from tpnb.widgets.controls import date_box, read_day
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex
 
 __all__ = ["CHARTS", "PERIODS", "RatingCharts"]
@@ -106,12 +106,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.period = w.ToggleButtons(options=list(PERIODS), value=period)
         self.period.style.button_width = "72px"
         self.period.add_class("tpnb-chart-period")
-        self.since = w.DatePicker(description="From", layout=w.Layout(width="180px"))
-        self.since.style.description_width = "40px"
-        self.since.add_class("tpnb-chart-since")
-        self.until = w.DatePicker(description="to", layout=w.Layout(width="160px"))
-        self.until.style.description_width = "22px"
-        self.until.add_class("tpnb-chart-until")
+        self.since = date_box("From", "tpnb-chart-since", width="165px", label_width="40px")
+        self.until = date_box("to", "tpnb-chart-until", width="145px", label_width="22px")
         self.messages = MessageArea()
         # an Image widget, not an Output: in JupyterLab 4.6 with ipykernel 7 (comms on a
         # subshell thread) an Output widget updated from a callback sometimes keeps showing the
@@ -132,10 +128,17 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.add_class("tpnb-charts")
         for control in (self.chart, self.period, self.since, self.until):
             control.observe(self._redraw, names="value")
+        self.population = review_frame([])  # unknown until linked (before the observers)
         self.observe(self._redraw, names=["value", "population"])
         self.observe(self._on_loading, names="loading")
-        self.population = review_frame([])
         self.value = reviews if reviews is not None else review_frame([])
+
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        label = CHARTS[self.chart.value][0]
+        frame = self._trait_values.get("value")  # unset while __init__ runs
+        count = 0 if frame is None else len(frame)
+        return f"tpnb rating charts: {label} of {count:,} reviews; run the notebook to use it"
 
     def _on_loading(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -179,8 +182,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     def charted(self, reviews: pd.DataFrame | None = None) -> pd.DataFrame:
         """The reviews drawn: ``reviews`` (default :attr:`value`) in the chosen date range."""
-        since: date | None = self.since.value
-        until: date | None = self.until.value
+        since = read_day(self.since.value, "From")
+        until = read_day(self.until.value, "To")
         frame: pd.DataFrame = self.value if reviews is None else reviews
         if (since is None and until is None) or frame.empty:
             return frame

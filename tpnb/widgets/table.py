@@ -34,6 +34,7 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.selection = pd.DataFrame()
         self.empty_text = NO_MATCH
         self.tz = "UTC"
+        self.highlight = ""
         self.page = paginate(0, 1, page_size)
         self.header = w.HTML(review_header_html())
         self.rows = w.VBox()
@@ -105,6 +106,7 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         tz: str | None = None,
         page: int | None = None,
         empty_text: str = NO_MATCH,
+        highlight: str = "",
     ) -> Page:
         """Show ``selection`` (all filtered rows, sorted), at ``page`` (default: the current one).
 
@@ -113,9 +115,11 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             tz: the timezone dates are shown in (default: unchanged).
             page: the page to show, 1-based (default: the current one, clamped).
             empty_text: what an empty selection says (e.g. "Loading..." while loading).
+            highlight: a search term to mark in the rows.
         """
         self.selection = selection
         self.empty_text = empty_text
+        self.highlight = highlight
         if tz is not None:
             self.tz = tz
         return self.go(self.page.number if page is None else page)
@@ -126,12 +130,12 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         rows = self.selection.iloc[self.page.rows]
         self._grow_pool(len(rows))
         for i, (_, row) in enumerate(rows.iterrows()):
-            self._row_html[i].value = review_row_html(row, self.tz)
+            self._row_html[i].value = review_row_html(row, self.tz, highlight=self.highlight)
         self.rows.children = self._row_boxes[: len(rows)]
         self.empty.value = message_html(self.empty_text, "info") if rows.empty else ""
         p = self.page
         self.page_label.value = (
-            f'<span class="tpnb-muted">Page <b>{p.number}</b> of {p.count:,}</span>'
+            f'<span class="tpnb-muted">Page <b>{p.number:,}</b> of {p.count:,}</span>'
         )
         self.prev_button.disabled = p.number <= 1
         self.next_button.disabled = p.number >= p.count
