@@ -335,7 +335,11 @@ def test_loading_shows_one_progress_display_with_the_real_total(reviews: pd.Data
     explorer.expected_reviews = 8_500
     charts_during: list[str] = []
     charts.observe(lambda _c: charts_during.append(charts.messages.value), names="loading")
+    drawn: list[int] = []
+    charted = charts.charted
+    charts.charted = lambda reviews=None: drawn.append(len(charted(reviews))) or charted(reviews)  # type: ignore[method-assign]
     explorer.business_unit = "fjordhus-mobler.example"
+    assert drawn == [len(reviews)]  # one drawing, of the loaded reviews: never a "No reviews"
     seen = client.seen
     assert seen["progress"] is False  # the client draws no tqdm bar of its own
     assert seen["loading"] is True

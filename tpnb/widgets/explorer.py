@@ -205,12 +205,17 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                         )
                 if frame is None:
                     frame = self._fetch(self.client.reviews, business_unit)
-        finally:
+        except BaseException:
             self.progress_display.finish()
             self.loading = False
+            raise
+        self.progress_display.finish()
         self.detail.reply_box.layout.display = "flex" if self.private else "none"
         self.messages.clear()
         self.reviews = frame
+        # only now: linked charts redraw once, from the new selection (not from the empty one)
+        self.loading = False
+        self._show_summary()
         return frame
 
     def _show_loading(self, name: str) -> None:
