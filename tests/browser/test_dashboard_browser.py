@@ -134,6 +134,9 @@ def test_dashboard_in_voila(page: Page, voila_url: str, artifacts: Path) -> None
     expect(page.locator(".tpnb-finder-chosen")).to_contain_text("Fjordhus")
     expect(page.locator(".tpnb-explorer-count")).to_contain_text("Showing")
     expect(cards.first).to_be_hidden()
+    # the chart comes back only with a drawing of the loaded reviews (never "No reviews")
+    expect(page.locator(CHART_IMG)).to_be_visible()
+    expect(page.locator(".tpnb-charts .tpnb-message-area")).not_to_contain_text("Loading")
     page.screenshot(path=artifacts / "voila-0-chosen.png", full_page=True)
     drive_dashboard(page, "voila", artifacts)
 

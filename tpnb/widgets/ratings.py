@@ -145,8 +145,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.image.layout.display = "none"
             self.messages.show("Loading the reviews\u2026", "info")
         else:
-            self.image.layout.display = ""
-            self._redraw()
+            self._redraw()  # the image comes back with the new drawing, not before
 
     def _redraw(self, _change: Any = None) -> None:
         if self.loading:
@@ -219,6 +218,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         width, _height = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
         self.image.width = str(width // 2)
         self.image.value = png
+        self.image.layout.display = ""
         self.figure = fig
         self.draws += 1
         return fig
