@@ -27,6 +27,8 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in CRED_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("TPNB_DEMO", raising=False)
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)  # as under Voila (see in_voila)
+    monkeypatch.delenv("VOILA_BASE_URL", raising=False)
 
 
 def test_public_names() -> None:
@@ -46,6 +48,38 @@ def test_demo_notice_is_plain_output_in_a_jupyter_kernel(
         out, err = capsys.readouterr()
         assert "demo data from the local emulator" in out
         assert "demo data" not in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("SERVER_SOFTWARE", "voila/0.5.13"), ("VOILA_BASE_URL", "/")]
+)
+def test_demo_notice_is_not_printed_into_a_voila_app(
+    no_credentials: None,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+) -> None:
+    """Under Voila the app's "Demo data" badge is the notice: no line drawn into the page."""
+    import tpnb.client
+
+    monkeypatch.setattr(tpnb.client, "_in_jupyter_kernel", lambda: True)
+    monkeypatch.setenv(variable, value)
+    assert tpnb.client.in_voila()
+    with connect() as tp:
+        assert tp.demo
+        out, err = capsys.readouterr()
+        assert "demo" not in out + err
+
+
+def test_the_voila_rule_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tpnb.client import in_voila
+
+    monkeypatch.delenv("VOILA_BASE_URL", raising=False)
+    monkeypatch.setenv("SERVER_SOFTWARE", "Apache/2.4")
+    assert not in_voila()
+    monkeypatch.delenv("SERVER_SOFTWARE")
+    assert not in_voila()
 
 
 def test_demo_false_without_credentials_says_what_to_set(no_credentials: None) -> None:

@@ -182,8 +182,9 @@ def regenerate(names: list[str]) -> None:
 
     paths = [NOTEBOOKS / f"{name.removesuffix('.ipynb')}.ipynb" for name in names] or ALL
     with tempfile.TemporaryDirectory(prefix="tpnb-regenerate-") as tmp:
+        env = demo_env(Path(tmp))  # from the current environment (PATH, PYTHONPATH kept)
         os.environ.clear()
-        os.environ.update(demo_env(Path(tmp)))
+        os.environ.update(env)
         for path in paths:
             started = time.perf_counter()
             nb = nbformat.read(path, as_version=4)

@@ -34,3 +34,29 @@ def test_import_tpnb_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"import tpnb loaded: {out}"
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute"),
+    [
+        ("analysis", "trustscore"),
+        ("charts", "plot_ratings_over_time"),
+        ("widgets", "ReviewExplorer"),
+        ("frames", "review_frame"),
+        ("store", "Archive"),
+        ("emulator", "serve"),
+    ],
+)
+def test_subpackages_are_attributes_after_import_tpnb(name: str, attribute: str) -> None:
+    """Issue 18: `tpnb.analysis.trustscore(df)` raised AttributeError after `import tpnb`."""
+    code = (
+        "import sys, tpnb\n"
+        f"assert 'tpnb.{name}' not in sys.modules\n"
+        f"assert {name!r} in dir(tpnb)\n"
+        f"print(callable(getattr(tpnb.{name}, {attribute!r})))\n"
+        f"print(tpnb.{name} is sys.modules['tpnb.{name}'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["True", "True"]

@@ -8,6 +8,12 @@ Start with :func:`tpnb.connect`::
 
 ``import tpnb`` stays light: the public names below are loaded on first use (PEP 562), so
 neither matplotlib nor ipywidgets (nor the emulator's Flask app) is imported until needed.
+The user-facing subpackages are reachable the same way, as in scipy and pandas::
+
+    import tpnb
+    tpnb.analysis.trustscore(reviews)     # imports tpnb.analysis on first use
+    tpnb.charts.plot_ratings_over_time(reviews)
+    tpnb.widgets.app(tp)
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ _LAZY: dict[str, str] = {
     "connect": "tpnb.client",
 }
 
+# subpackages reachable as attributes of ``tpnb`` (imported on first use)
+_SUBMODULES: tuple[str, ...] = ("analysis", "charts", "emulator", "frames", "store", "widgets")
+
 __all__ = [
     "APIError",
     "AuthError",
@@ -60,6 +69,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tpnb import (  # noqa: F401  # for type checkers: the lazy subpackages
+        analysis,
+        charts,
+        emulator,
+        frames,
+        store,
+        widgets,
+    )
     from tpnb.client import Client, connect
     from tpnb.config import Settings
     from tpnb.errors import (
@@ -81,6 +98,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"tpnb.{name}")  # the import binds it in this namespace
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'tpnb' has no attribute {name!r}")
@@ -90,4 +109,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))

@@ -7,6 +7,7 @@ embedded emulator and says so (demo mode).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -171,9 +172,23 @@ def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
 
 
 def _announce(notice: str) -> None:
-    """Say a one-line notice plainly: on stderr in a terminal or a script; on stdout in a Jupyter
-    kernel, where stderr is drawn as a pink error box and this is not an error."""
+    """Say a one-line notice plainly, where a person reads it, and only there.
+
+    The rule: in a Voila app, nothing (the app's widgets carry a "Demo data" badge, and a
+    printed line would be drawn into the app's page); in a Jupyter kernel, stdout (stderr is
+    drawn as a pink error box, and this is not an error); in a terminal or a script, stderr.
+    """
+    if in_voila():
+        return
     print(notice, file=sys.stdout if _in_jupyter_kernel() else sys.stderr, flush=True)
+
+
+def in_voila() -> bool:
+    """True in a kernel that Voila started: Voila sets ``SERVER_SOFTWARE=voila/<version>``
+    (and ``VOILA_*`` variables) in its kernels' environment, as a CGI server would."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/") or bool(
+        os.environ.get("VOILA_BASE_URL")
+    )
 
 
 def _in_jupyter_kernel() -> bool:

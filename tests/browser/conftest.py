@@ -4,8 +4,10 @@ Recipe and pitfalls: /work/shared/docs/browser-testing.md. In short:
 
 * pytest-playwright's launch arguments are overridden to use ``/usr/bin/chromium`` (no
   ``playwright install``); every request that is not to 127.0.0.1 is aborted in the page.
-* ``voila_url`` and ``lab_url`` are session-scoped servers on free loopback ports, serving a
-  temporary copy of ``dashboard_test.ipynb`` (outputs stripped; Lab autosaves into its root).
+* ``voila_url``, ``lab_url`` and ``notebook7_url`` are session-scoped servers on free loopback
+  ports, serving temporary copies (outputs stripped; Lab autosaves into its root): Voila the
+  app as shipped (``notebooks/dashboard.ipynb`` and its ``voila.json``), Lab and Notebook 7
+  ``dashboard_test.ipynb``.
 * The notebook's kernel runs ``tpnb.connect()`` with no credentials in its environment, so it
   talks to the embedded emulator (demo data).
 * Screenshots go to ``test-artifacts/browser/`` at the repository root (gitignored).
@@ -42,6 +44,7 @@ CHROME_ARGS = [
 ]
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "dashboard_test.ipynb"
+APP_NOTEBOOK = HERE.parents[1] / "notebooks" / "dashboard.ipynb"
 ARTIFACTS = HERE.parents[1] / "test-artifacts" / "browser"
 VENV_BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT = 60.0
@@ -97,15 +100,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _stripped_copy(root: Path) -> Path:
-    """Copy the test notebook into ``root`` without outputs, prompts or widget state."""
-    nb = json.loads(NOTEBOOK.read_text())
+def _stripped_copy(root: Path, notebook: Path = NOTEBOOK) -> Path:
+    """Copy a notebook into ``root`` without outputs, prompts or widget state."""
+    nb = json.loads(notebook.read_text())
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
     nb.get("metadata", {}).pop("widgets", None)
-    target = root / NOTEBOOK.name
+    target = root / notebook.name
     target.write_text(json.dumps(nb, indent=1))
     return target
 
@@ -156,7 +159,10 @@ def _serve(cmd: list[str], ready: str, home: Path, name: str) -> Iterator[subpro
 @pytest.fixture(scope="session")
 def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("voila")
-    notebook = _stripped_copy(home)
+    # the app users get: notebooks/dashboard.ipynb with the voila.json beside it (Voila reads
+    # it from its working directory, as under `tpnb demo --voila`)
+    notebook = _stripped_copy(home, APP_NOTEBOOK)
+    shutil.copy(APP_NOTEBOOK.parent / "voila.json", home / "voila.json")
     port = _free_port()
     cmd = [
         str(VENV_BIN / "voila"),
@@ -202,6 +208,29 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ]
     url = f"http://127.0.0.1:{port}"
     yield from (url for _proc in _serve(cmd, url + "/api/status", home, "lab"))
+
+
+@pytest.fixture(scope="session")
+def notebook7_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Jupyter Notebook 7 (``jupyter notebook``, what ``pip install tpnb[notebooks]`` brings)."""
+    home = tmp_path_factory.mktemp("notebook7")
+    _stripped_copy(home)
+    port = _free_port()
+    cmd = [
+        str(VENV_BIN / "jupyter"),
+        "notebook",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={home}",
+        f"--JupyterNotebookApp.user_settings_dir={home / '.settings'}",
+        f"--JupyterNotebookApp.workspaces_dir={home / '.workspaces'}",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    yield from (url for _proc in _serve(cmd, url + "/api/status", home, "notebook7"))
 
 
 @pytest.fixture(scope="session", autouse=True)

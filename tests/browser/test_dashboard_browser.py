@@ -117,6 +117,27 @@ def test_dashboard_in_voila(page: Page, voila_url: str, artifacts: Path) -> None
     page.goto(voila_url + "/")
     expect(page.locator(".tpnb-dashboard")).to_be_visible()
     expect(page.locator(".tpnb-header")).to_contain_text("Demo data")
+    # the app shows the app: no notebook prose, no Binder badge, no demo-mode line, one title
+    cards = page.locator(".tpnb-finder-suggestion")
+    expect(cards.first).to_be_visible()
+    page.screenshot(path=artifacts / "voila-0-first-load.png", full_page=True)
+    body = page.locator("body")
+    expect(body).not_to_contain_text("tpnb demo mode")
+    expect(body).not_to_contain_text("Run it as an app")
+    expect(page.locator("img[src*='badge']")).to_have_count(0)
+    expect(page.locator("h1")).to_have_count(0)
+    assert page.locator(".tpnb-title").count() == 1
+    # the demo's units, as cards to click: the largest first
+    assert cards.count() == 9
+    expect(cards.first).to_contain_text("northwind-outdoor.example")
+    page.locator(".tpnb-finder-suggestion-open", has_text="Fjordhus").click()
+    expect(page.locator(".tpnb-finder-chosen")).to_contain_text("Fjordhus")
+    expect(page.locator(".tpnb-explorer-count")).to_contain_text("Showing")
+    expect(cards.first).to_be_hidden()
+    # the chart comes back only with a drawing of the loaded reviews (never "No reviews")
+    expect(page.locator(CHART_IMG)).to_be_visible()
+    expect(page.locator(".tpnb-charts .tpnb-message-area")).not_to_contain_text("Loading")
+    page.screenshot(path=artifacts / "voila-0-chosen.png", full_page=True)
     drive_dashboard(page, "voila", artifacts)
 
 
@@ -138,10 +159,38 @@ def test_dashboard_in_jupyterlab(page: Page, lab_url: str, artifacts: Path) -> N
     drive_dashboard(page, "lab", artifacts)
 
 
+def test_dashboard_in_notebook7(page: Page, notebook7_url: str, artifacts: Path) -> None:
+    """Notebook 7's own pages (the README's /tree and /notebooks/... links) run the dashboard."""
+    page.goto(f"{notebook7_url}/tree")
+    expect(page.locator(".jp-DirListing-item", has_text="dashboard_test.ipynb")).to_be_visible()
+    page.screenshot(path=artifacts / "notebook7-0-tree.png", full_page=True)
+    page.goto(f"{notebook7_url}/notebooks/dashboard_test.ipynb")
+    expect(page.locator(".jp-Notebook")).to_be_visible()
+    # Notebook 7 has no status bar: wait for the kernel through its toolbar indicator's title
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1)
+    expect(page.locator(".jp-KernelName, .jp-Toolbar-kernelName").first).to_contain_text("Python")
+    page.locator(".jp-Cell").first.click()
+    page.keyboard.press("Escape")
+    page.locator(".lm-MenuBar-item", has_text="Run").click()
+    item = page.locator("li.lm-Menu-item[data-command='runmenu:run-all']")
+    expect(item).not_to_have_attribute("aria-disabled", "true")
+    item.click()
+    expect(page.locator(".tpnb-dashboard")).to_be_visible()
+    expect(page.locator(".tpnb-header")).to_contain_text("Demo data")
+    drive_dashboard(page, "notebook7", artifacts)
+
+
 @pytest.fixture(autouse=True)
 def _no_console_errors(page: Page) -> Any:
     """Widget errors in the page's console fail the test (blocked CDN fetches excepted)."""
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}\n{exc.stack}"))
     yield
-    assert not errors, errors
+    assert not [error for error in errors if not _notebook7_own_error(error)], errors
+
+
+def _notebook7_own_error(error: str) -> bool:
+    """Notebook 7.6.5 with JupyterLab 4.6.6 throws one TypeError of its own on every page, in
+    its core bundle while loading plugin settings, with no tpnb code involved (seen on /tree
+    too, and with the Voila preview extension disabled)."""
+    return "reading 'schema'" in error and "/static/notebook/notebook_core." in error

@@ -404,4 +404,5 @@ def test_public_names() -> None:
         "TRUSTSCORE_BANDS",
         "ChartFigure",
         "figure_png",
+        "mark_selection",
     } == set(charts.__all__)

@@ -81,3 +81,38 @@ def test_emulator_command_prints_a_working_environment(tmp_path: Path) -> None:
         proc.wait(timeout=20)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_demo_help_is_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 18: `tpnb demo --help` printed the module docstring's reST markup."""
+    with pytest.raises(SystemExit) as info:
+        tpnb.cli.main.main(["demo", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: tpnb demo")
+    assert "Open the example notebooks in JupyterLab" in out
+    for markup in ("``", ":func:", ":mod:", "::"):
+        assert markup not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["demo", "--prot", "9000"], "usage: tpnb demo"),
+        (["demo", "--no-browser", "--voilaa"], "usage: tpnb demo"),
+        (["emulator", "--portt", "1"], "usage: tpnb emulator"),
+    ],
+)
+def test_a_misspelled_option_shows_the_subcommands_usage(
+    argv: list[str], usage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        tpnb.cli.main.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage)
+    assert (
+        f"error: unrecognized arguments: {' '.join(argv[-2:] if argv[-1].isdigit() else argv[-1:])}"
+        in err
+    )
+    assert "--port" in err or "--voila" in err  # the subcommand's options are listed

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -73,7 +75,36 @@ def test_lab_and_voila_command_lines() -> None:
     assert "--port=9000" in voila
 
 
-def test_demo_starts_jupyterlab_on_loopback() -> None:
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (from /proc), children's children included."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_demo_starts_jupyterlab_on_loopback_and_stops_with_it(stop: signal.Signals) -> None:
+    """Stopping `tpnb demo` stops JupyterLab: no server is left behind (issue 18)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -83,6 +114,7 @@ def test_demo_starts_jupyterlab_on_loopback() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    children: set[int] = set()
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -96,6 +128,21 @@ def test_demo_starts_jupyterlab_on_loopback() -> None:
                 assert time.monotonic() < deadline, "JupyterLab did not start"
                 time.sleep(0.5)
         assert answer.status_code in (200, 302)  # the lab page, or its token login
+        children = _descendants(proc.pid)
+        assert children, "JupyterLab runs as a child of tpnb demo"
+        proc.send_signal(stop)
+        assert proc.wait(timeout=60) == 0
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [pid for pid in children if _alive(pid)]
+        assert not left, f"processes left behind by tpnb demo: {left}"
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/lab", timeout=5)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in children:  # never leave a server behind, even when the test fails
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

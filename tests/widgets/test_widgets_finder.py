@@ -10,7 +10,7 @@ from kit.clients import client_for
 from kit.server import api_requests, domain_of
 
 from tpnb.widgets import BusinessUnitFinder, Dashboard, ReviewExplorer
-from tpnb.widgets.finder import MAX_CARDS, looks_like_domain
+from tpnb.widgets.finder import MAX_CARDS, MAX_SUGGESTIONS, looks_like_domain
 
 OWNED = "maison-lumiere.example"  # the demo business user's unit (private reviews, replies)
 NOT_OWNED = "muenchner-optik.example"
@@ -154,6 +154,12 @@ def test_dashboard_links_finder_explorer_and_charts(client: Any) -> None:
     dashboard.finder.query.value = NOT_OWNED
     assert len(dashboard.explorer.reviews) > 0
     assert dashboard.explorer.label == dashboard.finder.business_unit["display_name"]
+    unit_count = int(dashboard.finder.business_unit["number_of_reviews"])
+    assert dashboard.explorer.expected_reviews == unit_count
+    loaded = len(dashboard.explorer.reviews)
+    if loaded < unit_count:  # the unit's summary counts reviews the public lists leave out
+        assert f"{unit_count:,} on Trustpilot" in dashboard.explorer.summary.value
+    assert not dashboard.explorer.loading
     assert len(dashboard.charts.value) == len(dashboard.explorer.value)
     dashboard.charts.wait()
     draws = dashboard.charts.draws
@@ -170,3 +176,84 @@ def test_dashboard_links_finder_explorer_and_charts(client: Any) -> None:
     expected = dashboard.explorer.reviews
     assert len(charted) == int((expected["stars"].astype(int) == stars).sum())
     assert "Demo data" not in dashboard.children[1].value  # a client on a plain emulator URL
+
+
+def test_choosing_another_unit_with_an_empty_date_range_shows_none_of_the_old_reviews(
+    client: Any,
+) -> None:
+    """Issue 18: From after To, then another unit: the explorer never lists the old unit."""
+    from datetime import date
+
+    dashboard = Dashboard(client, progress=False)
+    dashboard.finder.query.value = NOT_OWNED
+    old_ids = set(dashboard.explorer.reviews["id"])
+    dashboard.explorer.filters.set_dates(date(2025, 6, 1), date(2025, 1, 1))
+    dashboard.finder.query.value = OWNED
+    new_name = str(dashboard.finder.business_unit["display_name"])
+    assert new_name in dashboard.explorer.summary.value
+    assert not set(dashboard.explorer.reviews["id"]) & old_ids
+    assert not set(dashboard.explorer.value["id"]) & old_ids
+    assert not set(dashboard.charts.value["id"]) & old_ids
+    assert "is after To" in dashboard.explorer.messages.value
+    dashboard.explorer.filters.reset()
+    assert len(dashboard.explorer.value) == len(dashboard.explorer.reviews) > 0
+
+
+class _DemoClient:
+    """The real client on the emulator, saying it is in demo mode (as tpnb.connect() would)."""
+
+    demo = True
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def test_demo_mode_offers_the_demo_units_as_cards_before_any_search(client: Any) -> None:
+    finder = BusinessUnitFinder(_DemoClient(client))
+    every = client.business_units(progress=False)
+    assert len(finder.suggestions) == len(every)
+    counts = list(finder.suggestions["number_of_reviews"])
+    assert counts == sorted(counts, reverse=True)  # the largest units first
+    grid = finder.suggested.children[1]
+    assert len(grid.children) == MAX_SUGGESTIONS
+    more = finder.suggested.children[2]
+    assert more.description == f"Show all {len(every)}"
+    more.click()
+    assert len(finder.suggested.children[1].children) == len(every)
+    # a card is one click: the unit is chosen, the suggestions step aside
+    card = finder.suggested.children[1].children[-2]
+    card.children[0].click()
+    assert finder.value == finder.suggestions.iloc[-2]["id"]
+    assert finder.suggested.layout.display == "none"
+    assert str(finder.suggestions.iloc[-2]["display_name"]) in finder.chosen.value
+    # emptying the search box offers them again
+    finder.query.value = "Energy"
+    finder.query.value = ""
+    assert finder.suggested.layout.display == "flex"
+    assert finder.results.children == ()
+
+
+def test_with_real_credentials_nothing_is_suggested_unless_given(client: Any) -> None:
+    finder = BusinessUnitFinder(client)
+    assert finder.suggestions.empty
+    assert finder.suggested.children == ()
+    mine = client.find_business_unit(OWNED)
+    finder = BusinessUnitFinder(client, suggestions=mine)
+    title = finder.suggested.children[0].value
+    assert "Your business units" in title
+    finder.suggested.children[1].children[0].children[0].click()
+    assert finder.value == mine.iloc[0]["id"]
+
+
+def test_the_dashboard_opens_on_the_demo_units(client: Any) -> None:
+    dashboard = Dashboard(_DemoClient(client), progress=False)
+    assert len(dashboard.finder.suggestions) > MAX_SUGGESTIONS
+    assert dashboard.explorer.layout.display == "none"
+    names = list(dashboard.finder.suggestions["identifying_name"])
+    dashboard.finder.choose_suggestion(names.index(NOT_OWNED))
+    assert dashboard.explorer.layout.display == "flex"
+    assert len(dashboard.explorer.reviews) > 0
+    assert "Demo data" in dashboard.children[1].value

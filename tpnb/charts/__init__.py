@@ -22,7 +22,8 @@ To combine charts, pass your own axes (pyplot or object API)::
     plot_language_mix(reviews, ax=right)
 
 Save with ``ax.figure.savefig("ratings.png")``; :func:`figure_png` returns PNG bytes in memory.
-Empty frames draw a "No reviews" panel instead of raising.
+Empty frames draw a "No reviews" panel instead of raising. A chart of a filtered selection
+should say so: :func:`mark_selection` extends its title ("... of the 1,145 reviews selected").
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from tpnb.charts._style import (
     TRUSTSCORE_BANDS,
     ChartFigure,
     figure_png,
+    mark_selection,
 )
 from tpnb.charts.activity import plot_language_mix, plot_reply_stats
 from tpnb.charts.compare import METRICS, plot_comparison
@@ -49,6 +51,7 @@ __all__ = [
     "TRUSTSCORE_BANDS",
     "ChartFigure",
     "figure_png",
+    "mark_selection",
     "plot_comparison",
     "plot_dashboard",
     "plot_key_phrases",

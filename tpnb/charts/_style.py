@@ -146,6 +146,32 @@ def set_titles(ax: Axes, title: str, subtitle: str | None = None) -> None:
         ax.set_title(title, loc="left", fontsize=TITLE_SIZE, fontweight="bold", color=INK, pad=8)
 
 
+def count_text(count: int, noun: str = "review") -> str:
+    """``"1 review"``, ``"1,145 reviews"``: a count with its noun, plural unless one."""
+    return f"1 {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def mark_selection(ax: Axes, selected: int) -> None:
+    """Say in a chart's title that it draws a selection, not all of a unit's reviews.
+
+    ``"Rating distribution"`` becomes ``"Rating distribution of the 1,145 reviews selected"``,
+    so a chart of filtered reviews is never read as the company's own figure.
+
+    Args:
+        ax: an Axes drawn by a ``plot_*`` function (its left title is extended).
+        selected: how many reviews the chart draws.
+    """
+    has_subtitle = any(text.get_gid() == "tpnb-subtitle" for text in ax.texts)
+    ax.set_title(
+        f"{ax.get_title(loc='left')} of the {count_text(selected)} selected",
+        loc="left",
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        color=INK,
+        pad=20 if has_subtitle else 8,
+    )
+
+
 def label_bar_end(ax: Axes, bar: Rectangle, text: str) -> None:
     """Write ``text`` just past the end of a horizontal bar, centred on it."""
     ax.annotate(

@@ -17,6 +17,7 @@ from tpnb.charts._style import (
     STAR_COLOURS,
     check_reviews,
     count_axis,
+    count_text,
     date_axis,
     empty_panel,
     freq_word,
@@ -170,5 +171,5 @@ def plot_language_mix(reviews: pd.DataFrame, *, top: int = 8, ax: Axes | None = 
         loc="lower right",
         frameon=False,
     )
-    set_titles(ax, title, f"{len(mix):,} languages \u00b7 {total:,} reviews")
+    set_titles(ax, title, f"{count_text(len(mix), 'language')} \u00b7 {count_text(total)}")
     return ax

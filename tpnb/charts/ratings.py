@@ -20,6 +20,7 @@ from tpnb.charts._style import (
     band_of,
     check_reviews,
     count_axis,
+    count_text,
     date_axis,
     empty_panel,
     freq_word,
@@ -72,7 +73,7 @@ def plot_rating_distribution(reviews: pd.DataFrame, *, ax: Axes | None = None) -
     style_axes(ax, grid_axis="x")
     ax.tick_params(axis="y", length=0, labelsize=10)
     mean = float(np.dot(stars, counts) / total)
-    set_titles(ax, title, f"{total:,} reviews \u00b7 average {mean:.1f} {STAR}")
+    set_titles(ax, title, f"{count_text(total)} \u00b7 average {mean:.1f} {STAR}")
     return ax
 
 
@@ -143,7 +144,7 @@ def plot_ratings_over_time(
         borderaxespad=0.2,
     )
     total = int(counts.sum())
-    set_titles(ax, title, f"{total:,} reviews \u00b7 {_date_range_text(rot.index)}")
+    set_titles(ax, title, f"{count_text(total)} \u00b7 {_date_range_text(rot.index)}")
     return ax
 
 
@@ -206,6 +207,6 @@ def plot_trustscore_history(
     set_titles(
         ax,
         title,
-        f"Latest {score:.1f} \u00b7 {stars:g} {STAR} {label} \u00b7 {counted:,} reviews to date",
+        f"Latest {score:.1f} \u00b7 {stars:g} {STAR} {label} \u00b7 {count_text(counted)} to date",
     )
     return ax

@@ -1,4 +1,9 @@
-"""FilterBar: the explorer's filter controls, read as one :class:`ReviewFilter`."""
+"""FilterBar: the explorer's filter controls, read as one :class:`ReviewFilter`.
+
+Dates are ISO 8601 everywhere (the list shows ``2026-10-30 19:47``, the date boxes take
+``2026-10-30``): a browser's native date picker would show the browser's locale instead
+(``10/30/2026`` in en-US), which the kernel cannot know to match in the list.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from typing import Any
 
 import ipywidgets as w
 
+from tpnb.errors import ConfigError
 from tpnb.widgets.filtering import SORT_ORDERS, ReviewFilter
 
-__all__ = ["TIMEZONES", "FilterBar"]
+__all__ = ["TIMEZONES", "FilterBar", "date_box", "read_day"]
 
 #: timezones offered for showing dates (any IANA name can be given to the explorer)
 TIMEZONES: tuple[str, ...] = (
@@ -29,6 +35,39 @@ TIMEZONES: tuple[str, ...] = (
 _ANY = "any"
 _REPLIED = {"Any reply status": None, "Replied": True, "Not replied": False}
 _VERIFIED = {"Verified or not": None, "Verified only": True, "Not verified": False}
+
+
+def date_box(description: str, css: str, *, width: str, label_width: str) -> w.Text:
+    """A text box for one day, written as ISO 8601 (``YYYY-MM-DD``); see :func:`read_day`."""
+    box = w.Text(
+        description=description,
+        placeholder="YYYY-MM-DD",
+        continuous_update=False,
+        layout=w.Layout(width=width),
+    )
+    box.style.description_width = label_width
+    box.add_class(css)
+    box.add_class("tpnb-date")
+    return box
+
+
+def read_day(value: str | date | None, what: str) -> date | None:
+    """The day in a date box (``None`` when empty).
+
+    Raises:
+        ConfigError: text that is not a day as ``YYYY-MM-DD``, naming the box (``what``).
+    """
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"{what}: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31"
+        ) from None
 
 
 def _dropdown(options: Any, value: Any, width: str, css: str, **kwargs: Any) -> w.Dropdown:
@@ -68,12 +107,8 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             button.add_class(f"tpnb-filter-star-{s}")
             self.star_buttons.append(button)
         self.language = _dropdown([("All languages", _ANY)], _ANY, "190px", "tpnb-filter-language")
-        self.since = w.DatePicker(description="From", layout=w.Layout(width="180px"))
-        self.since.style.description_width = "40px"
-        self.since.add_class("tpnb-filter-since")
-        self.until = w.DatePicker(description="to", layout=w.Layout(width="160px"))
-        self.until.style.description_width = "22px"
-        self.until.add_class("tpnb-filter-until")
+        self.since = date_box("From", "tpnb-filter-since", width="165px", label_width="40px")
+        self.until = date_box("to", "tpnb-filter-until", width="145px", label_width="22px")
         self.text = w.Text(
             placeholder="Search title, text, reviewer\u2026",
             continuous_update=False,
@@ -135,8 +170,7 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     @property
     def filter(self) -> ReviewFilter:
         """The controls' current state as a :class:`ReviewFilter` (raises ValueError if invalid)."""
-        since: date | None = self.since.value
-        until: date | None = self.until.value
+        since, until = self.dates()
         language = self.language.value
         return ReviewFilter(
             stars=frozenset(i + 1 for i, b in enumerate(self.star_buttons) if b.value),
@@ -150,6 +184,20 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             tz=self.timezone.value,
         )
 
+    def dates(self) -> tuple[date | None, date | None]:
+        """The From and To days (``None`` when empty); raises ConfigError for a bad date."""
+        return read_day(self.since.value, "From"), read_day(self.until.value, "To")
+
+    def set_dates(self, since: date | str | None, until: date | str | None) -> None:
+        """Set both date boxes (days or ISO text; ``None`` clears), then notify once."""
+        self._muted = True
+        try:
+            self.since.value = since.isoformat() if isinstance(since, date) else since or ""
+            self.until.value = until.isoformat() if isinstance(until, date) else until or ""
+        finally:
+            self._muted = False
+        self._changed()
+
     def set_stars(self, stars: set[int] | frozenset[int]) -> None:
         """Select exactly these star ratings (one change notification)."""
         self._muted = True
@@ -161,14 +209,19 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self._changed()
 
     def set_languages(self, counts: list[tuple[str, int]]) -> None:
-        """Offer these ``(language, count)`` choices, keeping the current one when still offered."""
+        """Offer these ``(language, count)`` choices; the chosen language stays chosen (offered
+        with a count of 0 if the other filters now leave none), so this never changes the filter.
+        """
         options = [("All languages", _ANY)] + [(f"{code} ({n:,})", code) for code, n in counts]
         current = self.language.value
+        if current != _ANY and current not in {code for _label, code in options}:
+            options.append((f"{current} (0)", current))
+        if options == list(self.language.options):
+            return
         self._muted = True
         try:
             self.language.options = options
-            codes = {code for _label, code in options}
-            self.language.value = current if current in codes else _ANY
+            self.language.value = current
         finally:
             self._muted = False
 
@@ -179,8 +232,8 @@ class FilterBar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             for button in self.star_buttons:
                 button.value = False
             self.language.value = _ANY
-            self.since.value = None
-            self.until.value = None
+            self.since.value = ""
+            self.until.value = ""
             self.text.value = ""
             self.replied.value = "Any reply status"
             self.verified.value = "Verified or not"

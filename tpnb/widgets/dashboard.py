@@ -37,6 +37,8 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         timezone: the timezone dates are shown in.
         progress: show progress bars while loading.
         export_dir: folder the explorer's exports go to.
+        suggestions: business units offered as cards before a search (see
+            :class:`BusinessUnitFinder`; default: the demo's units in demo mode).
     """
 
     value = FrameTrait()
@@ -49,6 +51,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         timezone: str = "UTC",
         progress: bool = True,
         export_dir: str | None = None,
+        suggestions: pd.DataFrame | None = None,
         **kwargs: Any,
     ) -> None:
         if client is None:
@@ -60,7 +63,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             client, timezone=timezone, progress=progress, export_dir=export_dir, badge=False
         )
         self.charts = RatingCharts(self.explorer.value, size=(9.6, 3.0), defer=0.05)
-        self.finder = BusinessUnitFinder(client, badge=False)
+        self.finder = BusinessUnitFinder(client, badge=False, suggestions=suggestions)
         demo = demo_badge_html() if is_demo(client) else ""
         header = w.HTML(
             '<div style="display:flex;align-items:center;gap:12px">'
@@ -80,16 +83,25 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.add_class("tpnb-root")
         self.add_class("tpnb-dashboard")
         self.finder.observe(self._on_unit, names="value")
+        traitlets.dlink((self.explorer, "reviews"), (self.charts, "population"))
+        traitlets.dlink((self.explorer, "loading"), (self.charts, "loading"))
         traitlets.dlink((self.explorer, "value"), (self.charts, "value"))
         traitlets.dlink((self.explorer, "value"), (self, "value"))
         if query:
             self.finder.search(query)
+
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        unit = self.explorer.label or "no business unit chosen yet"
+        return f"tpnb dashboard: Trustpilot reviews ({unit}); run the notebook to use it"
 
     def _on_unit(self, change: dict[str, Any]) -> None:
         unit = self.finder.business_unit
         if unit is not None:
             name = unit.get("display_name")
             self.explorer.label = "" if name is None or pd.isna(name) else str(name)
+            count = unit.get("number_of_reviews")
+            self.explorer.expected_reviews = 0 if count is None or pd.isna(count) else int(count)
         self.explorer.layout.display = "flex"
         self.explorer.business_unit = change["new"]
 

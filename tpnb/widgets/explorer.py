@@ -15,7 +15,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from tpnb.errors import AuthError, ForbiddenError, NotFoundError
+from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
 from tpnb.frames import review_frame
 from tpnb.widgets._base import (
     FrameTrait,
@@ -29,7 +29,8 @@ from tpnb.widgets._base import (
 from tpnb.widgets.controls import FilterBar
 from tpnb.widgets.detail import ReviewDetail
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex, language_counts
-from tpnb.widgets.render import demo_badge_html
+from tpnb.widgets.progress import LoadProgress
+from tpnb.widgets.render import demo_badge_html, plural
 from tpnb.widgets.table import ReviewTable
 
 __all__ = ["ReviewExplorer"]
@@ -105,6 +106,9 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         business_unit: the business unit id; assigning one (e.g. linked to a
             :class:`BusinessUnitFinder`'s ``value``) loads its reviews.
         label: the name shown above the reviews (default: the business unit id).
+        loading: True while the reviews are being fetched (the table says "Loading").
+        expected_reviews: how many reviews the unit has (its summary's count), for the
+            progress display; 0 when unknown (an indeterminate bar).
 
     Args:
         client: a :class:`tpnb.Client` (``None`` to explore a given ``reviews`` frame only).
@@ -113,7 +117,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         timezone: the timezone dates are shown in (IANA name).
         page_size: rows per page.
         export_dir: folder exports are written to (default: the working directory).
-        progress: show a progress bar while loading (``False`` in scripts and tests).
+        progress: show a progress display while loading (``False`` in scripts and tests);
+            the client's own tqdm bar is never shown (one display, not two).
         badge: show the "Demo data" badge when the client is in demo mode.
     """
 
@@ -121,6 +126,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     reviews = FrameTrait()
     business_unit = traitlets.Unicode("")
     label = traitlets.Unicode("")
+    loading = traitlets.Bool(False)
+    expected_reviews = traitlets.Int(0)
 
     def __init__(
         self,
@@ -145,10 +152,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.summary = w.HTML()
         self.summary.add_class("tpnb-explorer-summary")
         self.messages = MessageArea()
-        self.busy = w.HTML(layout=w.Layout(display="none"))
-        self.busy.add_class("tpnb-explorer-busy")
-        self.loading = w.Output()
-        self.loading.add_class("tpnb-explorer-progress")
+        self.progress_display = LoadProgress()
+        self.progress_display.add_class("tpnb-explorer-progress")
         self.filters = FilterBar(timezone=timezone)
         self.extra = w.VBox()  # room under the filters, e.g. for linked charts (the dashboard's)
         self.extra.add_class("tpnb-explorer-extra")
@@ -183,8 +188,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 style_widget(),
                 head,
                 self.messages,
-                self.busy,
-                self.loading,
+                self.progress_display,
                 self.filters,
                 self.extra,
                 self.count,
@@ -205,6 +209,17 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if business_unit:
             self.business_unit = business_unit
 
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        name = self.label or self.business_unit or "reviews"
+        reviews = self._trait_values.get("reviews")  # unset while __init__ runs
+        selected = self._trait_values.get("value")
+        return (
+            f"tpnb review explorer: {name}, "
+            f"{plural(0 if reviews is None else len(reviews), 'review')}, "
+            f"{0 if selected is None else len(selected):,} selected; run the notebook to use it"
+        )
+
     # --- loading ---------------------------------------------------------------------------------
     def _on_business_unit(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -221,60 +236,69 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             raise RuntimeError(
                 "this explorer has no client: assign a review frame to .reviews instead"
             )
-        name = html.escape(self.label or business_unit)
-        self.busy.value = (
-            f'<div class="tpnb-message tpnb-message-info">Loading the reviews of <b>{name}</b>'
-            "\u2026 (once, then every filter works in memory)"
-            '<div class="tpnb-loading-bar"><div></div></div></div>'
-        )
-        self.busy.layout.display = "flex"
-        self.loading.clear_output()
-        self.loading.layout.display = "flex"
+        name = self.label or business_unit
+        self._show_loading(name)
         self.private = False
         try:
             frame = None
-            if has_customer_api(self.client):
-                # the Customer API has the private fields and allows replies, for the units the
-                # business user owns; for any other unit, fall back to the public reviews
-                try:
-                    frame = self._fetch(self.client.private_reviews, business_unit)
-                    self.private = True
-                except (ForbiddenError, NotFoundError, AuthError) as exc:
-                    log.info(
-                        "private reviews of %s unavailable (%s): public ones instead",
-                        business_unit,
-                        exc,
-                    )
-            if frame is None:
-                frame = self._fetch(self.client.reviews, business_unit)
-        finally:
-            self.loading.clear_output()
-            self.loading.layout.display = "none"
-            self.busy.layout.display = "none"
+            with self.progress_display.following(self.client):
+                if has_customer_api(self.client):
+                    # the Customer API has the private fields and allows replies, for the units
+                    # the business user owns; for any other unit, fall back to the public reviews
+                    try:
+                        frame = self._fetch(self.client.private_reviews, business_unit)
+                        self.private = True
+                    except (ForbiddenError, NotFoundError, AuthError) as exc:
+                        log.info(
+                            "private reviews of %s unavailable (%s): public ones instead",
+                            business_unit,
+                            exc,
+                        )
+                if frame is None:
+                    frame = self._fetch(self.client.reviews, business_unit)
+        except BaseException:
+            self.progress_display.finish()
+            self.loading = False
+            raise
+        self.progress_display.finish()
         self.detail.reply_box.layout.display = "flex" if self.private else "none"
         self.messages.clear()
         self.reviews = frame
+        # only now: linked charts redraw once, from the new selection (not from the empty one)
+        self.loading = False
+        self._show_summary()
         return frame
 
-    def _fetch(self, method: Any, business_unit: str) -> pd.DataFrame:
-        """Call a client list method, with its progress bar shown in the widget."""
-        self.requests_made += 1
+    def _show_loading(self, name: str) -> None:
+        """While loading: one progress display; the table and count say "Loading", not "none"."""
+        self.loading = True
+        self.close_review()
+        self.messages.clear()
+        total = self.expected_reviews or None
+        self.progress_display.start(name, total if self.progress else None, self.client)
         if not self.progress:
-            frame: pd.DataFrame = method(business_unit, progress=False)
-            return frame
-        with self.loading:
-            frame = method(business_unit, progress=True)
+            self.progress_display.finish()
+        empty = self.index.ordered.iloc[:0]
+        self.table.show(empty, page=1, empty_text=f"Loading the reviews of {name}\u2026")
+        self.count.value = ""
+        self._show_summary()
+        self.value = empty  # nothing of an earlier unit stays on screen while this one loads
+
+    def _fetch(self, method: Any, business_unit: str) -> pd.DataFrame:
+        """Call a client list method (without its tqdm bar: the widget shows its own)."""
+        self.requests_made += 1
+        frame: pd.DataFrame = method(business_unit, progress=False)
         return frame
 
     def _on_reviews(self, change: dict[str, Any]) -> None:
         frame: pd.DataFrame = change["new"]
         self.index = ReviewIndex(frame)
-        self.filters.set_languages(language_counts(frame))
+        self.filters.set_languages(language_counts(frame))  # refresh() narrows them
         self.close_review()
         self.refresh(page=1)
 
     def _on_filters(self) -> None:
-        self.refresh()
+        self.refresh(page=1)  # a new selection starts at its first page
 
     # --- filtering -------------------------------------------------------------------------------
     @property
@@ -284,20 +308,49 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     @guarded
     def refresh(self, page: int | None = None) -> pd.DataFrame:
-        """Apply the controls to the loaded reviews: update :attr:`value`, the count and the table."""
-        flt = self.filters.filter
-        selection = self.index.frame(flt)
+        """Apply the controls to the loaded reviews: update :attr:`value`, the count and the table.
+
+        When the controls describe no valid filter (a date range whose start is after its end),
+        the selection is empty and a warning says what to change: the table never goes on
+        showing an earlier selection (perhaps of another business unit) under this one's name.
+        """
         self.messages.clear()
-        shown = self.table.show(selection, tz=flt.tz, page=page)
+        self._show_summary()
+        try:
+            flt = self.filters.filter
+        except ConfigError as exc:
+            selection = self.index.ordered.iloc[:0]
+            self.messages.show(self._invalid_filter_text(exc), "warning")
+            self.table.show(
+                selection, page=1, empty_text="No reviews: the filters exclude them all."
+            )
+            self.count.value = ""
+            self.value = selection
+            return selection
+        selection = self.index.frame(flt)
+        shown = self.table.show(selection, tz=flt.tz, page=page, highlight=flt.text)
+        # the language choices count what the other filters leave
+        self.filters.set_languages(self.index.language_counts(flt))
         total = len(self.reviews)
         of = f" of {total:,} loaded" if len(selection) != total else ""
         self.count.value = (
             f'<span class="tpnb-muted">Showing <b>{shown.first:,}\u2013{shown.last:,}</b> of '
-            f"<b>{len(selection):,}</b> reviews{of}</span>"
+            f"<b>{len(selection):,}</b> {'review' if len(selection) == 1 else 'reviews'}{of}</span>"
         )
-        self._show_summary()
         self.value = selection  # last: linked charts redraw after the table is shown
         return selection
+
+    def _invalid_filter_text(self, error: ConfigError) -> str:
+        try:
+            since, until = self.filters.dates()
+        except ConfigError as bad_date:
+            return f"{bad_date}."
+        if since is not None and until is not None and since > until:
+            return (
+                f"The date range is empty: From ({since.isoformat()}) is after To "
+                f"({until.isoformat()}). Change a date, or press Reset."
+            )
+        return f"{error} Change the filters, or press Reset."
 
     def _show_summary(self) -> None:
         demo = (
@@ -305,12 +358,25 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             if self.badge and self.client is not None and is_demo(self.client)
             else ""
         )
+        name = html.escape(self.label or self.business_unit or "Reviews")
         n = len(self.reviews)
-        if n == 0 and not self.business_unit:
+        expected = self.expected_reviews
+        if self.loading:
+            text = f"<b>{name}</b> &middot; loading\u2026"
+        elif n == 0 and not self.business_unit:
             text = "No reviews loaded yet."
+        elif expected > n and not self.private:
+            # the summary counts every review; the public lists leave some out
+            text = (
+                f"<b>{name}</b> &middot; {plural(n, 'review')} listed publicly "
+                f'<span class="tpnb-muted tpnb-explorer-hidden" title="Trustpilot counts '
+                "every review in the unit's summary; reviews hidden from public lists (for "
+                f'example reported ones under investigation) are not listed">'
+                f"&middot; {expected:,} on Trustpilot ({expected - n:,} hidden from public "
+                "lists)</span>"
+            )
         else:
-            name = html.escape(self.label or self.business_unit or "Reviews")
-            text = f"<b>{name}</b> &middot; {n:,} reviews loaded"
+            text = f"<b>{name}</b> &middot; {plural(n, 'review')} loaded"
         self.summary.value = f'<span class="tpnb-summary">{text}</span>{demo}'
 
     # --- detail and reply ------------------------------------------------------------------------

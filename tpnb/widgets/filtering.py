@@ -18,6 +18,7 @@ them all): ``stars``, ``language``, ``created_at``, ``title``, ``text``, ``consu
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -258,6 +259,21 @@ class ReviewIndex:
         if flt.text.strip():
             keep &= self._text_mask(flt.text)
         return keep
+
+    def language_counts(self, flt: ReviewFilter) -> list[tuple[str, int]]:
+        """``(language, reviews)`` pairs for what every filter but the language leaves.
+
+        Most frequent first; languages with no review left out. These are the counts a
+        language menu shows beside each choice while the other filters apply.
+        """
+        keep = self.mask(dataclasses.replace(flt, languages=frozenset()))
+        counts = np.bincount(self._language_codes[keep], minlength=len(self._language_uniques))
+        pairs = [
+            (str(code), int(n))
+            for code, n in zip(self._language_uniques, counts, strict=True)
+            if n and str(code)
+        ]
+        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
     def select(self, flt: ReviewFilter) -> np.ndarray:
         """Positions in :attr:`ordered` of the rows that pass ``flt``, in the filter's order.

@@ -11,12 +11,14 @@ import traitlets
 
 from tpnb.errors import ConfigError, NotFoundError
 from tpnb.widgets._base import MessageArea, guarded, is_demo, style_widget
-from tpnb.widgets.render import business_unit_card_html, demo_badge_html
+from tpnb.widgets.render import business_unit_card_html, demo_badge_html, plural
 
 __all__ = ["BusinessUnitFinder"]
 
 #: most matches shown as cards
 MAX_CARDS = 6
+#: suggested units shown before "Show all"
+MAX_SUGGESTIONS = 9
 
 
 def looks_like_domain(text: str) -> bool:
@@ -56,6 +58,10 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         query: text to search for at once.
         country: ISO country code passed to the name search (``None``: all countries).
         badge: show the "Demo data" badge when the client is in demo mode.
+        suggestions: business units offered as cards before anything is typed (a
+            ``business_unit_frame``), e.g. the units a business user owns. ``None`` (default):
+            in demo mode, the emulator's units with the most reviews first; with real
+            credentials, none (the API has no list of a business user's own units).
     """
 
     value = traitlets.Unicode("")
@@ -68,11 +74,13 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         query: str = "",
         country: str | None = None,
         badge: bool = True,
+        suggestions: pd.DataFrame | None = None,
         **kwargs: Any,
     ) -> None:
         self.client = client
         self.country = country
         self.matches = pd.DataFrame()
+        self.suggestions = pd.DataFrame()
         self._searched: tuple[str, float] = ("", 0.0)
         self.query = w.Text(
             value=query,
@@ -86,6 +94,8 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.messages = MessageArea()
         self.results = w.VBox(layout=w.Layout(width="100%"))
         self.results.add_class("tpnb-finder-results")
+        self.suggested = w.VBox(layout=w.Layout(width="100%"))
+        self.suggested.add_class("tpnb-finder-suggestions")
         self.chosen = w.HTML()
         self.chosen.add_class("tpnb-finder-chosen")
         label = w.HTML(
@@ -94,7 +104,8 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         label.add_class("tpnb-finder-label")
         bar = w.HBox([self.query, self.search_button], layout=w.Layout(width="100%"))
         super().__init__(
-            [style_widget(), label, bar, self.messages, self.results, self.chosen], **kwargs
+            [style_widget(), label, bar, self.messages, self.results, self.chosen, self.suggested],
+            **kwargs,
         )
         self.add_class("tpnb-root")
         self.add_class("tpnb-finder")
@@ -102,6 +113,91 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.search_button.on_click(self._on_button)
         if query:
             self.search()
+        else:
+            self.suggest(suggestions)
+
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        chosen = self.business_unit
+        what = "no business unit chosen yet" if chosen is None else str(chosen.get("display_name"))
+        return f"tpnb business-unit finder: {what}; run the notebook to use it"
+
+    @guarded
+    def suggest(self, units: pd.DataFrame | None = None, *, show_all: bool = False) -> None:
+        """Offer ``units`` as cards to choose from (default: the demo's units, in demo mode).
+
+        Args:
+            units: a ``business_unit_frame``; ``None`` lists the emulator's units in demo mode
+                (most reviews first) and offers nothing with real credentials.
+            show_all: show every unit, not only the first :data:`MAX_SUGGESTIONS`.
+        """
+        if units is None:
+            if not self.suggestions.empty:
+                units = self.suggestions
+            elif is_demo(self.client):
+                every: pd.DataFrame = self.client.business_units(progress=False)
+                units = every.sort_values(
+                    "number_of_reviews", ascending=False, kind="stable"
+                ).reset_index(drop=True)
+            else:
+                units = pd.DataFrame()
+        self.suggestions = units.reset_index(drop=True)
+        if self.suggestions.empty:
+            self.suggested.children = []
+            return
+        shown = self.suggestions if show_all else self.suggestions.head(MAX_SUGGESTIONS)
+        cards = []
+        for i, (_, row) in enumerate(shown.iterrows()):
+            button = w.Button(
+                description=str(row.get("display_name") or row["id"]),
+                tooltip=f"Explore the reviews of {row.get('display_name')}",
+                layout=w.Layout(width="100%", height="auto"),
+            )
+            button.add_class("tpnb-finder-suggestion-open")
+            button.on_click(lambda _b, i=i: self.choose_suggestion(i))
+            body = w.HTML(business_unit_card_html(row, compact=True))
+            card = w.VBox([button, body])
+            card.add_class("tpnb-panel")
+            card.add_class("tpnb-finder-suggestion")
+            cards.append(card)
+        grid = w.GridBox(
+            cards,
+            layout=w.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(240px, 1fr))",
+                grid_gap="8px",
+                width="100%",
+            ),
+        )
+        heading = "Demo business units" if is_demo(self.client) else "Your business units"
+        parts: list[w.Widget] = [
+            w.HTML(
+                f'<span class="tpnb-finder-suggestions-title">{heading}</span>'
+                '<span class="tpnb-muted"> \u2014 choose one, or search above</span>'
+            ),
+            grid,
+        ]
+        hidden = len(self.suggestions) - len(shown)
+        if hidden > 0:
+            more = w.Button(
+                description=f"Show all {len(self.suggestions)}",
+                icon="chevron-down",
+                layout=w.Layout(width="auto"),
+            )
+            more.add_class("tpnb-finder-suggestions-more")
+            more.on_click(lambda _b: self.suggest(self.suggestions, show_all=True))
+            parts.append(more)
+        self.suggested.children = parts
+
+    @guarded
+    def choose_suggestion(self, position: int) -> None:
+        """Choose the suggested unit at ``position`` (0-based), as if found by a search."""
+        if not 0 <= position < len(self.suggestions):
+            raise IndexError(
+                f"no suggestion at position {position}; there are {len(self.suggestions)}"
+            )
+        self.matches = self.suggestions.iloc[[position]].reset_index(drop=True)
+        self.messages.clear()
+        self.choose(0)
 
     def _on_button(self, _button: Any) -> None:
         # typing then clicking "Find" first sends the text (blur), which already searched
@@ -113,6 +209,10 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def _on_query(self, change: dict[str, Any]) -> None:
         if change["new"].strip():
             self.search()
+        elif len(self.suggestions):  # the box emptied: offer the suggestions again
+            self.results.children = []
+            self.messages.clear()
+            self.suggested.layout.display = "flex"
 
     @guarded
     def search(self, text: str | None = None) -> pd.DataFrame:
@@ -144,7 +244,7 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.choose(0)
             self.messages.clear()
         else:
-            self.messages.show(f"{len(matches)} matches: choose one.", "info")
+            self.messages.show(f"{plural(len(matches), 'match')}: choose one.", "info")
         return matches
 
     def _lookup(self, text: str) -> pd.DataFrame:
@@ -175,6 +275,7 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             card.add_class("tpnb-finder-card")
             cards.append(card)
         self.results.children = cards
+        self.suggested.layout.display = "none" if cards else "flex"
 
     @guarded
     def choose(self, position: int) -> None:
@@ -183,6 +284,7 @@ class BusinessUnitFinder(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             raise IndexError(f"no match at position {position}; there are {len(self.matches)}")
         row = self.matches.iloc[position]
         self.results.children = []
+        self.suggested.layout.display = "none"
         self.chosen.value = (
             '<div class="tpnb-panel tpnb-selected">' + business_unit_card_html(row) + "</div>"
         )

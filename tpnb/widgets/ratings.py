@@ -5,17 +5,18 @@ from __future__ import annotations
 import struct
 import threading
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
+import traitlets
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from tpnb import charts
 from tpnb.frames import review_frame
 from tpnb.widgets._base import FrameTrait, MessageArea, guarded, style_widget
+from tpnb.widgets.controls import date_box, read_day
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex
 
 __all__ = ["CHARTS", "PERIODS", "RatingCharts"]
@@ -49,6 +50,12 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     Attributes:
         value: the review frame charted.
+        population: all the reviews ``value`` was selected from (e.g. the explorer's loaded
+            reviews); empty when unknown. When ``value`` is a smaller selection, each chart's
+            title says "of the N reviews selected", and the TrustScore history is drawn from
+            the whole population (a TrustScore is the company's, whatever the filters).
+        loading: True while the reviews are being loaded: the chart gives way to a
+            "Loading..." line (not a "No reviews" panel); set back to False, it redraws.
         figure: the last figure drawn (a matplotlib ``Figure``, object API, never pyplot);
             it is shown as a PNG in the ``image`` widget.
         draws: how many times a chart was drawn.
@@ -66,6 +73,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """
 
     value = FrameTrait()
+    population = FrameTrait()
+    loading = traitlets.Bool(False)
 
     def __init__(
         self,
@@ -97,12 +106,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.period = w.ToggleButtons(options=list(PERIODS), value=period)
         self.period.style.button_width = "72px"
         self.period.add_class("tpnb-chart-period")
-        self.since = w.DatePicker(description="From", layout=w.Layout(width="180px"))
-        self.since.style.description_width = "40px"
-        self.since.add_class("tpnb-chart-since")
-        self.until = w.DatePicker(description="to", layout=w.Layout(width="160px"))
-        self.until.style.description_width = "22px"
-        self.until.add_class("tpnb-chart-until")
+        self.since = date_box("From", "tpnb-chart-since", width="165px", label_width="40px")
+        self.until = date_box("to", "tpnb-chart-until", width="145px", label_width="22px")
         self.messages = MessageArea()
         # an Image widget, not an Output: in JupyterLab 4.6 with ipykernel 7 (comms on a
         # subshell thread) an Output widget updated from a callback sometimes keeps showing the
@@ -123,10 +128,28 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.add_class("tpnb-charts")
         for control in (self.chart, self.period, self.since, self.until):
             control.observe(self._redraw, names="value")
-        self.observe(self._redraw, names="value")
+        self.population = review_frame([])  # unknown until linked (before the observers)
+        self.observe(self._redraw, names=["value", "population"])
+        self.observe(self._on_loading, names="loading")
         self.value = reviews if reviews is not None else review_frame([])
 
+    def __repr__(self) -> str:
+        # the text/plain a saved notebook keeps beside the widget (what shows before it runs)
+        label = CHARTS[self.chart.value][0]
+        frame = self._trait_values.get("value")  # unset while __init__ runs
+        count = 0 if frame is None else len(frame)
+        return f"tpnb rating charts: {label} of {count:,} reviews; run the notebook to use it"
+
+    def _on_loading(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.image.layout.display = "none"
+            self.messages.show("Loading the reviews\u2026", "info")
+        else:
+            self._redraw()  # the image comes back with the new drawing, not before
+
     def _redraw(self, _change: Any = None) -> None:
+        if self.loading:
+            return
         if self.defer is None:
             self.redraw()
             return
@@ -139,7 +162,8 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     def _draw_in_background(self) -> None:
         with self._draw_lock:  # one drawing at a time: the last one scheduled wins
-            self.redraw()
+            if not self.loading:
+                self.redraw()
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until a deferred redraw (see ``defer``) has finished."""
@@ -155,28 +179,46 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """The pandas offset alias of the chosen period."""
         return PERIODS[self.period.value]
 
-    def charted(self) -> pd.DataFrame:
-        """The reviews drawn: :attr:`value` restricted to the chosen date range."""
-        since: date | None = self.since.value
-        until: date | None = self.until.value
-        reviews: pd.DataFrame = self.value
-        if (since is None and until is None) or reviews.empty:
-            return reviews
-        return ReviewIndex(self.value).frame(ReviewFilter(since=since, until=until, sort="oldest"))
+    def charted(self, reviews: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The reviews drawn: ``reviews`` (default :attr:`value`) in the chosen date range."""
+        since = read_day(self.since.value, "From")
+        until = read_day(self.until.value, "To")
+        frame: pd.DataFrame = self.value if reviews is None else reviews
+        if (since is None and until is None) or frame.empty:
+            return frame
+        return ReviewIndex(frame).frame(ReviewFilter(since=since, until=until, sort="oldest"))
+
+    @property
+    def is_selection(self) -> bool:
+        """Whether :attr:`value` is a strict subset of :attr:`population` (filters applied)."""
+        return len(self.population) > 0 and len(self.value) < len(self.population)
 
     @guarded
     def redraw(self) -> Figure | None:
         """Draw the chosen chart of :attr:`value` into the output (object API, no pyplot)."""
         _label, draw, uses_period = CHARTS[self.chart.value]
         self.period.disabled = not uses_period
-        reviews = self.charted()
+        selection = self.is_selection
         fig = charts.ChartFigure(figsize=self.size, layout="constrained", facecolor="white")
-        draw(reviews, self.freq, fig.add_subplot())
         self.messages.clear()
+        if self.chart.value == "trustscore" and selection:
+            everyone = self.charted(self.population)
+            draw(everyone, self.freq, fig.add_subplot())
+            self.messages.show(
+                f"The TrustScore is the company's: this history counts all {len(everyone):,} "
+                "reviews, whatever the filters.",
+                "info",
+            )
+        else:
+            reviews = self.charted()
+            ax = draw(reviews, self.freq, fig.add_subplot())
+            if selection:
+                charts.mark_selection(ax, len(reviews))
         png = charts.figure_png(fig, scale=2.0)  # twice the resolution, shown at nominal size
         width, _height = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
         self.image.width = str(width // 2)
         self.image.value = png
+        self.image.layout.display = ""
         self.figure = fig
         self.draws += 1
         return fig

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import math
+import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pandas as pd
@@ -19,7 +21,10 @@ __all__ = [
     "business_unit_card_html",
     "demo_badge_html",
     "format_time",
+    "highlight_html",
+    "human_label",
     "message_html",
+    "plural",
     "review_detail_html",
     "review_header_html",
     "review_row_html",
@@ -96,6 +101,10 @@ STYLE = f"""
 .tpnb-gap-small {{ gap: 2px; }}
 .tpnb-title {{ font-size: 22px; font-weight: 700; }}
 .tpnb-summary {{ font-size: 14px; }}
+.tpnb-mark {{ background: #fff1a8; color: inherit; padding: 0 1px; border-radius: 2px; }}
+.tpnb-finder-suggestions-title {{ font-weight: 600; font-size: 14px; }}
+.tpnb-finder-suggestion {{ gap: 4px; }}
+.tpnb-finder-suggestion-open {{ font-weight: 600; text-align: left; }}
 </style>
 """
 
@@ -134,22 +143,70 @@ def stars_html(stars: Any, *, size: int = 16) -> str:
 
 
 def format_time(value: Any, tz: str, *, with_time: bool = True) -> str:
-    """A UTC timestamp as text in timezone ``tz`` (e.g. ``"12 Mar 2024, 14:05"``); "" for NA."""
+    """A UTC timestamp as ISO 8601 text in timezone ``tz`` (``"2024-03-12 14:05"``); "" for NA.
+
+    ISO, like the date boxes (a browser's date picker would follow its own locale instead).
+    """
     if value is None or pd.isna(value):
         return ""
     stamp = pd.Timestamp(value)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
     local = stamp.tz_convert(tz)
-    return local.strftime("%d %b %Y, %H:%M" if with_time else "%d %b %Y")
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
-def _truncated(text: str, limit: int) -> str:
-    """Escaped text; beyond ``limit`` characters, a ``<details>`` that expands to the full text."""
+def _truncated(text: str, limit: int, escape: Callable[[str], str] = html.escape) -> str:
+    """Escaped text; beyond ``limit`` characters, a ``<details>`` that expands to the full text.
+
+    ``escape`` turns each piece of plain text into HTML (default: :func:`html.escape`; the list
+    passes :func:`highlight_html`'s escaping with the search term marked).
+    """
     if len(text) <= limit:
-        return html.escape(text)
+        return escape(text)
     cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return f"<details><summary>{html.escape(cut)}&hellip;</summary>{html.escape(text)}</details>"
+    return f"<details><summary>{escape(cut)}&hellip;</summary>{escape(text)}</details>"
+
+
+def highlight_html(text: str, term: str) -> str:
+    """``text`` escaped, with each case-insensitive occurrence of ``term`` in ``<mark>``.
+
+    The occurrences are found in the plain text and every piece is escaped on its own, so a
+    mark never cuts an HTML entity and the text can never inject markup.
+    """
+    term = term.strip()
+    if not term:
+        return html.escape(text)
+    pieces = []
+    position = 0
+    for match in re.finditer(re.escape(term), text, flags=re.IGNORECASE):
+        pieces.append(html.escape(text[position : match.start()]))
+        pieces.append(f'<mark class="tpnb-mark">{html.escape(match.group())}</mark>')
+        position = match.end()
+    pieces.append(html.escape(text[position:]))
+    return "".join(pieces)
+
+
+#: the API's verification levels, as people read them
+VERIFICATION_LABELS: dict[str, str] = {
+    "invited": "Invited",
+    "verified": "Verified",
+    "notVerified": "Not verified",
+    "verifiedByBusiness": "Verified by the business",
+    "redirected": "Redirected",
+}
+
+
+def human_label(value: Any, labels: dict[str, str] | None = None) -> str:
+    """An API code as words: from ``labels`` when listed, else camelCase split ("notVerified"
+    becomes "Not verified"); "" for NA."""
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    code = str(value)
+    if labels and code in labels:
+        return labels[code]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", code).replace("_", " ").strip().lower()
+    return words[:1].upper() + words[1:]
 
 
 def _badges(row: pd.Series) -> str:
@@ -176,16 +233,22 @@ def review_header_html() -> str:
     )
 
 
-def review_row_html(row: pd.Series, tz: str, *, truncate: int = 280) -> str:
+def review_row_html(row: pd.Series, tz: str, *, truncate: int = 280, highlight: str = "") -> str:
     """One review as a table row (a CSS grid matching :func:`review_header_html`).
 
     Args:
         row: one review (``tpnb.frames.review_frame`` columns).
         tz: the timezone dates are shown in.
         truncate: characters of text shown before the rest folds into a ``<details>``.
+        highlight: a search term to mark in the title, the text and the reviewer's name.
     """
     text = "" if pd.isna(row.get("text", pd.NA)) else str(row.get("text"))
-    reviewer = _text(row.get("consumer_name"))
+
+    def marked(value: Any) -> str:
+        plain = "" if value is None or pd.isna(value) else str(value)
+        return highlight_html(plain, highlight)
+
+    reviewer = marked(row.get("consumer_name"))
     location = _text(row.get("consumer_location"))
     return (
         '<div class="tpnb-grid">'
@@ -193,8 +256,8 @@ def review_row_html(row: pd.Series, tz: str, *, truncate: int = 280) -> str:
         f'<div class="tpnb-muted tpnb-cell-date">{format_time(row.get("created_at"), tz)}</div>'
         f'<span class="tpnb-lang tpnb-cell-lang" title="language">{_text(row.get("language"))}</span>'
         "</div>"
-        f'<div><div class="tpnb-cell-title">{_text(row.get("title"))}</div>'
-        f'<div class="tpnb-cell-text">{_truncated(text, truncate)}</div></div>'
+        f'<div><div class="tpnb-cell-title">{marked(row.get("title"))}</div>'
+        f'<div class="tpnb-cell-text">{_truncated(text, truncate, marked)}</div></div>'
         f'<div><div class="tpnb-cell-reviewer">{reviewer}</div>'
         f'<div class="tpnb-muted">{location}</div><div>{_badges(row)}</div></div>'
         "</div>"
@@ -215,7 +278,7 @@ def review_detail_html(row: pd.Series, tz: str) -> str:
         ("Posted", format_time(row.get("created_at"), tz)),
         ("Experienced", format_time(row.get("experienced_at"), tz, with_time=False)),
         ("Language", _text(row.get("language"))),
-        ("Verification", _text(row.get("verification_level"))),
+        ("Verification", _text(human_label(row.get("verification_level"), VERIFICATION_LABELS))),
         ("Likes", _text(row.get("number_of_likes"))),
         ("Location", _text(row.get("location_name"))),
         ("Review id", _text(row.get("id"))),
@@ -249,8 +312,13 @@ def _number(value: Any, fmt: str = "{:,}") -> str:
     return fmt.format(value)
 
 
-def business_unit_card_html(row: pd.Series) -> str:
-    """A business unit as a card body: name, domain, country, TrustScore, stars, review count."""
+def business_unit_card_html(row: pd.Series, *, compact: bool = False) -> str:
+    """A business unit as a card body: name, domain, country, TrustScore, stars, review count.
+
+    Args:
+        row: one row of a ``business_unit_frame``.
+        compact: a smaller card (domain and figures on two short lines), for a grid of cards.
+    """
     name = (
         _text(row.get("display_name")) or _text(row.get("identifying_name")) or _text(row.get("id"))
     )
@@ -259,6 +327,14 @@ def business_unit_card_html(row: pd.Series) -> str:
     score = row.get("trust_score")
     stars = row.get("stars")
     reviews = row.get("number_of_reviews")
+    if compact:
+        return (
+            '<div class="tpnb-card-body tpnb-card-compact">'
+            f'<div class="tpnb-muted">{domain}{" · " + country if country else ""}</div>'
+            f"<div>{stars_html(stars, size=14)} <b>{_number(score, '{:.1f}')}</b>"
+            f' <span class="tpnb-muted">· {_number(reviews)} reviews</span></div>'
+            "</div>"
+        )
     return (
         '<div class="tpnb-card-body">'
         f'<div class="tpnb-card-name">{name}</div>'
@@ -267,6 +343,21 @@ def business_unit_card_html(row: pd.Series) -> str:
         f' &nbsp;<span class="tpnb-muted">{_number(reviews)} reviews</span></div>'
         "</div>"
     )
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """``count`` and ``noun``, the noun in the plural unless the count is one: "1 match", "2 matches".
+
+    Args:
+        count: how many.
+        noun: the singular noun.
+        plural_noun: its plural, when not ``noun`` + "s" (or + "es" after s, sh, ch, x).
+    """
+    if count == 1:
+        return f"1 {noun}"
+    if plural_noun is None:
+        plural_noun = noun + ("es" if noun.endswith(("s", "sh", "ch", "x")) else "s")
+    return f"{count:,} {plural_noun}"
 
 
 def message_html(text: str, kind: Literal["info", "success", "warning", "error"] = "info") -> str:

@@ -9,11 +9,13 @@ import ipywidgets as w
 import pandas as pd
 
 from tpnb.widgets.filtering import Page, paginate
-from tpnb.widgets.render import review_header_html, review_row_html
+from tpnb.widgets.render import message_html, review_header_html, review_row_html
 
 __all__ = ["PAGE_SIZES", "ReviewTable"]
 
 PAGE_SIZES = (10, 20, 50)
+#: what an empty selection says
+NO_MATCH = "No reviews match these filters."
 
 
 class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
@@ -30,7 +32,9 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def __init__(self, *, page_size: int = 10, **kwargs: Any) -> None:
         self._open_callbacks: list[Callable[[str], None]] = []
         self.selection = pd.DataFrame()
+        self.empty_text = NO_MATCH
         self.tz = "UTC"
+        self.highlight = ""
         self.page = paginate(0, 1, page_size)
         self.header = w.HTML(review_header_html())
         self.rows = w.VBox()
@@ -96,10 +100,26 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             callback(review_id)
 
     def show(
-        self, selection: pd.DataFrame, *, tz: str | None = None, page: int | None = None
+        self,
+        selection: pd.DataFrame,
+        *,
+        tz: str | None = None,
+        page: int | None = None,
+        empty_text: str = NO_MATCH,
+        highlight: str = "",
     ) -> Page:
-        """Show ``selection`` (all filtered rows, sorted), at ``page`` (default: the current one)."""
+        """Show ``selection`` (all filtered rows, sorted), at ``page`` (default: the current one).
+
+        Args:
+            selection: the rows to page through.
+            tz: the timezone dates are shown in (default: unchanged).
+            page: the page to show, 1-based (default: the current one, clamped).
+            empty_text: what an empty selection says (e.g. "Loading..." while loading).
+            highlight: a search term to mark in the rows.
+        """
         self.selection = selection
+        self.empty_text = empty_text
+        self.highlight = highlight
         if tz is not None:
             self.tz = tz
         return self.go(self.page.number if page is None else page)
@@ -110,16 +130,12 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         rows = self.selection.iloc[self.page.rows]
         self._grow_pool(len(rows))
         for i, (_, row) in enumerate(rows.iterrows()):
-            self._row_html[i].value = review_row_html(row, self.tz)
+            self._row_html[i].value = review_row_html(row, self.tz, highlight=self.highlight)
         self.rows.children = self._row_boxes[: len(rows)]
-        self.empty.value = (
-            '<div class="tpnb-message tpnb-message-info">No reviews match these filters.</div>'
-            if rows.empty
-            else ""
-        )
+        self.empty.value = message_html(self.empty_text, "info") if rows.empty else ""
         p = self.page
         self.page_label.value = (
-            f'<span class="tpnb-muted">Page <b>{p.number}</b> of {p.count:,}</span>'
+            f'<span class="tpnb-muted">Page <b>{p.number:,}</b> of {p.count:,}</span>'
         )
         self.prev_button.disabled = p.number <= 1
         self.next_button.disabled = p.number >= p.count

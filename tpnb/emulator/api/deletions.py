@@ -36,7 +36,7 @@ from flask import Blueprint, Response
 
 from tpnb.emulator.api import params
 from tpnb.emulator.api.context import state
-from tpnb.emulator.api.responses import app_error, bad_param, json_response
+from tpnb.emulator.api.responses import bad_param, json_response
 from tpnb.emulator.data.deletions import CONSUMER, REVIEW
 
 blueprint = Blueprint("deletions", __name__, url_prefix="/v1")
@@ -76,14 +76,8 @@ def _bounds() -> tuple[int | None, int | None]:
     if end is not None and raw_end is not None and _DATE_ONLY.match(raw_end.strip()):
         end = end + timedelta(days=1)
     if start is not None and end is not None and start >= end:
-        raise app_error(
-            400,
-            f"startDate ({params.get_str('startDate')}) must be before endDate ({raw_end})",
-            details={
-                "parameter": "startDate",
-                "value": params.get_str("startDate"),
-                "allowed": "a date-time before endDate",
-            },
+        raise bad_param(
+            "startDate", params.get_str("startDate"), f"a date-time before endDate ({raw_end})"
         )
     start_ms = None if start is None else int(start.timestamp() * 1000)
     end_ms = None if end is None else int(end.timestamp() * 1000)
