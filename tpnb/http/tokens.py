@@ -54,8 +54,8 @@ file holds the access and refresh tokens, their expiry, the business user id and
 the api key; never the api key, the secret or the password. A token whose business user or api
 key differs from the session's is never adopted, wherever it was found.
 
-After a 401 on a token thought valid, :meth:`TokenManager.renew_after_401` runs steps 2-4 once,
-unless another thread or process already replaced that token.
+After a 401 or 403 on a token thought valid, :meth:`TokenManager.renew_after_401` runs steps 2-4
+once, unless another thread or process already replaced that token.
 """
 
 from __future__ import annotations
@@ -378,7 +378,11 @@ class TokenManager:
             return self._renew(failed=None)
 
     def renew_after_401(self, failed: str) -> str:
-        """A replacement for ``failed``, an access token the server refused (once per call)."""
+        """A replacement for ``failed``, an access token the server refused (once per call).
+
+        Called after a 401 or a 403 to a private call (Trustpilot: re-authenticate once, then
+        raise).
+        """
         with self._lock:
             current = self._token
             if current and current["access_token"] != failed and self._valid(current):
