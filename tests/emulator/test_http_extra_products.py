@@ -74,6 +74,11 @@ def test_conversation_lifecycle(api: Api, token: str, shop: Any) -> None:
     conv = api.private("GET", f"/private/conversations/{conv_id}", token).json()
     assert (conv["id"], conv["state"], conv["comments"]) == (conv_id, "private", [])
     assert (conv["businessUnitId"], conv["productReviewId"]) == (bu_id, review_id)
+    consumer_id = ds.product_review_json(rows[0], api.server.api_url)["consumer"]["id"]
+    assert (conv["consumerId"], conv["source"], conv["sourceId"]) == (
+        consumer_id, "Product reviews", review_id,
+    )  # fmt: skip
+    assert list(conv)[:5] == ["id", "businessUnitId", "consumerId", "source", "sourceId"]
     assert api.get(f"/conversations/{conv_id}").status_code == 404  # private until published
 
     body = {"content": "Thanks for the review!", "integrationId": "crm-1"}
@@ -237,6 +242,25 @@ def test_product_invitation_link(api: Api, token: str, shop: Any) -> None:
     ):
         assert api.private("POST", path, token, json=broken).status_code == 400
     assert api.private("POST", path, _other_token(api), json=body).status_code == 403
+
+
+def test_product_invitation_link_accepts_product_ids(api: Api, token: str, shop: Any) -> None:
+    bu_id, _, _ = shop
+    path = f"/private/product-reviews/business-units/{bu_id}/invitation-links"
+    body = {"consumer": {"email": "bo@example.com", "name": "Bo"}, "productIds": ["p-1", "p-2"]}
+    resp = api.private("POST", path, token, json=body)
+    assert resp.status_code == 200
+    record = api.server.admin.invitations[-1]
+    assert (record["email"], record["productIds"], record["products"]) == (
+        "bo@example.com", ["p-1", "p-2"], [],
+    )  # fmt: skip
+    for broken in ([], "p-1", [1], [""]):
+        refused = api.private("POST", path, token, json={**body, "productIds": broken})
+        assert refused.status_code == 400
+        assert "productIds" in refused.json()["message"]
+    neither = api.private("POST", path, token, json={"consumer": body["consumer"]})
+    assert neither.status_code == 400
+    assert "products" in neither.json()["message"]
 
 
 #: the fields of a listed product (BRUNO README's example plus the upsert body's fields)

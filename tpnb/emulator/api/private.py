@@ -74,7 +74,11 @@ def review(review_id: str) -> Response:
 
 @blueprint.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
-    """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``."""
+    """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``.
+
+    ``submittedAt`` (optional, an ISO 8601 date-time, the current docs' field) is checked; the
+    reply is dated when the emulator receives it.
+    """
     bu_id = _review_unit(review_id)
     body = params.json_body()
     message = body.get("message")
@@ -85,6 +89,11 @@ def reply(review_id: str) -> Response:
     if user is None or bu_id not in user.business_unit_ids:
         raise bad_param(
             "authorBusinessUserId", author, "the id of a business user of this business unit"
+        )
+    submitted = body.get("submittedAt")
+    if submitted is not None and params.iso_datetime(submitted) is None:
+        raise bad_param(
+            "submittedAt", submitted, "an ISO 8601 date-time such as 2024-07-15T12:00:00 (optional)"
         )
     state().dataset.set_reply(review_id, message, author)
     state().publish_review_event("service-review-updated", review_id)

@@ -53,7 +53,8 @@ More paths and request bodies are [C] (BRUNO and its README); their response sha
 * ``POST /private/product-reviews/business-units/{id}/invitation-links`` (api host, OAuth)
   ``{"consumer": {"email", "name"}, "referenceId", "locale", "redirectUri", "products": [{"sku",
   "name", ...}]}`` -> 200 ``{"reviewLinkId", "reviewUrl"}`` (consumer email and at least one
-  product with ``sku`` and ``name`` required); recorded in ``server.admin.invitations`` with
+  product with ``sku`` and ``name`` required; ``"productIds": ["..."]``, a list of strings as
+  HITRIX sends, may stand for or come with ``products``); recorded in ``server.admin.invitations`` with
   ``"type": "product-link"``;
 * ``POST /private/business-units/{id}/products`` (upsert) with the body of BRUNO's "Batch upsert
   products" ([C]): ``{"products": [{sku, googleMerchantCenterProductId, title, link, imageLink,
@@ -341,9 +342,19 @@ def product_invitation_link(bu_id: str) -> Response:
         raise bad_param("consumer", consumer, 'an object {"email", "name"} (required)')
     email = params.email_value(consumer.get("email"), "consumer.email")
     products = body.get("products")
-    if not isinstance(products, list) or not products:
-        raise bad_param("products", products, "a non-empty JSON list of products")
-    items = [_product(p, "products") for p in products]
+    product_ids = body.get("productIds")
+    if product_ids is not None and (
+        not isinstance(product_ids, list)
+        or not product_ids
+        or not all(isinstance(i, str) and i.strip() for i in product_ids)
+    ):
+        raise bad_param("productIds", product_ids, "a non-empty JSON list of product id strings")
+    if products is None and product_ids is not None:
+        items: list[Any] = []
+    elif not isinstance(products, list) or not products:
+        raise bad_param("products", products, 'a non-empty JSON list of products (or "productIds")')
+    else:
+        items = [_product(p, "products") for p in products]
     created = now_iso()
     link_id = hashlib.sha1(f"{bu_id}|{email}|{created}|{len(state().invitations)}".encode())
     record = {
@@ -356,6 +367,7 @@ def product_invitation_link(bu_id: str) -> Response:
         "locale": params.text_value(body.get("locale"), "locale", required=False),
         "redirectUri": params.text_value(body.get("redirectUri"), "redirectUri", required=False),
         "products": items,
+        "productIds": list(product_ids or []),
         "createdAt": created,
     }
     state().invitations.add(record)
