@@ -21,10 +21,13 @@ Public (apikey):
 Private (bearer, unit access as for service reviews):
 
 * ``GET /private/product-reviews/business-units/{id}/reviews`` (``sku``, ``language``, ``page``,
-  ``perPage``; ``state`` only ``published`` exists here) -> private product reviews;
+  ``perPage``; ``state`` a comma-separated list of ``published, unpublished, underModeration,
+  archived``, 400 otherwise; every seeded review is ``published``) -> private product reviews
+  ``{..., consumer{id, name, email}, locale, state, referenceId, conversationId,
+  attachments[{id, state, processedFiles[{dimension, mimeType, url}]}], attributeRatings}``;
 * ``GET /private/product-reviews/{reviewId}``;
-* ``GET /private/product-reviews/business-units/{id}/summaries`` -> ``{"summaries": [...],
-  "links": [...]}`` one per product ([I]);
+* ``GET /private/product-reviews/business-units/{id}/summaries`` (``perPage`` 1..1000) ->
+  ``{"summaries": [...], "links": [...]}`` one per product ([I]);
 * ``GET /private/business-units/{id}/products`` (``page``, ``perPage`` 1..10000 default 10000,
   ``skus``) -> ``{"products": [...], "isLastPage": bool}`` (products added with ``POST``, below,
   included); each item has the fields of the docs' example ([C] BRUNO README): ``id,
@@ -89,7 +92,10 @@ from tpnb.emulator.data.formats import STAR_KEYS
 from tpnb.emulator.data.stores import now_iso
 
 blueprint = Blueprint("products", __name__, url_prefix="/v1")
-STATES = ("published",)
+#: the documented states of a private product review; every seeded review is ``published``
+STATES = ("published", "unpublished", "underModeration", "archived")
+#: the largest ``perPage`` of private product review summaries
+MAX_SUMMARIES_PER_PAGE = 1000
 MAX_PRODUCTS = 1000
 #: fields of a product in a product-review invitation link (the name is ``name`` there)
 _INVITED_PRODUCT_FIELDS = (
@@ -305,9 +311,15 @@ def private_reviews(bu_id: str) -> Response:
     """Private product reviews of a unit."""
     require_access(bu_id)
     wanted_state = params.get_str("state")
-    if wanted_state is not None and wanted_state.lower() not in STATES:
-        raise bad_param("state", wanted_state, ", ".join(STATES))
-    return _product_page(_product_rows(bu_id, require_filter=False), private=True)
+    rows = _product_rows(bu_id, require_filter=False)
+    if wanted_state is not None:
+        by_lower = {name.lower(): name for name in STATES}
+        wanted = [part.strip().lower() for part in wanted_state.split(",")]
+        if not all(part in by_lower for part in wanted):
+            raise bad_param("state", wanted_state, "a comma-separated list of " + ", ".join(STATES))
+        if "published" not in wanted:  # every review of the data set is published
+            rows = rows[:0]
+    return _product_page(rows, private=True)
 
 
 @blueprint.get("/private/product-reviews/<review_id>")
@@ -325,7 +337,7 @@ def private_summaries(bu_id: str) -> Response:
     """One summary per product of the unit."""
     require_access(bu_id)
     products = state().dataset.products(bu_id)
-    page, per_page = listing.page_and_size()
+    page, per_page = listing.page_and_size(max_per_page=MAX_SUMMARIES_PER_PAGE)
     start, stop, has_next = listing.slice_page(len(products), page, per_page, cap=None)
     items = [{"sku": p["sku"], **_summary(bu_id, [p["sku"]])} for p in products[start:stop]]
     payload = {"links": params.page_links(page, has_next), "summaries": items}
