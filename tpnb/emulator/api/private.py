@@ -8,9 +8,9 @@ Choices ([I]): private lists include reported reviews (filter with ``reported``)
 is ``startDateTime`` inclusive, ``endDateTime`` exclusive, zone-less values UTC; ``POST reply``
 answers 201 with an empty body, ``DELETE reply`` 204; tags: ``GET`` -> ``{"tags": [...]}``,
 ``POST`` replaces (201), ``PUT`` adds (200), ``DELETE ?group=&value=`` removes one (204); write
-bodies must be ``application/json`` (415 otherwise). Every successful reply or tag write posts
-a ``service-review-updated`` webhook event (the review as it is after the write), as admin
-edits do.
+bodies must be ``application/json`` (415 otherwise). Replies and tag changes post no webhook
+event: Trustpilot's webhooks tell of consumer actions only (a review written, modified or
+deleted; the admin API's review mutations stand for those).
 """
 
 from __future__ import annotations
@@ -96,7 +96,6 @@ def reply(review_id: str) -> Response:
             "submittedAt", submitted, "an ISO 8601 date-time such as 2024-07-15T12:00:00 (optional)"
         )
     state().dataset.set_reply(review_id, message, author)
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(201)
 
 
@@ -105,7 +104,6 @@ def delete_reply(review_id: str) -> Response:
     """``DELETE /private/reviews/{id}/reply``."""
     _review_unit(review_id)
     state().dataset.delete_reply(review_id)
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(204)
 
 
@@ -140,7 +138,6 @@ def set_tags(review_id: str) -> Response:
     """``POST /private/reviews/{id}/tags``: replace the tags."""
     _review_unit(review_id)
     state().dataset.set_review_tags(review_id, _tags_body())
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(201)
 
 
@@ -149,7 +146,6 @@ def add_tags(review_id: str) -> Response:
     """``PUT /private/reviews/{id}/tags``: add tags."""
     _review_unit(review_id)
     state().dataset.add_review_tags(review_id, _tags_body())
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(200)
 
 
@@ -163,7 +159,6 @@ def remove_tag(review_id: str) -> Response:
     if value is None:
         raise bad_param("value", None, "the tag value (required)")
     state().dataset.remove_review_tag(review_id, group, value)
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(204)
 
 
