@@ -21,6 +21,7 @@ from tpnb.emulator.data.accounts import (
     SECOND_API_KEY,
     SECOND_API_SECRET,
 )
+from tpnb.store.events import parse_events
 
 
 @pytest.fixture(scope="module")
@@ -383,3 +384,37 @@ def test_business_writes_post_no_webhooks(api: Api, token: str) -> None:
     assert [e["eventName"] for e in events] == ["service-review-updated"]
     assert events[0]["eventData"]["id"] == review_id
     assert sorted(t["value"] for t in events[0]["eventData"]["tags"]) == ["more"]
+
+
+def test_admin_product_review_posts_product_review_created(api: Api, shop: Any) -> None:
+    bu_id, products, _rows = shop
+    admin = api.server.admin
+    ds = api.server.dataset
+    service_review_id = ds.review_id(int(ds.query_reviews(business_unit_id=bu_id)[0]))
+    before = len(ds.product_reviews_rows(bu_id))
+    receiver = _Receiver()
+    admin.add_webhook(receiver.url)
+    try:
+        new_id = admin.add_product_review(service_review_id, sku=products[0]["sku"], stars=4)
+        assert admin.flush_webhooks()
+        with pytest.raises(ValueError, match="sku"):
+            admin.add_product_review(service_review_id, sku="no-such-sku", stars=4)
+    finally:
+        admin.remove_webhook()
+        receiver.server.shutdown()
+        receiver.server.server_close()
+    assert len(ds.product_reviews_rows(bu_id)) == before + 1
+    events = [e for body in receiver.bodies for e in body["events"]]
+    assert [e["eventName"] for e in events] == ["product-review-created"]
+    data = events[0]["eventData"]
+    assert set(data) == {
+        "id", "stars", "content", "product", "referenceId", "consumer", "state", "createdAt",
+    }  # fmt: skip
+    assert (data["id"], data["stars"], data["state"]) == (new_id, 4, "published")
+    assert data["product"]["sku"] == products[0]["sku"]
+    assert set(data["consumer"]) == {"id", "name", "email"}
+    listed = ds.product_review_json(ds.product_review_row(new_id), api.server.api_url)
+    assert listed["id"] == new_id
+    parsed = parse_events(receiver.bodies[0])  # tpnb's receiver: recognised, skipped
+    assert parsed.rejected == []
+    assert [e.is_product for e in parsed.events] == [True]

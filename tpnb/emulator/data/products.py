@@ -134,6 +134,24 @@ class ProductReviews:
             for a in attributes
         ]
 
+    def add(self, review_row: int, sku: str, stars: int, created_s: int) -> int:
+        """Append a product review of the unit of service review ``review_row``; its row.
+
+        Raises:
+            ValueError: ``sku`` is not a product of the unit, or ``stars`` is not 1..5.
+        """
+        u = int(self.reviews.table["bu"][review_row])
+        skus = [code for code, _name in self.units[u].spec.products]
+        if sku not in skus:
+            raise ValueError(f"sku {sku!r} is not a product of this business unit; one of {skus}")
+        if stars not in (1, 2, 3, 4, 5):
+            raise ValueError(f"stars must be 1..5, got {stars!r}")
+        values = {"bu": u, "review": review_row, "created": created_s, "stars": stars,
+                  "sku": skus.index(sku)}  # fmt: skip
+        for name, column in list(self.table.items()):
+            self.table[name] = np.append(column, np.array([values[name]], dtype=column.dtype))
+        return int(self.table["bu"].size) - 1
+
     def review_id(self, row: int) -> str:
         """The id of product review ``row``."""
         return object_id(int(self.table["created"][row]), row, self.salt)
