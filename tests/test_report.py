@@ -188,6 +188,8 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     assert "Error" not in text
     assert "papermill" not in text
     assert "Binder" not in text  # the notebook's intro is tagged remove-cell
+    assert "demo mode" not in text  # the "Demo data" badge is the notice, not tpnb.connect's line
+    assert "no Trustpilot credentials found" not in text
     from tpnb.emulator import DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSWORD
 
     for secret in (DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSWORD):
@@ -221,6 +223,34 @@ def test_report_default_period_is_last_full_month(
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = visible_text(out.read_text(encoding="utf-8"))
     assert f"{unit.display_name}: Trustpilot reviews, {expected}" in text
+
+
+def test_the_report_kernel_runs_with_the_quiet_notice_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel inherits TPNB_QUIET_NOTICE; the variable is gone again once the run ends."""
+    import nbformat
+
+    from tpnb.client import QUIET_NOTICE_VARIABLE
+    from tpnb.report import check_arguments, execute_report
+
+    monkeypatch.delenv(QUIET_NOTICE_VARIABLE, raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell('business_unit = ""\nperiod = ""\narchive = ""')
+    params.metadata["tags"] = ["parameters"]
+    probe = f"import os\nprint('quiet=' + os.environ.get({QUIET_NOTICE_VARIABLE!r}, 'unset'))"
+    nb.cells = [params, nbformat.v4.new_code_cell(probe)]
+    source = tmp_path / "probe.ipynb"
+    nbformat.write(nb, source)
+    arguments = check_arguments(tmp_path / "probe.html", notebook=source)
+    page = execute_report(arguments).read_text(encoding="utf-8")
+    assert "quiet=1" in visible_text(page)
+    assert QUIET_NOTICE_VARIABLE not in os.environ
 
 
 def test_a_failing_notebook_is_reported_in_one_line(tmp_path: Path) -> None:
