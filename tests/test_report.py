@@ -203,6 +203,8 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     assert int(figures["Reviews"][0].replace(",", "")) == len(in_period)
     assert float(figures["Mean stars"][0]) == pytest.approx(round(float(in_period.stars.mean()), 2))
     assert f"{len(waiting):,} low ratings of the period have no reply yet." in text
+    assert "No reviews in this period" not in text
+    assert "warning" not in proc.stderr
     for title in waiting.sort_values("created_at", ascending=False).title.head(3):
         assert html.escape(str(title)) in page or str(title) in text
 
@@ -210,6 +212,23 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     executed = kept.read_text(encoding="utf-8")
     assert "injected-parameters" in executed
     assert '"2026-10"' in executed
+
+
+@pytest.mark.slow
+def test_report_for_a_period_without_reviews_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "empty.html"
+    proc = run_report(tmp_path, "--period", "2030-01", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "warning: no reviews in the period 2030-01" in proc.stderr
+    page = out.read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert "No reviews in this period." in text
+    assert "<NA>" not in text
+    assert "nan" not in text.split()
+    assert "every low rating" not in text
+    assert "Key figures" not in text
+    assert "tpnb-key-figures" not in page
+    assert 'src="data:image/png' not in page  # no empty charts
 
 
 @pytest.mark.slow

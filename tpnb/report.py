@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pandas is imported when used: `tpnb --help` builds every su
 
 __all__ = [
     "CLI_NAMES",
+    "NO_REVIEWS_MARKER",
     "REPORT_NOTEBOOK",
     "ReportArguments",
     "build_report",
@@ -56,6 +57,8 @@ __all__ = [
 REPORT_NOTEBOOK = "05-report.ipynb"
 #: cells with this tag are explanations for notebook readers, left out of the exported report
 REMOVE_TAG = "remove-cell"
+#: the CSS class of the notebook's "No reviews in this period" paragraph (the command warns)
+NO_REVIEWS_MARKER = 'class="tpnb-no-reviews"'
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
