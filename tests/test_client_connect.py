@@ -72,6 +72,20 @@ def test_demo_notice_is_not_printed_into_a_voila_app(
         assert "demo" not in out + err
 
 
+def test_demo_notice_is_not_printed_into_a_report_kernel(
+    no_credentials: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tpnb report`` sets TPNB_QUIET_NOTICE for its kernel: the report's badge is the notice."""
+    import tpnb.client
+
+    monkeypatch.setattr(tpnb.client, "_in_jupyter_kernel", lambda: True)
+    monkeypatch.setenv(tpnb.client.QUIET_NOTICE_VARIABLE, "1")
+    with connect() as tp:
+        assert tp.demo
+        out, err = capsys.readouterr()
+        assert "demo" not in out + err
+
+
 def test_the_voila_rule_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from tpnb.client import in_voila
 

@@ -95,7 +95,7 @@ LEAVES = frozenset({"config", "errors", "params"})
 #: Every part of tpnb: a subpackage (``http``) or a top-level module (``client``); ``tpnb`` is
 #: the package's own ``__init__``.
 PARTS = frozenset(
-    {"tpnb", "cli", "widgets", "report", "charts", "analysis", "client", "methods", "store"}
+    {"tpnb", "cli", "widgets", "report", "charts", "analysis", "text", "client", "methods", "store"}
     | {"paging", "endpoints", "http", "frames", "config", "errors", "params", "emulator"}
 )
 #: What each part may import from the rest of tpnb at run time (besides itself and
@@ -105,13 +105,15 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "tpnb": frozenset({"client"}),
     "cli": PARTS - {"cli"},
     # ipywidgets UI on the client's frames, drawn with the charts
-    "widgets": frozenset({"client", "charts", "analysis", "frames"}),
+    "widgets": frozenset({"client", "charts", "analysis", "text", "frames"}),
     # `tpnb report` runs a notebook in its own kernel, after checking its unit (through the
     # client, one lookup) and its archive (the store) before the kernel starts
     "report": frozenset({"tpnb", "client", "store"}),
     # pure: charts draw tpnb.analysis numbers from frames' columns
-    "charts": frozenset({"analysis", "frames"}),
+    "charts": frozenset({"analysis", "text", "frames"}),
     "analysis": frozenset({"frames"}),
+    # pure text analysis of review frames (key phrases, topics)
+    "text": frozenset({"analysis", "frames"}),
     # the facade; demo mode starts the embedded emulator
     "client": frozenset({"methods", "http", "store", "emulator"}),
     "methods": frozenset({"endpoints", "paging", "frames", "store"}),

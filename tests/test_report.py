@@ -188,6 +188,8 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     assert "Error" not in text
     assert "papermill" not in text
     assert "Binder" not in text  # the notebook's intro is tagged remove-cell
+    assert "demo mode" not in text  # the "Demo data" badge is the notice, not tpnb.connect's line
+    assert "no Trustpilot credentials found" not in text
     from tpnb.emulator import DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSWORD
 
     for secret in (DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSWORD):
@@ -201,6 +203,8 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     assert int(figures["Reviews"][0].replace(",", "")) == len(in_period)
     assert float(figures["Mean stars"][0]) == pytest.approx(round(float(in_period.stars.mean()), 2))
     assert f"{len(waiting):,} low ratings of the period have no reply yet." in text
+    assert "No reviews in this period" not in text
+    assert "warning" not in proc.stderr
     for title in waiting.sort_values("created_at", ascending=False).title.head(3):
         assert html.escape(str(title)) in page or str(title) in text
 
@@ -208,6 +212,23 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     executed = kept.read_text(encoding="utf-8")
     assert "injected-parameters" in executed
     assert '"2026-10"' in executed
+
+
+@pytest.mark.slow
+def test_report_for_a_period_without_reviews_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "empty.html"
+    proc = run_report(tmp_path, "--period", "2030-01", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "warning: no reviews in the period 2030-01" in proc.stderr
+    page = out.read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert "No reviews in this period." in text
+    assert "<NA>" not in text
+    assert "nan" not in text.split()
+    assert "every low rating" not in text
+    assert "Key figures" not in text
+    assert "tpnb-key-figures" not in page
+    assert 'src="data:image/png' not in page  # no empty charts
 
 
 @pytest.mark.slow
@@ -221,6 +242,34 @@ def test_report_default_period_is_last_full_month(
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = visible_text(out.read_text(encoding="utf-8"))
     assert f"{unit.display_name}: Trustpilot reviews, {expected}" in text
+
+
+def test_the_report_kernel_runs_with_the_quiet_notice_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel inherits TPNB_QUIET_NOTICE; the variable is gone again once the run ends."""
+    import nbformat
+
+    from tpnb.client import QUIET_NOTICE_VARIABLE
+    from tpnb.report import check_arguments, execute_report
+
+    monkeypatch.delenv(QUIET_NOTICE_VARIABLE, raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell('business_unit = ""\nperiod = ""\narchive = ""')
+    params.metadata["tags"] = ["parameters"]
+    probe = f"import os\nprint('quiet=' + os.environ.get({QUIET_NOTICE_VARIABLE!r}, 'unset'))"
+    nb.cells = [params, nbformat.v4.new_code_cell(probe)]
+    source = tmp_path / "probe.ipynb"
+    nbformat.write(nb, source)
+    arguments = check_arguments(tmp_path / "probe.html", notebook=source)
+    page = execute_report(arguments).read_text(encoding="utf-8")
+    assert "quiet=1" in visible_text(page)
+    assert QUIET_NOTICE_VARIABLE not in os.environ
 
 
 def test_a_failing_notebook_is_reported_in_one_line(tmp_path: Path) -> None:

@@ -171,14 +171,21 @@ def _demo_connection(settings: Settings, *, explicit: set[str]) -> Connection:
     return conn
 
 
+#: Set (to any non-empty value) in the environment of a kernel whose outputs become a page
+#: with its own "Demo data" badge (``tpnb report`` sets it for papermill's kernel): the demo
+#: notice is then not printed, as under Voila.
+QUIET_NOTICE_VARIABLE = "TPNB_QUIET_NOTICE"
+
+
 def _announce(notice: str) -> None:
     """Say a one-line notice plainly, where a person reads it, and only there.
 
-    The rule: in a Voila app, nothing (the app's widgets carry a "Demo data" badge, and a
-    printed line would be drawn into the app's page); in a Jupyter kernel, stdout (stderr is
-    drawn as a pink error box, and this is not an error); in a terminal or a script, stderr.
+    The rule: in a Voila app or a report's kernel (:data:`QUIET_NOTICE_VARIABLE` set), nothing
+    (the app's widgets and the report carry a "Demo data" badge, and a printed line would be
+    drawn into the page); in a Jupyter kernel, stdout (stderr is drawn as a pink error box, and
+    this is not an error); in a terminal or a script, stderr.
     """
-    if in_voila():
+    if in_voila() or os.environ.get(QUIET_NOTICE_VARIABLE):
         return
     print(notice, file=sys.stdout if _in_jupyter_kernel() else sys.stderr, flush=True)
 

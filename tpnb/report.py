@@ -28,7 +28,7 @@ import re
 import site
 import sysconfig
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pandas is imported when used: `tpnb --help` builds every su
 
 __all__ = [
     "CLI_NAMES",
+    "NO_REVIEWS_MARKER",
     "REPORT_NOTEBOOK",
     "ReportArguments",
     "build_report",
@@ -56,6 +57,8 @@ __all__ = [
 REPORT_NOTEBOOK = "05-report.ipynb"
 #: cells with this tag are explanations for notebook readers, left out of the exported report
 REMOVE_TAG = "remove-cell"
+#: the CSS class of the notebook's "No reviews in this period" paragraph (the command warns)
+NO_REVIEWS_MARKER = 'class="tpnb-no-reviews"'
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -411,7 +414,10 @@ def execute_report(arguments: ReportArguments, *, progress: bool = False) -> Pat
         "period": arguments.period,
         "archive": "" if arguments.archive is None else str(arguments.archive.resolve()),
     }
-    with tempfile.TemporaryDirectory(prefix="tpnb-report-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="tpnb-report-") as tmp,
+        _quiet_demo_notice(),  # the report's "Demo data" badge is the notice
+    ):
         executed = Path(tmp) / "report.ipynb"
         try:
             papermill.execute_notebook(
@@ -429,6 +435,27 @@ def execute_report(arguments: ReportArguments, *, progress: bool = False) -> Pat
         node = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
     title = " ".join(["Trustpilot reviews report", arguments.business_unit, arguments.period])
     return export_html(node, arguments.output, title=title.strip())
+
+
+@contextlib.contextmanager
+def _quiet_demo_notice() -> Iterator[None]:
+    """Set :data:`tpnb.client.QUIET_NOTICE_VARIABLE` while the report's kernel starts and runs.
+
+    The kernel inherits this process's environment, so its ``tpnb.connect()`` does not print the
+    demo notice into the report (the report shows its own "Demo data" badge). The previous value
+    is restored afterwards.
+    """
+    from tpnb.client import QUIET_NOTICE_VARIABLE
+
+    previous = os.environ.get(QUIET_NOTICE_VARIABLE)
+    os.environ[QUIET_NOTICE_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(QUIET_NOTICE_VARIABLE, None)
+        else:
+            os.environ[QUIET_NOTICE_VARIABLE] = previous
 
 
 def installed_notebooks() -> list[Path]:

@@ -27,6 +27,7 @@ less so); the ratios (to the floor, scikit-learn to tpnb) are what compare. The 
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import statistics
 import sys
@@ -130,9 +131,9 @@ def _seconds(fn: Callable[[], Any], rounds: int) -> tuple[float, Any]:
     return statistics.median(times), out
 
 
-def measure(reviews: pd.DataFrame, rounds: int = 3, *, sklearn: bool = True) -> dict[str, Any]:
+def measure(reviews: pd.DataFrame, rounds: int = 3, *, with_sklearn: bool = True) -> dict[str, Any]:
     """Key phrases, the floor and (optionally) scikit-learn on one review frame."""
-    import sklearn.decomposition  # (import cost is not the analysis's)
+    importlib.import_module("sklearn.decomposition")  # its import cost is not the analysis's
 
     documents = _documents(reviews)
     text.stop_words("en")
@@ -162,7 +163,7 @@ def measure(reviews: pd.DataFrame, rounds: int = 3, *, sklearn: bool = True) -> 
         "topics_s": topics_s,
         "topics": len(groups.topics),
     }
-    if sklearn:
+    if with_sklearn:
         result["sklearn_s"], result["sklearn_features"] = _seconds(lambda: _sklearn(documents), 1)
     return result
 

@@ -230,7 +230,7 @@ def other_rows(
         "<= 5 requests, < 0.5 s",
         f"{sy['requests']} requests, {sy['seconds'] * 1000:.0f} ms",
         sy["requests"] <= 5 and sy["seconds"] < 0.5))  # fmt: skip
-    kp = bench_text.measure(frame, 1 if quick else 3, sklearn=not quick)
+    kp = bench_text.measure(frame, 1 if quick else 3, with_sklearn=not quick)
     print(f"  key phrases: {kp}")
     sk = ""
     if "sklearn_s" in kp:

@@ -12,6 +12,7 @@ call because it compares milliseconds with seconds). Ground truth comes from pla
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import shutil
@@ -168,7 +169,9 @@ def test_python_async_client(server: EmulatorServer, target: dict[str, Any]) -> 
         private = await session.get(f"/v1/private/business-units/{target['id']}/reviews")
         return unit.status, await unit.json(), private.status
 
-    status, unit, private_status = asyncio.run(run())
+    # in a thread of its own: a browser test's Playwright may leave this thread's event loop running
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        status, unit, private_status = pool.submit(asyncio.run, run()).result(timeout=120)
     assert (status, private_status) == (200, 200)
     assert unit["id"] == target["id"]
 

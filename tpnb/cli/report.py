@@ -7,6 +7,7 @@ import sys
 
 from tpnb.report import (
     CLI_NAMES,
+    NO_REVIEWS_MARKER,
     REPORT_NOTEBOOK,
     check_arguments,
     check_business_unit,
@@ -64,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if NO_REVIEWS_MARKER in path.read_text(encoding="utf-8"):
+        print(
+            f"tpnb report: warning: no reviews in the period {arguments.period or '(default)'}; "
+            "the report says so and shows no figures",
+            file=sys.stderr,
+        )
     print(
         f"tpnb report: wrote {path}" + (" (demo data: no Trustpilot credentials)" if demo else "")
     )
