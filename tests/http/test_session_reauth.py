@@ -71,6 +71,26 @@ def test_persistent_403_raises_after_exactly_one_renewal(emulator: Any, tmp_path
         assert _token_requests(emulator) == before + 1
 
 
+def test_later_403s_to_the_fresh_token_spend_no_more_token_requests(
+    emulator: Any, tmp_path: Path
+) -> None:
+    """A 403 that a fresh token also gets is about permission: no renewal per later call."""
+    bob = other_user(emulator)
+    foreign = _own_path(emulator)
+    with connect_to(emulator, tmp_path, user=bob, cache_backend="memory") as conn:
+        conn.get_json(_own_path(emulator, bob.username), private=True)
+        before = _token_requests(emulator)
+        for page in (1, 2, 3):
+            with pytest.raises(ForbiddenError):
+                conn.get_json(foreign, private=True, params={"page": page})
+        assert _token_requests(emulator) == before + 1
+        # the token still works where bob is allowed, and a 401 still earns a renewal
+        assert isinstance(conn.get_json(_own_path(emulator, bob.username), private=True), dict)
+        emulator.admin.expire_tokens()
+        conn.get_json(_own_path(emulator, bob.username), private=True, params={"page": 2})
+        assert _token_requests(emulator) == before + 2
+
+
 def test_persistent_401_raises_after_exactly_one_renewal(emulator: Any, tmp_path: Path) -> None:
     path = _own_path(emulator)
     with (
