@@ -21,6 +21,7 @@ from tpnb.emulator.data.accounts import (
     SECOND_API_KEY,
     SECOND_API_SECRET,
 )
+from tpnb.store.events import parse_events
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +75,11 @@ def test_conversation_lifecycle(api: Api, token: str, shop: Any) -> None:
     conv = api.private("GET", f"/private/conversations/{conv_id}", token).json()
     assert (conv["id"], conv["state"], conv["comments"]) == (conv_id, "private", [])
     assert (conv["businessUnitId"], conv["productReviewId"]) == (bu_id, review_id)
+    consumer_id = ds.product_review_json(rows[0], api.server.api_url)["consumer"]["id"]
+    assert (conv["consumerId"], conv["source"], conv["sourceId"]) == (
+        consumer_id, "Product reviews", review_id,
+    )  # fmt: skip
+    assert list(conv)[:5] == ["id", "businessUnitId", "consumerId", "source", "sourceId"]
     assert api.get(f"/conversations/{conv_id}").status_code == 404  # private until published
 
     body = {"content": "Thanks for the review!", "integrationId": "crm-1"}
@@ -239,6 +245,25 @@ def test_product_invitation_link(api: Api, token: str, shop: Any) -> None:
     assert api.private("POST", path, _other_token(api), json=body).status_code == 403
 
 
+def test_product_invitation_link_accepts_product_ids(api: Api, token: str, shop: Any) -> None:
+    bu_id, _, _ = shop
+    path = f"/private/product-reviews/business-units/{bu_id}/invitation-links"
+    body = {"consumer": {"email": "bo@example.com", "name": "Bo"}, "productIds": ["p-1", "p-2"]}
+    resp = api.private("POST", path, token, json=body)
+    assert resp.status_code == 200
+    record = api.server.admin.invitations[-1]
+    assert (record["email"], record["productIds"], record["products"]) == (
+        "bo@example.com", ["p-1", "p-2"], [],
+    )  # fmt: skip
+    for broken in ([], "p-1", [1], [""]):
+        refused = api.private("POST", path, token, json={**body, "productIds": broken})
+        assert refused.status_code == 400
+        assert "productIds" in refused.json()["message"]
+    neither = api.private("POST", path, token, json={"consumer": body["consumer"]})
+    assert neither.status_code == 400
+    assert "products" in neither.json()["message"]
+
+
 #: the fields of a listed product (BRUNO README's example plus the upsert body's fields)
 CATALOGUE_FIELDS = {
     "id", "businessUnitId", "sku", "title", "link", "imageLink", "processedImages",
@@ -325,7 +350,8 @@ class _Receiver:
         return Response("ok")
 
 
-def test_private_writes_post_updated_webhooks(api: Api, token: str) -> None:
+def test_business_writes_post_no_webhooks(api: Api, token: str) -> None:
+    """Replies and tag changes are the business's own actions: no event (consumer actions only)."""
     admin = api.server.admin
     ds = api.server.dataset
     user = ds.user_by_username(api.server.credentials["username"])
@@ -346,17 +372,49 @@ def test_private_writes_post_updated_webhooks(api: Api, token: str) -> None:
         ]
         for method, suffix, kwargs in calls:
             assert api.private(method, base + suffix, token, **kwargs).status_code < 300
-        failed = api.private("POST", base + "/tags", token, json={"tags": "bad"})
-        assert failed.status_code == 400  # no event for a rejected write
+        assert admin.flush_webhooks()
+        assert receiver.bodies == []
+        admin.update_review(review_id, text="The consumer edited this review.")  # a consumer action
         assert admin.flush_webhooks()
     finally:
         admin.remove_webhook()
         receiver.server.shutdown()
         receiver.server.server_close()
     events = [e for body in receiver.bodies for e in body["events"]]
-    assert [e["eventName"] for e in events] == ["service-review-updated"] * len(calls)
-    assert {e["eventData"]["id"] for e in events} == {review_id}
-    tags = [[t["value"] for t in e["eventData"]["tags"]] for e in events]
-    assert tags[2] == ["hooked"]
-    assert sorted(tags[3]) == ["hooked", "more"]
-    assert tags[4] == ["more"]
+    assert [e["eventName"] for e in events] == ["service-review-updated"]
+    assert events[0]["eventData"]["id"] == review_id
+    assert sorted(t["value"] for t in events[0]["eventData"]["tags"]) == ["more"]
+
+
+def test_admin_product_review_posts_product_review_created(api: Api, shop: Any) -> None:
+    bu_id, products, _rows = shop
+    admin = api.server.admin
+    ds = api.server.dataset
+    service_review_id = ds.review_id(int(ds.query_reviews(business_unit_id=bu_id)[0]))
+    before = len(ds.product_reviews_rows(bu_id))
+    receiver = _Receiver()
+    admin.add_webhook(receiver.url)
+    try:
+        new_id = admin.add_product_review(service_review_id, sku=products[0]["sku"], stars=4)
+        assert admin.flush_webhooks()
+        with pytest.raises(ValueError, match="sku"):
+            admin.add_product_review(service_review_id, sku="no-such-sku", stars=4)
+    finally:
+        admin.remove_webhook()
+        receiver.server.shutdown()
+        receiver.server.server_close()
+    assert len(ds.product_reviews_rows(bu_id)) == before + 1
+    events = [e for body in receiver.bodies for e in body["events"]]
+    assert [e["eventName"] for e in events] == ["product-review-created"]
+    data = events[0]["eventData"]
+    assert set(data) == {
+        "id", "stars", "content", "product", "referenceId", "consumer", "state", "createdAt",
+    }  # fmt: skip
+    assert (data["id"], data["stars"], data["state"]) == (new_id, 4, "published")
+    assert data["product"]["sku"] == products[0]["sku"]
+    assert set(data["consumer"]) == {"id", "name", "email"}
+    listed = ds.product_review_json(ds.product_review_row(new_id), api.server.api_url)
+    assert listed["id"] == new_id
+    parsed = parse_events(receiver.bodies[0])  # tpnb's receiver: recognised, skipped
+    assert parsed.rejected == []
+    assert [e.is_product for e in parsed.events] == [True]

@@ -141,6 +141,14 @@ def test_reply_post_and_delete(live: tuple[Api, str, str]) -> None:
     assert wrong_type.status_code == 415
     empty = api.private("POST", path, token, json={"authorBusinessUserId": user.id, "message": ""})
     assert empty.status_code == 400
+    dated = {"authorBusinessUserId": user.id, "message": "Thanks again!"}
+    for submitted in ("2024-07-15T12:00:00", "2024-07-15T12:00:00Z", "2024-07-15"):
+        ok = api.private("POST", path, token, json={**dated, "submittedAt": submitted})
+        assert ok.status_code == 201
+    for bad in ("yesterday", 1721044800, "2024-13-40T00:00:00"):
+        refused = api.private("POST", path, token, json={**dated, "submittedAt": bad})
+        assert refused.status_code == 400
+        assert "submittedAt" in refused.json()["message"]
     deleted = api.private("DELETE", path, token)
     assert deleted.status_code == 204
     assert (

@@ -105,7 +105,14 @@ def test_private_product_endpoints(
     assert listed.status_code == 200
     reviews = listed.json()["productReviews"]
     assert reviews
-    assert "referralEmail" in reviews[0]
+    first = reviews[0]
+    assert set(first["consumer"]) == {"id", "name", "email"}
+    assert "@" in first["consumer"]["email"]
+    assert "referralEmail" not in first
+    for key in ("locale", "state", "referenceId", "conversationId", "attributeRatings"):
+        assert key in first
+    assert first["state"] == "published"
+    assert all(isinstance(r["attachments"], list) for r in reviews)
     one = api.private("GET", f"/private/product-reviews/{reviews[0]['id']}", bearer)
     assert one.json() == reviews[0]
     summaries = api.private(
@@ -123,4 +130,37 @@ def test_private_product_endpoints(
         params={"state": "deleted"},
     )
     assert bad_state.status_code == 400
+    assert "state" in bad_state.json()["message"]
+
+
+def test_private_product_review_fields_and_state_lists(
+    api: Api, bearer: str, shop: tuple[str, list[dict[str, Any]]]
+) -> None:
+    bu_id, products = shop
+    path = f"/private/product-reviews/business-units/{bu_id}/reviews"
+    everything = api.private("GET", path, bearer, params={"perPage": 100}).json()["productReviews"]
+    with_photos = [r for r in everything if r["attachments"]]
+    assert with_photos, "the seeded data set gives one product review in eight a photo"
+    attachment = with_photos[0]["attachments"][0]
+    assert set(attachment) == {"id", "state", "processedFiles"}
+    assert {f["mimeType"] for f in attachment["processedFiles"]} == {"image/jpeg"}
+    assert all(set(f) == {"dimension", "mimeType", "url"} for f in attachment["processedFiles"])
+    ids = [r["id"] for r in everything]
+    for listed in ("published", "published,unpublished", "underModeration, Published"):
+        got = api.private("GET", path, bearer, params={"perPage": 100, "state": listed})
+        assert [r["id"] for r in got.json()["productReviews"]] == ids
+    none = api.private("GET", path, bearer, params={"state": "unpublished,archived"})
+    assert none.status_code == 200
+    assert none.json()["productReviews"] == []
+    for bad in ("published,deleted", "published,", "Archived;published"):
+        refused = api.private("GET", path, bearer, params={"state": bad})
+        assert refused.status_code == 400
+        assert "state" in refused.json()["message"]
+    summaries = f"/private/product-reviews/business-units/{bu_id}/summaries"
+    big = api.private("GET", summaries, bearer, params={"perPage": 1000})
+    assert big.status_code == 200
+    assert len(big.json()["summaries"]) == len(products)
+    too_big = api.private("GET", summaries, bearer, params={"perPage": 1001})
+    assert too_big.status_code == 400
+    assert "perPage" in too_big.json()["message"]
     assert api.get(f"/private/business-units/{bu_id}/products").status_code == 401

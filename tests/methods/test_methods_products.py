@@ -118,7 +118,8 @@ def test_private_product_reviews(tp: Client, emulator: Any, shop: Any) -> None:
     first = ds.product_review_json(
         int(ds.product_reviews_rows(bu_id)[0]), emulator.api_url, private=True
     )
-    assert df.iloc[0]["consumer_email"] == first["referralEmail"]
+    assert df.iloc[0]["consumer_email"] == first["consumer"]["email"]
+    assert df.iloc[0]["consumer_name"] == first["consumer"]["name"]
     assert df.iloc[0]["reference_id"] == first["referenceId"]
     assert set(df["state"].astype(str)) == {"published"}
     sku = products[-1]["sku"]

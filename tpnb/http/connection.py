@@ -12,7 +12,9 @@ Order of operations for :meth:`Connection.get_json` (and the write methods):
    :class:`~tpnb.http.stats.Stats`;
 4. retry connection errors, time-outs, cut bodies, 429 and 500/502/503/504 with back-off
    (:mod:`tpnb.http.retry`); steps 2-4 are :class:`~tpnb.http.transport.Transport`'s;
-5. on a 401 to a private call, renew the token once and send once more;
+5. on a 401 or 403 to a private call, renew the token once and send once more (a 403 that
+   persists then raises :class:`~tpnb.errors.ForbiddenError`, and later 403s to that fresh
+   token are not renewed again);
 6. decode the JSON, or raise the :class:`~tpnb.errors.APIError` subclass for the status.
 """
 
@@ -279,10 +281,18 @@ class Connection:
         if list_key is not None:
             kwargs["list_key"] = list_key
         response = self._send(method, url, **kwargs)
-        if response.status_code == 401 and bearer is not None and self.tokens is not None:
-            logger.info("tpnb: %s %s answered 401; renewing the token once", method, path)
-            headers["Authorization"] = f"Bearer {self.tokens.renew_after_401(bearer)}"
-            response = self._send(method, url, **kwargs)
+        # Trustpilot's guidance: on a private call re-authenticate once on 401/403, then raise
+        if response.status_code in (401, 403) and bearer is not None and self.tokens is not None:
+            renewed = self.tokens.renew_after_refusal(bearer, response.status_code)
+            if renewed is not None:
+                logger.info(
+                    "tpnb: %s %s answered %d; renewing the token once",
+                    method,
+                    path,
+                    response.status_code,
+                )
+                headers["Authorization"] = f"Bearer {renewed}"
+                response = self._send(method, url, **kwargs)
         return self._decode(response, method, path)
 
     def _decode(self, response: requests.Response, method: str, path: str) -> Any:

@@ -54,8 +54,9 @@ file holds the access and refresh tokens, their expiry, the business user id and
 the api key; never the api key, the secret or the password. A token whose business user or api
 key differs from the session's is never adopted, wherever it was found.
 
-After a 401 on a token thought valid, :meth:`TokenManager.renew_after_401` runs steps 2-4 once,
-unless another thread or process already replaced that token.
+After a 401 or 403 on a token thought valid, :meth:`TokenManager.renew_after_refusal` runs steps
+2-4 once, unless another thread or process already replaced that token; a 403 that a fresh token
+also gets is not renewed again.
 """
 
 from __future__ import annotations
@@ -250,6 +251,8 @@ class TokenManager:
         self._clock = clock
         self._lock = threading.RLock()
         self._token: dict[str, Any] | None = None
+        #: the access token obtained after a 403; a 403 to it again is not renewed again
+        self._renewed_after_403: str | None = None
         self._requested: deque[float] = deque()
         #: who the authorization-code login is (``business-user:<id>`` or ``login:<id>``);
         #: None before a login, or when several stored logins leave it open
@@ -377,13 +380,25 @@ class TokenManager:
                 return str(self._token["access_token"])  # type: ignore[index]
             return self._renew(failed=None)
 
-    def renew_after_401(self, failed: str) -> str:
-        """A replacement for ``failed``, an access token the server refused (once per call)."""
+    def renew_after_refusal(self, failed: str, status: int) -> str | None:
+        """A replacement for ``failed``, an access token the server refused, or None.
+
+        Called after a 401 or a 403 to a private call (Trustpilot: re-authenticate once, then
+        raise). A 401 always earns a renewal (once per call). A 403 earns one only while the
+        refused token is not itself the answer to an earlier 403: a 403 that survives a fresh
+        token is about permission, not the token, and renewing again would spend a token
+        request (5 a minute) on every later call that is refused the same way.
+        """
         with self._lock:
             current = self._token
+            if status == 403 and failed == self._renewed_after_403:
+                return None
             if current and current["access_token"] != failed and self._valid(current):
                 return str(current["access_token"])
-            return self._renew(failed=failed)
+            fresh = self._renew(failed=failed)
+            if status == 403:
+                self._renewed_after_403 = fresh
+            return fresh
 
     def _renew(self, failed: str | None) -> str:
         key = self._key()

@@ -8,6 +8,7 @@ Python (``server.admin``)              HTTP
 =====================================  ========================================================
 ``add_review(bu_id, stars=, ...)``     ``POST /_emulator/reviews`` ``{"businessUnitId", ...}``
 ``add_reviews([{...}, ...])``          ``POST /_emulator/reviews`` ``{"reviews": [{...}]}``
+``add_product_review(id, sku=, ...)``  (Python only) posts ``product-review-created``
 ``update_review(id, **fields)``        ``PATCH /_emulator/reviews/{id}`` ``{fields}``
 ``delete_review(id)``                  ``DELETE /_emulator/reviews/{id}``
 ``delete_consumer(id)``                ``DELETE /_emulator/consumers/{id}`` (profile + reviews)
@@ -45,7 +46,7 @@ from tpnb.emulator.api.context import EmulatorState, state
 from tpnb.emulator.api.faults import FaultConfig
 from tpnb.emulator.api.responses import app_error, empty_response, json_response
 from tpnb.emulator.data.deletions import Deletion
-from tpnb.emulator.data.webhooks import Delivery
+from tpnb.emulator.data.webhooks import Delivery, event, product_event_data
 from tpnb.emulator.options import DEFAULT_RATE_LIMITS, checked_token_lifetime
 
 blueprint = Blueprint("admin", __name__, url_prefix="/_emulator")
@@ -92,6 +93,17 @@ class Admin:
         for unit, events in batches.items():
             self._state.webhooks.dispatch(events, unit)
         return ids
+
+    def add_product_review(self, review_id: str, *, sku: str, stars: int) -> str:
+        """Add a product review with service review ``review_id`` (the consumer's order); posts
+        ``product-review-created``. Returns the new id."""
+        dataset = self._state.dataset
+        product_review_id = dataset.add_product_review(review_id, sku=sku, stars=stars)
+        row = dataset.product_reviews.row(product_review_id)
+        review = dataset.product_review_json(row, self._state.api_base, private=True)
+        created = event("product-review-created", product_event_data(review))
+        self._state.webhooks.dispatch([created], str(review["businessUnitId"]))
+        return product_review_id
 
     def update_review(self, review_id: str, **fields: Any) -> None:
         """Edit a review (``stars``, ``title``, ``text``...); posts ``service-review-updated``."""

@@ -6,8 +6,9 @@ README shows them:
 * ``POST /private/product-reviews/{reviewId}/create-conversation`` (no body needed) -> 201
   ``{"conversationId"}`` [C shape]; a review has at most one conversation: calling again answers
   200 with the same id. The private product review's ``conversationId`` then names it;
-* ``GET /private/conversations/{id}`` -> ``{"id", "state", "createdAt", "updatedAt",
-  "businessUnitId", "productReviewId", "comments": [comment...]}``;
+* ``GET /private/conversations/{id}`` -> ``{"id", "businessUnitId", "consumerId", "source":
+  "Product reviews", "sourceId", "state", "createdAt", "updatedAt", "productReviewId",
+  "comments": [comment...]}`` (the docs' example starts with the first five [C]);
 * ``POST /private/conversations/{id}/comments`` ``{"content", "integrationId"}`` -> 201 comment
   ``{"commentId", "createdAt", "updatedAt", "author": {"id", "type": "businessUser"},
   "content", "integrationId"}`` [C fields commentId, createdAt, author, content]. The author is
@@ -59,7 +60,9 @@ def create(review_id: str) -> Response:
     product_reviews = state().dataset.product_reviews
     bu_id = product_reviews.business_unit_id(product_reviews.row(review_id))
     require_access(bu_id)
-    conv_id, created = state().conversations.create(review_id, bu_id)
+    row = product_reviews.row(review_id)
+    consumer_id = str(product_reviews.json(row, params.api_base())["consumer"]["id"])
+    conv_id, created = state().conversations.create(review_id, bu_id, consumer_id)
     return json_response({"conversationId": conv_id}, cache=None, status=201 if created else 200)
 
 

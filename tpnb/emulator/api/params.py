@@ -177,10 +177,20 @@ def get_datetime(name: str) -> datetime | None:
     raw = get_str(name)
     if raw is None:
         return None
-    match = _DT_RE.match(raw.strip())
-    allowed = "an ISO 8601 date-time such as 2024-05-01T13:37:00 or 2024-05-01T13:37:00Z (UTC)"
-    if not match:
+    value = iso_datetime(raw)
+    if value is None:
+        allowed = "an ISO 8601 date-time such as 2024-05-01T13:37:00 or 2024-05-01T13:37:00Z (UTC)"
         raise bad_param(name, raw, allowed)
+    return value
+
+
+def iso_datetime(raw: object) -> datetime | None:
+    """``raw`` (an ISO 8601 date or date-time string) as an aware UTC datetime; None if not one."""
+    if not isinstance(raw, str):
+        return None
+    match = _DT_RE.match(raw.strip())
+    if not match:
+        return None
     year, month, day, hour, minute, second, zone = match.groups()
     try:
         tz = timezone.utc
@@ -198,7 +208,7 @@ def get_datetime(name: str) -> datetime | None:
             tzinfo=tz,
         )
     except ValueError:
-        raise bad_param(name, raw, allowed) from None
+        return None
     return value.astimezone(timezone.utc)
 
 

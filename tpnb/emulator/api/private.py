@@ -8,9 +8,9 @@ Choices ([I]): private lists include reported reviews (filter with ``reported``)
 is ``startDateTime`` inclusive, ``endDateTime`` exclusive, zone-less values UTC; ``POST reply``
 answers 201 with an empty body, ``DELETE reply`` 204; tags: ``GET`` -> ``{"tags": [...]}``,
 ``POST`` replaces (201), ``PUT`` adds (200), ``DELETE ?group=&value=`` removes one (204); write
-bodies must be ``application/json`` (415 otherwise). Every successful reply or tag write posts
-a ``service-review-updated`` webhook event (the review as it is after the write), as admin
-edits do.
+bodies must be ``application/json`` (415 otherwise). Replies and tag changes post no webhook
+event: Trustpilot's webhooks tell of consumer actions only (a review written, modified or
+deleted; the admin API's review mutations stand for those).
 """
 
 from __future__ import annotations
@@ -74,7 +74,11 @@ def review(review_id: str) -> Response:
 
 @blueprint.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
-    """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``."""
+    """``POST /private/reviews/{id}/reply`` with ``{"authorBusinessUserId", "message"}``.
+
+    ``submittedAt`` (optional, an ISO 8601 date-time, the current docs' field) is checked; the
+    reply is dated when the emulator receives it.
+    """
     bu_id = _review_unit(review_id)
     body = params.json_body()
     message = body.get("message")
@@ -86,8 +90,12 @@ def reply(review_id: str) -> Response:
         raise bad_param(
             "authorBusinessUserId", author, "the id of a business user of this business unit"
         )
+    submitted = body.get("submittedAt")
+    if submitted is not None and params.iso_datetime(submitted) is None:
+        raise bad_param(
+            "submittedAt", submitted, "an ISO 8601 date-time such as 2024-07-15T12:00:00 (optional)"
+        )
     state().dataset.set_reply(review_id, message, author)
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(201)
 
 
@@ -96,7 +104,6 @@ def delete_reply(review_id: str) -> Response:
     """``DELETE /private/reviews/{id}/reply``."""
     _review_unit(review_id)
     state().dataset.delete_reply(review_id)
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(204)
 
 
@@ -131,7 +138,6 @@ def set_tags(review_id: str) -> Response:
     """``POST /private/reviews/{id}/tags``: replace the tags."""
     _review_unit(review_id)
     state().dataset.set_review_tags(review_id, _tags_body())
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(201)
 
 
@@ -140,7 +146,6 @@ def add_tags(review_id: str) -> Response:
     """``PUT /private/reviews/{id}/tags``: add tags."""
     _review_unit(review_id)
     state().dataset.add_review_tags(review_id, _tags_body())
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(200)
 
 
@@ -154,7 +159,6 @@ def remove_tag(review_id: str) -> Response:
     if value is None:
         raise bad_param("value", None, "the tag value (required)")
     state().dataset.remove_review_tag(review_id, group, value)
-    state().publish_review_event("service-review-updated", review_id)
     return empty_response(204)
 
 

@@ -21,10 +21,13 @@ Public (apikey):
 Private (bearer, unit access as for service reviews):
 
 * ``GET /private/product-reviews/business-units/{id}/reviews`` (``sku``, ``language``, ``page``,
-  ``perPage``; ``state`` only ``published`` exists here) -> private product reviews;
+  ``perPage``; ``state`` a comma-separated list of ``published, unpublished, underModeration,
+  archived``, 400 otherwise; every seeded review is ``published``) -> private product reviews
+  ``{..., consumer{id, name, email}, locale, state, referenceId, conversationId,
+  attachments[{id, state, processedFiles[{dimension, mimeType, url}]}], attributeRatings}``;
 * ``GET /private/product-reviews/{reviewId}``;
-* ``GET /private/product-reviews/business-units/{id}/summaries`` -> ``{"summaries": [...],
-  "links": [...]}`` one per product ([I]);
+* ``GET /private/product-reviews/business-units/{id}/summaries`` (``perPage`` 1..1000) ->
+  ``{"summaries": [...], "links": [...]}`` one per product ([I]);
 * ``GET /private/business-units/{id}/products`` (``page``, ``perPage`` 1..10000 default 10000,
   ``skus``) -> ``{"products": [...], "isLastPage": bool}`` (products added with ``POST``, below,
   included); each item has the fields of the docs' example ([C] BRUNO README): ``id,
@@ -53,7 +56,8 @@ More paths and request bodies are [C] (BRUNO and its README); their response sha
 * ``POST /private/product-reviews/business-units/{id}/invitation-links`` (api host, OAuth)
   ``{"consumer": {"email", "name"}, "referenceId", "locale", "redirectUri", "products": [{"sku",
   "name", ...}]}`` -> 200 ``{"reviewLinkId", "reviewUrl"}`` (consumer email and at least one
-  product with ``sku`` and ``name`` required); recorded in ``server.admin.invitations`` with
+  product with ``sku`` and ``name`` required; ``"productIds": ["..."]``, a list of strings as
+  HITRIX sends, may stand for or come with ``products``); recorded in ``server.admin.invitations`` with
   ``"type": "product-link"``;
 * ``POST /private/business-units/{id}/products`` (upsert) with the body of BRUNO's "Batch upsert
   products" ([C]): ``{"products": [{sku, googleMerchantCenterProductId, title, link, imageLink,
@@ -88,7 +92,10 @@ from tpnb.emulator.data.formats import STAR_KEYS
 from tpnb.emulator.data.stores import now_iso
 
 blueprint = Blueprint("products", __name__, url_prefix="/v1")
-STATES = ("published",)
+#: the documented states of a private product review; every seeded review is ``published``
+STATES = ("published", "unpublished", "underModeration", "archived")
+#: the largest ``perPage`` of private product review summaries
+MAX_SUMMARIES_PER_PAGE = 1000
 MAX_PRODUCTS = 1000
 #: fields of a product in a product-review invitation link (the name is ``name`` there)
 _INVITED_PRODUCT_FIELDS = (
@@ -304,9 +311,15 @@ def private_reviews(bu_id: str) -> Response:
     """Private product reviews of a unit."""
     require_access(bu_id)
     wanted_state = params.get_str("state")
-    if wanted_state is not None and wanted_state.lower() not in STATES:
-        raise bad_param("state", wanted_state, ", ".join(STATES))
-    return _product_page(_product_rows(bu_id, require_filter=False), private=True)
+    rows = _product_rows(bu_id, require_filter=False)
+    if wanted_state is not None:
+        by_lower = {name.lower(): name for name in STATES}
+        wanted = [part.strip().lower() for part in wanted_state.split(",")]
+        if not all(part in by_lower for part in wanted):
+            raise bad_param("state", wanted_state, "a comma-separated list of " + ", ".join(STATES))
+        if "published" not in wanted:  # every review of the data set is published
+            rows = rows[:0]
+    return _product_page(rows, private=True)
 
 
 @blueprint.get("/private/product-reviews/<review_id>")
@@ -324,7 +337,7 @@ def private_summaries(bu_id: str) -> Response:
     """One summary per product of the unit."""
     require_access(bu_id)
     products = state().dataset.products(bu_id)
-    page, per_page = listing.page_and_size()
+    page, per_page = listing.page_and_size(max_per_page=MAX_SUMMARIES_PER_PAGE)
     start, stop, has_next = listing.slice_page(len(products), page, per_page, cap=None)
     items = [{"sku": p["sku"], **_summary(bu_id, [p["sku"]])} for p in products[start:stop]]
     payload = {"links": params.page_links(page, has_next), "summaries": items}
@@ -341,9 +354,19 @@ def product_invitation_link(bu_id: str) -> Response:
         raise bad_param("consumer", consumer, 'an object {"email", "name"} (required)')
     email = params.email_value(consumer.get("email"), "consumer.email")
     products = body.get("products")
-    if not isinstance(products, list) or not products:
-        raise bad_param("products", products, "a non-empty JSON list of products")
-    items = [_product(p, "products") for p in products]
+    product_ids = body.get("productIds")
+    if product_ids is not None and (
+        not isinstance(product_ids, list)
+        or not product_ids
+        or not all(isinstance(i, str) and i.strip() for i in product_ids)
+    ):
+        raise bad_param("productIds", product_ids, "a non-empty JSON list of product id strings")
+    if products is None and product_ids is not None:
+        items: list[Any] = []
+    elif not isinstance(products, list) or not products:
+        raise bad_param("products", products, 'a non-empty JSON list of products (or "productIds")')
+    else:
+        items = [_product(p, "products") for p in products]
     created = now_iso()
     link_id = hashlib.sha1(f"{bu_id}|{email}|{created}|{len(state().invitations)}".encode())
     record = {
@@ -356,6 +379,7 @@ def product_invitation_link(bu_id: str) -> Response:
         "locale": params.text_value(body.get("locale"), "locale", required=False),
         "redirectUri": params.text_value(body.get("redirectUri"), "redirectUri", required=False),
         "products": items,
+        "productIds": list(product_ids or []),
         "createdAt": created,
     }
     state().invitations.add(record)

@@ -383,6 +383,15 @@ class Dataset:
         with self.lock:
             return self.product_reviews.attribute_summaries(bu_id, skus)
 
+    def add_product_review(self, review_id: str, *, sku: str, stars: int) -> str:
+        """Add a product review going with service review ``review_id`` (its consumer, language
+        and unit), dated now; returns its id (``ValueError`` for an unknown sku or bad stars)."""
+        with self.lock:
+            review_row = self.reviews.row(review_id)
+            created = max(self.reviews._wall_now(), int(self.reviews.table["created"][review_row]))
+            row = self.product_reviews.add(review_row, sku, stars, created)
+            return self.product_reviews.review_id(row)
+
     def product_review_id(self, row: int) -> str:
         """The id of product review ``row``."""
         return self.product_reviews.review_id(row)

@@ -134,6 +134,24 @@ class ProductReviews:
             for a in attributes
         ]
 
+    def add(self, review_row: int, sku: str, stars: int, created_s: int) -> int:
+        """Append a product review of the unit of service review ``review_row``; its row.
+
+        Raises:
+            ValueError: ``sku`` is not a product of the unit, or ``stars`` is not 1..5.
+        """
+        u = int(self.reviews.table["bu"][review_row])
+        skus = [code for code, _name in self.units[u].spec.products]
+        if sku not in skus:
+            raise ValueError(f"sku {sku!r} is not a product of this business unit; one of {skus}")
+        if stars not in (1, 2, 3, 4, 5):
+            raise ValueError(f"stars must be 1..5, got {stars!r}")
+        values = {"bu": u, "review": review_row, "created": created_s, "stars": stars,
+                  "sku": skus.index(sku)}  # fmt: skip
+        for name, column in list(self.table.items()):
+            self.table[name] = np.append(column, np.array([values[name]], dtype=column.dtype))
+        return int(self.table["bu"].size) - 1
+
     def review_id(self, row: int) -> str:
         """The id of product review ``row``."""
         return object_id(int(self.table["created"][row]), row, self.salt)
@@ -187,7 +205,9 @@ class ProductReviews:
 
     def json(self, row: int, base_url: str, *, private: bool = False) -> JSON:
         """A product review: ``{id, createdAt, stars, content, consumer{id, displayName},
-        language, attributeRatings, product{...}, links}`` (+ private fields)."""
+        language, attributeRatings, product{...}, links}``; private, ``consumer`` is ``{id, name,
+        email}`` and ``locale``, ``state``, ``referenceId``, ``conversationId``, ``attachments``
+        are added."""
         p = self.table
         u = int(p["bu"][row])
         review = int(p["review"][row])
@@ -215,11 +235,32 @@ class ProductReviews:
             "businessUnitId": self.units[u].id,
         }
         if private:
-            out["referenceId"] = self.reviews.reference_id(review)
-            out["referralEmail"] = self.reviews.referral_email(review)
+            email = self.reviews.referral_email(review) or consumers.email(c)
+            out["consumer"] = {"id": consumers.id(c), "name": consumers.name(c), "email": email}
+            out["locale"] = consumers.locale(c)
             out["state"] = "published"
+            out["referenceId"] = self.reviews.reference_id(review)
             out["conversationId"] = None
+            out["attachments"] = self.attachments(row, base_url)
         return out
+
+    def attachments(self, row: int, base_url: str) -> list[JSON]:
+        """The photos of product review ``row``: one review in eight has one (seeded).
+
+        ``[{id, state: "Published", processedFiles: [{dimension, mimeType, url}]}]`` [C shape].
+        """
+        if mix64(self.salt + 7919 * row + 1) % 8 != 0:
+            return []
+        attachment_id = f"{mix64(self.salt + row):024x}"[-24:]
+        files = [
+            {
+                "dimension": dimension,
+                "mimeType": "image/jpeg",
+                "url": f"{base_url}/attachments/{attachment_id}/{dimension}.jpg",
+            }
+            for dimension in ("1x", "2x", "3x")
+        ]
+        return [{"id": attachment_id, "state": "Published", "processedFiles": files}]
 
     def summary_json(self, bu_id: str, skus: Iterable[str] | None = None) -> JSON:
         """``{businessUnitId, numberOfReviews{total, oneStar..fiveStars}, starsAverage}``."""

@@ -53,8 +53,12 @@ class ConversationStore:
         with self._lock:
             return self._by_review.get(review_id)
 
-    def create(self, review_id: str, business_unit_id: str) -> tuple[str, bool]:
-        """Create (or find) the conversation of a review; returns ``(id, created)``."""
+    def create(self, review_id: str, business_unit_id: str, consumer_id: str) -> tuple[str, bool]:
+        """Create (or find) the conversation of a product review; returns ``(id, created)``.
+
+        The shape starts as the docs' example: ``{id, businessUnitId, consumerId, source:
+        "Product reviews", sourceId}`` (``sourceId``: the product review's id).
+        """
         with self._lock:
             existing = self._by_review.get(review_id)
             if existing is not None:
@@ -62,10 +66,13 @@ class ConversationStore:
             conv_id = self._ids.next()
             self._by_id[conv_id] = {
                 "id": conv_id,
+                "businessUnitId": business_unit_id,
+                "consumerId": consumer_id,
+                "source": "Product reviews",
+                "sourceId": review_id,
                 "state": "private",
                 "createdAt": now_iso(),
                 "updatedAt": None,
-                "businessUnitId": business_unit_id,
                 "productReviewId": review_id,
                 "comments": [],
             }

@@ -32,7 +32,12 @@ from tpnb.emulator.options import DEFAULT_WEBHOOK_TIMEOUT
 
 # no proxies: subscriptions are local test servers
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-EVENT_NAMES = ("service-review-created", "service-review-updated", "service-review-deleted")
+EVENT_NAMES = (
+    "service-review-created",
+    "service-review-updated",
+    "service-review-deleted",
+    "product-review-created",
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,14 @@ def event(name: str, data: dict[str, Any]) -> dict[str, Any]:
     if name not in EVENT_NAMES:
         raise ValueError(f"unknown event {name!r}; allowed: {EVENT_NAMES}")
     return {"eventName": name, "version": "1", "eventData": data}
+
+
+def product_event_data(review: dict[str, Any]) -> dict[str, Any]:
+    """The ``eventData`` of ``product-review-created`` from a private product review JSON:
+    ``{id, stars, content, product{...}, referenceId, consumer{id, name, email}, state,
+    createdAt}``."""
+    keys = ("id", "stars", "content", "product", "referenceId", "consumer", "state", "createdAt")
+    return {key: review.get(key) for key in keys}
 
 
 def event_data(review: dict[str, Any], api_base: str) -> dict[str, Any]:
