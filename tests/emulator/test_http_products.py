@@ -36,8 +36,10 @@ def test_summary_counts_match_reviews(api: Api, shop: tuple[str, list[dict[str, 
     reviews = _walk(api, f"/product-reviews/business-units/{bu_id}/reviews", sku=sku, perPage=100)
     assert summary["numberOfReviews"]["total"] == len(reviews)
     assert {r["product"]["sku"] for r in reviews} <= {sku}
+    assert summary["numberOfReviews"]["total"] > 0
+    # a JSON array is not a documented form: read as text, its SKUs match nothing
     json_form = api.json(f"/product-reviews/business-units/{bu_id}", sku=f'["{sku}"]')
-    assert json_form == summary
+    assert json_form["numberOfReviews"]["total"] == 0
 
 
 def test_summary_takes_a_comma_list_or_a_product_url(

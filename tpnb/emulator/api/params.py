@@ -10,7 +10,6 @@ offset, zone-less values being UTC; unknown parameters are ignored. Write bodies
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -139,19 +138,13 @@ def get_countries() -> list[str] | None:
 
 
 def get_skus(name: str = "sku", what: str = "SKUs", *, required: bool = False) -> list[str] | None:
-    """A list of SKUs (or other ids): comma-separated, repeated, or a JSON list ``["A","B"]``."""
-    raw = values(name)
-    joined = ",".join(raw)
-    allowed = f'{what}, comma-separated or a JSON list ["A","B"]'
-    out: list[str] | None = raw or None
-    if joined.startswith("["):
-        try:
-            data = json.loads(joined)
-        except ValueError:
-            raise bad_param(name, joined, allowed) from None
-        if not isinstance(data, list) or not all(isinstance(s, str) for s in data):
-            raise bad_param(name, joined, allowed)
-        out = [s.strip() for s in data if s.strip()] or None
+    """A list of SKUs (or other ids): comma-separated or repeated, as the docs describe.
+
+    A JSON array (``sku=["A","B"]``) is not a documented form: like any other text it is split
+    at its commas, into SKUs that match nothing (``["A"`` and ``"B"]``), which is how the real API
+    very likely reads it ([I]; trustpilot-api.md, product summaries).
+    """
+    out = [item for item in values(name) if item] or None
     if out is None and required:
         raise bad_param(name, None, f"one or more {what}, comma-separated (required)")
     return out

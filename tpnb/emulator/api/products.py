@@ -8,9 +8,9 @@ Public (apikey):
   productUrl] must be specified. If both sku and productUrl are specified the productUrl is
   ignored" ([C] node-trustpilot 2017 JSDoc, a copy of the docs of that time): a comma list (or
   repeated keys), else ``productUrl`` (the product whose link it is; an unknown URL gives zero
-  counts), neither -> 400. Transitional: a JSON array ``sku=["A","B"]`` is accepted too, because
-  tpnb's client sends that form today (the current docs' curl example reads like one, but it is
-  broken shell quoting); it goes once the client sends the comma list;
+  counts), neither -> 400. A JSON array ``sku=["A","B"]`` (what the current docs' curl example
+  reads like, through broken shell quoting) is split at its commas like any text, into SKUs that
+  match nothing: zero counts ([I], the likely reading of the real API);
 * ``GET /product-reviews/business-units/{id}/reviews`` with ``sku`` and/or ``productUrl`` (at
   least one, 400 otherwise), ``page``, ``perPage`` 1..100 (default 20), ``language``, ``stars``,
   ``attributeIds`` (reviews rating any of them; [I]) -> ``{"productReviews": [...], "links":
