@@ -118,7 +118,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "client": frozenset({"methods", "http", "store", "emulator"}),
     "methods": frozenset({"endpoints", "paging", "frames", "store"}),
     "store": frozenset({"endpoints", "paging", "frames"}),
-    "paging": frozenset({"http", "endpoints"}),
+    "paging": frozenset({"http"}),
     "endpoints": frozenset({"http"}),
     "http": frozenset(),
     "frames": frozenset(),

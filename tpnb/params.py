@@ -290,11 +290,25 @@ def optional_text(value: object, name: str) -> str | None:
 
 
 def skus(value: object, *, required: bool = False) -> tuple[str, ...] | None:
-    """Product SKUs: one string, a comma-separated string or a list of strings."""
+    """Product SKUs: one string, a comma-separated string or a list of strings.
+
+    Raises:
+        ConfigError: None when ``required``, no SKU at all, an item that is not a non-empty
+            string, or a list item containing a comma (it would be sent as two SKUs).
+    """
     if value is None:
         if required:
             raise ConfigError("skus is required: one SKU or a list of SKUs (e.g. ['ABC-1'])")
         return None
+    if not isinstance(value, str) and isinstance(value, Iterable):
+        # a list names its SKUs one by one: a comma inside one would be sent as two SKUs
+        for item in value:
+            if isinstance(item, str) and "," in item:
+                raise ConfigError(
+                    f"skus: the SKU {item!r:.60} contains a comma; the API reads SKUs as a "
+                    "comma-separated list, so a SKU cannot contain one (give a comma-separated "
+                    "string or a list of SKUs without commas)"
+                )
     out = tuple(dict.fromkeys(text(item, "sku") for item in _items(value, "skus")))
     if not out:
         raise ConfigError("skus must name at least one SKU (e.g. 'ABC-1' or ['ABC-1', 'XYZ-2'])")

@@ -15,11 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow  # noqa: F401  a dependency of tpnb: a broken install must fail here
 import pytest
 
 import tpnb.frames as F
-
-pytest.importorskip("pyarrow")
 
 VALUES: dict[str, Any] = {
     "string": "text é",

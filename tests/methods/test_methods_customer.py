@@ -12,7 +12,7 @@ from kit.truth import same_schema
 
 from tpnb import frames
 from tpnb.client import Client
-from tpnb.errors import ConfigError, ForbiddenError
+from tpnb.errors import APIError, ConfigError, ForbiddenError
 
 
 def _own_units(server: Any) -> list[str]:
@@ -99,6 +99,8 @@ def test_reply_and_tags_round_trip(make_emulator: Any, tmp_path: Path) -> None:
         before = api_requests(server)
         for call in (
             lambda: tp.reply_to_review(rid, "   "),
+            lambda: tp.reply_to_review(rid, "Thanks", author_id="  "),
+            lambda: tp.reply_to_review(rid, "Thanks", author_id=42),
             lambda: tp.set_review_tags(rid, ["no-colon"]),
             lambda: tp.private_review("abc"),
             lambda: tp.private_reviews(bu, find_reviewer="maybe"),
@@ -107,5 +109,12 @@ def test_reply_and_tags_round_trip(make_emulator: Any, tmp_path: Path) -> None:
             with pytest.raises(ConfigError):
                 call()
         assert api_requests(server) == before
+        # a business user id's format is not documented (trustpilot-api.md §7): the client sends
+        # any non-empty id and lets the server judge it (here: not a user of this unit)
+        with pytest.raises(APIError) as refused:
+            tp.reply_to_review(rid, "Thanks", author_id="bu-user-7")
+        assert refused.value.status == 400
+        assert "authorBusinessUserId" in str(refused.value)
+        assert api_requests(server) == before + 1
     finally:
         tp.close()

@@ -234,6 +234,11 @@ def test_product_summary_sends_skus_as_a_comma_list(
                 endpoints.get_product_review_summary(client.connection, bu_id, bad)
         with pytest.raises(ValueError, match="SKUs or a productUrl"):
             endpoints.list_product_reviews(client.connection, bu_id)
+        # from the client: a list item with a comma is refused by name, not split in two
+        with pytest.raises(ConfigError, match=r"'Shirt, blue' contains a comma"):
+            client.product_review_summary(bu_id, ["Shirt, blue"])
+        with pytest.raises(ConfigError, match="contains a comma"):
+            client.product_reviews(bu_id, [skus[0], "A,B"], progress=False)
         assert len(sent) == before  # refused before any request
     assert sent[-1] == {"sku": ",".join(skus)}
     assert "[" not in sent[-1]["sku"]

@@ -299,6 +299,29 @@ def test_private_filters(
     assert list(frame["id"]) == _expected(reviews, keep)
 
 
+def test_filters_read_the_2025_consumer_shape_as_the_frame_does(archive: Archive) -> None:
+    """consumer{name, email} (no displayName, no referralEmail): SQL filters match the frame."""
+    shapes = [
+        make_review(1),
+        make_review(2, consumer={"id": "c2", "name": "Ann Lee", "email": "ann@x.example"}),
+        make_review(3, consumer={"id": "c3", "name": "Bo"}, referralEmail="bo@x.example"),
+    ]
+    del shapes[1]["referralEmail"]
+    with archive.transaction() as conn:
+        archive.upsert_reviews(conn, shapes, unit_id=UNIT, private=True)
+    frame = archive.private_reviews(UNIT)
+    shown = dict(zip(frame["id"], zip(frame["consumer_name"], frame["referral_email"])))
+    assert shown[shapes[1]["id"]] == ("Ann Lee", "ann@x.example")
+    assert list(archive.private_reviews(UNIT, referral_email="ANN@x.example")["id"]) == [
+        shapes[1]["id"]
+    ]
+    assert list(archive.private_reviews(UNIT, username="Ann")["id"]) == [shapes[1]["id"]]
+    assert list(archive.private_reviews(UNIT, username="Bo")["id"]) == [shapes[2]["id"]]
+    assert list(archive.private_reviews(UNIT, referral_email="bo@x.example")["id"]) == [
+        shapes[2]["id"]
+    ]
+
+
 def test_raw_gives_the_stored_json(filled: tuple[Archive, list[dict[str, Any]]]) -> None:
     archive, reviews = filled
     raw = archive.private_reviews(UNIT, stars=5, raw=True)

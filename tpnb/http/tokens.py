@@ -101,7 +101,7 @@ TOKEN_PATH = "/oauth/oauth-business-users-for-applications"
 FALLBACK_LIFETIME = 3600.0
 #: Longest lifetime believed (a year); Trustpilot's access tokens live 100 hours.
 MAX_TOKEN_LIFETIME = 365 * 86400.0
-#: At most this many token requests (logins and refreshes) per identity and process, per window
+#: At most this many token requests (logins and refreshes) per client (TokenManager), per window
 #: of seconds: Trustpilot answers 429 to refreshing too often, without saying how often is too
 #: often; five a minute keeps far below any plausible limit and far above a normal need (one
 #: refresh per 100 hours).

@@ -247,7 +247,8 @@ class CustomerMethods(MethodsBase):
         Args:
             review_id: The review (24 hex).
             message: The reply text.
-            author_id: The replying business user's id (default: the logged-in user).
+            author_id: The replying business user's id (default: the logged-in user); any
+                non-empty string, since the API does not document the format of these ids.
             raw: Return the JSON of the updated review.
         """
         check_raw(raw)
@@ -259,7 +260,7 @@ class CustomerMethods(MethodsBase):
                 "reply_to_review needs the replying business user's id: log in with a "
                 "username/password (or pass author_id=...)"
             )
-        ep.reply_to_review(self.connection, checked_id, text, params.entity_id(author, "author_id"))
+        ep.reply_to_review(self.connection, checked_id, text, params.text(author, "author_id"))
         return self._private_review(checked_id, raw=raw)
 
     def _business_user_id(self) -> str | None:

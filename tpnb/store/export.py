@@ -68,13 +68,9 @@ def export_parquet(
             as it was, except units whose new export had already been swapped in.
         tpnb.store.UnknownUnitError: A unit the archive holds nothing for (nothing is written).
         tpnb.errors.ConfigError: ``business_units`` is not a string or a list of strings.
-        ImportError: When pyarrow is not installed (``pip install tpnb[parquet]``).
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - pyarrow is in the test environment
-        raise ImportError("export_parquet needs pyarrow: pip install 'tpnb[parquet]'") from exc
+    import pyarrow as pa  # a dependency of tpnb; imported here to keep `import tpnb` light
+    import pyarrow.parquet as pq
     if business_units is None:
         units = archive.unit_ids()  # also units known only from webhook events
     else:

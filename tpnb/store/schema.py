@@ -20,6 +20,8 @@ from datetime import date, datetime, timezone
 from functools import cache
 from typing import Any
 
+from tpnb.frames.schemas import PRIVATE_REVIEW_SCHEMA
+
 #: Bumped when the tables change; stored in ``PRAGMA user_version``. Format 2 added
 #: ``deletion_cursors``; an archive of format 1 gets it on its first writable open.
 SCHEMA_VERSION = 2
@@ -192,6 +194,22 @@ REVIEW_COLUMNS = (
 )
 
 
+def _first_str(review: Mapping[str, Any], column: str) -> str | None:
+    """The first string at the review frame column's source paths (one declaration of them).
+
+    The archive's indexed columns read the same alternatives as the frames do (e.g. the 2025
+    shape's ``consumer.name`` and ``consumer.email``), so a filter in SQL matches what the frame
+    shows.
+    """
+    for path in PRIVATE_REVIEW_SCHEMA[column].paths:
+        value: Any = review
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def iso(value: object) -> str | None:
     """A timestamp as fixed-width UTC text (``2024-05-01T10:20:30.000000Z``); ``None`` stays.
 
@@ -282,11 +300,11 @@ def review_row(review: Mapping[str, Any], unit_id: str | None, *, private: bool)
         created_at=iso(clean.get("createdAt")),
         updated_at=iso(clean.get("updatedAt")),
         location_id=_str(_obj(clean.get("location")).get("id")) or _str(clean.get("locationId")),
-        consumer_name=_str(_obj(clean.get("consumer")).get("displayName")),
+        consumer_name=_first_str(clean, "consumer_name"),
         responded=1 if reply else 0,
         reported=1 if clean.get("reportData") else 0,
         reference_id=_str(clean.get("referenceId")),
-        referral_email=_str(clean.get("referralEmail")),
+        referral_email=_first_str(clean, "referral_email"),
         source=_str(clean.get("source")),
         find_reviewer="contacted" if finder.get("requests") else "notContacted",
         private=1 if private else 0,
