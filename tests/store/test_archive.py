@@ -310,7 +310,8 @@ def test_filters_read_the_2025_consumer_shape_as_the_frame_does(archive: Archive
     with archive.transaction() as conn:
         archive.upsert_reviews(conn, shapes, unit_id=UNIT, private=True)
     frame = archive.private_reviews(UNIT)
-    shown = dict(zip(frame["id"], zip(frame["consumer_name"], frame["referral_email"])))
+    names = zip(frame["consumer_name"], frame["referral_email"], strict=True)
+    shown = dict(zip(frame["id"], names, strict=True))
     assert shown[shapes[1]["id"]] == ("Ann Lee", "ann@x.example")
     assert list(archive.private_reviews(UNIT, referral_email="ANN@x.example")["id"]) == [
         shapes[1]["id"]
