@@ -71,6 +71,7 @@ def export_parquet(
     """
     import pyarrow as pa  # a dependency of tpnb; imported here to keep `import tpnb` light
     import pyarrow.parquet as pq
+
     if business_units is None:
         units = archive.unit_ids()  # also units known only from webhook events
     else:
