@@ -47,3 +47,15 @@ def test_closing_stops_the_walk(make_emulator: Any, tmp_path: Path) -> None:
 def test_bad_arguments_are_named(tp: Client) -> None:
     with pytest.raises(ConfigError, match="include_reported"):
         next(tp.review_pages("example.com", include_reported="yes"))  # type: ignore[arg-type]
+
+
+def test_private_pages_joined_are_the_private_pull(tp: Client) -> None:
+    unit = "maison-lumiere.example"  # the demo business user's unit
+    pages = list(tp.private_review_pages(unit))
+    streamed = [str(item["id"]) for page in pages for item in page]
+    full = tp.private_reviews(unit, raw=True, progress=False)
+    assert len(pages) == -(-len(full) // 100) > 1
+    assert sorted(streamed) == sorted(str(item["id"]) for item in full)
+    assert len(set(streamed)) == len(streamed)
+    created = [str(item["createdAt"]) for page in pages for item in page]
+    assert created == sorted(created, reverse=True)  # newest first

@@ -147,12 +147,15 @@ class WalkStopped(Exception):
 _END = object()
 
 
-def stream_walk(run: Callable[[Collector], None]) -> Generator[list[Item], None, None]:
+def stream_walk(
+    run: Callable[[Collector], None], *, depth: int = 2
+) -> Generator[list[Item], None, None]:
     """Run a walk in a background thread and yield the items each page adds, as they come.
 
     Args:
         run: Walks the list into the collector it is given (e.g. ``Walker(...).by_time(...)``
             with that collector).
+        depth: Pages the walk may run ahead of the consumer (then it waits).
 
     Yields:
         The new items of each page, in the order the walk keeps them (none empty).
@@ -163,23 +166,31 @@ def stream_walk(run: Callable[[Collector], None]) -> Generator[list[Item], None,
     Closing the generator stops the walk at its next page (the request in flight ends first;
     the thread is joined).
     """
-    box: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue()
+    box: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
     stopped = threading.Event()
 
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stopped.is_set():
+            try:
+                box.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def hand_over(items: list[Item]) -> None:
-        if stopped.is_set():
+        if not put((items, None)):
             raise WalkStopped
-        box.put((items, None))
 
     def walk() -> None:
         try:
             run(Collector(on_new=hand_over))
         except WalkStopped:
-            pass
-        except BaseException as exc:  # handed to the consumer
-            box.put((_END, exc))
             return
-        box.put((_END, None))
+        except BaseException as exc:  # handed to the consumer
+            put((_END, exc))
+            return
+        put((_END, None))
 
     thread = threading.Thread(target=walk, name="tpnb-stream", daemon=True)
     thread.start()
