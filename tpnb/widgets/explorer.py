@@ -174,6 +174,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self._lock = threading.RLock()  # display updates from the load thread and the kernel's
         self._current: StreamingLoad | None = None
         self._unit_name = ""  # the loaded unit's display name (when no label is given)
+        self._looked_up_total: int | None = None  # the count the last lookup set
         self.badge = badge
         self.progress = progress
         self.export_dir = Path(export_dir) if export_dir is not None else None
@@ -336,7 +337,15 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """Load ``load``'s reviews: private ones when the Customer API allows, else public ones
         page by page; the display follows while ``load`` is the current one."""
         try:
-            self._look_up(load)
+            # a caller that names the unit by id and gives its count and label (the dashboard,
+            # from the unit's card) spares the lookup before the first page
+            told = (
+                bool(load.unit_id and self.label)
+                and self.expected_reviews > 0
+                and self.expected_reviews != self._looked_up_total
+            )
+            if not told:
+                self._look_up(load)
             frame = None
             private = False
             if has_customer_api(self.client):
@@ -395,7 +404,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 load.name = self._unit_name = str(name)
             if count is not None and not pd.isna(count):
                 load.total = int(count)
-                self.expected_reviews = load.total
+                self.expected_reviews = self._looked_up_total = load.total
                 if self.progress:
                     self.progress_display.set_total(load.total)
             self._show_summary()
