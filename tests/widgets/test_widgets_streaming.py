@@ -235,3 +235,16 @@ def test_the_dashboard_shows_card_first_reviews_and_chart_with_the_first_page(
     assert not first["complete"]
     pd.testing.assert_frame_equal(dashboard.explorer.reviews, full)
     assert len(dashboard.charts.value) == len(full)
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"update_every": -1}, "update_every"),
+        ({"update_every": "1"}, "update_every"),
+        ({"background": "yes"}, "background"),
+    ],
+)
+def test_bad_loading_options_are_named(options: dict[str, Any], named: str) -> None:
+    with pytest.raises(ValueError, match=named):
+        ReviewExplorer(progress=False, **options)
