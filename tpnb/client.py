@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,14 @@ class Client(DataMethods):
     def stats(self) -> Stats:
         """Requests sent, cache hits, 304 revalidations, retries, bytes, token requests."""
         return self.connection.stats
+
+    def watch_pacing(self, listener: Callable[[float], None]) -> Callable[[], None]:
+        """Call ``listener(seconds)`` whenever a request is about to wait ``seconds`` for the
+        client's pacing (the API's rate limit); returns the function that stops the calls.
+
+        For displays of long loads (see :meth:`tpnb.http.pacing.Pacer.watch`).
+        """
+        return self.connection.pacer.watch(listener)
 
     @property
     def demo(self) -> bool:

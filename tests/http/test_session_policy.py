@@ -157,6 +157,27 @@ def test_pacer_is_thread_safe() -> None:
     assert sum(len(d) for d in pacer._sent) == 800
 
 
+def test_pacer_tells_its_listeners_before_each_wait() -> None:
+    clock = FakeClock()
+    pacer = Pacer([(2, 10.0)], clock=clock, sleep=clock.sleep)
+    heard: list[tuple[float, float]] = []  # (seconds announced, clock when announced)
+    unwatch = pacer.watch(lambda seconds: heard.append((seconds, clock.now)))
+    pacer.watch(lambda _seconds: 1 / 0)  # a failing listener does not stop the call
+    for _ in range(3):
+        pacer.acquire()
+    # the third call waited a full window (stretched by MARGIN), announced before the wait
+    assert heard == [(pytest.approx(10.0 * (1 + MARGIN)), 0.0)]
+    assert clock.slept == [heard[0][0]]
+    unwatch()
+    unwatch()  # idempotent
+    pacer.acquire()
+    pacer.acquire()
+    assert len(clock.slept) == 2  # waited again
+    assert len(heard) == 1  # and told no one
+    with pytest.raises(TypeError, match="callable"):
+        pacer.watch("not a function")  # type: ignore[arg-type]
+
+
 def test_pacer_rejects_bad_limits() -> None:
     with pytest.raises(ValueError, match="calls >= 1"):
         Pacer([(0, 1.0)])

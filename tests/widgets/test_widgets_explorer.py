@@ -281,28 +281,14 @@ def test_the_trustscore_history_is_the_companys_whatever_the_filters(
     assert charts.messages.value == ""
 
 
-class _Snapshot:
-    def __init__(self, requests: int) -> None:
-        self.requests = requests
-        self.cache_hits = 0
-
-
-class _Stats:
-    def __init__(self) -> None:
-        self.requests = 0
-
-    def snapshot(self) -> _Snapshot:
-        return _Snapshot(self.requests)
-
-
 class _SlowClient:
-    """Answers ``reviews()`` with a frame, recording what the explorer showed during the call."""
+    """Answers ``reviews()`` with a frame in one piece (a stand-in client without
+    ``review_pages``), recording what the explorer showed during the call."""
 
     demo = False
 
     def __init__(self, frame: pd.DataFrame, explorer_box: list[ReviewExplorer]) -> None:
         self.frame = frame
-        self.stats = _Stats()
         self.box = explorer_box
         self.seen: dict[str, object] = {}
 
@@ -314,8 +300,6 @@ class _SlowClient:
         self.seen["rows"] = len(explorer.table.rows.children)
         self.seen["value"] = len(explorer.value)
         self.seen["summary"] = explorer.summary.value
-        self.stats.requests += 18  # 18 pages answered so far
-        explorer.progress_display.poll(self)
         self.seen["count"] = explorer.progress_display.count.value
         self.seen["bar"] = (explorer.progress_display.bar.value, explorer.progress_display.bar.max)
         self.seen["shown"] = explorer.progress_display.layout.display
@@ -349,8 +333,8 @@ def test_loading_shows_one_progress_display_with_the_real_total(reviews: pd.Data
     assert seen["value"] == 0  # nothing of the earlier frame while loading
     assert "loading" in str(seen["summary"])
     assert seen["shown"] == "flex"
-    assert "1,800 of 8,500 reviews" in str(seen["count"])
-    assert seen["bar"] == (1_800, 8_500)
+    assert "0 of 8,500 reviews" in str(seen["count"])  # the total known, nothing in yet
+    assert seen["bar"] == (0, 8_500)
     assert "Loading" in charts_during[0]
     # done: the display is gone, the chart is back, the table lists the reviews
     assert not explorer.loading

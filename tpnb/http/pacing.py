@@ -9,19 +9,28 @@ is first stamped with its send time and, once its response is back, :meth:`Pacer
 stamp to the response time, later than any arrival the server can have seen. A window full of
 completed calls is therefore never over the server's limit, however slow the network or the
 machine; :data:`MARGIN` (1%) stretches the windows further for clock-rate differences.
+
+Whoever shows a long load (a widget's progress display) can :meth:`Pacer.watch` the waits: a
+listener is called with the seconds a call is about to wait, just before the wait begins.
 """
 
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["MARGIN", "Pacer", "Ticket"]
+__all__ = ["MARGIN", "PaceListener", "Pacer", "Ticket"]
 
 MARGIN = 0.01
+
+logger = logging.getLogger(__name__)
+
+#: Called with the seconds a call is about to wait for a pace limit (from the waiting thread).
+PaceListener = Callable[[float], None]
 
 
 @dataclass
@@ -59,6 +68,37 @@ class Pacer:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._sent: list[list[float]] = [[] for _ in self.limits]  # sorted stamps
+        self._listeners: list[PaceListener] = []
+
+    def watch(self, listener: PaceListener) -> Callable[[], None]:
+        """Call ``listener(seconds)`` each time a call is about to wait ``seconds`` for a limit.
+
+        The listener runs in the thread that waits, just before the wait; an exception in it is
+        logged and does not stop the call.
+
+        Returns:
+            A function that stops the calls (idempotent).
+        """
+        if not callable(listener):
+            raise TypeError(f"a pace listener must be callable, got {listener!r}")
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unwatch() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unwatch
+
+    def _tell(self, wait: float) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(wait)
+            except Exception:
+                logger.warning("a pace listener failed; the call goes on", exc_info=True)
 
     def delay(self) -> float:
         """Seconds the next call would have to wait now (0 when it may go)."""
@@ -84,6 +124,7 @@ class Pacer:
                     for sent in self._sent:
                         bisect.insort(sent, now)
                     return Ticket(waited, now)
+            self._tell(wait)
             self._sleep(wait)
             waited += wait
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -12,9 +13,9 @@ from tpnb import frames, params
 from tpnb.errors import ConfigError
 from tpnb.methods._base import MethodsBase, check_raw
 from tpnb.methods._frames import read_frame
-from tpnb.paging.collect import Item
+from tpnb.paging.collect import Collector, Item, Progress, stream_walk
 from tpnb.paging.reviewlist import PrivateReviewWalk, ReviewRequest
-from tpnb.paging.slicing import Slice
+from tpnb.paging.slicing import Slice, Walker
 
 if TYPE_CHECKING:
     from tpnb.http.connection import Connection
@@ -211,6 +212,50 @@ class CustomerMethods(MethodsBase):
         if raw:
             return items
         return read_frame(frames.review_frame, items, private=True, business_unit_id=unit_id)
+
+    def private_review_pages(self, business_unit: str) -> Iterator[list[Item]]:
+        """Your unit's private reviews page by page as they arrive, newest first (review JSON).
+
+        For displays that show a big unit while it loads: the list is walked by time, newest
+        first, in one window (a keyset on ``createdAt``: exact while reviews are added or
+        deleted, no depth cap), in a background thread; each value is the reviews one page
+        added. Read to the end, the values hold exactly the reviews of
+        ``private_reviews(business_unit, raw=True)`` (in date order; reviews created in the
+        same second may come in another order).
+
+        Closing the generator (or leaving a ``for`` loop over it) stops the walk after the
+        request in flight.
+
+        Args:
+            business_unit: A 24-hex id or a domain of a unit the business user may see.
+
+        Yields:
+            Lists of review JSON objects (none empty), newest first.
+        """
+        unit_id = self._unit_id(business_unit)
+        pages = PrivateReviewPages(
+            self.connection,
+            unit_id,
+            stars=None,
+            languages=None,
+            responded=None,
+            tag_group=None,
+            tag_value=None,
+            ignore_tag_value_case=None,
+            location_id=None,
+            reference_id=None,
+            referral_email=None,
+            reported=None,
+            source=None,
+            username=None,
+            find_reviewer=None,
+        )
+
+        def walk(collector: Collector) -> None:
+            walker = Walker(pages.page, collector, Progress(False, "private reviews"), 1)
+            walker.by_time(Slice(), newest_first=True)
+
+        yield from stream_walk(walk)
 
     @overload
     def private_review(self, review_id: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...

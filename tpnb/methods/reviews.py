@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -9,12 +11,13 @@ import pandas as pd
 
 from tpnb import endpoints as ep
 from tpnb import frames, params
-from tpnb.errors import ConfigError
+from tpnb.errors import APIError, ConfigError, ResponseError
 from tpnb.methods._base import MethodsBase, check_raw
 from tpnb.methods._frames import read_frame
 from tpnb.paging.collect import Item
-from tpnb.paging.reviewlist import PublicReviewWalk, ReviewRequest
+from tpnb.paging.reviewlist import PublicReviewWalk, ReviewRequest, keyset_refused
 from tpnb.paging.slicing import DESC, Slice
+from tpnb.paging.walkers import walk_tokens
 
 if TYPE_CHECKING:
     from tpnb.http.connection import Connection
@@ -208,6 +211,53 @@ class ReviewMethods(MethodsBase):
             return walk.collect()
         key = ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
         return self._kept_review_frame(key, walk.collect, business_unit_id=unit_id)
+
+    def review_pages(
+        self, business_unit: str, *, include_reported: bool = False
+    ) -> Iterator[list[Item]]:
+        """A unit's public reviews page by page as they arrive, newest first (review JSON).
+
+        For displays that show a big unit while it loads (the dashboard's first reviews come
+        with the first request): each value is the reviews one ``all-reviews`` page added, not
+        seen on an earlier page. Read to the end, the values joined are exactly
+        ``reviews(business_unit, include_reported=..., raw=True)``, in the same order. Where
+        ``all-reviews`` is refused, that pull is made instead and yielded as one list.
+
+        Closing the generator (or leaving a ``for`` loop over it) stops the walk; its
+        background fetch ends after the request it is in.
+
+        Args:
+            business_unit: A 24-hex id or a domain.
+            include_reported: Include reviews that are reported (hidden by default).
+
+        Yields:
+            Lists of review JSON objects (none empty), newest first.
+        """
+        with_reported = params.flag(include_reported, "include_reported")
+        unit_id = self._unit_id(business_unit)
+        pages = UnitReviewPages(self.connection, unit_id, include_reported=with_reported)
+        seen: set[str] = set()
+        first = True
+        if not self.keyset_choice.refused:
+            walk = walk_tokens(pages.page_after_token, "reviews", prefetch=True)
+            with contextlib.closing(walk):
+                try:
+                    for items in walk:
+                        first = False
+                        fresh = [item for item in items if str(item.get("id")) not in seen]
+                        seen.update(str(item.get("id")) for item in fresh)
+                        if fresh:
+                            yield fresh
+                    return
+                except (APIError, ResponseError) as error:
+                    if not (first and keyset_refused(error)):
+                        raise
+        # all-reviews is not usable here: the whole pull (offset walks) in one piece
+        everything = self.reviews(
+            unit_id, include_reported=bool(with_reported), progress=False, raw=True
+        )
+        if everything:
+            yield everything
 
     @overload
     def all_reviews(

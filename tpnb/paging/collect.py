@@ -4,15 +4,21 @@ Both know nothing of HTTP or of paging signals (that is
 :mod:`tpnb.paging.walkers`): a collector keeps items by id, in first-seen order, up to a limit, and
 :meth:`Collector.fill` drains a walk until the collector is full and then closes it; a progress
 bar appears only once a walk needs a second request.
+
+A collector can also hand each page's new items to a listener (``on_new``) as they are kept:
+:func:`stream_walk` uses that to turn any walk into a generator of pages, for displays that show
+a list while it loads.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
-__all__ = ["Collector", "Item", "Progress"]
+__all__ = ["Collector", "Item", "Progress", "WalkStopped", "stream_walk"]
 
 Item = dict[str, Any]
 
@@ -66,13 +72,18 @@ class Collector:
     Args:
         limit: Keep at most this many items (``None``: all).
         keep: Only items for which this returns ``True`` are kept (client-side filters).
+        on_new: Called with the items each :meth:`add` kept (never with an empty list).
     """
 
     def __init__(
-        self, limit: int | None = None, keep: Callable[[Item], bool] | None = None
+        self,
+        limit: int | None = None,
+        keep: Callable[[Item], bool] | None = None,
+        on_new: Callable[[list[Item]], None] | None = None,
     ) -> None:
         self.limit = limit
         self.keep = keep
+        self.on_new = on_new
         self.by_id: dict[str, Item] = {}
         self.ids: set[str] = set()
         self.duplicates = 0
@@ -85,6 +96,7 @@ class Collector:
     def add(self, items: Iterable[Item]) -> int:
         """Add items (skipping known ids and unwanted ones); return how many were new."""
         new = 0
+        kept: list[Item] = []
         for item in items:
             if self.full:
                 break
@@ -96,7 +108,10 @@ class Collector:
             if self.keep is not None and not self.keep(item):
                 continue
             self.by_id[ident] = item
+            kept.append(item)
             new += 1
+        if kept and self.on_new is not None:
+            self.on_new(kept)
         return new
 
     def fill(self, pages: Generator[list[Item], None, None]) -> list[Item]:
@@ -123,3 +138,70 @@ class Collector:
     def items(self) -> list[Item]:
         """The kept items, in first-seen order."""
         return list(self.by_id.values())
+
+
+class WalkStopped(Exception):
+    """Raised inside a walk run by :func:`stream_walk` once its consumer has stopped reading."""
+
+
+_END = object()
+
+
+def stream_walk(
+    run: Callable[[Collector], None], *, depth: int = 2
+) -> Generator[list[Item], None, None]:
+    """Run a walk in a background thread and yield the items each page adds, as they come.
+
+    Args:
+        run: Walks the list into the collector it is given (e.g. ``Walker(...).by_time(...)``
+            with that collector).
+        depth: Pages the walk may run ahead of the consumer (then it waits).
+
+    Yields:
+        The new items of each page, in the order the walk keeps them (none empty).
+
+    Raises:
+        Exception: What the walk raised, once the pages before it were yielded.
+
+    Closing the generator stops the walk at its next page (the request in flight ends first;
+    the thread is joined).
+    """
+    box: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stopped = threading.Event()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stopped.is_set():
+            try:
+                box.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def hand_over(items: list[Item]) -> None:
+        if not put((items, None)):
+            raise WalkStopped
+
+    def walk() -> None:
+        try:
+            run(Collector(on_new=hand_over))
+        except WalkStopped:
+            return
+        except BaseException as exc:  # handed to the consumer
+            put((_END, exc))
+            return
+        put((_END, None))
+
+    thread = threading.Thread(target=walk, name="tpnb-stream", daemon=True)
+    thread.start()
+    try:
+        while True:
+            items, error = box.get()
+            if error is not None:
+                raise error
+            if items is _END:
+                return
+            yield items
+    finally:
+        stopped.set()
+        thread.join()

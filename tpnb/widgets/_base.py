@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
@@ -18,7 +19,15 @@ import traitlets
 
 from tpnb.widgets.render import STYLE, message_html
 
-__all__ = ["FrameTrait", "MessageArea", "guarded", "has_customer_api", "is_demo", "style_widget"]
+__all__ = [
+    "FrameTrait",
+    "MessageArea",
+    "guarded",
+    "has_customer_api",
+    "in_kernel",
+    "is_demo",
+    "style_widget",
+]
 
 log = logging.getLogger("tpnb.widgets")
 
@@ -35,6 +44,14 @@ def is_demo(client: Any) -> bool:
     settings = getattr(client, "settings", None)
     value = getattr(settings, "demo", None)
     return bool(value) if isinstance(value, bool) else False
+
+
+def in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (IPython's ZMQ shell: a notebook, Lab, Voila),
+    where a widget is on screen while its callbacks run; without importing IPython."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def has_customer_api(client: Any) -> bool:

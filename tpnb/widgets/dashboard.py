@@ -22,7 +22,9 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     Choosing a unit in the finder loads its reviews into the explorer; the charts follow the
     explorer's selection (``value``), so filtering to 1-star reviews in German redraws the charts
-    for exactly those reviews.
+    for exactly those reviews. A big unit streams in: its card, newest reviews and a first chart
+    show with its first page, and the rest follows behind one progress display (see
+    :class:`ReviewExplorer`); choosing another unit meanwhile cancels that load.
 
     Attributes:
         finder: the :class:`BusinessUnitFinder`.
@@ -39,6 +41,10 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         export_dir: folder the explorer's exports go to.
         suggestions: business units offered as cards before a search (see
             :class:`BusinessUnitFinder`; default: the demo's units in demo mode).
+        background: passed to :class:`ReviewExplorer` (load in a background thread; default:
+            in a Jupyter kernel, as under Voila).
+        update_every: passed to :class:`ReviewExplorer` (seconds between two refreshes of
+            the table and charts while a unit's reviews stream in).
     """
 
     value = FrameTrait()
@@ -52,6 +58,8 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         progress: bool = True,
         export_dir: str | None = None,
         suggestions: pd.DataFrame | None = None,
+        background: bool | None = None,
+        update_every: float = 1.0,
         **kwargs: Any,
     ) -> None:
         if client is None:
@@ -60,7 +68,13 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             client = connect()
         self.client = client
         self.explorer = ReviewExplorer(
-            client, timezone=timezone, progress=progress, export_dir=export_dir, badge=False
+            client,
+            timezone=timezone,
+            progress=progress,
+            export_dir=export_dir,
+            badge=False,
+            background=background,
+            update_every=update_every,
         )
         self.charts = RatingCharts(self.explorer.value, size=(9.6, 3.0), defer=0.05)
         self.finder = BusinessUnitFinder(client, badge=False, suggestions=suggestions)

@@ -7,6 +7,8 @@ import contextlib
 import html
 import os
 import tempfile
+import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +24,7 @@ from tpnb.widgets._base import (
     MessageArea,
     guarded,
     has_customer_api,
+    in_kernel,
     is_demo,
     log,
     style_widget,
@@ -31,6 +34,7 @@ from tpnb.widgets.detail import ReviewDetail
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex, language_counts
 from tpnb.widgets.progress import LoadProgress
 from tpnb.widgets.render import demo_badge_html, plural
+from tpnb.widgets.streaming import StreamingLoad, append_reviews
 from tpnb.widgets.table import ReviewTable
 
 __all__ = ["ReviewExplorer"]
@@ -100,13 +104,21 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     Customer API is connected) with a progress bar; every filter change after that is answered
     from memory by a :class:`~tpnb.widgets.filtering.ReviewIndex`, with no further requests.
 
+    Public reviews stream in: the newest page shows at once (table, count, linked charts) and
+    the rest follows newest first, behind one progress display that knows the unit's review
+    count and says when the client waits for the API's rate limit. Filters work meanwhile on
+    what is loaded, and the count says so ("of 12,400 of 124,000 loaded so far"). In a
+    notebook or Voila, assigning :attr:`business_unit` loads in a background thread (the
+    widget stays usable; choosing another unit cancels the load); :meth:`wait` waits for it.
+
     Attributes:
         value: the current selection: every review passing the filters, sorted (a DataFrame).
         reviews: all loaded reviews. Assign a review frame to explore it without a client.
         business_unit: the business unit id; assigning one (e.g. linked to a
             :class:`BusinessUnitFinder`'s ``value``) loads its reviews.
         label: the name shown above the reviews (default: the business unit id).
-        loading: True while the reviews are being fetched (the table says "Loading").
+        loading: True until the first reviews of a load are shown (the table says "Loading").
+        complete: False while a load is under way (reviews are still arriving).
         expected_reviews: how many reviews the unit has (its summary's count), for the
             progress display; 0 when unknown (an indeterminate bar).
 
@@ -120,6 +132,11 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         progress: show a progress display while loading (``False`` in scripts and tests);
             the client's own tqdm bar is never shown (one display, not two).
         badge: show the "Demo data" badge when the client is in demo mode.
+        background: load in a background thread when :attr:`business_unit` is assigned
+            (``None``: in a Jupyter kernel, where the widget is on screen while it loads; not in
+            scripts and tests, where the assignment returns once every review is in).
+        update_every: while streaming, refresh the table and charts at most this often
+            (seconds; 0: every page); the progress display follows every page.
     """
 
     value = FrameTrait()
@@ -128,6 +145,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     label = traitlets.Unicode("")
     loading = traitlets.Bool(False)
     expected_reviews = traitlets.Int(0)
+    complete = traitlets.Bool(True)
 
     def __init__(
         self,
@@ -140,9 +158,23 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         export_dir: str | Path | None = None,
         progress: bool = True,
         badge: bool = True,
+        background: bool | None = None,
+        update_every: float = 1.0,
         **kwargs: Any,
     ) -> None:
+        if background is not None and not isinstance(background, bool):
+            raise ValueError(f"background must be True, False or None, got {background!r}")
+        if isinstance(update_every, bool) or not isinstance(update_every, (int, float)):
+            raise ValueError(f"update_every must be a number of seconds >= 0, got {update_every!r}")
+        if not update_every >= 0:
+            raise ValueError(f"update_every must be a number of seconds >= 0, got {update_every!r}")
         self.client = client
+        self.background = background
+        self.update_every = float(update_every)
+        self._lock = threading.RLock()  # display updates from the load thread and the kernel's
+        self._current: StreamingLoad | None = None
+        self._unit_name = ""  # the loaded unit's display name (when no label is given)
+        self._looked_up_total: int | None = None  # the count the last lookup set
         self.badge = badge
         self.progress = progress
         self.export_dir = Path(export_dir) if export_dir is not None else None
@@ -222,73 +254,261 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     # --- loading ---------------------------------------------------------------------------------
     def _on_business_unit(self, change: dict[str, Any]) -> None:
-        if change["new"]:
+        if not change["new"]:
+            return
+        background = self.background if self.background is not None else in_kernel()
+        if background and self.client is not None:
+            self.start_load(change["new"])
+        else:
             self.load(change["new"])
+
+    def start_load(self, business_unit: str) -> None:
+        """Load ``business_unit``'s reviews in a background thread; return at once.
+
+        The newest reviews show as soon as the first page is in; the rest stream in behind the
+        progress display. A load started before is cancelled (nothing of it is shown after
+        this call). :meth:`wait` waits for the end.
+        """
+        load = self._begin(business_unit)
+        thread = threading.Thread(
+            target=self._run_in_background, args=(load,), name="tpnb-explorer-load", daemon=True
+        )
+        load.thread = thread
+        thread.start()
 
     @guarded
     def load(self, business_unit: str) -> pd.DataFrame:
         """Fetch every review of ``business_unit`` (id or domain) through the client, once.
 
+        Runs in the caller's thread, showing the reviews as they arrive (see :meth:`start_load`
+        for the background load that assigning :attr:`business_unit` starts in a notebook).
+
         Returns:
             The loaded reviews (also in :attr:`reviews`).
         """
+        load = self._begin(business_unit)
+        self._run(load)
+        frame: pd.DataFrame = self.reviews
+        return frame
+
+    def wait(self, timeout: float | None = None) -> pd.DataFrame:
+        """Block until the current load has ended (at most ``timeout`` seconds); return
+        :attr:`reviews` (every review once the load is complete, see :attr:`complete`)."""
+        with self._lock:
+            load = self._current
+        if load is not None and load.thread is not None:
+            load.thread.join(timeout)
+        frame: pd.DataFrame = self.reviews
+        return frame
+
+    def _begin(self, business_unit: str) -> StreamingLoad:
+        """Cancel the load under way (if any) and show the loading state of a new one."""
         if self.client is None:
             raise RuntimeError(
                 "this explorer has no client: assign a review frame to .reviews instead"
             )
-        name = self.label or business_unit
-        self._show_loading(name)
-        self.private = False
-        try:
-            frame = None
-            with self.progress_display.following(self.client):
-                if has_customer_api(self.client):
-                    # the Customer API has the private fields and allows replies, for the units
-                    # the business user owns; for any other unit, fall back to the public reviews
-                    try:
-                        frame = self._fetch(self.client.private_reviews, business_unit)
-                        self.private = True
-                    except (ForbiddenError, NotFoundError, AuthError) as exc:
-                        log.info(
-                            "private reviews of %s unavailable (%s): public ones instead",
-                            business_unit,
-                            exc,
-                        )
-                if frame is None:
-                    frame = self._fetch(self.client.reviews, business_unit)
-        except BaseException:
-            self.progress_display.finish()
-            self.loading = False
-            raise
-        self.progress_display.finish()
-        self.detail.reply_box.layout.display = "flex" if self.private else "none"
-        self.messages.clear()
-        self.reviews = frame
-        # only now: linked charts redraw once, from the new selection (not from the empty one)
-        self.loading = False
-        self._show_summary()
-        return frame
+        load = StreamingLoad(business_unit, total=self.expected_reviews)
+        if len(business_unit) == 24 and all(c in "0123456789abcdef" for c in business_unit):
+            load.unit_id = business_unit
+        with self._lock:
+            if self._current is not None:
+                self._current.cancel()
+            self._current = load
+            self.private = False
+            self._unit_name = ""
+            self.complete = False
+            self._show_loading(self.label or business_unit, load.total)
+        self.requests_made += 1
+        return load
 
-    def _show_loading(self, name: str) -> None:
+    def _is_current(self, load: StreamingLoad) -> bool:
+        return self._current is load and not load.cancelled.is_set()
+
+    def _run_in_background(self, load: StreamingLoad) -> None:
+        try:
+            self._run(load)
+        except Exception as exc:  # shown in the widget, as guarded callbacks do
+            log.warning("loading the reviews of %s failed", load.business_unit, exc_info=True)
+            with self._lock:
+                if self._is_current(load):
+                    self.messages.show(f"{type(exc).__name__}: {exc}", "error")
+
+    def _run(self, load: StreamingLoad) -> None:
+        """Load ``load``'s reviews: private ones when the Customer API allows, else public ones
+        page by page; the display follows while ``load`` is the current one."""
+        try:
+            # a caller that names the unit by id and gives its count and label (the dashboard,
+            # from the unit's card) spares the lookup before the first page
+            told = (
+                bool(load.unit_id and self.label)
+                and self.expected_reviews > 0
+                and self.expected_reviews != self._looked_up_total
+            )
+            if not told:
+                self._look_up(load)
+            frame = None
+            private = False
+            if has_customer_api(self.client):
+                # the Customer API has the private fields and allows replies, for the units
+                # the business user owns; for any other unit, fall back to the public reviews
+                try:
+                    if hasattr(self.client, "private_review_pages"):
+                        frame = self._stream(load, private=True)
+                    else:
+                        frame = self.client.private_reviews(load.business_unit, progress=False)
+                    private = True
+                except (ForbiddenError, NotFoundError, AuthError) as exc:
+                    log.info(
+                        "private reviews of %s unavailable (%s): public ones instead",
+                        load.business_unit,
+                        exc,
+                    )
+            if private:
+                with self._lock:
+                    if self._is_current(load):
+                        self.private = True
+            elif hasattr(self.client, "review_pages"):
+                frame = self._stream(load, private=False)
+            else:
+                frame = self.client.reviews(load.business_unit, progress=False)
+            if frame is not None:
+                self._show_all(load, frame)
+        except BaseException:
+            with self._lock:
+                if self._is_current(load):
+                    self.progress_display.finish()
+                    self.loading = False
+                    self.complete = True
+                    self._show_summary()
+            raise
+        finally:
+            load.unwatch()
+
+    def _look_up(self, load: StreamingLoad) -> None:
+        """The unit's name and review count (one request, for the summary and the progress)."""
+        lookup = getattr(self.client, "business_unit", None)
+        if lookup is None:
+            return
+        unit = lookup(load.business_unit)
+        row = unit.iloc[0] if isinstance(unit, pd.DataFrame) and len(unit) else None
+        if row is None:
+            return
+        name, count = row.get("display_name"), row.get("number_of_reviews")
+        unit_id = row.get("id")
+        if isinstance(unit_id, str) and unit_id:
+            load.unit_id = unit_id
+        with self._lock:
+            if not self._is_current(load):
+                return
+            if name is not None and not pd.isna(name):
+                load.name = self._unit_name = str(name)
+            if count is not None and not pd.isna(count):
+                load.total = int(count)
+                self.expected_reviews = self._looked_up_total = load.total
+                if self.progress:
+                    self.progress_display.set_total(load.total)
+            self._show_summary()
+
+    def _stream(self, load: StreamingLoad, *, private: bool) -> pd.DataFrame | None:
+        """The reviews (private ones, or public ones) page by page, newest first, shown as
+        they arrive.
+
+        The first page is shown at once; after that the display is refreshed at most every
+        :attr:`update_every` seconds (each refresh re-indexes what is loaded). The final frame
+        is built once from every page, as ``client.reviews()`` builds it.
+
+        Returns:
+            Every review, or ``None`` when the load was cancelled.
+        """
+        watch = getattr(self.client, "watch_pacing", None)
+        if watch is not None and self.progress and load.stop_watching is None:
+            load.stop_watching = watch(lambda seconds: self._on_pace_wait(load, seconds))
+        if private:
+            pages = self.client.private_review_pages(load.business_unit)
+        else:
+            pages = self.client.review_pages(load.business_unit)
+        unit_id = load.unit_id or None
+        items: list[dict[str, Any]] = []
+        pending: list[dict[str, Any]] = []
+        shown_at: float | None = None
+        try:
+            for page in pages:
+                if load.cancelled.is_set():
+                    return None
+                items.extend(page)
+                pending.extend(page)
+                load.loaded = len(items)
+                now = time.monotonic()
+                if shown_at is None or now - shown_at >= self.update_every:
+                    part = review_frame(pending, private=private, business_unit_id=unit_id)
+                    if private:
+                        with self._lock:
+                            if self._is_current(load):
+                                self.private = True  # replies allowed from the first page
+                    self._show_part(load, part)
+                    pending = []
+                    shown_at = time.monotonic()
+                elif self.progress:
+                    with self._lock:
+                        if self._is_current(load):
+                            self.progress_display.show_loaded(load.loaded)
+        finally:
+            pages.close()
+        if load.cancelled.is_set():
+            return None
+        return review_frame(items, private=private, business_unit_id=unit_id)
+
+    def _on_pace_wait(self, load: StreamingLoad, seconds: float) -> None:
+        with self._lock:
+            if self._is_current(load):
+                self.progress_display.show_waiting(seconds)
+
+    def _show_part(self, load: StreamingLoad, part: pd.DataFrame) -> None:
+        """Show the reviews loaded so far: ``part`` after the ones shown before."""
+        with self._lock:
+            if not self._is_current(load):
+                return
+            if self.progress:
+                self.progress_display.show_loaded(load.loaded)
+            if self.loading:  # the first page: the table, the count and the charts appear
+                self.messages.clear()
+                self.reviews = part
+                self.loading = False
+                self._show_summary()
+            else:
+                self._replace_reviews(append_reviews(self.reviews, part))
+
+    def _show_all(self, load: StreamingLoad, frame: pd.DataFrame) -> None:
+        """The load is complete: every review, the filters, page and open review kept."""
+        with self._lock:
+            if not self._is_current(load):
+                return
+            self.progress_display.finish()
+            self.detail.reply_box.layout.display = "flex" if self.private else "none"
+            self.complete = True
+            if self.loading:
+                self.messages.clear()
+                self.reviews = frame
+                # only now: linked charts redraw once, from the new selection
+                self.loading = False
+            else:
+                self._replace_reviews(frame)
+            self._show_summary()
+
+    def _show_loading(self, name: str, total: int) -> None:
         """While loading: one progress display; the table and count say "Loading", not "none"."""
         self.loading = True
         self.close_review()
         self.messages.clear()
-        total = self.expected_reviews or None
-        self.progress_display.start(name, total if self.progress else None, self.client)
-        if not self.progress:
+        if self.progress:
+            self.progress_display.start(name, total or None)
+        else:
             self.progress_display.finish()
         empty = self.index.ordered.iloc[:0]
         self.table.show(empty, page=1, empty_text=f"Loading the reviews of {name}\u2026")
         self.count.value = ""
         self._show_summary()
         self.value = empty  # nothing of an earlier unit stays on screen while this one loads
-
-    def _fetch(self, method: Any, business_unit: str) -> pd.DataFrame:
-        """Call a client list method (without its tqdm bar: the widget shows its own)."""
-        self.requests_made += 1
-        frame: pd.DataFrame = method(business_unit, progress=False)
-        return frame
 
     def _on_reviews(self, change: dict[str, Any]) -> None:
         frame: pd.DataFrame = change["new"]
@@ -298,7 +518,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.refresh(page=1)
 
     def _on_filters(self) -> None:
-        self.refresh(page=1)  # a new selection starts at its first page
+        with self._lock:  # a streaming load may be showing its next pages meanwhile
+            self.refresh(page=1)  # a new selection starts at its first page
 
     # --- filtering -------------------------------------------------------------------------------
     @property
@@ -333,6 +554,10 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.filters.set_languages(self.index.language_counts(flt))
         total = len(self.reviews)
         of = f" of {total:,} loaded" if len(selection) != total else ""
+        if not self.complete:
+            expected = f" of {self.expected_reviews:,}" if self.expected_reviews else ""
+            source = "filtered from the " if len(selection) != total else ""
+            of = f" ({source}{total:,}{expected} loaded so far)"
         self.count.value = (
             f'<span class="tpnb-muted">Showing <b>{shown.first:,}\u2013{shown.last:,}</b> of '
             f"<b>{len(selection):,}</b> {'review' if len(selection) == 1 else 'reviews'}{of}</span>"
@@ -358,11 +583,14 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             if self.badge and self.client is not None and is_demo(self.client)
             else ""
         )
-        name = html.escape(self.label or self.business_unit or "Reviews")
+        name = html.escape(self.label or self._unit_name or self.business_unit or "Reviews")
         n = len(self.reviews)
         expected = self.expected_reviews
         if self.loading:
             text = f"<b>{name}</b> &middot; loading\u2026"
+        elif not self.complete:
+            of = f" of {expected:,}" if expected else ""
+            text = f"<b>{name}</b> &middot; {n:,}{of} reviews loaded so far\u2026"
         elif n == 0 and not self.business_unit:
             text = "No reviews loaded yet."
         elif expected > n and not self.private:

@@ -97,6 +97,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self._draw_lock = threading.RLock()
         self.figure: Figure | None = None
         self.draws = 0
+        self._drawn_state: tuple[Any, ...] | None = None
         self.chart = w.Dropdown(
             options=[(label, key) for key, (label, _draw, _p) in CHARTS.items()],
             value=chart,
@@ -145,7 +146,31 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.image.layout.display = "none"
             self.messages.show("Loading the reviews\u2026", "info")
         else:
-            self._redraw()  # the image comes back with the new drawing, not before
+            # the image comes back with the new drawing, not before; drawn at once in the
+            # thread that ended the loading (a streaming load's: its next pages wait meanwhile,
+            # so the first chart is not queued behind them)
+            self._draw_now()
+
+    def _draw_now(self) -> None:
+        with self._timer_lock:  # a redraw scheduled before would draw the same again
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        with self._draw_lock:
+            self.redraw()
+
+    def _drawing_state(self) -> tuple[Any, ...]:
+        """What a drawing shows: the frames (by identity) and the controls' values."""
+        controls = (self.chart.value, self.period.value, self.since.value, self.until.value)
+        return (self.value, self.population, *controls)
+
+    def _drawn_already(self) -> bool:
+        """Whether the last drawing shows the current state (a redraw would change nothing)."""
+        drawn = self._drawn_state
+        now = self._drawing_state()
+        return (
+            drawn is not None and drawn[0] is now[0] and drawn[1] is now[1] and drawn[2:] == now[2:]
+        )
 
     def _redraw(self, _change: Any = None) -> None:
         if self.loading:
@@ -162,7 +187,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     def _draw_in_background(self) -> None:
         with self._draw_lock:  # one drawing at a time: the last one scheduled wins
-            if not self.loading:
+            if not self.loading and not self._drawn_already():
                 self.redraw()
 
     def wait(self, timeout: float = 30.0) -> None:
@@ -197,6 +222,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def redraw(self) -> Figure | None:
         """Draw the chosen chart of :attr:`value` into the output (object API, no pyplot)."""
         _label, draw, uses_period = CHARTS[self.chart.value]
+        self._drawn_state = self._drawing_state()
         self.period.disabled = not uses_period
         selection = self.is_selection
         fig = charts.ChartFigure(figsize=self.size, layout="constrained", facecolor="white")
