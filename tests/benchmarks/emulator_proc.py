@@ -20,8 +20,8 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-#: no server-side rate limit during benchmarks (the client's pacing is also lifted)
-UNLIMITED = "1000000000/1"
+#: the rate limit set for the rows that measure CPU (a bare loop cannot pace itself)
+UNLIMITED = ((1_000_000_000, 1.0),)
 
 
 def free_port() -> int:
@@ -60,6 +60,16 @@ class EmulatorProcess:
         """Forget the emulator's request log (so the next count is one phase's)."""
         self.admin("DELETE", "/requests")
 
+    def real_rate_limit(self) -> None:
+        """Trustpilot's rate limit (833 calls per 5 minutes, 10,000 per hour), nothing counted
+        yet: the rows about calls and waiting run under it."""
+        self.admin("PUT", "/config", json={"rateLimits": None})
+        self.admin("DELETE", "/rate-limits")
+
+    def lift_rate_limit(self) -> None:
+        """No rate limit: for the rows that measure CPU (the floor, a bare loop, cannot pace)."""
+        self.admin("PUT", "/config", json={"rateLimits": [list(w) for w in UNLIMITED]})
+
     def stop(self) -> None:
         """Stop the subprocess (SIGINT, then kill if it lingers)."""
         if self.proc.poll() is None:
@@ -72,11 +82,15 @@ class EmulatorProcess:
 
 
 def start_emulator(*, scale: float = 1.0, timeout: float = 120.0) -> EmulatorProcess:
-    """Start ``tpnb emulator`` on a free port and wait until it answers."""
+    """Start ``tpnb emulator`` on a free port and wait until it answers.
+
+    It starts with Trustpilot's real rate limit; :meth:`EmulatorProcess.lift_rate_limit` lifts it
+    for the rows that measure CPU.
+    """
     port = free_port()
     cmd = [
         sys.executable, "-m", "tpnb.cli", "emulator", "--port", str(port),
-        "--scale", str(scale), "--rate-limit", UNLIMITED,
+        "--scale", str(scale),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     t0 = time.perf_counter()

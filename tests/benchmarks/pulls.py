@@ -114,40 +114,6 @@ def pull_naive(t: Target) -> tuple[pd.DataFrame, int]:
     return frame, sent
 
 
-def pull_naive_private(t: Target, creds: dict[str, str]) -> tuple[pd.DataFrame, int]:
-    """The naive way for a business user: the ``trustpilot`` package (its own password-grant
-    login) walking ``/private/business-units/{id}/reviews`` page by page, then json_normalize +
-    concat. Page numbers stop at the 100,000-record cap, so this is only complete below it.
-
-    Returns:
-        (the frame, requests sent, the login's included).
-    """
-    from trustpilot import client as tpc
-
-    session = tpc.TrustpilotSession(
-        api_host=t.api_url.rsplit("/v1", 1)[0], api_key=creds["api_key"],
-        api_secret=creds["api_secret"], username=creds["username"], password=creds["password"],
-    )  # fmt: skip
-    session.get_request_auth_headers()  # log in first (else the first page 401s and is re-sent)
-    frames: list[pd.DataFrame] = []
-    sent, page = 1, 1
-    while True:
-        resp = session.get(
-            f"/v1/private/business-units/{t.unit}/reviews",
-            params={"page": page, "perPage": PER_PAGE, "orderBy": "createdat.asc"},
-        )
-        resp.raise_for_status()
-        sent += 1
-        reviews = resp.json()["reviews"]
-        if reviews:
-            frames.append(pd.json_normalize(reviews))
-        if len(reviews) < PER_PAGE:
-            break
-        page += 1
-    session.close()
-    return pd.concat(frames, ignore_index=True), sent
-
-
 def pull_tpnb(tp: Any, unit: str) -> pd.DataFrame:
     """tpnb: one call."""
     return tp.reviews(unit, progress=False)

@@ -441,3 +441,60 @@ def test_export_parquet_partitions_by_unit_and_month(
     export_parquet(archive, tmp_path / "pq", business_units=[DOMAIN])
     again = pd.read_parquet(tmp_path / "pq")
     assert first["createdAt"][:7] not in set(again.loc[again["business_unit_id"] == UNIT, "month"])
+
+
+# --- every unit at once (issue 17: a year of all units, one frame) -----------------------------
+OTHER = "5f0c0c0c0c0c0c0c0c0c0c02"
+
+
+def _two_units(archive: Archive) -> list[dict[str, Any]]:
+    """40 reviews of UNIT and 20 of OTHER; OTHER's JSON names no unit (filed under OTHER)."""
+    first = [make_review(i) for i in range(40)]
+    second = [make_review(100 + i, OTHER, businessUnit=None, language="sv") for i in range(20)]
+    with archive.transaction() as conn:
+        archive.put_business_unit(conn, unit_json())
+        archive.put_business_unit(conn, unit_json(OTHER, "other-shop.example"))
+        archive.upsert_reviews(conn, first, unit_id=UNIT, private=True)
+        archive.upsert_reviews(conn, second, unit_id=OTHER, private=True)
+    return first + second
+
+
+@pytest.mark.parametrize(
+    ("filters", "keep"),
+    [
+        ({}, lambda r: True),
+        ({"stars": [1, 2]}, lambda r: r["stars"] in (1, 2)),
+        (
+            {"since": "2024-01-20", "until": "2024-04-15"},
+            lambda r: "2024-01-20" <= r["createdAt"] < "2024-04-15",
+        ),
+        ({"language": "sv"}, lambda r: r["language"] == "sv"),
+    ],
+)
+def test_all_reviews_reads_every_unit_in_one_frame(
+    archive: Archive, filters: dict[str, Any], keep: Any
+) -> None:
+    reviews = _two_units(archive)
+    frame = archive.all_reviews(private=True, **filters)
+    assert list(frame["id"]) == _expected(reviews, keep)
+    units = {r["id"]: UNIT if r["businessUnit"] else OTHER for r in reviews}
+    assert dict(zip(frame["id"], frame["business_unit_id"], strict=True)) == {
+        i: units[i] for i in frame["id"]
+    }
+    want = review_frame([], private=True).dtypes.astype(str).to_dict()
+    assert frame.dtypes.astype(str).to_dict() == want
+    per_unit = pd.concat([archive.private_reviews(u, **filters) for u in (UNIT, OTHER)])
+    assert sorted(frame["id"]) == sorted(per_unit["id"])
+
+
+def test_all_reviews_is_public_by_default_and_keeps_one_set_of_categories(
+    archive: Archive,
+) -> None:
+    reviews = _two_units(archive)
+    frame = archive.all_reviews()
+    assert list(frame["id"]) == _expected(reviews, lambda r: not r["reportData"])
+    assert list(frame.columns) == list(review_frame([]).columns)
+    assert frame["language"].dtype == "category"
+    assert set(frame["language"].cat.categories) == {"en", "da", "de", "sv"}
+    with pytest.raises(ConfigError, match="reference_id"):
+        archive.all_reviews(reference_id="x")  # a private filter on the public columns

@@ -153,11 +153,15 @@ class ReviewQuery:
             where.append("r.find_reviewer = ?")
             args.append(finder)
 
-    def sql(self, unit_id: str) -> tuple[str, tuple[Any, ...]]:
-        """The ``SELECT json`` statement for one unit, with its arguments."""
-        where = " AND ".join(("r.business_unit_id = ?", *self.where))
-        sql = f"SELECT r.json FROM reviews r WHERE {where} ORDER BY {self.order}"
-        args: tuple[Any, ...] = (unit_id, *self.args)
+    def sql(self, unit_id: str | None) -> tuple[str, tuple[Any, ...]]:
+        """The ``SELECT json, business_unit_id`` statement for one unit (``None``: every unit,
+        reviews filed under no unit included), with its arguments."""
+        unit_where: tuple[str, ...] = () if unit_id is None else ("r.business_unit_id = ?",)
+        where = " AND ".join((*unit_where, *self.where)) or "1"
+        sql = (
+            f"SELECT r.json, r.business_unit_id FROM reviews r WHERE {where} ORDER BY {self.order}"
+        )
+        args: tuple[Any, ...] = (*(() if unit_id is None else (unit_id,)), *self.args)
         if self.limit is not None:
             sql += " LIMIT ?"
             args = (*args, self.limit)
