@@ -11,13 +11,17 @@ Order of operations:
    page; archived reviews of the unit the walk did not list are removed when the number listed
    equals the unit's total (otherwise nothing is removed and ``unverified_windows`` says so).
    **Later syncs**: pages until one holds an already-archived review *and* reaches back past
-   ``recheck`` (new reviews, plus edits and replies to reviews that recent);
-3. the Deletions API, exactly as a private sync (:meth:`tpnb.store.sync._Sync.deletions`);
+   ``recheck`` (new reviews, plus edits and replies to the reviews on those pages: by default
+   no ``recheck`` beyond them, so the newest page, 100 reviews, at least);
+3. the Deletions API (:meth:`tpnb.store.sync._Sync.deletions`): the reviews list (1 request), and
+   the consumers list only when the reviews list named something (a public copy holds consumer
+   data only on reviews, and a deleted consumer's reviews are listed as deleted reviews);
 4. cross-check: the archive's count of the unit against the unit's total
    (``count_difference``, remote minus archived; a warning when it is not 0).
 
 What a public-only sync cannot see: the private fields (reference ids, referral e-mails, tags,
-Find Reviewer); an edit or new reply to a review older than ``recheck``; a deletion the Deletions
+Find Reviewer); an edit or new reply to a review beyond the pages walked (older than the newest
+page, or than ``recheck`` when given); a deletion the Deletions
 API does not list (``count_difference`` shows it, without saying which review). ``full=True``
 closes the last two: it re-walks every page (one request per 100 reviews) and removes what the
 list no longer holds. The public list is capped near 100,000 reviews per unit: a unit with more
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +54,7 @@ def run_public(
     full: bool,
     overlap: timedelta,
     recheck: timedelta,
+    full_walk: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> SyncReport:
     """Steps 2-4 of the module doc for the unit JSON ``unit`` (already stored by the caller).
 
@@ -58,7 +64,11 @@ def run_public(
         unit: The business unit's JSON.
         full: Walk every page and remove what the list no longer holds.
         overlap: Margin before the previous sync's start for a first Deletions API query.
-        recheck: Reviews created this recently are re-listed (edits, new replies).
+        recheck: Reviews created this recently are re-listed (edits, new replies); 0: those on
+            the pages walked anyway (the newest page at least).
+        full_walk: Lists every review of the unit (reported ones included) for a first or full
+            walk, e.g. the keyset ``all-reviews`` walk of :mod:`tpnb.methods.reviews` (no 100,000
+            cap); ``None``: the offset pages of ``/business-units/{id}/reviews``.
 
     Returns:
         The report (``mode == "public"``); the caller adds requests and timing.
@@ -96,8 +106,11 @@ def run_public(
     walk = WalkState()
     listed: list[dict[str, Any]] = []
     with run.progress:
-        for page in walk_pages(fetch, "reviews", stop=stop, progress=run.progress, state=walk):
-            listed.extend(page)
+        if first and full_walk is not None:
+            listed = full_walk()
+        else:
+            for page in walk_pages(fetch, "reviews", stop=stop, progress=run.progress, state=walk):
+                listed.extend(page)
         with archive.transaction() as conn:
             added, changed = archive.upsert_reviews(conn, listed, unit_id=unit_id, private=False)
             report.added_ids += added
@@ -111,7 +124,7 @@ def run_public(
                     report.unverified_windows += 1
         report.windows += 1
         previous = _parse(state.started_at) if state and state.started_at else None
-        run.deletions(min(started, previous or started) - overlap)
+        run.deletions(min(started, previous or started) - overlap, public=True)
     report.archived = archive.count(unit_id)
     if total is not None:
         report.count_difference = total - report.archived
