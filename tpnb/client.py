@@ -22,9 +22,10 @@ from tpnb.methods import DataMethods
 
 if TYPE_CHECKING:
     from tpnb.store import Archive
+    from tpnb.store.reviewstore import ReviewStore
     from tpnb.store.sync import SyncReport
 
-__all__ = ["DEMO_NOTICE", "Client", "connect"]
+__all__ = ["DEMO_NOTICE", "Client", "connect", "open_review_store"]
 
 DEMO_NOTICE = (
     "tpnb demo mode: no Trustpilot credentials found, so this is demo data from the local "
@@ -44,6 +45,7 @@ class Client(DataMethods):
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
+        self.review_store = open_review_store(connection.settings, demo=connection.demo)
 
     @property
     def stats(self) -> Stats:
@@ -87,7 +89,11 @@ class Client(DataMethods):
         return self.connection.logout()
 
     def close(self) -> None:
-        """Close the connection (and stop the demo emulator)."""
+        """Close the connection (and stop the demo emulator) and the review store (a temporary
+        one is removed)."""
+        if self.review_store is not None:
+            self.review_store.close()
+            self.review_store = None
         self.connection.close()
 
     def __enter__(self) -> Client:
@@ -100,6 +106,25 @@ class Client(DataMethods):
         if self.demo:
             return "<tpnb.Client demo: local emulator, demo data>"
         return f"<tpnb.Client {self.settings.base_url}>"
+
+
+def open_review_store(settings: Settings, *, demo: bool) -> ReviewStore | None:
+    """The review store that ``settings.review_store`` asks for (see :class:`Settings`).
+
+    ``None`` is ``reviews.sqlite`` beside the HTTP cache in the user cache directory, or a
+    temporary store in demo mode (a fresh emulator each time); ``"off"``: no store.
+    """
+    from tpnb.http.backends import default_cache_path
+    from tpnb.store.reviewstore import ReviewStore
+
+    choice = settings.review_store
+    if choice == "off":
+        return None
+    if choice == "memory" or (choice is None and demo):
+        return ReviewStore.temporary_store()
+    path = Path(choice) if choice is not None else default_cache_path().parent / "reviews.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ReviewStore(path)
 
 
 def connect(

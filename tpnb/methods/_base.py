@@ -17,6 +17,7 @@ from tpnb.paging.walkers import DEFAULT_CONCURRENCY, PER_PAGE, walk_pages
 
 if TYPE_CHECKING:
     from tpnb.http.connection import Connection
+    from tpnb.store.reviewstore import ReviewStore
 
 
 def check_raw(raw: object) -> None:
@@ -33,6 +34,19 @@ def check_raw(raw: object) -> None:
         )
 
 
+def check_fresh(fresh: object) -> None:
+    """Refuse a ``fresh=`` that is not a bool, before the method sends anything.
+
+    Raises:
+        ConfigError: ``fresh`` is not ``True`` or ``False``.
+    """
+    if not isinstance(fresh, bool):
+        raise ConfigError(
+            f"fresh must be True (walk the whole list now) or False (refresh the review store), "
+            f"got {fresh!r:.40}"
+        )
+
+
 class MethodsBase:
     """Base of the mixins: the connection and what the methods of every resource need.
 
@@ -45,6 +59,9 @@ class MethodsBase:
     """
 
     concurrency: int = DEFAULT_CONCURRENCY
+    #: The local review store behind ``reviews()`` / ``all_reviews()`` (the client wires it from
+    #: its ``review_store`` setting; ``None``: every call walks the API).
+    review_store: ReviewStore | None = None
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -106,6 +123,15 @@ class MethodsBase:
             frame = read_frame(frames.review_frame, collect(), business_unit_id=business_unit_id)
         results.put(key, frame, recording)
         return frame
+
+    def _fresh_frame(
+        self, collect: Callable[[], list[Item]], *, business_unit_id: str
+    ) -> pd.DataFrame:
+        """The review frame of ``collect()`` run with the HTTP cache bypassed (``fresh=True``
+        without a review store)."""
+        with self.connection.session.cache_disabled():
+            items = collect()
+        return read_frame(frames.review_frame, items, business_unit_id=business_unit_id)
 
     # ------------------------------------------------------------- paging helpers
     def _progress(self, enabled: object, description: str) -> Progress:
