@@ -14,7 +14,7 @@ Order of operations:
    ``recheck`` (new reviews, plus edits and replies to the reviews on those pages: by default
    no ``recheck`` beyond them, so the newest page, 100 reviews, at least);
 3. the Deletions API (:meth:`tpnb.store.sync._Sync.deletions`): the reviews list (1 request), and
-   the consumers list only when the reviews list named something (a public copy holds consumer
+   the consumers list only when the reviews list removed archived reviews (a public copy holds consumer
    data only on reviews, and a deleted consumer's reviews are listed as deleted reviews);
 4. cross-check: the archive's count of the unit against the unit's total
    (``count_difference``, remote minus archived; a warning when it is not 0).

@@ -268,19 +268,20 @@ class _Sync:
 
         A private sync asks both lists, consumers first (erased, then their reviews go). A
         public-only sync asks the reviews list, and the consumers list only when the reviews list
-        named something: a public copy holds consumer data only on reviews, and a consumer's
-        deletion deletes their reviews, which the reviews list names (Trustpilot's rule as the
-        emulator models it). Nothing deleted: one request (public) or two (private).
+        removed reviews from the archive: a public copy holds consumer data only on reviews, and
+        a consumer's deletion deletes their reviews, which the reviews list names (Trustpilot's
+        rule as the emulator models it). Nothing deleted: one request (public) or two (private).
         """
         kinds = ("reviews", "consumers") if public else ("consumers", "reviews")
         for kind in kinds:
-            listed = self.deletion_list(kind, fallback)
-            if listed is None or (public and kind == "reviews" and not listed):
+            removed = self.deletion_list(kind, fallback)
+            if removed is None or (public and kind == "reviews" and not removed):
                 return
 
     def deletion_list(self, kind: str, fallback: datetime) -> int | None:
-        """Apply one Deletions API list (``"reviews"`` or ``"consumers"``); returns how many ids
-        it listed, or ``None`` when the key may not read it."""
+        """Apply one Deletions API list (``"reviews"`` or ``"consumers"``); returns how many
+        archived reviews it removed or consumers it erased, or ``None`` when the key may not
+        read it."""
         cursor = parse_time(self.archive.deletion_cursor(kind)) or fallback
         method = self.client.deleted_reviews if kind == "reviews" else self.client.deleted_consumers
         try:
@@ -301,10 +302,11 @@ class _Sync:
                 self.report.deleted_review_ids += removed
                 self.report.removed_ids += removed
             else:
-                self.report.deleted_consumer_ids += self.archive.erase_consumers(conn, ids)
+                removed = self.archive.erase_consumers(conn, ids)
+                self.report.deleted_consumer_ids += removed
             if newest is not None and not pd.isna(newest):
                 self.archive.save_deletion_cursor(conn, kind, str(iso(newest)))
-        return len(ids)
+        return len(removed)
 
     def audit(self, end: datetime | None) -> None:
         """Step 4: counts of everything created before ``end``; re-list only what differs."""
