@@ -8,7 +8,8 @@ Order of operations:
    cacheable, and a cached first page would hide new reviews);
 2. walk the unit's public review list newest first (reported reviews included, so that the list
    and the unit's total count the same reviews). **First public sync** (or ``full=True``): every
-   page; archived reviews of the unit the walk did not list are removed when the number listed
+   page, through the keyset ``all-reviews`` walk of ``Client.all_reviews`` (no 100,000 cap)
+   where it is usable; archived reviews of the unit the walk did not list are removed when the number listed
    equals the unit's total (otherwise nothing is removed and ``unverified_windows`` says so).
    **Later syncs**: pages until one holds an already-archived review *and* reaches back past
    ``recheck`` (new reviews, plus edits and replies to the reviews on those pages: by default
@@ -24,8 +25,9 @@ Find Reviewer); an edit or new reply to a review beyond the pages walked (older 
 page, or than ``recheck`` when given); a deletion the Deletions
 API does not list (``count_difference`` shows it, without saying which review). ``full=True``
 closes the last two: it re-walks every page (one request per 100 reviews) and removes what the
-list no longer holds. The public list is capped near 100,000 reviews per unit: a unit with more
-cannot be archived completely from the Public API.
+list no longer holds. Where ``all-reviews`` is refused, the documented offset list is capped near
+100,000 reviews per unit: a unit with more cannot then be archived completely from the Public API
+(``count_difference`` says so).
 """
 
 from __future__ import annotations

@@ -473,9 +473,17 @@ def _run(
             unit = _unit_json(client.connection, business_unit)
             with archive.transaction() as conn:
                 archive.put_business_unit(conn, unit)
-            run = _Sync(client, str(unit["id"]), archive, progress)
+            unit_id = str(unit["id"])
+            run = _Sync(client, unit_id, archive, progress)
             return run_public(
-                run, unit, full=full, overlap=overlap, recheck=recheck or timedelta(0)
+                run,
+                unit,
+                full=full,
+                overlap=overlap,
+                recheck=recheck or timedelta(0),
+                full_walk=lambda: client.all_reviews(
+                    unit_id, include_reported=True, progress=progress, raw=True
+                ),
             )
     recheck = DEFAULT_RECHECK if recheck is None else recheck
     unit = _unit_json(client.connection, business_unit)
