@@ -228,3 +228,25 @@ def test_a_temporary_store_is_removed_by_close(server: EmulatorServer, tmp_path:
     assert store.path.exists()
     client.close()
     assert not store.path.parent.exists()
+
+
+def test_consumer_counts_on_old_reviews_follow_a_new_and_a_deleted_review(
+    server: EmulatorServer, tp: Client
+) -> None:
+    unit = biggest(server)
+    first = tp.reviews(unit, progress=False)
+    prolific = first["consumer_id"].value_counts()
+    writer, loser = prolific.index[0], prolific.index[1]
+    assert prolific.iloc[1] >= 2  # both have older reviews the refresh will not re-list
+    server.admin.add_review(unit, stars=5, title="again", text="more", consumer_id=writer)
+    old_of_loser = first.loc[first["consumer_id"] == loser, "id"].iloc[-1]
+    server.admin.delete_review(old_of_loser)
+    frame = tp.reviews(unit, progress=False)
+    truth = truth_of(server, private=False, business_unit_id=unit).frame
+    pd.testing.assert_frame_equal(by_id(frame), truth)
+    counts = frame.groupby("consumer_id")["consumer_number_of_reviews"].agg(["min", "max"])
+    assert counts.loc[writer, "min"] == counts.loc[writer, "max"]
+    assert (
+        counts.loc[writer, "min"]
+        > first.loc[first["consumer_id"] == writer].iloc[0]["consumer_number_of_reviews"]
+    )

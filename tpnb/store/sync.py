@@ -274,14 +274,16 @@ class _Sync:
         """
         kinds = ("reviews", "consumers") if public else ("consumers", "reviews")
         for kind in kinds:
-            removed = self.deletion_list(kind, fallback)
+            removed = self.deletion_list(kind, fallback, count_down=public)
             if removed is None or (public and kind == "reviews" and not removed):
                 return
 
-    def deletion_list(self, kind: str, fallback: datetime) -> int | None:
+    def deletion_list(
+        self, kind: str, fallback: datetime, *, count_down: bool = False
+    ) -> int | None:
         """Apply one Deletions API list (``"reviews"`` or ``"consumers"``); returns how many
         archived reviews it removed or consumers it erased, or ``None`` when the key may not
-        read it."""
+        read it. ``count_down``: see :meth:`~tpnb.store.Archive.forget_deleted_reviews`."""
         cursor = parse_time(self.archive.deletion_cursor(kind)) or fallback
         method = self.client.deleted_reviews if kind == "reviews" else self.client.deleted_consumers
         try:
@@ -298,7 +300,7 @@ class _Sync:
         newest = frame["deleted_at"].max() if len(frame) else None
         with self.archive.transaction() as conn:
             if kind == "reviews":
-                removed = self.archive.forget_deleted_reviews(conn, ids)
+                removed = self.archive.forget_deleted_reviews(conn, ids, count_down=count_down)
                 self.report.deleted_review_ids += removed
                 self.report.removed_ids += removed
             else:
