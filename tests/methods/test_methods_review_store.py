@@ -250,3 +250,20 @@ def test_consumer_counts_on_old_reviews_follow_a_new_and_a_deleted_review(
         counts.loc[writer, "min"]
         > first.loc[first["consumer_id"] == writer].iloc[0]["consumer_number_of_reviews"]
     )
+
+
+def test_a_partial_first_call_walks_the_api_and_a_full_pull_fills_the_store(
+    server: EmulatorServer, tp: Client
+) -> None:
+    unit = biggest(server)
+    store = tp.review_store
+    assert store is not None
+    before = api_requests(server)
+    tp.reviews(unit, limit=50, progress=False)
+    assert api_requests(server) - before == 1  # one keyset page, as without a store
+    assert not store.holds(unit)
+    tp.all_reviews(unit, progress=False)
+    assert store.holds(unit)
+    before = api_requests(server)
+    tp.reviews(unit, limit=50, stars=3, progress=False)
+    assert api_requests(server) - before == 3

@@ -145,8 +145,9 @@ class ReviewMethods(MethodsBase):
         :mod:`tpnb.paging.reviewlist` (which walk) and :mod:`tpnb.paging.slicing` (why exact).
 
         **The review store** (on unless ``review_store="off"``, see
-        :mod:`tpnb.store.reviewstore`): the first call for a unit stores the unit's whole public
-        list; every later call refreshes it (about 3 requests: the unit's count, the newest
+        :mod:`tpnb.store.reviewstore`): the first full pull of a unit (no filter, date bound or
+        limit; or ``fresh=True``) stores the unit's whole public list; every later call for the
+        unit, filtered or not, refreshes it (about 3 requests: the unit's count, the newest
         page, the Deletions API) and answers from it with these filters, so a re-run of a
         full pull costs a handful of calls instead of one per 100 reviews (``tp.stats`` counts
         ``requests_saved``). The answer is what a fresh full pull gives, except what the
@@ -234,6 +235,10 @@ class ReviewMethods(MethodsBase):
                     "include_reported": with_reported, "location": location, "limit": limit,
                 },
                 fresh=fresh,
+                whole=all(
+                    value is None
+                    for value in (*server_filters, start, end, row_limit)
+                ),
                 progress=progress_bar,
             )  # fmt: skip
             if stored is not None:
@@ -244,19 +249,29 @@ class ReviewMethods(MethodsBase):
         return self._kept_review_frame(key, walk.collect, business_unit_id=unit_id)
 
     def _stored_reviews(
-        self, unit_id: str, filters: dict[str, Any], *, fresh: bool, progress: Progress
+        self,
+        unit_id: str,
+        filters: dict[str, Any],
+        *,
+        fresh: bool,
+        whole: bool,
+        progress: Progress,
     ) -> pd.DataFrame | None:
-        """The call's answer from the review store after refreshing it, or ``None`` (no store,
-        or a store whose count does not agree with the unit's: the caller walks the API).
+        """The call's answer from the review store after refreshing it, or ``None`` (the caller
+        walks the API): no store; a unit the store does not hold yet and a call that asks for
+        part of its list (a filter, a date bound or a limit costs fewer pages than the full
+        walk that fills the store: the unit is stored by its first full pull or ``fresh=True``);
+        or a store whose count does not agree with the unit's.
 
         Args:
             unit_id: The unit.
             filters: The call's filters, as the user gave them (checked already).
             fresh: Renew the unit's copy with a full walk.
+            whole: The call asks for the unit's whole list.
             progress: The bar of a full walk.
         """
         store = self.review_store
-        if store is None:
+        if store is None or not (fresh or whole or store.holds(unit_id)):
             return None
         pages = UnitReviewPages(self.connection, unit_id, include_reported=True)
         full_walk = PublicReviewWalk(
@@ -351,6 +366,7 @@ class ReviewMethods(MethodsBase):
                 unit_id,
                 {"include_reported": with_reported, "limit": limit},
                 fresh=fresh,
+                whole=row_limit is None,
                 progress=progress_bar,
             )
             if stored is not None:

@@ -9,9 +9,11 @@ directory by default, see :class:`tpnb.config.Settings` ``review_store``) and ea
 from it with the call's filters, order and limit (:mod:`tpnb.store.queries`, the API's own
 semantics):
 
-* **first call for a unit** (or ``fresh=True``): the full walk the call would make anyway (the
-  keyset ``all-reviews`` list with reported reviews, no 100,000 cap), stored in one
-  transaction; what the list no longer holds is removed when its length equals the unit's count;
+* **the first full pull of a unit** (no filter, date bound or limit; or ``fresh=True``): the
+  full walk the call would make anyway (the keyset ``all-reviews`` list with reported reviews,
+  no 100,000 cap), stored in one transaction; what the list no longer holds is removed when its
+  length equals the unit's count. A filtered or limited call for a unit not stored yet walks the
+  API as without a store (its pages are fewer than a full walk's);
 * **later calls**: the unit (1 request: its ``numberOfReviews.total``), the newest-first list
   until a page holds an already-stored review (new reviews, and edits and replies to the
   reviews on that page: the newest 100 at least), the Deletions API's reviews list since its
@@ -162,6 +164,11 @@ class ReviewStore:
                 full_walk=full_walk,
             )
             return report, walks_all
+
+    def holds(self, unit_id: str) -> bool:
+        """Whether the store holds a completed copy of the unit (a later call refreshes it)."""
+        state = self.archive.sync_state(unit_id)
+        return state is not None and state.mode == "public" and state.phase == "ready"
 
     def reviews(self, unit_id: str, **filters: Any) -> Any:
         """The stored reviews of one unit with the client's filters (a review frame)."""
