@@ -45,7 +45,21 @@ class Client(DataMethods):
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
-        self.review_store = open_review_store(connection.settings, demo=connection.demo)
+        self._store: ReviewStore | None = None
+        self._store_closed = False
+
+    @property
+    def review_store(self) -> ReviewStore | None:
+        """The local review store behind :meth:`reviews` and :meth:`all_reviews`
+        (:mod:`tpnb.store.reviewstore`), opened on first use; ``None`` with
+        ``review_store="off"`` or after :meth:`close`."""
+        if self._store is None and not self._store_closed:
+            self._store = open_review_store(self.settings, demo=self.demo)
+            self._store_closed = self._store is None
+        return self._store
+
+    def _review_store(self) -> ReviewStore | None:
+        return self.review_store
 
     @property
     def stats(self) -> Stats:
@@ -91,9 +105,10 @@ class Client(DataMethods):
     def close(self) -> None:
         """Close the connection (and stop the demo emulator) and the review store (a temporary
         one is removed)."""
-        if self.review_store is not None:
-            self.review_store.close()
-            self.review_store = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._store_closed = True
         self.connection.close()
 
     def __enter__(self) -> Client:

@@ -105,6 +105,7 @@ def incremental_sync(emu: EmulatorProcess, units: list[str], runs: int) -> dict[
             cache_path=Path(tmp) / "cache.sqlite",
             token_dir=Path(tmp) / "tokens",
             pace_limits=((10**9, 1.0),),
+            review_store="off",
         )
         try:
             archive = str(Path(tmp) / "archive.sqlite")

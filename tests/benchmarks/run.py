@@ -16,6 +16,9 @@ limit; the client's own pacing is lifted too), then measures in one run:
 4. a ReviewExplorer filter change on those reviews (``bench_explorer_filter``);
 5. ``import tpnb`` and ``tpnb.connect()`` in demo mode (subprocesses, medians);
 6. an incremental sync with nothing new;
+8. (``bench_review_store``, its own emulator in this process, **the client's pacing on**) a
+   re-run of the full pull on the review store after 5 new, 1 edited and 3 deleted reviews,
+   against the cold pull and the ground truth, and public-only syncs (API key alone);
 7. key phrases of the pulled reviews (``bench_text``: tpnb.text against tokenising alone and
    scikit-learn's CountVectorizer);
 
@@ -45,6 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_review_store
 import bench_text
 import measures
 import requests
@@ -89,6 +93,7 @@ def _client(
         cache_path=tmp / "cache.sqlite",  # the default backend (SQLite, WAL) in a fresh file
         token_dir=tmp / "tokens",
         pace_limits=((10**9, 1.0),),  # no client pacing: the emulator has no rate limit either
+        review_store="off",  # goals 1-2 measure the HTTP stack; goal 8 the review store
     )
 
 
@@ -243,6 +248,51 @@ def other_rows(
     return rows
 
 
+def store_rows(scale: float) -> list[Row]:
+    """Measurement 8: the review store and public-only syncs, the client's pacing on."""
+    m = bench_review_store.measure(scale)
+    print(f"  review store: {m}")
+    ratio = m["rerun_requests"] / m["cold_requests"]
+    return [
+        Row(
+            f"8. cold pull on the review store ({m['reviews']:,} reviews, pacing on)",
+            "minimum pages + small constant",
+            f"{m['cold_requests']:,} requests (minimum {m['ideal_pages']:,}), "
+            f"{m['cold_seconds']:.0f} s",
+            m["cold_requests"] <= m["ideal_pages"] + 5,
+        ),
+        Row(
+            "8. re-run of that pull after 5 new/1 edited/3 deleted (pages stale)",
+            "<= 1% of the cold pull's requests, frame = ground truth",
+            f"{m['rerun_requests']} requests = {ratio:.2%}, {m['rerun_seconds']:.2f} s; "
+            f"equals ground truth: {m['rerun_equals_truth']}; nothing new: "
+            f"{m['quiet_rerun_requests']} requests",
+            ratio <= 0.01 and m["rerun_equals_truth"],
+        ),
+        Row(
+            "8. public-only sync (API key alone): first sync",
+            "minimum pages + small constant",
+            f"{m['sync_first_requests']:,} requests (minimum {m['sync_first_ideal']:,}), "
+            f"complete: {m['sync_first_complete']}",
+            m["sync_first_requests"] <= m["sync_first_ideal"] + 5 and m["sync_first_complete"],
+        ),
+        Row(
+            "8. public-only sync, nothing new",
+            "<= 3 requests",
+            f"{m['sync_quiet_requests']} requests",
+            m["sync_quiet_requests"] <= 3,
+        ),
+        Row(
+            "8. public-only sync after 5 new/1 edited/3 deleted",
+            "all 9 found, <= 10 requests",
+            f"{m['sync_changed_found']}/9 found, {m['sync_changed_requests']} requests",
+            m["sync_changed_found"] == 9
+            and m["sync_changed_requests"] <= 10
+            and m["sync_changed_complete"],
+        ),
+    ]
+
+
 def context_rows(emu: EmulatorProcess, target: Target, quick: bool) -> list[Row]:
     """Why goal 1 reads as it does: where tpnb's time over the floor goes, and the same pull
     over a network-like delay (informational rows, measured side by side like the others)."""
@@ -356,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += other_rows(emu, frames["frame"], units, args.quick)
     finally:
         emu.stop()
+    rows += store_rows(0.1 if args.quick else 1.0)
     import pandas as pd
 
     header = (

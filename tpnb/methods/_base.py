@@ -59,9 +59,6 @@ class MethodsBase:
     """
 
     concurrency: int = DEFAULT_CONCURRENCY
-    #: The local review store behind ``reviews()`` / ``all_reviews()`` (the client wires it from
-    #: its ``review_store`` setting; ``None``: every call walks the API).
-    review_store: ReviewStore | None = None
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -98,6 +95,11 @@ class MethodsBase:
             return known
         data = self._find_unit_json(reference.domain)
         return str(data["id"])
+
+    def _review_store(self) -> ReviewStore | None:
+        """The local review store behind ``reviews()`` / ``all_reviews()``, or ``None`` (every
+        call walks the API). :class:`tpnb.Client` opens it from its ``review_store`` setting."""
+        return None
 
     # ------------------------------------------------------------- whole results
     def _kept_review_frame(

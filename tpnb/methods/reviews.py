@@ -270,7 +270,7 @@ class ReviewMethods(MethodsBase):
             whole: The call asks for the unit's whole list.
             progress: The bar of a full walk.
         """
-        store = self.review_store
+        store = self._review_store()
         if store is None or not (fresh or whole or store.holds(unit_id)):
             return None
         pages = UnitReviewPages(self.connection, unit_id, include_reported=True)
