@@ -266,3 +266,16 @@ def test_a_partial_first_call_walks_the_api_and_a_full_pull_fills_the_store(
     before = api_requests(server)
     tp.reviews(unit, limit=50, stars=3, progress=False)
     assert api_requests(server) - before == 3
+
+
+def test_fresh_true_without_a_store_walks_past_the_caches(
+    server: EmulatorServer, direct: Client
+) -> None:
+    unit = biggest(server)
+    first = direct.reviews(unit, progress=False)
+    before = api_requests(server)
+    pd.testing.assert_frame_equal(direct.reviews(unit, progress=False), first)
+    assert api_requests(server) == before  # within max-age: the kept frame, nothing sent
+    again = direct.reviews(unit, progress=False, fresh=True)
+    assert api_requests(server) - before >= -(-len(first) // 100)  # every page, sent again
+    pd.testing.assert_frame_equal(again, first)
