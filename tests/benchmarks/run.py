@@ -264,7 +264,8 @@ def store_rows(scale: float) -> list[Row]:
         Row(
             "8. re-run of that pull after 5 new/1 edited/3 deleted (pages stale)",
             "<= 1% of the cold pull's requests, frame = ground truth",
-            f"{m['rerun_requests']} requests = {ratio:.2%}, {m['rerun_seconds']:.2f} s; "
+            f"{m['rerun_requests']} requests = {ratio:.2%}, {m['rerun_seconds']:.1f} s "
+            f"({m['rerun_paced_seconds']:.0f} s waiting for the pacer after the cold pull); "
             f"equals ground truth: {m['rerun_equals_truth']}; nothing new: "
             f"{m['quiet_rerun_requests']} requests",
             ratio <= 0.01 and m["rerun_equals_truth"],
