@@ -1,7 +1,8 @@
 """A public-only sync (API key alone) killed with SIGKILL, in a child process over loopback:
 mid-walk (emulator latency slows the pages) and inside its write transaction. The archive stays
-consistent (SQLite integrity, no half-written batch, the sync state and the deletion cursor as
-they were) and the next sync completes and equals the emulator's ground truth."""
+consistent (SQLite integrity, no half-written batch, the sync state as it was, the deletion
+cursor where the last committed step left it) and the next sync completes and equals the
+emulator's ground truth."""
 
 from __future__ import annotations
 
@@ -154,7 +155,8 @@ def test_sigkill_inside_the_write_of_a_later_public_sync(
     newest_first = [
         ds.review_id(int(r)) for r in ds.query_reviews(business_unit_id=unit, include_reported=True)
     ]
-    admin.delete_review(newest_first[-7])  # an old one: the Deletions API says so
+    gone = newest_first[-7]
+    admin.delete_review(gone)  # an old one: the Deletions API says so
     admin.update_review(newest_first[9], title="changed")  # on the newest page
 
     proc = child(server, tmp_path, unit, slow=30.0)
@@ -167,7 +169,14 @@ def test_sigkill_inside_the_write_of_a_later_public_sync(
     assert proc.returncode == -signal.SIGKILL
     assert integrity(path) == "ok"
     with Archive(path) as archive:
-        assert archive.review_ids(unit) == kept_ids  # the killed batch left nothing behind
-        assert archive.sync_state(unit) == kept_state
-        assert archive.deletion_cursor("reviews") == kept_cursor
+        # the Deletions API step (its own transaction, before the walk) committed; the killed
+        # batch of the walk left nothing behind: no new review, no edit
+        assert archive.review_ids(unit) == kept_ids - {gone}
+        stored = archive.review_json(newest_first[9])
+        assert stored is not None
+        assert stored["title"] != "changed"
+        assert archive.sync_state(unit) == kept_state  # so the next sync walks the pages again
+        cursor = archive.deletion_cursor("reviews")  # moved with the deletion it applied
+        assert cursor is not None
+        assert kept_cursor is None or cursor >= kept_cursor
     finish_and_compare(server, tmp_path, unit)
