@@ -151,7 +151,7 @@ class ReviewMethods(MethodsBase):
         page, the Deletions API) and answers from it with these filters, so a re-run of a
         full pull costs a handful of calls instead of one per 100 reviews (``tp.stats`` counts
         ``requests_saved``). The answer is what a fresh full pull gives, except what the
-        refresh cannot see: an edit (or company reply, or report) of a review older than the
+        refresh cannot see: an edit, company reply, report or like of a review older than the
         newest page, and a deletion the Deletions API does not list paired with an addition
         between two calls (the unit's count hides the pair). ``fresh=True`` closes both. Ties in
         ``createdAt`` come in review-id order. Tag filters (not in public JSON) and ``raw=True``
