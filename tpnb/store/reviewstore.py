@@ -25,9 +25,9 @@ semantics):
   changing), the call walks the API as without a store.
 
 What a refreshed store cannot see, so that the answer differs from a fresh full pull: an edit
-(or a new or changed company reply, a report, new likes) of a review older than the newest page walked,
-and, when a deletion is not listed by the Deletions API and a review is added in the same
-interval, that pair (the counts agree). ``fresh=True`` closes both: it re-walks everything.
+(or a new or changed company reply, a report, new likes) of a review older than the newest page
+walked, and, when a deletion is not listed by the Deletions API and a review is added in the
+same interval, that pair (the counts agree). ``fresh=True`` closes both: it re-walks everything.
 
 Concurrent calls in one process are serialised on the store (a thread lock), and processes
 sharing one store file on its sync lock (a ``.lock`` file beside it). A process killed during a
