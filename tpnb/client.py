@@ -23,9 +23,10 @@ from tpnb.methods import DataMethods
 
 if TYPE_CHECKING:
     from tpnb.store import Archive
+    from tpnb.store.reviewstore import ReviewStore
     from tpnb.store.sync import SyncReport
 
-__all__ = ["DEMO_NOTICE", "Client", "connect"]
+__all__ = ["DEMO_NOTICE", "Client", "connect", "open_review_store"]
 
 DEMO_NOTICE = (
     "tpnb demo mode: no Trustpilot credentials found, so this is demo data from the local "
@@ -45,6 +46,21 @@ class Client(DataMethods):
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
+        self._store: ReviewStore | None = None
+        self._store_closed = False
+
+    @property
+    def review_store(self) -> ReviewStore | None:
+        """The local review store behind :meth:`reviews` and :meth:`all_reviews`
+        (:mod:`tpnb.store.reviewstore`), opened on first use; ``None`` with
+        ``review_store="off"`` or after :meth:`close`."""
+        if self._store is None and not self._store_closed:
+            self._store = open_review_store(self.settings, demo=self.demo)
+            self._store_closed = self._store is None
+        return self._store
+
+    def _review_store(self) -> ReviewStore | None:
+        return self.review_store
 
     @property
     def stats(self) -> Stats:
@@ -96,7 +112,12 @@ class Client(DataMethods):
         return self.connection.logout()
 
     def close(self) -> None:
-        """Close the connection (and stop the demo emulator)."""
+        """Close the connection (and stop the demo emulator) and the review store (a temporary
+        one is removed)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._store_closed = True
         self.connection.close()
 
     def __enter__(self) -> Client:
@@ -109,6 +130,25 @@ class Client(DataMethods):
         if self.demo:
             return "<tpnb.Client demo: local emulator, demo data>"
         return f"<tpnb.Client {self.settings.base_url}>"
+
+
+def open_review_store(settings: Settings, *, demo: bool) -> ReviewStore | None:
+    """The review store that ``settings.review_store`` asks for (see :class:`Settings`).
+
+    ``None`` is ``reviews.sqlite`` beside the HTTP cache in the user cache directory, or a
+    temporary store in demo mode (a fresh emulator each time); ``"off"``: no store.
+    """
+    from tpnb.http.backends import default_cache_path
+    from tpnb.store.reviewstore import ReviewStore
+
+    choice = settings.review_store
+    if choice == "off":
+        return None
+    if choice == "memory" or (choice is None and demo):
+        return ReviewStore.temporary_store()
+    path = Path(choice) if choice is not None else default_cache_path().parent / "reviews.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ReviewStore(path)
 
 
 def connect(

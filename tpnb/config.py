@@ -70,6 +70,8 @@ DEFAULT_CACHE_EXPIRY: Mapping[str, float] = MappingProxyType(
     }
 )
 CACHE_BACKENDS = ("sqlite", "memory", "redis")
+#: The words ``review_store`` takes besides a path (see :class:`Settings`).
+REVIEW_STORE_WORDS = ("memory", "off")
 SECRET_FIELDS = ("api_key", "api_secret", "password")
 #: Longest a response is kept in the cache, whatever a setting or a response header asks: ten years
 #: (a response's larger ``max-age`` is clamped to it, see :mod:`tpnb.http.cachepolicy`).
@@ -112,6 +114,7 @@ ENV_VARS: Mapping[str, str] = MappingProxyType(
         "TPNB_CACHE_EXPIRY": "cache_expiry",
         "TPNB_REDIS_URL": "redis_url",
         "TPNB_TOKEN_DIR": "token_dir",
+        "TPNB_REVIEW_STORE": "review_store",
         "TPNB_TIMEOUT": "timeout",
         "TPNB_CONNECT_TIMEOUT": "connect_timeout",
         "TPNB_MAX_RETRIES": "max_retries",
@@ -173,6 +176,10 @@ class Settings:
         cache_expiry: Seconds per resource class for responses without cache headers.
         redis_url: ``redis://`` URL when ``cache_backend="redis"``.
         token_dir: Where tokens are stored (default: the user state directory).
+        review_store: Where ``reviews()`` / ``all_reviews()`` keep their local review store
+            (:mod:`tpnb.store.reviewstore`): ``None`` (default) ``reviews.sqlite`` in the user
+            cache directory, a file path, ``"memory"`` (a temporary file removed by
+            ``close()``; the default in demo mode) or ``"off"`` (every call walks the API).
         timeout: Read time-out in seconds, on every request.
         connect_timeout: Connect time-out in seconds.
         max_retries: Retries after the first attempt (connection errors, 429, 500/502/503/504).
@@ -198,6 +205,7 @@ class Settings:
     cache_expiry: Mapping[str, float] = field(default_factory=lambda: DEFAULT_CACHE_EXPIRY)
     redis_url: str | None = None
     token_dir: Path | None = None
+    review_store: str | Path | None = None
     timeout: float = DEFAULT_TIMEOUT
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
@@ -243,6 +251,16 @@ class Settings:
                 f"redis_url must be a string such as 'redis://localhost:6379/0', "
                 f"got {describe_value(self.redis_url)}"
             )
+        store = self.review_store
+        if store is not None and str(store).strip() not in REVIEW_STORE_WORDS:
+            if not isinstance(store, (str, os.PathLike)) or not str(store).strip():
+                raise ConfigError(
+                    "review_store must be a file path, 'memory', 'off' or None (the user cache "
+                    f"directory), got {describe_value(store)}"
+                )
+            object.__setattr__(self, "review_store", Path(store).expanduser())
+        elif isinstance(store, str):
+            object.__setattr__(self, "review_store", store.strip())
         for name in ("cache_path", "token_dir"):
             value = getattr(self, name)
             if value is not None:

@@ -12,6 +12,9 @@ emulator's real rate limit. The rows that measure **CPU** say so: they lift the 
 and the client's pacing, because waiting costs no CPU and the floor (a bare loop) cannot pace
 itself. Measured in one run:
 
+* goal 7 (issue 16, ``bench_review_store``, its own emulator in this process, **the client's
+  pacing on**): the cold pull that fills the review store, a re-run after 5 new, 1 edited and 3
+  deleted reviews against the cold pull and the ground truth, and public-only syncs;
 * target 4 (``bench_archive``): a million reviews in the own copy: loading the 124,000-review
   unit, a year of all units, the reviews frame's bytes per review and a ReviewExplorer filter
   change on all of them, each at 100,000 and at 1,000,000 reviews (0 API calls: local);
@@ -54,6 +57,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_archive
+import bench_review_store
 import bench_text
 import measures
 import requests
@@ -97,6 +101,7 @@ def _client(emu: EmulatorProcess, tmp: Path, *, paced: bool = True) -> Any:
         base_url=emu.api_url,
         cache_path=tmp / "cache.sqlite",  # the default backend (SQLite, WAL) in a fresh file
         token_dir=tmp / "tokens",
+        review_store="off",  # these rows measure the HTTP cache; goal 7 measures the review store
         **extra,
     )
 
@@ -259,6 +264,52 @@ def other_rows(
     return rows
 
 
+def store_rows(scale: float) -> list[Row]:
+    """Issue 16 (goal 7 here): the review store and public-only syncs, the client's pacing on."""
+    m = bench_review_store.measure(scale)
+    print(f"  review store: {m}")
+    ratio = m["rerun_requests"] / m["cold_requests"]
+    return [
+        Row(
+            f"7. cold pull on the review store ({m['reviews']:,} reviews, pacing on)",
+            "minimum pages + small constant",
+            f"{m['cold_requests']:,} requests (minimum {m['ideal_pages']:,}), "
+            f"{m['cold_seconds']:.0f} s",
+            m["cold_requests"] <= m["ideal_pages"] + 5,
+        ),
+        Row(
+            "7. re-run of that pull after 5 new/1 edited/3 deleted (pages stale)",
+            "<= 1% of the cold pull's requests, frame = ground truth",
+            f"{m['rerun_requests']} requests = {ratio:.2%}, {m['rerun_seconds']:.1f} s "
+            f"({m['rerun_paced_seconds']:.0f} s waiting for the pacer after the cold pull); "
+            f"equals ground truth: {m['rerun_equals_truth']}; nothing new: "
+            f"{m['quiet_rerun_requests']} requests",
+            ratio <= 0.01 and m["rerun_equals_truth"],
+        ),
+        Row(
+            "7. public-only sync (API key alone): first sync",
+            "minimum pages + small constant",
+            f"{m['sync_first_requests']:,} requests (minimum {m['sync_first_ideal']:,}), "
+            f"complete: {m['sync_first_complete']}",
+            m["sync_first_requests"] <= m["sync_first_ideal"] + 5 and m["sync_first_complete"],
+        ),
+        Row(
+            "7. public-only sync, nothing new",
+            "<= 3 requests",
+            f"{m['sync_quiet_requests']} requests",
+            m["sync_quiet_requests"] <= 3,
+        ),
+        Row(
+            "7. public-only sync after 5 new/1 edited/3 deleted",
+            "all 9 found, <= 10 requests",
+            f"{m['sync_changed_found']}/9 found, {m['sync_changed_requests']} requests",
+            m["sync_changed_found"] == 9
+            and m["sync_changed_requests"] <= 10
+            and m["sync_changed_complete"],
+        ),
+    ]
+
+
 def archive_rows(quick: bool) -> list[Row]:
     """Target 4: a million reviews in the own copy (``bench_archive``), at 100k and at 1M."""
     small, big = (bench_archive.measure_archive(size, 1 if quick else 3) for size in ("100k", "1M"))
@@ -340,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         emu.stop()
     del frame
+    rows += store_rows(0.1 if args.quick else 1.0)
     rows += archive_rows(args.quick)
     rows.sort(key=lambda r: r.goal.split(".")[0])  # by target, in measured order within one
     import pandas as pd

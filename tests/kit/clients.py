@@ -9,7 +9,8 @@ tokens under the test's ``tmp_path``, never waits on tpnb's own pacing and retri
 * ``client=``/``user=``: another api client or business user of the data set
   (``user=False``: key and secret only, the client-credentials login);
 * ``cache_backend="sqlite"``: a cache file at ``tmp_path / "cache.sqlite"`` (the default is the
-  memory cache); any other keyword is a :class:`~tpnb.config.Settings` field.
+  memory cache); any other keyword is a :class:`~tpnb.config.Settings` field. The review store
+  of ``reviews()`` is off unless a test asks for one (``review_store="memory"`` or a path).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def settings_for(
         "cache_backend": "memory",
         "cache_path": tmp_path / "cache.sqlite",
         "token_dir": tmp_path / "tokens",
+        "review_store": "off",
         **(FAST if fast else QUICK),
     }
     if client:

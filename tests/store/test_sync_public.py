@@ -90,7 +90,7 @@ def test_later_public_syncs_find_new_edited_and_deleted_reviews_in_a_few_calls(
     assert report.deleted_review_ids == [gone]
     assert report.count_difference == 0
     assert archive.review_ids(unit) == set(remote_rows(server, unit))
-    assert report.requests <= 6 < first.requests
+    assert report.requests <= 4 < first.requests  # unit, newest page, both deletions lists
 
 
 def test_what_a_public_sync_cannot_see_full_true_finds(
@@ -116,3 +116,31 @@ def test_what_a_public_sync_cannot_see_full_true_finds(
     stored = archive.review_json(old)
     assert stored is not None
     assert stored["text"] == "an old review, edited"
+
+
+def test_a_public_sync_with_nothing_new_costs_three_requests_and_nine_changes_at_most_ten(
+    server: EmulatorServer, public: Client, archive: Archive
+) -> None:
+    ds = server.dataset
+    unit = max(ds.business_unit_ids(), key=lambda u: len(remote_rows(server, u)))
+    public.sync(unit, archive)
+    before = api_requests(server)
+    quiet = public.sync(unit, archive)
+    # the unit (its count), the newest page, the Deletions API's reviews list
+    assert api_requests(server) - before == quiet.requests == 3
+    assert quiet.added == quiet.changed == quiet.removed == 0
+    admin = server.admin
+    added = [admin.add_review(unit, stars=s, title=f"new {s}", text="fresh", language="en")
+             for s in (1, 2, 3, 4, 5)]  # fmt: skip
+    rows = remote_rows(server, unit)
+    edited = rows[12]
+    admin.update_review(edited, text="edited within the newest page")
+    gone = [rows[len(rows) // 5], rows[len(rows) // 2], rows[-10]]
+    for rid in gone:
+        admin.delete_review(rid)
+    report = public.sync(unit, archive)
+    assert sorted(report.added_ids) == sorted(added)
+    assert report.changed_ids == [edited]
+    assert sorted(report.removed_ids) == sorted(gone)
+    assert report.requests <= 10
+    assert archive.review_ids(unit) == set(remote_rows(server, unit))

@@ -2,7 +2,8 @@
 
 Counters are kept by the transport (:mod:`tpnb.http.connection`): ``requests`` counts HTTP requests
 that reached the network (retries and token requests included), ``cache_hits`` answers served
-from the cache without any request, ``revalidations`` 304 answers that renewed a cached copy.
+from the cache without any request, ``revalidations`` 304 answers that renewed a cached copy,
+``requests_saved`` the requests the review store (:mod:`tpnb.store.reviewstore`) spared.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class StatsSnapshot:
     token_requests: int = 0
     paced: int = 0
     paced_seconds: float = 0.0
+    #: Requests the review store spared: for each call it answered, the pages a direct walk
+    #: needs at least (one per 100 reviews returned) less the requests its refresh sent.
+    requests_saved: int = 0
 
     def as_dict(self) -> dict[str, int | float]:
         """The counters as a plain dict."""
@@ -91,6 +95,8 @@ def _describe(snap: StatsSnapshot) -> str:
         f"{snap.retries} retries), {snap.cache_hits} cache hits, {snap.revalidations} revalidated "
         f"(304), {size:.1f} {unit} received"
     )
+    if snap.requests_saved:
+        text += f", {snap.requests_saved} requests saved by the review store"
     if snap.paced:
         text += f", paced {snap.paced}x ({snap.paced_seconds:.1f} s)"
     return text + ">"

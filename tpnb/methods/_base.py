@@ -17,6 +17,7 @@ from tpnb.paging.walkers import DEFAULT_CONCURRENCY, PER_PAGE, walk_pages
 
 if TYPE_CHECKING:
     from tpnb.http.connection import Connection
+    from tpnb.store.reviewstore import ReviewStore
 
 
 def check_raw(raw: object) -> None:
@@ -30,6 +31,19 @@ def check_raw(raw: object) -> None:
     if not isinstance(raw, bool):
         raise ConfigError(
             f"raw must be True (return the JSON) or False (a DataFrame), got {raw!r:.40}"
+        )
+
+
+def check_fresh(fresh: object) -> None:
+    """Refuse a ``fresh=`` that is not a bool, before the method sends anything.
+
+    Raises:
+        ConfigError: ``fresh`` is not ``True`` or ``False``.
+    """
+    if not isinstance(fresh, bool):
+        raise ConfigError(
+            f"fresh must be True (walk the whole list now) or False (refresh the review store), "
+            f"got {fresh!r:.40}"
         )
 
 
@@ -82,6 +96,11 @@ class MethodsBase:
         data = self._find_unit_json(reference.domain)
         return str(data["id"])
 
+    def _review_store(self) -> ReviewStore | None:
+        """The local review store behind ``reviews()`` / ``all_reviews()``, or ``None`` (every
+        call walks the API). :class:`tpnb.Client` opens it from its ``review_store`` setting."""
+        return None
+
     # ------------------------------------------------------------- whole results
     def _kept_review_frame(
         self,
@@ -106,6 +125,15 @@ class MethodsBase:
             frame = read_frame(frames.review_frame, collect(), business_unit_id=business_unit_id)
         results.put(key, frame, recording)
         return frame
+
+    def _fresh_frame(
+        self, collect: Callable[[], list[Item]], *, business_unit_id: str
+    ) -> pd.DataFrame:
+        """The review frame of ``collect()`` run with the HTTP cache bypassed (``fresh=True``
+        without a review store)."""
+        with self.connection.session.cache_disabled():
+            items = collect()
+        return read_frame(frames.review_frame, items, business_unit_id=business_unit_id)
 
     # ------------------------------------------------------------- paging helpers
     def _progress(self, enabled: object, description: str) -> Progress:

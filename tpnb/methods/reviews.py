@@ -12,12 +12,12 @@ import pandas as pd
 from tpnb import endpoints as ep
 from tpnb import frames, params
 from tpnb.errors import APIError, ConfigError, ResponseError
-from tpnb.methods._base import MethodsBase, check_raw
+from tpnb.methods._base import MethodsBase, check_fresh, check_raw
 from tpnb.methods._frames import read_frame
-from tpnb.paging.collect import Item
+from tpnb.paging.collect import Item, Progress
 from tpnb.paging.reviewlist import PublicReviewWalk, ReviewRequest, keyset_refused
 from tpnb.paging.slicing import DESC, Slice
-from tpnb.paging.walkers import walk_tokens
+from tpnb.paging.walkers import PER_PAGE, walk_tokens
 
 if TYPE_CHECKING:
     from tpnb.http.connection import Connection
@@ -94,6 +94,7 @@ class ReviewMethods(MethodsBase):
         location: str | None = None,
         limit: int | None = None,
         progress: bool = True,
+        fresh: bool = False,
         raw: Literal[False] = False,
     ) -> pd.DataFrame: ...
     @overload
@@ -113,6 +114,7 @@ class ReviewMethods(MethodsBase):
         location: str | None = None,
         limit: int | None = None,
         progress: bool = True,
+        fresh: bool = False,
         raw: Literal[True],
     ) -> list[Item]: ...
     def reviews(
@@ -131,6 +133,7 @@ class ReviewMethods(MethodsBase):
         location: str | None = None,
         limit: int | None = None,
         progress: bool = True,
+        fresh: bool = False,
         raw: bool = False,
     ) -> pd.DataFrame | list[Item]:
         """A business unit's public reviews, every page (``/business-units/{id}/reviews``).
@@ -142,6 +145,19 @@ class ReviewMethods(MethodsBase):
         ``since``/``until`` are applied to ``created_at`` on the client (the public endpoints
         have no date filter); a newest-first walk stops once it is older than ``since``. See
         :mod:`tpnb.paging.reviewlist` (which walk) and :mod:`tpnb.paging.slicing` (why exact).
+
+        **The review store** (on unless ``review_store="off"``, see
+        :mod:`tpnb.store.reviewstore`): the first full pull of a unit (no filter, date bound or
+        limit; or ``fresh=True``) stores the unit's whole public list; every later call for the
+        unit, filtered or not, refreshes it (about 3 requests: the unit's count, the newest
+        page, the Deletions API) and answers from it with these filters, so a re-run of a
+        full pull costs a handful of calls instead of one per 100 reviews (``tp.stats`` counts
+        ``requests_saved``). The answer is what a fresh full pull gives, except what the
+        refresh cannot see: an edit, company reply, report or like of a review older than the
+        newest page, and a deletion the Deletions API does not list paired with an addition
+        between two calls (the unit's count hides the pair). ``fresh=True`` closes both. Ties in
+        ``createdAt`` come in review-id order. Tag filters (not in public JSON) and ``raw=True``
+        always walk the API.
 
         Args:
             business_unit: A 24-hex id or a domain.
@@ -158,12 +174,15 @@ class ReviewMethods(MethodsBase):
             location: A location id (UUID) of the unit.
             limit: At most this many reviews (the first in ``order_by``); ``None``: all.
             progress: Show a progress bar for multi-page work.
+            fresh: Walk the whole list now (and renew the review store with it) instead of
+                refreshing the store incrementally.
             raw: Return the list of review JSON objects instead of a DataFrame.
 
         Returns:
             One row per review (columns: :data:`tpnb.frames.REVIEW_SCHEMA`).
         """
         check_raw(raw)
+        check_fresh(fresh)
         stars_filter = params.stars(stars)
         language_filter = params.languages(language)
         start, end = params.date_range(since, until)
@@ -209,6 +228,25 @@ class ReviewMethods(MethodsBase):
         )
         if raw:
             return walk.collect()
+        if tag_group_filter is None and tag_value_filter is None:  # tags are not public JSON
+            stored = self._stored_reviews(
+                unit_id,
+                {
+                    "stars": stars, "language": language, "since": since, "until": until,
+                    "responded": responded, "order_by": order_by,
+                    "include_reported": with_reported, "location": location, "limit": limit,
+                },
+                fresh=fresh,
+                whole=all(
+                    value is None
+                    for value in (*server_filters, start, end, row_limit)
+                ),
+                progress=progress_bar,
+            )  # fmt: skip
+            if stored is not None:
+                return stored
+        if fresh:
+            return self._fresh_frame(walk.collect, business_unit_id=unit_id)
         key = ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
         return self._kept_review_frame(key, walk.collect, business_unit_id=unit_id)
 
@@ -259,6 +297,52 @@ class ReviewMethods(MethodsBase):
         if everything:
             yield everything
 
+    def _stored_reviews(
+        self,
+        unit_id: str,
+        filters: dict[str, Any],
+        *,
+        fresh: bool,
+        whole: bool,
+        progress: Progress,
+    ) -> pd.DataFrame | None:
+        """The call's answer from the review store after refreshing it, or ``None`` (the caller
+        walks the API): no store; a unit the store does not hold yet and a call that asks for
+        part of its list (a filter, a date bound or a limit costs fewer pages than the full
+        walk that fills the store: the unit is stored by its first full pull or ``fresh=True``);
+        or a store whose count does not agree with the unit's.
+
+        Args:
+            unit_id: The unit.
+            filters: The call's filters, as the user gave them (checked already).
+            fresh: Renew the unit's copy with a full walk.
+            whole: The call asks for the unit's whole list.
+            progress: The bar of a full walk.
+        """
+        store = self._review_store()
+        if store is None or not (fresh or whole or store.holds(unit_id)):
+            return None
+        pages = UnitReviewPages(self.connection, unit_id, include_reported=True)
+        full_walk = PublicReviewWalk(
+            ReviewRequest(),
+            stars=None,
+            server_filtered=False,
+            fetch_page=pages.offset_page,
+            fetch_after_token=pages.page_after_token,
+            count_reviews=lambda: None,
+            progress=progress,
+            concurrency=self.concurrency,
+            keyset=self.keyset_choice,
+        )
+        refresh = store.refresh(self, unit_id, full_walk=full_walk.collect, fresh=fresh)
+        if not refresh.verified:
+            return None
+        frame: pd.DataFrame = store.reviews(unit_id, **filters)
+        if not refresh.full:  # a direct walk needs at least one page per 100 reviews answered
+            pages_needed = max(1, -(-len(frame) // PER_PAGE))
+            self.connection.stats.add("requests_saved", max(0, pages_needed - refresh.requests))
+        return frame
+
     @overload
     def all_reviews(
         self,
@@ -267,6 +351,7 @@ class ReviewMethods(MethodsBase):
         include_reported: bool = False,
         limit: int | None = None,
         progress: bool = True,
+        fresh: bool = False,
         raw: Literal[False] = False,
     ) -> pd.DataFrame: ...
     @overload
@@ -277,6 +362,7 @@ class ReviewMethods(MethodsBase):
         include_reported: bool = False,
         limit: int | None = None,
         progress: bool = True,
+        fresh: bool = False,
         raw: Literal[True],
     ) -> list[Item]: ...
     def all_reviews(
@@ -286,6 +372,7 @@ class ReviewMethods(MethodsBase):
         include_reported: bool = False,
         limit: int | None = None,
         progress: bool = True,
+        fresh: bool = False,
         raw: bool = False,
     ) -> pd.DataFrame | list[Item]:
         """Every public review, newest first, through the keyset-paged ``all-reviews`` endpoint.
@@ -295,8 +382,12 @@ class ReviewMethods(MethodsBase):
         refused (or answers unreadably), the documented ``/reviews`` offset pages are read
         instead, walked twice to prove the result exact (logged once; the connection
         remembers the choice).
+
+        Backed by the review store like :meth:`reviews` (same refresh, same blind spots);
+        ``fresh=True`` walks everything now, ``raw=True`` always walks the API.
         """
         check_raw(raw)
+        check_fresh(fresh)
         with_reported = params.flag(include_reported, "include_reported")
         row_limit = params.limit(limit)
         progress_bar = self._progress(progress, "all reviews")
@@ -319,6 +410,18 @@ class ReviewMethods(MethodsBase):
 
         if raw:
             return walk()
+        if row_limit != 0:
+            stored = self._stored_reviews(
+                unit_id,
+                {"include_reported": with_reported, "limit": limit},
+                fresh=fresh,
+                whole=row_limit is None,
+                progress=progress_bar,
+            )
+            if stored is not None:
+                return stored
+        if fresh:
+            return self._fresh_frame(walk, business_unit_id=unit_id)
         key = ("all_reviews", unit_id, with_reported, row_limit)
         return self._kept_review_frame(key, walk, business_unit_id=unit_id)
 

@@ -16,6 +16,8 @@ Modules: :mod:`~tpnb.store.archive` (the file, reads and writes), :mod:`~tpnb.st
 :mod:`~tpnb.store.events` and :mod:`~tpnb.store.intake` (webhook events),
 :mod:`~tpnb.store.export` (Parquet), :mod:`~tpnb.store.remote` (the API's windows and counts),
 :mod:`~tpnb.store.sync` (:func:`~tpnb.store.sync.sync` and its report),
+:mod:`~tpnb.store.public` (a sync with an API key only), :mod:`~tpnb.store.reviewstore` (the
+review store behind ``Client.reviews()``: cheap re-runs),
 :mod:`~tpnb.store.webhooks` (the webhook receiver). May import endpoints, paging, frames, params,
 config and errors; never the client.
 """

@@ -6,28 +6,41 @@ Order of operations:
 1. fetch the business unit (1 request; its ``numberOfReviews.total`` is the cross-check) and
    store it. Every request of a public sync bypasses the HTTP cache (public answers are
    cacheable, and a cached first page would hide new reviews);
-2. walk the unit's public review list newest first (reported reviews included, so that the list
+2. the Deletions API (:meth:`tpnb.store.sync._Sync.deletions`): the reviews list (1 request), and
+   the consumers list only when the reviews list removed archived reviews (a public copy holds
+   consumer data only on reviews, and a deleted consumer's reviews are listed as deleted
+   reviews). A removed review's consumer has one review fewer: ``consumer.numberOfReviews``
+   goes down on their other archived reviews. First, so that the pages listed next set the
+   counts they carry over these;
+3. walk the unit's public review list newest first (reported reviews included, so that the list
    and the unit's total count the same reviews). **First public sync** (or ``full=True``): every
-   page; archived reviews of the unit the walk did not list are removed when the number listed
-   equals the unit's total (otherwise nothing is removed and ``unverified_windows`` says so).
-   **Later syncs**: pages until one holds an already-archived review *and* reaches back past
-   ``recheck`` (new reviews, plus edits and replies to reviews that recent);
-3. the Deletions API, exactly as a private sync (:meth:`tpnb.store.sync._Sync.deletions`);
+   page, through the keyset ``all-reviews`` walk of ``Client.all_reviews`` (no 100,000 cap)
+   where it is usable; archived reviews of the unit the walk did not list are removed when the
+   number listed equals the unit's total (otherwise nothing is removed and
+   ``unverified_windows`` says so). **Later syncs**: pages until one holds an already-archived
+   review *and* reaches back past ``recheck`` (new reviews, plus edits and replies to the
+   reviews on those pages: by default no ``recheck`` beyond them, so the newest page, 100
+   reviews, at least); the consumer counts the listed reviews carry are given to their
+   consumers' other archived reviews. With nothing new, a later sync costs 3 requests (the
+   unit, the newest page, the reviews deletions list);
 4. cross-check: the archive's count of the unit against the unit's total
    (``count_difference``, remote minus archived; a warning when it is not 0).
 
 What a public-only sync cannot see: the private fields (reference ids, referral e-mails, tags,
-Find Reviewer); an edit or new reply to a review older than ``recheck``; a deletion the Deletions
-API does not list (``count_difference`` shows it, without saying which review). ``full=True``
-closes the last two: it re-walks every page (one request per 100 reviews) and removes what the
-list no longer holds. The public list is capped near 100,000 reviews per unit: a unit with more
-cannot be archived completely from the Public API.
+Find Reviewer); an edit, a new or changed reply, a report or new likes of a review beyond the
+pages walked (older than the newest page, or than ``recheck`` when given); a deletion the
+Deletions API does not list (``count_difference`` shows it, without saying which review).
+``full=True`` closes these: it re-walks every page (one request per 100 reviews) and removes
+what the list no longer holds. Where ``all-reviews`` is refused, the documented offset list is
+capped near 100,000 reviews per unit: a unit with more cannot then be archived completely from
+the Public API (``count_difference`` says so).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +62,7 @@ def run_public(
     full: bool,
     overlap: timedelta,
     recheck: timedelta,
+    full_walk: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> SyncReport:
     """Steps 2-4 of the module doc for the unit JSON ``unit`` (already stored by the caller).
 
@@ -58,7 +72,11 @@ def run_public(
         unit: The business unit's JSON.
         full: Walk every page and remove what the list no longer holds.
         overlap: Margin before the previous sync's start for a first Deletions API query.
-        recheck: Reviews created this recently are re-listed (edits, new replies).
+        recheck: Reviews created this recently are re-listed (edits, new replies); 0: those on
+            the pages walked anyway (the newest page at least).
+        full_walk: Lists every review of the unit (reported ones included) for a first or full
+            walk, e.g. the keyset ``all-reviews`` walk of :mod:`tpnb.methods.reviews` (no 100,000
+            cap); ``None``: the offset pages of ``/business-units/{id}/reviews``.
 
     Returns:
         The report (``mode == "public"``); the caller adds requests and timing.
@@ -93,15 +111,24 @@ def run_public(
             include_reported=True,
         )
 
+    # deletions first: the consumer counts they lower are then set again by the pages listed
+    previous = _parse(state.started_at) if state and state.started_at else None
+    run.deletions(min(started, previous or started) - overlap, public=True)
+    archived = archive.review_ids(unit_id)
     walk = WalkState()
     listed: list[dict[str, Any]] = []
     with run.progress:
-        for page in walk_pages(fetch, "reviews", stop=stop, progress=run.progress, state=walk):
-            listed.extend(page)
+        if first and full_walk is not None:
+            listed = full_walk()
+        else:
+            for page in walk_pages(fetch, "reviews", stop=stop, progress=run.progress, state=walk):
+                listed.extend(page)
         with archive.transaction() as conn:
             added, changed = archive.upsert_reviews(conn, listed, unit_id=unit_id, private=False)
             report.added_ids += added
             report.changed_ids += changed
+            if not first:  # a full listing carries every review's current count itself
+                archive.carry_consumer_counts(conn, listed)
             if first:
                 remote = {str(item["id"]) for item in listed}
                 if total is not None and len(remote) == total:
@@ -110,8 +137,6 @@ def run_public(
                 else:
                     report.unverified_windows += 1
         report.windows += 1
-        previous = _parse(state.started_at) if state and state.started_at else None
-        run.deletions(min(started, previous or started) - overlap)
     report.archived = archive.count(unit_id)
     if total is not None:
         report.count_difference = total - report.archived

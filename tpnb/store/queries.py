@@ -3,7 +3,8 @@
 The semantics follow the API (and the emulator): ``since`` is inclusive and ``until`` exclusive on
 ``created_at``; ``language`` and ``stars`` are sets; ``responded`` means a company reply exists;
 the public list hides reported reviews unless ``include_reported=True``; ``order_by`` defaults to
-``createdat.desc``, ties broken by review id.
+``createdat.desc``, ties broken by review id (in the ``createdat`` direction; descending when the
+order has no ``createdat``), as the emulator's lists.
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ class ReviewQuery:
         for key in order:
             field, direction = key.split(".")
             parts.append(f"r.{_ORDER_COLUMNS[field]} {direction.upper()}")
-        parts.append(f"r.id {order[0].split('.')[1].upper()}")
+        # ties by review id in the createdat direction (descending without one), as the API
+        tie = next((key.split(".")[1] for key in order if key.startswith("createdat.")), "desc")
+        parts.append(f"r.id {tie.upper()}")
         return cls(
             private, tuple(where), tuple(args), ", ".join(parts), params.limit(f.get("limit"))
         )

@@ -263,34 +263,52 @@ class _Sync:
                 f" and {more} more" if more > 0 else "",
             )
 
-    def deletions(self, fallback: datetime) -> None:
-        """Step 4: remove what the Deletions API lists since the archive's cursors."""
-        for kind in ("consumers", "reviews"):  # consumers first: erased, then their reviews go
-            cursor = parse_time(self.archive.deletion_cursor(kind)) or fallback
-            method = (
-                self.client.deleted_reviews if kind == "reviews" else self.client.deleted_consumers
-            )
-            try:
-                frame = method(since=floor_second(cursor))
-            except (ForbiddenError, NotFoundError) as exc:
-                logger.warning(
-                    "tpnb sync: the Deletions API refused the %s list (%s); deletions are left "
-                    "to the audit", kind, exc.message,
-                )  # fmt: skip
-                self.report.deletions_checked = False
+    def deletions(self, fallback: datetime, *, public: bool = False) -> None:
+        """Step 4: remove what the Deletions API lists since the archive's cursors.
+
+        A private sync asks both lists, consumers first (erased, then their reviews go). A
+        public-only sync asks the reviews list, and the consumers list only when the reviews list
+        removed reviews from the archive: a public copy holds consumer data only on reviews, and
+        a consumer's deletion deletes their reviews, which the reviews list names (Trustpilot's
+        rule as the emulator models it). Nothing deleted: one request (public) or two (private).
+        """
+        kinds = ("reviews", "consumers") if public else ("consumers", "reviews")
+        for kind in kinds:
+            removed = self.deletion_list(kind, fallback, count_down=public)
+            if removed is None or (public and kind == "reviews" and not removed):
                 return
-            column = "review_id" if kind == "reviews" else "consumer_id"
-            ids = [str(i) for i in frame[column].dropna()]
-            newest = frame["deleted_at"].max() if len(frame) else None
-            with self.archive.transaction() as conn:
-                if kind == "reviews":
-                    removed = self.archive.forget_deleted_reviews(conn, ids)
-                    self.report.deleted_review_ids += removed
-                    self.report.removed_ids += removed
-                else:
-                    self.report.deleted_consumer_ids += self.archive.erase_consumers(conn, ids)
-                if newest is not None and not pd.isna(newest):
-                    self.archive.save_deletion_cursor(conn, kind, str(iso(newest)))
+
+    def deletion_list(
+        self, kind: str, fallback: datetime, *, count_down: bool = False
+    ) -> int | None:
+        """Apply one Deletions API list (``"reviews"`` or ``"consumers"``); returns how many
+        archived reviews it removed or consumers it erased, or ``None`` when the key may not
+        read it. ``count_down``: see :meth:`~tpnb.store.Archive.forget_deleted_reviews`."""
+        cursor = parse_time(self.archive.deletion_cursor(kind)) or fallback
+        method = self.client.deleted_reviews if kind == "reviews" else self.client.deleted_consumers
+        try:
+            frame = method(since=floor_second(cursor))
+        except (ForbiddenError, NotFoundError) as exc:
+            logger.warning(
+                "tpnb sync: the Deletions API refused the %s list (%s); deletions are left "
+                "to the audit", kind, exc.message,
+            )  # fmt: skip
+            self.report.deletions_checked = False
+            return None
+        column = "review_id" if kind == "reviews" else "consumer_id"
+        ids = [str(i) for i in frame[column].dropna()]
+        newest = frame["deleted_at"].max() if len(frame) else None
+        with self.archive.transaction() as conn:
+            if kind == "reviews":
+                removed = self.archive.forget_deleted_reviews(conn, ids, count_down=count_down)
+                self.report.deleted_review_ids += removed
+                self.report.removed_ids += removed
+            else:
+                removed = self.archive.erase_consumers(conn, ids)
+                self.report.deleted_consumer_ids += removed
+            if newest is not None and not pd.isna(newest):
+                self.archive.save_deletion_cursor(conn, kind, str(iso(newest)))
+        return len(removed)
 
     def audit(self, end: datetime | None) -> None:
         """Step 4: counts of everything created before ``end``; re-list only what differs."""
@@ -355,7 +373,7 @@ def sync(
     *,
     full: bool = False,
     overlap: timedelta = DEFAULT_OVERLAP,
-    recheck: timedelta = DEFAULT_RECHECK,
+    recheck: timedelta | None = None,
     batch_size: int = DEFAULT_BATCH,
     wait: float = 300.0,
     progress: bool = False,
@@ -364,7 +382,8 @@ def sync(
 
     With an API key only (``client.settings.can_login`` false) the sync reads the Public API
     instead (:mod:`tpnb.store.public`): new reviews from the newest-first list until the first
-    already-archived one, edits within ``recheck``, deletions from the Deletions API and the
+    already-archived one (with the reviews on the pages walked: at least the 100 newest, and those
+    created within ``recheck`` when given), deletions from the Deletions API and the
     unit's count as the cross-check. It cannot see private fields, edits to older reviews, or
     which review a count difference is; ``full=True`` re-lists every page and closes the last two.
 
@@ -379,6 +398,10 @@ def sync(
         overlap: How far before the newest archived ``created_at`` a later sync starts listing,
             so nothing on the edge of the last window is missed.
         recheck: Reviews created this recently are always re-listed (recent edits, new replies).
+            Default: 7 days for a private sync; for a public-only sync, none beyond the pages
+            walked anyway (the newest page, 100 reviews, at least), which keeps a sync with
+            nothing new at 3 requests. A public-only sync pays one request per 100 reviews in
+            the window it is given.
         batch_size: Reviews per window (= per transaction) of a first sync.
         wait: Seconds to wait for another process syncing the same archive.
         progress: Show a tqdm progress bar (pages fetched).
@@ -397,6 +420,8 @@ def sync(
     _check(batch_size, "batch_size", int, 100)
     _check(wait, "wait", (int, float), 0)
     for name, value in (("overlap", overlap), ("recheck", recheck)):
+        if name == "recheck" and value is None:
+            continue
         if not isinstance(value, timedelta) or value < timedelta(0):
             raise ConfigError(f"{name} must be a timedelta >= 0, got {value!r}")
     opened = not isinstance(archive, Archive)  # opened here, so closed here
@@ -440,7 +465,7 @@ def _run(
     archive: Archive,
     full: bool,
     overlap: timedelta,
-    recheck: timedelta,
+    recheck: timedelta | None,
     batch_size: int,
     progress: bool,
 ) -> SyncReport:
@@ -450,8 +475,19 @@ def _run(
             unit = _unit_json(client.connection, business_unit)
             with archive.transaction() as conn:
                 archive.put_business_unit(conn, unit)
-            run = _Sync(client, str(unit["id"]), archive, progress)
-            return run_public(run, unit, full=full, overlap=overlap, recheck=recheck)
+            unit_id = str(unit["id"])
+            run = _Sync(client, unit_id, archive, progress)
+            return run_public(
+                run,
+                unit,
+                full=full,
+                overlap=overlap,
+                recheck=recheck or timedelta(0),
+                full_walk=lambda: client.all_reviews(
+                    unit_id, include_reported=True, progress=progress, raw=True
+                ),
+            )
+    recheck = DEFAULT_RECHECK if recheck is None else recheck
     unit = _unit_json(client.connection, business_unit)
     unit_id = str(unit["id"])
     with archive.transaction() as conn:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -158,18 +158,90 @@ class ArchiveWrites:
             )
         return removed
 
-    def forget_deleted_reviews(self, conn: sqlite3.Connection, ids: Iterable[str]) -> list[str]:
+    def forget_deleted_reviews(
+        self, conn: sqlite3.Connection, ids: Iterable[str], *, count_down: bool = False
+    ) -> list[str]:
         """Delete the archived reviews among ``ids`` that the Deletions API listed (tombstone
-        origin ``deletions``); ids the archive never held are ignored. Returns those deleted."""
+        origin ``deletions``); ids the archive never held are ignored. Returns those deleted.
+
+        With ``count_down``, the ``consumer.numberOfReviews`` of the deleted reviews' consumers
+        goes down by one per deleted review on their reviews still archived (the API's answer
+        for them, which a public-only refresh does not re-list).
+        """
         held: list[str] = []
+        authors: dict[str, int] = {}
         wanted = list(dict.fromkeys(ids))
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            held += [
-                r[0] for r in conn.execute(f"SELECT id FROM reviews WHERE id IN ({marks})", chunk)
-            ]
-        return self.delete_reviews(conn, sorted(held), origin="deletions")
+            for review_id, consumer_id in conn.execute(
+                f"SELECT id, json_extract(json, '$.consumer.id') FROM reviews WHERE id IN ({marks})",
+                chunk,
+            ):
+                held.append(review_id)
+                if isinstance(consumer_id, str):
+                    authors[consumer_id] = authors.get(consumer_id, 0) + 1
+        deleted = self.delete_reviews(conn, sorted(held), origin="deletions")
+        if count_down and authors:
+            self._set_consumer_counts(
+                conn, authors, lambda consumer_id, count: count - authors[consumer_id]
+            )
+        return deleted
+
+    def carry_consumer_counts(
+        self, conn: sqlite3.Connection, reviews: Iterable[Mapping[str, Any]]
+    ) -> int:
+        """Give the archived reviews of the consumers of ``reviews`` (just listed) the
+        ``consumer.numberOfReviews`` those carry: a consumer's new or deleted review changes the
+        count shown on all their reviews, also the old ones a refresh does not re-list.
+
+        Returns:
+            How many archived reviews changed.
+        """
+        counts: dict[str, int] = {}
+        for review in reviews:
+            consumer = review.get("consumer")
+            if not isinstance(consumer, Mapping):
+                continue
+            consumer_id, count = consumer.get("id"), consumer.get("numberOfReviews")
+            if isinstance(consumer_id, str) and isinstance(count, int):
+                counts[consumer_id] = count
+        if not counts:
+            return 0
+        return self._set_consumer_counts(conn, counts, lambda consumer_id, _: counts[consumer_id])
+
+    def _set_consumer_counts(
+        self,
+        conn: sqlite3.Connection,
+        consumers: Mapping[str, int],
+        new_count: Callable[[str, int], int],
+    ) -> int:
+        """Rewrite ``consumer.numberOfReviews`` on every archived review of ``consumers`` to
+        ``new_count(consumer_id, stored_count)``; returns how many reviews changed."""
+        changed = 0
+        wanted = list(consumers)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT id, json FROM reviews WHERE json_extract(json, '$.consumer.id') "
+                f"IN ({marks})",
+                chunk,
+            ).fetchall()
+            for review_id, text in rows:
+                review = json.loads(text)
+                consumer = review["consumer"]
+                stored = consumer.get("numberOfReviews")
+                if not isinstance(stored, int):
+                    continue
+                count = max(0, new_count(str(consumer["id"]), stored))
+                if count != stored:
+                    consumer["numberOfReviews"] = count
+                    conn.execute(
+                        "UPDATE reviews SET json = ? WHERE id = ?", (canonical(review), review_id)
+                    )
+                    changed += 1
+        return changed
 
     def erase_consumers(self, conn: sqlite3.Connection, consumer_ids: Iterable[str]) -> list[str]:
         """Erase the personal data of deleted consumers from the reviews still archived.
