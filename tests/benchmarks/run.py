@@ -18,6 +18,7 @@ limit; the client's own pacing is lifted too), then measures in one run:
 6. an incremental sync with nothing new;
 7. key phrases of the pulled reviews (``bench_text``: tpnb.text against tokenising alone and
    scikit-learn's CountVectorizer);
+8. filtered public pulls, cold, requests against ``ceil(rows / 100)`` (``bench_filtered``);
 
 and, as context for goal 1 (rows marked "-"), tpnb's HTTP stack alone (memory cache, raw JSON)
 against the floor, and (not with ``--quick``) with 50 ms added by the emulator to every request,
@@ -45,6 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_filtered
 import bench_text
 import measures
 import requests
@@ -333,6 +335,31 @@ def _private_unit(emu: EmulatorProcess, target: Target) -> tuple[str, int]:
     return best
 
 
+def filtered_rows(emu: EmulatorProcess) -> list[Row]:
+    """Issue 17, target 1: filtered public pulls, cold, requests against the minimum."""
+
+    def unit_id(domain: str) -> str:
+        resp = requests.get(
+            emu.api_url + "/business-units/find",
+            headers={"apikey": emu.credentials["api_key"]},
+            params={"name": domain},
+            timeout=60,
+        )
+        resp.raise_for_status()
+        return str(resp.json()["id"])
+
+    results = bench_filtered.measure(lambda tmp: _client(emu, tmp), unit_id, emu.request_count)
+    return [
+        Row(
+            f"1b. {r['pull']}: {r['rows']:,} rows, minimum {r['minimum']:,} pages",
+            "<= 1.05 x minimum + 2 requests",
+            f"{r['requests']:,} requests (x{r['ratio']:.3f})",
+            bool(r["met"]),
+        )
+        for r in results
+    ]
+
+
 def render(rows: list[Row], header: str) -> str:
     """The Markdown report."""
     lines = [header, "", "| goal | target | measured | met |", "|---|---|---|---|"]
@@ -354,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         rows, frames = pull_rows(emu, target, 1 if args.quick else 2, not args.quick)
         rows += context_rows(emu, target, args.quick)
         rows += other_rows(emu, frames["frame"], units, args.quick)
+        rows += filtered_rows(emu)
     finally:
         emu.stop()
     import pandas as pd

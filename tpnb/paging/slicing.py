@@ -479,9 +479,9 @@ class OverlapWalk:
         self.drift = 0
 
     def _plan(self, back: int) -> list[_Page]:
-        """The next pages to read, planned from :attr:`end`: up to ``concurrency`` of them, or
-        after a broken link (``back`` > 0) one page starting at least ``back`` positions
-        before :attr:`end` (reaching past it when a page can)."""
+        """The next pages to read, planned from :attr:`end`: up to ``concurrency`` of them (as
+        many as pages read so far), or after a broken link (``back`` > 0) one page starting at
+        least ``back`` positions before :attr:`end` (reaching past it when a page can)."""
         cap = walkers.API_RECORD_CAP
         if self.reach is None:
             return [_Page(0, PER_PAGE)]
@@ -494,7 +494,8 @@ class OverlapWalk:
             return [] if found is None else [_Page(*found)]
         plan: list[_Page] = []
         end = self.end
-        for _ in range(max(1, self.walker.concurrency)):
+        # slow start (1, 2, 4... pages at once): a short list wastes no planned page past its end
+        for _ in range(max(1, min(self.walker.concurrency, self.state.pages))):
             found = overlap_window(
                 end,
                 min_overlap=MIN_OVERLAP + self.drift,
