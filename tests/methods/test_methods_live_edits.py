@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +24,7 @@ import pytest
 from kit.clients import client_for
 
 from tpnb.emulator import EmulatorOptions, EmulatorServer, serve
+from tpnb.paging.slicing import overlap_window
 
 SMALL_CAP = 1_000
 UTC = timezone.utc
@@ -152,8 +154,18 @@ def test_private_range_exact_under_edits(server: EmulatorServer, tmp_path: Path)
 FILTERS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     # name: (tp.reviews keywords, the same as Dataset.query_reviews keywords)
     "stars over the cap": ({"stars": [1, 2, 3, 4]}, {"stars": {1, 2, 3, 4}}),
+    "stars": ({"stars": [1, 2]}, {"stars": {1, 2}}),
     "language": ({"language": "pl"}, {"languages": ("pl",)}),
     "responded": ({"responded": True}, {"responded": True}),
+    "tags": (
+        {"tag_group": "generic", "tag_value": "app"},
+        {"tag_group": "generic", "tag_value": "app"},
+    ),
+    "location": ({"location": "<busiest>"}, {"location_id": "<busiest>"}),
+    "small mix": (
+        {"stars": [1, 2, 3], "language": "en", "responded": True},
+        {"stars": {1, 2, 3}, "languages": ("en",), "responded": True},
+    ),
     "mix": (
         {"stars": [4, 5], "language": "en", "responded": False},
         {"stars": {4, 5}, "languages": ("en",), "responded": False},
@@ -161,13 +173,56 @@ FILTERS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
+def _filter(server: EmulatorServer, bu: str, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keywords of :data:`FILTERS` ``name``, the unit's busiest location filled in."""
+    keywords, query = FILTERS[name]
+    if name != "location":
+        return keywords, query
+    ds = server.dataset
+    rows = ds.query_reviews(business_unit_id=bu)
+    located = [ds.review_json(int(r), server.api_url).get("location") for r in rows]
+    counts = Counter(str(loc["id"]) for loc in located if loc)
+    busiest = counts.most_common(1)[0][0]
+    return {"location": busiest}, {"location_id": busiest}
+
+
+def _windows_to(n: int) -> int:
+    """Pages an overlapping walk plans for an unchanging list of ``n`` reviews."""
+    count, end = 1, min(n, 100)
+    while end < n:
+        window = overlap_window(end, cap=SMALL_CAP)
+        assert window is not None
+        end, count = min(n, window[0] + window[1]), count + 1
+    return count
+
+
+@pytest.mark.parametrize("name", ["stars", "language", "tags", "location", "small mix"])
+def test_filtered_public_pull_costs_the_planned_pages(
+    server: EmulatorServer, tmp_path: Path, name: str
+) -> None:
+    """One walk, nothing changing: the overlapping pages and at most the pages planned past the
+    end at once (the concurrency), never a second walk."""
+    bu = _unit(server)
+    keywords, query = _filter(server, bu, name)
+    n = len(_ids(server, bu, **query))
+    assert 100 < n <= SMALL_CAP  # more than a page, within the cap
+    tp = client_for(server, tmp_path)
+    with tp:
+        before = server.admin.request_count
+        frame = tp.reviews(bu, progress=False, **keywords)
+        spent = server.admin.request_count - before
+    assert len(frame) == n
+    assert math.ceil(n / 100) <= spent <= _windows_to(n) + tp.concurrency - 1
+    assert spent <= 1.16 * math.ceil(n / 100) + tp.concurrency + 1
+
+
 @pytest.mark.parametrize("name", list(FILTERS))
 def test_filtered_public_pull_exact_under_edits(
     server: EmulatorServer, tmp_path: Path, name: str
 ) -> None:
     """Edits between the client's requests, all through the walk (overlapping pages)."""
-    keywords, query = FILTERS[name]
     bu = _unit(server)
+    keywords, query = _filter(server, bu, name)
     before = _ids(server, bu, **query)
     tp = client_for(server, tmp_path)
     pages = math.ceil(len(before) / 100)
