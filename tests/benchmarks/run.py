@@ -12,6 +12,8 @@ emulator's real rate limit. The rows that measure **CPU** say so: they lift the 
 and the client's pacing, because waiting costs no CPU and the floor (a bare loop) cannot pace
 itself. Measured in one run:
 
+* target 1 (``bench_filtered``): filtered public pulls (stars, language, a mix), cold, their
+  requests against the minimum ``ceil(rows / 100)``;
 * goal 7 (issue 16, ``bench_review_store``, its own emulator in this process, **the client's
   pacing on**): the cold pull that fills the review store, a re-run after 5 new, 1 edited and 3
   deleted reviews against the cold pull and the ground truth, and public-only syncs;
@@ -57,6 +59,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_archive
+import bench_filtered
 import bench_review_store
 import bench_text
 import measures
@@ -359,6 +362,31 @@ RETIRED = (
 )
 
 
+def filtered_rows(emu: EmulatorProcess) -> list[Row]:
+    """Target 1: filtered public pulls, cold, requests against the minimum (pacing on)."""
+
+    def unit_id(domain: str) -> str:
+        resp = requests.get(
+            emu.api_url + "/business-units/find",
+            headers={"apikey": emu.credentials["api_key"]},
+            params={"name": domain},
+            timeout=60,
+        )
+        resp.raise_for_status()
+        return str(resp.json()["id"])
+
+    results = bench_filtered.measure(lambda tmp: _client(emu, tmp), unit_id, emu.request_count)
+    return [
+        Row(
+            f"1. {r['pull']}: {r['rows']:,} rows, minimum {r['minimum']:,} pages",
+            "<= 1.05 x minimum + 2 requests",
+            f"{r['requests']:,} requests (x{r['ratio']:.3f})",
+            bool(r["met"]),
+        )
+        for r in results
+    ]
+
+
 def render(rows: list[Row], header: str) -> str:
     """The Markdown report."""
     lines = [header, "", "| goal | target | measured | met |", "|---|---|---|---|"]
@@ -388,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         cpu, frame = cpu_rows(emu, target, 1 if args.quick else 2)
         rows += cpu
         rows += other_rows(emu, frame, units, args.quick)
+        emu.real_rate_limit()
+        rows += filtered_rows(emu)
     finally:
         emu.stop()
     del frame

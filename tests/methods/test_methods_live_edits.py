@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ import pytest
 from kit.clients import client_for
 
 from tpnb.emulator import EmulatorOptions, EmulatorServer, serve
-from tpnb.errors import ConsistencyError
+from tpnb.paging.slicing import overlap_window
 
 SMALL_CAP = 1_000
 UTC = timezone.utc
@@ -150,29 +151,100 @@ def test_private_range_exact_under_edits(server: EmulatorServer, tmp_path: Path)
     _assert_exact(frame, before, _ids(server, bu, **query))
 
 
-def test_filtered_public_pull_verified(server: EmulatorServer, tmp_path: Path) -> None:
-    """Edits during the first offset walk: the second walk disagrees, the third is exact."""
+FILTERS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    # name: (tp.reviews keywords, the same as Dataset.query_reviews keywords)
+    "stars over the cap": ({"stars": [1, 2, 3, 4]}, {"stars": {1, 2, 3, 4}}),
+    "stars": ({"stars": [1, 2]}, {"stars": {1, 2}}),
+    "language": ({"language": "pl"}, {"languages": ("pl",)}),
+    "responded": ({"responded": True}, {"responded": True}),
+    "tags": (
+        {"tag_group": "generic", "tag_value": "app"},
+        {"tag_group": "generic", "tag_value": "app"},
+    ),
+    "location": ({"location": "<busiest>"}, {"location_id": "<busiest>"}),
+    "small mix": (
+        {"stars": [1, 2, 3], "language": "en", "responded": True},
+        {"stars": {1, 2, 3}, "languages": ("en",), "responded": True},
+    ),
+    "mix": (
+        {"stars": [4, 5], "language": "en", "responded": False},
+        {"stars": {4, 5}, "languages": ("en",), "responded": False},
+    ),
+}
+
+
+def _filter(server: EmulatorServer, bu: str, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keywords of :data:`FILTERS` ``name``, the unit's busiest location filled in."""
+    keywords, query = FILTERS[name]
+    if name != "location":
+        return keywords, query
+    ds = server.dataset
+    rows = ds.query_reviews(business_unit_id=bu)
+    located = [ds.review_json(int(r), server.api_url).get("location") for r in rows]
+    counts = Counter(str(loc["id"]) for loc in located if loc)
+    busiest = counts.most_common(1)[0][0]
+    return {"location": busiest}, {"location_id": busiest}
+
+
+def _windows_to(n: int) -> int:
+    """Pages an overlapping walk plans for an unchanging list of ``n`` reviews."""
+    count, end = 1, min(n, 100)
+    while end < n:
+        window = overlap_window(end, cap=SMALL_CAP)
+        assert window is not None
+        end, count = min(n, window[0] + window[1]), count + 1
+    return count
+
+
+@pytest.mark.parametrize("name", ["stars", "language", "tags", "location", "small mix"])
+def test_filtered_public_pull_costs_the_planned_pages(
+    server: EmulatorServer, tmp_path: Path, name: str
+) -> None:
+    """One walk, nothing changing: the overlapping pages and at most the pages planned past the
+    end at once (the concurrency), never a second walk."""
     bu = _unit(server)
-    query = {"stars": {1, 2, 3, 4}}  # over the cap: oldest first, then newest first to meet
-    before = _ids(server, bu, **query)
-    assert len(before) > SMALL_CAP
+    keywords, query = _filter(server, bu, name)
+    n = len(_ids(server, bu, **query))
+    assert 100 < n <= SMALL_CAP  # more than a page, within the cap
     tp = client_for(server, tmp_path)
     with tp:
-        _edit_after(tp, (3, 6), _editor(server, bu, query))
-        frame = tp.reviews(bu, stars=[1, 2, 3, 4], progress=False)
-    _assert_exact(frame, before, _ids(server, bu, **query))
+        before = server.admin.request_count
+        frame = tp.reviews(bu, progress=False, **keywords)
+        spent = server.admin.request_count - before
+    assert len(frame) == n
+    assert math.ceil(n / 100) <= spent <= _windows_to(n) + tp.concurrency - 1
+    assert spent <= 1.16 * math.ceil(n / 100) + tp.concurrency + 1
 
 
-def test_filtered_public_pull_never_still_is_an_error(
-    server: EmulatorServer, tmp_path: Path
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_filtered_public_pull_exact_under_edits(
+    server: EmulatorServer, tmp_path: Path, name: str
 ) -> None:
-    """Edits during every walk: a ConsistencyError, not a frame that may be partial."""
+    """Edits between the client's requests, all through the walk (overlapping pages)."""
     bu = _unit(server)
+    keywords, query = _filter(server, bu, name)
+    before = _ids(server, bu, **query)
     tp = client_for(server, tmp_path)
-    pages = math.ceil(len(_ids(server, bu, stars={1, 2})) / 100)
-    _edit_after(tp, tuple(range(2, 4 * pages, 2)), _editor(server, bu, {"stars": {1, 2}}))
-    with tp, pytest.raises(ConsistencyError, match="changed during each"):
-        tp.reviews(bu, stars=[1, 2], progress=False)
+    pages = math.ceil(len(before) / 100)
+    light = _editor(server, bu, query)
+    step = [0]
+
+    def edit() -> None:
+        light()
+        step[0] += 1
+        if step[0] == 2:
+            # more deleted before the walk's position than a page overlaps: a link breaks
+            for review_id in _ordered(server, bu, **query)[:25]:
+                server.admin.delete_review(review_id)
+
+    _edit_after(tp, tuple(range(2, pages, 3)), edit)
+    with tp:
+        frame = tp.reviews(bu, progress=False, **keywords)
+    after = _ids(server, bu, **query)
+    # a review added and deleted again during the walk existed meanwhile: it may be there
+    meanwhile = frame[~frame["id"].isin(before | after)]
+    assert set(meanwhile["title"]) <= {"added mid-walk"}
+    _assert_exact(frame, before, after | set(meanwhile["id"]))
 
 
 @pytest.mark.parametrize("kind", ["public", "private"])

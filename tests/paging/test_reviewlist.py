@@ -36,8 +36,8 @@ BY_STARS = ("stars.desc",)
         (False, NEWEST, 10, ReviewWalk.KEYSET),
         (False, OLDEST, 10, ReviewWalk.FIRST_IN_ORDER),  # the oldest ten: offsets, that order
         (False, BY_STARS, 10, ReviewWalk.FIRST_IN_ORDER),
-        (True, None, None, ReviewWalk.VERIFIED_OFFSETS),  # filtered: walks until two agree
-        (True, BY_STARS, None, ReviewWalk.VERIFIED_OFFSETS),
+        (True, None, None, ReviewWalk.OVERLAPPING_OFFSETS),  # filtered: overlapping pages
+        (True, BY_STARS, None, ReviewWalk.OVERLAPPING_OFFSETS),
         (True, None, 10, ReviewWalk.FIRST_IN_ORDER),  # filtered, a limit: not verified
         (True, OLDEST, 10, ReviewWalk.FIRST_IN_ORDER),
     ],

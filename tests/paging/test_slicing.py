@@ -21,10 +21,21 @@ import pandas as pd
 import pytest
 
 import tpnb
-from tpnb.errors import CapExceededError, TpnbError
+from tpnb.errors import CapExceededError, ConsistencyError, TpnbError
 from tpnb.paging import walkers
 from tpnb.paging.collect import Collector, Progress
-from tpnb.paging.slicing import DESC, Slice, TimeWalk, Walker
+from tpnb.paging.slicing import (
+    ASC,
+    DESC,
+    MAX_OVERLAP,
+    MAX_RELINKS,
+    MIN_OVERLAP,
+    OverlapWalk,
+    Slice,
+    TimeWalk,
+    Walker,
+    overlap_window,
+)
 
 CAP = 300  # records a listing reaches (the real API: 100,000)
 START = pd.Timestamp("2024-01-01T00:00:00Z")
@@ -288,3 +299,122 @@ def test_time_walk_more_reviews_in_one_second_than_the_cap_is_a_cap_error() -> N
     walk, _ = _time_walk(ChangingList(items), window, newest_first=False, concurrency=4)
     with pytest.raises(CapExceededError, match="share the second"):
         walk.run()
+
+
+# ------------------------------------------------------------------ overlapping offset walks
+def _overlap_walk(
+    fetch: CappedList, *, stars: tuple[int, ...] | None = None, concurrency: int = 1
+) -> Collector:
+    collector = Collector()
+    walker = Walker(fetch, collector, Progress(False, "test"), concurrency=concurrency)
+    OverlapWalk(walker, Slice(ASC, stars)).run()
+    return collector
+
+
+def _windows_to(n: int) -> int:
+    """Pages an overlapping walk plans for an unchanging list of ``n`` reviews."""
+    count, end = 1, min(n, 100)
+    while end < n:
+        window = overlap_window(end, cap=10**9)
+        assert window is not None
+        end, count = min(n, window[0] + window[1]), count + 1
+    return count
+
+
+@pytest.mark.parametrize("start", [1, 97, 99, 250, 4_999, 99_990])
+def test_overlap_window_overlaps_and_is_a_page(start: int) -> None:
+    window = overlap_window(start + 3, cap=100_000)
+    assert window is not None
+    first, size = window
+    assert 1 <= size <= 100
+    assert first % size == 0  # a page: [(page - 1) * size, page * size)
+    assert start + 3 - MAX_OVERLAP <= first <= start + 3 - MIN_OVERLAP
+    assert first + size > start + 3
+    assert first + size <= 100_000
+
+
+def test_overlap_window_stops_at_the_cap() -> None:
+    assert overlap_window(CAP, cap=CAP) is None
+    first, size = overlap_window(CAP - 30, cap=CAP) or (0, 0)
+    assert first + size <= CAP
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_overlap_walk_reads_an_unchanging_list_once_per_planned_page(concurrency: int) -> None:
+    items = _spread(CAP - 10, 2 * SECOND)
+    fetch = ChangingList(items)
+    collector = _overlap_walk(fetch, concurrency=concurrency)
+    assert set(collector.by_id) == _ids(items)
+    # concurrent pages are planned ahead: at most one more past the end
+    assert (
+        _windows_to(len(items))
+        <= len(fetch.requests)
+        <= _windows_to(len(items)) + (concurrency - 1)
+    )
+    assert all(sl.per_page <= 100 for sl, _ in fetch.requests)
+
+
+def test_overlap_walk_costs_little_more_than_pages_of_a_hundred() -> None:
+    """Alignment is the only cost: about 1.15 pages per 100 reviews on long lists."""
+    for n in (100, 272, 687, 3_108, 11_860, 99_000):
+        minimum = -(-n // 100)
+        assert _windows_to(n) <= 1.16 * minimum + 2, n
+
+
+def _shifting(fetch: ChangingList) -> None:
+    """Before a request: 30 of the oldest reviews deleted (more than any overlap, so the next
+    page starts past what was read), one arrives in the middle and one at the end."""
+    for item in list(fetch.items[:30]):
+        fetch.delete(item["id"])
+    middle = pd.Timestamp(fetch.items[len(fetch.items) // 2]["createdAt"])
+    number = len(fetch.requests)
+    fetch.insert(_review(70_000 + number, 1, middle + SECOND / 4))
+    fetch.insert(_review(80_000 + number, 2, START + 10**6 * SECOND))
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+@pytest.mark.parametrize("stars", [None, (1, 2)])
+def test_overlap_walk_is_exact_while_the_list_shifts(
+    concurrency: int, stars: tuple[int, ...] | None
+) -> None:
+    items = _spread(CAP - 20, 2 * SECOND)
+    fetch = ChangingList(items, changes={2: _shifting, 4: _shifting, 5: _shifting})
+    collector = _overlap_walk(fetch, stars=stars, concurrency=concurrency)
+    wanted = {i["id"] for i in items if stars is None or i["stars"] in stars}
+    now = {i["id"] for i in fetch.items if stars is None or i["stars"] in stars}
+    got = set(collector.by_id)
+    assert wanted & now <= got  # every review there all along
+    assert got - wanted <= now  # nothing that never was
+    assert len(collector.items) == len(got)
+
+
+def test_the_same_shift_makes_a_plain_offset_walk_skip_reviews() -> None:
+    """The changes above are hostile: the walk above is exact because its pages overlap."""
+    items = _spread(CAP - 20, 2 * SECOND)
+    fetch = ChangingList(items, changes={2: _shifting})
+    pages = walkers.walk_pages(lambda page: fetch(Slice(), page), "reviews", concurrency=1)
+    seen = {item["id"] for page in pages for item in page}
+    assert not _ids(items[30:]) <= seen
+
+
+class RunningAway(CappedList):
+    """A list that moves past the reader before every request after the first."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.requests = 0
+
+    def __call__(self, sl: Slice, page: int) -> dict[str, Any]:
+        self.requests += 1
+        shift = 0 if page == 1 else 1_000 * self.requests
+        first = (page - 1) * sl.per_page + shift
+        rows = [_review(i, 1, START + i * SECOND) for i in range(first, first + sl.per_page)]
+        links = [{"href": "x", "method": "GET", "rel": "next-page"}]
+        return {"reviews": rows, "links": links}
+
+
+def test_overlap_walk_whose_links_keep_breaking_is_a_consistency_error() -> None:
+    fetch = RunningAway()
+    with pytest.raises(ConsistencyError, match="changed during each"):
+        _overlap_walk(fetch)
+    assert fetch.requests <= 2 * (MAX_RELINKS + 1)  # it gives up, after few re-reads

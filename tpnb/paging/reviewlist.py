@@ -20,7 +20,7 @@ import pandas as pd
 
 from tpnb.errors import APIError, ResponseError
 from tpnb.paging.collect import Collector, Item, Progress
-from tpnb.paging.slicing import DESC, FetchPage, FetchToken, Slice, Walker, created, verified
+from tpnb.paging.slicing import DESC, FetchPage, FetchToken, Slice, Walker, created
 from tpnb.paging.walkers import PER_PAGE
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,8 @@ class ReviewWalk(enum.Enum):
 
     #: public, no server-side filter: the ``all-reviews`` list by page token, newest first
     KEYSET = "keyset"
-    #: public with server-side filters, every review: offset walks until two walks agree
-    VERIFIED_OFFSETS = "verified offsets"
+    #: public with server-side filters, every review: one offset walk whose pages overlap
+    OVERLAPPING_OFFSETS = "overlapping offsets"
     #: the first ``limit`` reviews in an order other than by date: one offset walk in that
     #: order (the whole list, then sort and cut, when it reaches the API's depth cap)
     FIRST_IN_ORDER = "first in order"
@@ -76,7 +76,7 @@ def plan_public_walk(
     if not server_filtered and (limit is None or _newest_first(order)):
         return ReviewWalk.KEYSET
     if limit is None:
-        return ReviewWalk.VERIFIED_OFFSETS
+        return ReviewWalk.OVERLAPPING_OFFSETS
     return ReviewWalk.FIRST_IN_ORDER
 
 
@@ -100,8 +100,8 @@ class KeysetChoice:
 
     ``all-reviews`` is documented by one parameter (``pageToken``) and an example; a server may
     lack it (404/403/400) or answer it unreadably. Then full public pulls fall back to the
-    documented offset walk of ``/business-units/{id}/reviews`` with the filtered walk's shift
-    checks (:func:`~tpnb.paging.slicing.verified`), the choice is logged once and kept here, and
+    documented offset walk of ``/business-units/{id}/reviews`` with the filtered walk's
+    overlapping pages (:class:`~tpnb.paging.slicing.OverlapWalk`), the choice is logged once and kept here, and
     later pulls go straight to the offsets.
 
     Attributes:
@@ -121,8 +121,8 @@ class KeysetChoice:
             self.refused, self.reason = True, str(error)
         logger.warning(
             "tpnb: the all-reviews list is not usable here (%s); full public pulls read "
-            "/business-units/{id}/reviews by offset pages instead (walked twice to prove them "
-            "exact; the 100,000-review cap applies) for the rest of this connection",
+            "/business-units/{id}/reviews by overlapping offset pages instead (the "
+            "100,000-review cap applies) for the rest of this connection",
             self.reason,
         )
 
@@ -205,15 +205,13 @@ class PublicReviewWalk:
         with self.progress:
             if self.plan is ReviewWalk.KEYSET:
                 collector = self.keyset_or_offsets()
-            elif self.plan is ReviewWalk.VERIFIED_OFFSETS:
-                collector = verified(self.offset_walk)
             else:
                 collector = self.offset_walk(PER_PAGE)
         return self.request.answer(collector)
 
     def keyset_or_offsets(self) -> Collector:
         """:meth:`keyset_walk`, or where ``all-reviews`` is refused, the offset walks a
-        filtered pull uses (verified without a limit; see :class:`KeysetChoice`)."""
+        filtered pull uses (overlapping pages without a limit; see :class:`KeysetChoice`)."""
         if not self.keyset.refused:
             try:
                 return self.keyset_walk()
@@ -230,8 +228,6 @@ class PublicReviewWalk:
     def offsets_instead(self) -> Collector:
         """The offset walks of ``/reviews`` that replace ``all-reviews``."""
         self.offsets_only = True
-        if self.request.limit is None:
-            return verified(self.offset_walk)
         return self.offset_walk(PER_PAGE)
 
     def keyset_walk(self) -> Collector:
