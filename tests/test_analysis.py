@@ -97,12 +97,12 @@ def test_ratings_over_time(freq: str, start: Any) -> None:
     for r in raw:
         groups[start(created(r))].append(r["stars"])
     assert got.index.name == "period"
-    assert str(got["start"].dtype) == "datetime64[us, UTC]"
-    assert got["start"].iloc[0] == min(groups)
-    assert got["start"].iloc[-1] == max(groups)
+    starts = A.period_starts(got.index)
+    assert str(starts.dtype) == "datetime64[us, UTC]"
+    assert starts[0] == min(groups)
+    assert starts[-1] == max(groups)
     assert not got["partial"].any()  # the data ends in 2024: every period is over
-    for label, row in got.iterrows():
-        period = row["start"]
+    for (label, row), period in zip(got.iterrows(), starts, strict=True):
         assert label == (f"{period:%Y-%m}" if freq == "MS" else f"{period:%Y-%m-%d}")
         stars = groups.get(period, [])
         rated = [s for s in stars if s is not None]
@@ -195,15 +195,16 @@ def test_trustscore_history() -> None:
         for r in raw
         if r["stars"] is not None and r["countsTowardsTrustScore"]
     ]
-    assert got["start"].iloc[0] == month_start(min(t for _, t in counting))
-    for _label, row in got.iterrows():
-        end = (row["start"] + pd.offsets.MonthBegin()).to_pydatetime()
+    starts = A.period_starts(got.index)
+    assert starts[0] == month_start(min(t for _, t in counting))
+    for (_label, row), start in zip(got.iterrows(), starts, strict=True):
+        end = (start + pd.offsets.MonthBegin()).to_pydatetime()
         before = [(s, t) for s, t in counting if t < end]
         assert row["reviews"] == len(before)
         assert row["trust_score"] == ts_formula(before, end)
         assert row["stars"] == A.trustscore_stars(row["trust_score"])
     empty = A.trustscore_history(EMPTY)
-    assert list(empty.columns) == ["trust_score", "stars", "reviews", "partial", "start"]
+    assert list(empty.columns) == ["trust_score", "stars", "reviews", "partial"]
     assert len(empty) == 0
 
 
@@ -213,8 +214,8 @@ def test_reply_stats() -> None:
     groups: dict[pd.Timestamp, list[dict[str, Any]]] = defaultdict(list)
     for r in raw:
         groups[month_start(created(r))].append(r)
-    for _label, row in got.iterrows():
-        rs = groups.get(row["start"], [])
+    for (_label, row), start in zip(got.iterrows(), A.period_starts(got.index), strict=True):
+        rs = groups.get(start, [])
         replied = [r for r in rs if r["companyReply"]]
         assert row["reviews"] == len(rs)
         assert row["replied"] == len(replied)
@@ -280,7 +281,7 @@ def test_empty_frames_everywhere() -> None:
         assert len(out) == 0
         assert out.index.name == "period"
         assert str(out.index.dtype) == "string"
-        assert str(out["start"].dtype) == "datetime64[us, UTC]"
+        assert str(A.period_starts(out.index).dtype) == "datetime64[us, UTC]"
         assert out["partial"].dtype == bool
         full = fn(make_reviews(30)[1])
         assert full.dtypes.to_dict() == out.dtypes.to_dict()
@@ -336,8 +337,8 @@ def test_a_period_is_partial_exactly_when_the_range_does_not_cover_it(
     df = reviews_between("2025-03-20T10:00:00Z", "2026-10-20T18:00:00Z")
     got = fn(df, freq, since=since, until=until)
     assert len(got) > 0
-    for label, row in got.iterrows():
-        period = pd.Period(row["start"].tz_localize(None), freq=code)
+    for (label, row), start in zip(got.iterrows(), A.period_starts(got.index), strict=True):
+        period = pd.Period(start.tz_localize(None), freq=code)
         expected = not covers(period, pd.Timestamp(since) if since else None, pd.Timestamp(until))
         assert bool(row["partial"]) == expected, (label, since, until)
 
@@ -371,7 +372,16 @@ def test_period_labels_read_as_periods(freq: str, first: str, labels: list[str])
     df = reviews_between(start.isoformat(), (start + pd.Timedelta(span)).isoformat(), n=5)
     got = A.ratings_over_time(df, freq, until="2030-01-01")
     assert list(got.index) == labels
-    assert "00:00:00+00:00" not in got.to_string(columns=["count"])
+    assert "00:00:00" not in got.to_string()
+    # labels read back into the periods' starts: the first holds the first review
+    starts = A.period_starts(got.index)
+    assert A.period_labels(starts, freq) == labels
+    assert starts[0] <= start < starts[0] + pd.tseries.frequencies.to_offset(freq)
+
+
+def test_period_starts_rejects_other_text() -> None:
+    with pytest.raises(ConfigError, match="not a period label"):
+        A.period_starts(["2026-Q5"])
 
 
 def test_a_partial_last_period_is_scored_at_until() -> None:

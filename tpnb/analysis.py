@@ -5,11 +5,12 @@ be present), works on an empty frame, and returns plain pandas objects. Time ser
 by ``period``, a label for people (``2026-05`` for a month, ``2026-Q2`` for a quarter, ``2026`` for
 a year, the start date ``2026-05-03`` for a week or a day; ``freq`` is a pandas offset alias such as
 ``"D"``, ``"W"`` (weeks starting Sunday), ``"MS"``, ``"QS"``, ``"YS"``), every bin between the first
-and last review present. Each row also carries ``start`` (the bin's UTC start) and ``partial``:
-true when the time range the reviews cover (``since``/``until``; ``until`` defaults to now, as a
-frame fetched from the API holds every review up to the moment it was fetched) does not cover the
-whole bin, as for the current month, or a quarter of which only October has happened. A chart or
-a table should not read a partial period's low volume as a collapse.
+and last review present (:func:`period_starts` turns labels back into UTC starts). Each row
+also carries ``partial``: true when the time range the reviews cover (``since``/``until``;
+``until`` defaults to now, as a frame fetched from the API holds every review up to the moment
+it was fetched) does not cover the whole bin, as for the current month, or a quarter of which
+only October has happened. A chart or a table should not read a partial period's low volume
+as a collapse.
 
 TrustScore (:func:`trustscore`) follows Trustpilot's published method ("TrustScore and star
 rating explained", https://support.trustpilot.com/hc/en-us/articles/201748946): a Bayesian average that always includes 7 imaginary reviews of 3.5 stars,
@@ -170,7 +171,7 @@ def _coverage(since: object, until: object) -> tuple[int | None, int]:
 def _period_frame(
     data: Mapping[str, Any], starts: pd.DatetimeIndex, freq: str, since: object, until: object
 ) -> pd.DataFrame:
-    """A period table: ``data``'s columns, then ``partial`` and ``start``, labelled rows."""
+    """A period table: ``data``'s columns, then ``partial``; rows labelled by period."""
     start_us, until_us = _coverage(since, until)
     ends = (starts + pd.tseries.frequencies.to_offset(freq)).as_unit("us").asi8
     partial = ends > until_us
@@ -178,8 +179,37 @@ def _period_frame(
         partial |= starts.as_unit("us").asi8 < start_us
     out = pd.DataFrame(dict(data), index=_label_index(starts, freq))
     out["partial"] = np.asarray(partial, dtype=bool)
-    out["start"] = pd.Series(starts.as_unit("us"), index=out.index).astype(DATETIME_DTYPE)
     return out
+
+
+def period_starts(labels: Any) -> pd.DatetimeIndex:
+    """The UTC starts of periods labelled as the period tables label them (see :func:`period_labels`).
+
+    Args:
+        labels: Period labels such as ``2026-05``, ``2026-Q2``, ``2026``, ``2026-05-03`` or
+            ``2026-05-03 14:00`` (e.g. the index of :func:`ratings_over_time`).
+
+    Raises:
+        ConfigError: A label is none of these forms.
+    """
+    starts = []
+    for label in labels:
+        text = str(label)
+        try:
+            if len(text) == 7 and text[4:6] == "-Q" and text[6] in "1234":
+                starts.append(pd.Period(f"{text[:4]}Q{text[6]}", freq="Q").start_time)
+            elif len(text) == 4 and text.isdigit():
+                starts.append(pd.Timestamp(int(text), 1, 1))
+            else:
+                starts.append(pd.Timestamp(text))
+        except ValueError as exc:
+            raise ConfigError(
+                f"not a period label: {text!r}; expected 2026-05, 2026-Q2, 2026, 2026-05-03 "
+                "or 2026-05-03 14:00"
+            ) from exc
+    index = _period_index(starts)
+    index.name = "start"
+    return index
 
 
 def _label_index(starts: pd.DatetimeIndex, freq: str) -> pd.Index:
@@ -207,7 +237,6 @@ def _empty_series_frame(columns: dict[str, str]) -> pd.DataFrame:
         index=pd.Index([], dtype=STRING_DTYPE, name="period"),
     )
     out["partial"] = pd.Series([], dtype=bool)
-    out["start"] = pd.Series([], dtype=DATETIME_DTYPE)
     return out
 
 
@@ -249,7 +278,7 @@ def ratings_over_time(
     Returns:
         Index ``period`` (labels such as ``2026-05``), columns ``count`` (int64, all reviews),
         ``mean_stars``, ``share_1_star``, ``share_5_star`` (float64 over rated reviews, NaN for a
-        period without any), ``partial`` (bool) and ``start`` (the UTC start).
+        period without any) and ``partial`` (bool).
     """
     frame = _check_frame(reviews, ("stars", "created_at"))
     freq = _check_freq(freq)
@@ -388,7 +417,7 @@ def trustscore_history(
     Returns:
         Index ``period`` (labels such as ``2026-05``), columns ``trust_score`` and ``stars``
         (float64, scored at the period's end), ``reviews`` (int64, counting reviews up to the
-        period's end), ``partial`` (bool) and ``start`` (the UTC start).
+        period's end) and ``partial`` (bool).
     """
     frame = _check_frame(reviews, ("stars", "created_at"))
     freq = _check_freq(freq)
@@ -449,7 +478,7 @@ def reply_stats(
     Returns:
         Index ``period`` (labels such as ``2026-05``), columns ``reviews``, ``replied`` (int64),
         ``reply_rate`` (float64, NaN for a period without reviews), ``median_reply_hours``
-        (float64, NaN without replies), ``partial`` (bool) and ``start`` (the UTC start).
+        (float64, NaN without replies) and ``partial`` (bool).
     """
     frame = _check_frame(reviews, ("created_at", "reply_created_at"))
     freq = _check_freq(freq)

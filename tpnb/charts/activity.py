@@ -78,7 +78,7 @@ def plot_reply_stats(
     if stats.empty or int(stats["reviews"].sum()) == 0:
         return empty_panel(ax, title)
     word = freq_word(freq)
-    left, widths, centres = period_positions(stats["start"], freq)
+    left, widths, centres = period_positions(analysis.period_starts(stats.index), freq)
     rates = stats["reply_rate"].to_numpy(dtype="float64", na_value=np.nan)
     partial = stats["partial"].to_numpy(dtype=bool)
     bars = ax.bar(

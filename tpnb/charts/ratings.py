@@ -39,7 +39,7 @@ from tpnb.charts._style import (
 WIDE = (8.0, 4.0)
 
 
-def _date_range_text(starts: pd.Series) -> str:
+def _date_range_text(starts: pd.DatetimeIndex) -> str:
     first, last = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
     return f"{first:%b %Y}" if first == last else f"{first:%b %Y} \u2013 {last:%b %Y}"
 
@@ -117,7 +117,7 @@ def plot_ratings_over_time(
     if rot.empty or int(rot["count"].sum()) == 0:
         return empty_panel(ax, title)
     word = freq_word(freq)
-    left, widths, centres = period_positions(rot["start"], freq)
+    left, widths, centres = period_positions(analysis.period_starts(rot.index), freq)
     counts = rot["count"].to_numpy(dtype="float64")
     partial = rot["partial"].to_numpy(dtype=bool)
     bars = ax.bar(left, counts, width=widths, align="edge", color=VOLUME, edgecolor="none")
@@ -178,7 +178,11 @@ def plot_ratings_over_time(
         borderaxespad=0.2,
     )
     total = int(counts.sum())
-    set_titles(ax, title, f"{count_text(total)} \u00b7 {_date_range_text(rot['start'])}")
+    set_titles(
+        ax,
+        title,
+        f"{count_text(total)} \u00b7 {_date_range_text(analysis.period_starts(rot.index))}",
+    )
     return ax
 
 
@@ -217,7 +221,7 @@ def plot_trustscore_history(
         return empty_panel(ax, title)
     for _label, low, high, colour in TRUSTSCORE_BANDS:
         ax.axhspan(low, high, color=colour, alpha=0.16, linewidth=0, zorder=0)
-    _left, _widths, centres = period_positions(hist["start"], freq)
+    _left, _widths, centres = period_positions(analysis.period_starts(hist.index), freq)
     partial = hist["partial"].to_numpy(dtype=bool)
     ax.plot(centres, scores, color=INK, linewidth=2.0, marker="o", markersize=3.5, zorder=3)
     hollow = partial & ~np.isnan(scores)
