@@ -127,6 +127,7 @@ def drive_dashboard(page: Page, name: str, artifacts: Path) -> None:
         f"sent to your browser as {download.suggested_filename}"
     )
     expect(page.locator("a[href^='data:']")).to_have_count(0)
+    page.screenshot(path=artifacts / f"{name}-4-exported.png", full_page=True)
 
 
 def test_dashboard_in_voila(page: Page, voila_url: str, artifacts: Path) -> None:
