@@ -97,10 +97,13 @@ def test_ratings_over_time(freq: str, start: Any) -> None:
     for r in raw:
         groups[start(created(r))].append(r["stars"])
     assert got.index.name == "period"
-    assert str(got.index.dtype) == "datetime64[us, UTC]"
-    assert got.index[0] == min(groups)
-    assert got.index[-1] == max(groups)
-    for period, row in got.iterrows():
+    starts = A.period_starts(got.index)
+    assert str(starts.dtype) == "datetime64[us, UTC]"
+    assert starts[0] == min(groups)
+    assert starts[-1] == max(groups)
+    assert not got["partial"].any()  # the data ends in 2024: every period is over
+    for (label, row), period in zip(got.iterrows(), starts, strict=True):
+        assert label == (f"{period:%Y-%m}" if freq == "MS" else f"{period:%Y-%m-%d}")
         stars = groups.get(period, [])
         rated = [s for s in stars if s is not None]
         assert row["count"] == len(stars)
@@ -192,15 +195,16 @@ def test_trustscore_history() -> None:
         for r in raw
         if r["stars"] is not None and r["countsTowardsTrustScore"]
     ]
-    assert got.index[0] == month_start(min(t for _, t in counting))
-    for period, row in got.iterrows():
-        end = (period + pd.offsets.MonthBegin()).to_pydatetime()
+    starts = A.period_starts(got.index)
+    assert starts[0] == month_start(min(t for _, t in counting))
+    for (_label, row), start in zip(got.iterrows(), starts, strict=True):
+        end = (start + pd.offsets.MonthBegin()).to_pydatetime()
         before = [(s, t) for s, t in counting if t < end]
         assert row["reviews"] == len(before)
         assert row["trust_score"] == ts_formula(before, end)
         assert row["stars"] == A.trustscore_stars(row["trust_score"])
     empty = A.trustscore_history(EMPTY)
-    assert list(empty.columns) == ["trust_score", "stars", "reviews"]
+    assert list(empty.columns) == ["trust_score", "stars", "reviews", "partial"]
     assert len(empty) == 0
 
 
@@ -210,8 +214,8 @@ def test_reply_stats() -> None:
     groups: dict[pd.Timestamp, list[dict[str, Any]]] = defaultdict(list)
     for r in raw:
         groups[month_start(created(r))].append(r)
-    for period, row in got.iterrows():
-        rs = groups.get(period, [])
+    for (_label, row), start in zip(got.iterrows(), A.period_starts(got.index), strict=True):
+        rs = groups.get(start, [])
         replied = [r for r in rs if r["companyReply"]]
         assert row["reviews"] == len(rs)
         assert row["replied"] == len(replied)
@@ -276,7 +280,11 @@ def test_empty_frames_everywhere() -> None:
         out = fn(EMPTY)
         assert len(out) == 0
         assert out.index.name == "period"
-        assert str(out.index.dtype) == "datetime64[us, UTC]"
+        assert str(out.index.dtype) == "string"
+        assert str(A.period_starts(out.index).dtype) == "datetime64[us, UTC]"
+        assert out["partial"].dtype == bool
+        full = fn(make_reviews(30)[1])
+        assert full.dtypes.to_dict() == out.dtypes.to_dict()
 
 
 def test_wrong_input_types() -> None:
@@ -286,3 +294,115 @@ def test_wrong_input_types() -> None:
         A.ratings_over_time(pd.DataFrame({"stars": [5]}))
     with pytest.raises(ConfigError, match="frames_by_unit"):
         A.compare([EMPTY])  # type: ignore[arg-type]
+
+
+# --- partial periods and labels ------------------------------------------------------------------
+PERIOD_FUNCTIONS = (A.ratings_over_time, A.trustscore_history, A.reply_stats)
+
+
+def reviews_between(first: str, last: str, n: int = 40) -> pd.DataFrame:
+    """``n`` reviews spread evenly from ``first`` to ``last`` (UTC timestamps)."""
+    times = pd.date_range(first, last, periods=n, tz="UTC")
+    return review_frame(
+        [
+            {"id": f"r{i}", "stars": 1 + i % 5, "createdAt": t.isoformat()}
+            for i, t in enumerate(times)
+        ]
+    )
+
+
+def covers(period: pd.Period, since: pd.Timestamp | None, until: pd.Timestamp) -> bool:
+    """Whether [since, until) holds the whole period (independent of tpnb: pandas Periods)."""
+    start = period.start_time.tz_localize("UTC")
+    end = (period + 1).start_time.tz_localize("UTC")
+    return (since is None or since <= start) and end <= until
+
+
+@pytest.mark.parametrize("fn", PERIOD_FUNCTIONS)
+@pytest.mark.parametrize(("freq", "code"), [("MS", "M"), ("QS", "Q"), ("YS", "Y")])
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [
+        (None, "2026-10-21T08:00:00Z"),  # a quarter (and year) holding only October so far
+        (None, "2026-11-01T00:00:00Z"),  # October complete; the quarter is not
+        (None, "2027-01-01T00:00:00Z"),  # everything complete
+        (None, "2026-12-31T23:59:59Z"),  # one second short of the year
+        ("2025-03-15T00:00:00Z", "2027-01-01T00:00:00Z"),  # the range starts mid-March
+        ("2025-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+    ],
+)
+def test_a_period_is_partial_exactly_when_the_range_does_not_cover_it(
+    fn: Any, freq: str, code: str, since: str | None, until: str
+) -> None:
+    df = reviews_between("2025-03-20T10:00:00Z", "2026-10-20T18:00:00Z")
+    got = fn(df, freq, since=since, until=until)
+    assert len(got) > 0
+    for (label, row), start in zip(got.iterrows(), A.period_starts(got.index), strict=True):
+        period = pd.Period(start.tz_localize(None), freq=code)
+        expected = not covers(period, pd.Timestamp(since) if since else None, pd.Timestamp(until))
+        assert bool(row["partial"]) == expected, (label, since, until)
+
+
+def test_a_partial_quarter_is_flagged_and_labelled() -> None:
+    df = reviews_between("2026-01-05T00:00:00Z", "2026-10-20T00:00:00Z")
+    got = A.ratings_over_time(df, "QS", until="2026-10-21T00:00:00Z")
+    assert list(got.index) == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert list(got["partial"]) == [False, False, False, True]
+    # by default the range ends now: a period still in progress is partial
+    current = pd.Timestamp.now(tz="UTC").floor("D") - pd.Timedelta(days=1)
+    recent = reviews_between((current - pd.Timedelta(days=90)).isoformat(), current.isoformat())
+    now_months = A.ratings_over_time(recent, "MS")
+    assert list(now_months["partial"]) == [False] * (len(now_months) - 1) + [True]
+
+
+@pytest.mark.parametrize(
+    ("freq", "first", "labels"),
+    [
+        ("MS", "2026-04-10", ["2026-04", "2026-05"]),
+        ("QS", "2026-04-10", ["2026-Q2"]),
+        ("YS", "2026-04-10", ["2026"]),
+        ("W", "2026-04-10", ["2026-04-05", "2026-04-12"]),
+        ("D", "2026-04-10", ["2026-04-10", "2026-04-11"]),
+        ("6h", "2026-04-10", ["2026-04-10 00:00", "2026-04-10 06:00"]),
+    ],
+)
+def test_period_labels_read_as_periods(freq: str, first: str, labels: list[str]) -> None:
+    span = {"MS": "35D", "QS": "35D", "YS": "35D", "W": "7D", "D": "1D", "6h": "6h"}[freq]
+    start = pd.Timestamp(first, tz="UTC") + pd.Timedelta(hours=1)
+    df = reviews_between(start.isoformat(), (start + pd.Timedelta(span)).isoformat(), n=5)
+    got = A.ratings_over_time(df, freq, until="2030-01-01")
+    assert list(got.index) == labels
+    assert "00:00:00" not in got.to_string()
+    # labels read back into the periods' starts: the first holds the first review
+    starts = A.period_starts(got.index)
+    assert A.period_labels(starts, freq) == labels
+    assert starts[0] <= start < starts[0] + pd.tseries.frequencies.to_offset(freq)
+
+
+def test_period_starts_rejects_other_text() -> None:
+    with pytest.raises(ConfigError, match="not a period label"):
+        A.period_starts(["2026-Q5"])
+
+
+def test_a_partial_last_period_is_scored_at_until() -> None:
+    df = reviews_between("2026-01-05T00:00:00Z", "2026-10-20T00:00:00Z")
+    until = pd.Timestamp("2026-10-21T00:00:00Z")
+    got = A.trustscore_history(df, "QS", until=until)
+    assert got["partial"].iloc[-1]
+    assert got["trust_score"].iloc[-1] == A.trustscore(df, at=until)
+    assert got["reviews"].iloc[-1] == len(df)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "message"),
+    [
+        (None, "yesterday-ish", "until must be a timestamp"),
+        (5, None, "since must be a timestamp"),
+        ("2026-05-01", "2026-04-01", "since must be before until"),
+    ],
+)
+def test_bad_coverage_bounds_are_clear_errors(since: Any, until: Any, message: str) -> None:
+    df = reviews_between("2026-01-05T00:00:00Z", "2026-03-20T00:00:00Z")
+    for fn in PERIOD_FUNCTIONS:
+        with pytest.raises(ConfigError, match=message):
+            fn(df, "MS", since=since, until=until)

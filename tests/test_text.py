@@ -460,7 +460,7 @@ def test_weeks_and_months_bin_like_tpnb_analysis() -> None:
     reviews = story(300)
     for by, freq in (("week", "W"), ("month", "MS")):
         out = text.key_phrases(reviews, by=by, min_support=1)
-        starts = set(analysis.ratings_over_time(reviews, freq=freq).index)
+        starts = set(analysis.period_starts(analysis.ratings_over_time(reviews, freq=freq).index))
         assert set(out["period"]) <= starts
 
 

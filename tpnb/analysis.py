@@ -2,9 +2,15 @@
 
 Every function takes a frame from :func:`tpnb.frames.review_frame` (only the columns it needs must
 be present), works on an empty frame, and returns plain pandas objects. Time series are indexed
-by ``period``: the UTC start of each bin (``freq`` is a pandas offset alias such as ``"D"``,
-``"W"`` (weeks starting Sunday), ``"MS"``, ``"QS"``, ``"YS"``), every bin between the first and last
-review present.
+by ``period``, a label for people (``2026-05`` for a month, ``2026-Q2`` for a quarter, ``2026`` for
+a year, the start date ``2026-05-03`` for a week or a day; ``freq`` is a pandas offset alias such as
+``"D"``, ``"W"`` (weeks starting Sunday), ``"MS"``, ``"QS"``, ``"YS"``), every bin between the first
+and last review present (:func:`period_starts` turns labels back into UTC starts). Each row
+also carries ``partial``: true when the time range the reviews cover (``since``/``until``;
+``until`` defaults to now, as a frame fetched from the API holds every review up to the moment
+it was fetched) does not cover the whole bin, as for the current month, or a quarter of which
+only October has happened. A chart or a table should not read a partial period's low volume
+as a collapse.
 
 TrustScore (:func:`trustscore`) follows Trustpilot's published method ("TrustScore and star
 rating explained", https://support.trustpilot.com/hc/en-us/articles/201748946): a Bayesian average that always includes 7 imaginary reviews of 3.5 stars,
@@ -104,6 +110,112 @@ def _period_index(values: Any) -> pd.DatetimeIndex:
     return idx.as_unit("us")
 
 
+def period_labels(starts: Any, freq: str) -> list[str]:
+    """Labels for period starts: ``2026-05`` (months), ``2026-Q2`` (quarters), ``2026`` (years).
+
+    Periods of another length are labelled by their start: ``2026-05-03`` (weeks, days), or
+    ``2026-05-03 14:00`` when a start is not at midnight.
+
+    Args:
+        starts: The periods' UTC starts (anything :class:`pandas.DatetimeIndex` accepts).
+        freq: The pandas offset alias the periods were made with.
+    """
+    index = _period_index(starts)
+    offset = pd.tseries.frequencies.to_offset(_check_freq(freq))
+    if isinstance(offset, (pd.offsets.MonthBegin, pd.offsets.MonthEnd)) and offset.n == 1:
+        return [f"{t.year}-{t.month:02d}" for t in index]
+    if (
+        isinstance(offset, (pd.offsets.QuarterBegin, pd.offsets.QuarterEnd))
+        and offset.n == 1
+        and all(t.month % 3 == 1 and t.day == 1 for t in index)
+    ):
+        return [f"{t.year}-Q{t.quarter}" for t in index]
+    if (
+        isinstance(offset, (pd.offsets.YearBegin, pd.offsets.YearEnd))
+        and offset.n == 1
+        and all(t.month == 1 and t.day == 1 for t in index)
+    ):
+        return [str(t.year) for t in index]
+    if all(t == t.normalize() for t in index):
+        return [f"{t:%Y-%m-%d}" for t in index]
+    return [f"{t:%Y-%m-%d %H:%M}" for t in index]
+
+
+def _bound(value: object, name: str) -> int | None:
+    """``since``/``until`` as microseconds since the epoch (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, datetime, pd.Timestamp)):
+        try:
+            ts = parse_timestamp(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be a timestamp: {exc}") from exc
+        if ts is not None:
+            return int(ts.value) // 1000
+    raise ConfigError(
+        f"{name} must be a timestamp (str, datetime or pandas Timestamp) or None, got {value!r}"
+    )
+
+
+def _coverage(since: object, until: object) -> tuple[int | None, int]:
+    """The covered time range in microseconds: ``since`` (or ``None``), ``until`` (default now)."""
+    start = _bound(since, "since")
+    end = _bound(until, "until")
+    if end is None:
+        end = int(pd.Timestamp.now(tz="UTC").value) // 1000
+    if start is not None and start >= end:
+        raise ConfigError("since must be before until (the time range the reviews cover)")
+    return start, end
+
+
+def _period_frame(
+    data: Mapping[str, Any], starts: pd.DatetimeIndex, freq: str, since: object, until: object
+) -> pd.DataFrame:
+    """A period table: ``data``'s columns, then ``partial``; rows labelled by period."""
+    start_us, until_us = _coverage(since, until)
+    ends = (starts + pd.tseries.frequencies.to_offset(freq)).as_unit("us").asi8
+    partial = ends > until_us
+    if start_us is not None:
+        partial |= starts.as_unit("us").asi8 < start_us
+    out = pd.DataFrame(dict(data), index=_label_index(starts, freq))
+    out["partial"] = np.asarray(partial, dtype=bool)
+    return out
+
+
+def period_starts(labels: Any) -> pd.DatetimeIndex:
+    """The UTC starts of periods labelled as the period tables label them (see :func:`period_labels`).
+
+    Args:
+        labels: Period labels such as ``2026-05``, ``2026-Q2``, ``2026``, ``2026-05-03`` or
+            ``2026-05-03 14:00`` (e.g. the index of :func:`ratings_over_time`).
+
+    Raises:
+        ConfigError: A label is none of these forms.
+    """
+    starts = []
+    for label in labels:
+        text = str(label)
+        try:
+            if len(text) == 7 and text[4:6] == "-Q" and text[6] in "1234":
+                starts.append(pd.Period(f"{text[:4]}Q{text[6]}", freq="Q").start_time)
+            elif len(text) == 4 and text.isdigit():
+                starts.append(pd.Timestamp(int(text), 1, 1))
+            else:
+                starts.append(pd.Timestamp(text))
+        except ValueError as exc:
+            raise ConfigError(
+                f"not a period label: {text!r}; expected 2026-05, 2026-Q2, 2026, 2026-05-03 "
+                "or 2026-05-03 14:00"
+            ) from exc
+    index = _period_index(starts)
+    index.name = "start"
+    return index
+
+
+def _label_index(starts: pd.DatetimeIndex, freq: str) -> pd.Index:
+    return pd.Index(period_labels(starts, freq), dtype=STRING_DTYPE, name="period")
+
+
 def _bins(
     times_us: np.ndarray[Any, Any], freq: str
 ) -> tuple[pd.DatetimeIndex, np.ndarray[Any, Any]]:
@@ -120,10 +232,12 @@ def _bins(
 
 
 def _empty_series_frame(columns: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {name: pd.Series([], dtype=dtype) for name, dtype in columns.items()},
-        index=_period_index([]),
+        index=pd.Index([], dtype=STRING_DTYPE, name="period"),
     )
+    out["partial"] = pd.Series([], dtype=bool)
+    return out
 
 
 # --- distributions ------------------------------------------------------------------------------
@@ -144,16 +258,31 @@ def rating_distribution(reviews: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"count": count, "share": share.astype("float64")}, index=index)
 
 
-def ratings_over_time(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+def ratings_over_time(
+    reviews: pd.DataFrame,
+    freq: str = "MS",
+    *,
+    since: str | datetime | pd.Timestamp | None = None,
+    until: str | datetime | pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """Reviews per period by ``created_at``.
 
+    Args:
+        reviews: A review frame.
+        freq: The periods' pandas offset alias (``"MS"``: months).
+        since: Where the time range the reviews cover starts (``None``: where the reviews start).
+            A period starting before it is ``partial``.
+        until: Where that range ends (default: now, UTC). A period ending after it is
+            ``partial``.
+
     Returns:
-        Index ``period`` (UTC bin starts), columns ``count`` (int64, all reviews),
+        Index ``period`` (labels such as ``2026-05``), columns ``count`` (int64, all reviews),
         ``mean_stars``, ``share_1_star``, ``share_5_star`` (float64 over rated reviews, NaN for a
-        period without any).
+        period without any) and ``partial`` (bool).
     """
     frame = _check_frame(reviews, ("stars", "created_at"))
     freq = _check_freq(freq)
+    _coverage(since, until)
     starts, pos = _bins(_times(frame, "created_at"), freq)
     if len(starts) == 0:
         return _empty_series_frame(
@@ -180,7 +309,7 @@ def ratings_over_time(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
             "share_1_star": np.where(rated > 0, ones / rated, np.nan),
             "share_5_star": np.where(rated > 0, fives / rated, np.nan),
         }
-    return pd.DataFrame(data, index=starts)
+    return _period_frame(data, starts, freq, since, until)
 
 
 def language_mix(reviews: pd.DataFrame) -> pd.DataFrame:
@@ -265,15 +394,34 @@ def trustscore_stars(score: float) -> float:
     return min(5.0, max(1.0, _round_half_up(score * 2, 0) / 2))
 
 
-def trustscore_history(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+def trustscore_history(
+    reviews: pd.DataFrame,
+    freq: str = "MS",
+    *,
+    since: str | datetime | pd.Timestamp | None = None,
+    until: str | datetime | pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """The TrustScore at the end of each period (counting the reviews written before it).
 
+    A partial last period (one ending after ``until``) is scored at ``until``, not at its end
+    in the future.
+
+    Args:
+        reviews: A review frame.
+        freq: The periods' pandas offset alias (``"MS"``: months).
+        since: Where the time range the reviews cover starts (``None``: where the reviews start).
+            A period starting before it is ``partial``.
+        until: Where that range ends (default: now, UTC). A period ending after it is
+            ``partial``.
+
     Returns:
-        Index ``period`` (bin starts), columns ``trust_score`` and ``stars`` (float64, scored at
-        the period's end) and ``reviews`` (int64, counting reviews up to the period's end).
+        Index ``period`` (labels such as ``2026-05``), columns ``trust_score`` and ``stars``
+        (float64, scored at the period's end), ``reviews`` (int64, counting reviews up to the
+        period's end) and ``partial`` (bool).
     """
     frame = _check_frame(reviews, ("stars", "created_at"))
     freq = _check_freq(freq)
+    _start_us, until_us = _coverage(since, until)
     stars, times = _counting(frame)
     starts, _ = _bins(times, freq)
     if len(starts) == 0:
@@ -283,19 +431,18 @@ def trustscore_history(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     ends = starts + pd.tseries.frequencies.to_offset(freq)
     scores, stars_out, counts = [], [], []
     for end in ends.as_unit("us").asi8:
-        n = int(np.searchsorted(times, end, side="left"))  # created strictly before the end
-        score = _score(stars[:n], times[:n], int(end))
+        at = min(int(end), max(until_us, int(times[-1]) + 1))  # never before the newest review
+        n = int(np.searchsorted(times, at, side="left"))  # created strictly before it
+        score = _score(stars[:n], times[:n], at)
         scores.append(score)
         stars_out.append(trustscore_stars(score))
         counts.append(n)
-    return pd.DataFrame(
-        {
-            "trust_score": np.array(scores, dtype="float64"),
-            "stars": np.array(stars_out, dtype="float64"),
-            "reviews": np.array(counts, dtype=np.int64),
-        },
-        index=starts,
-    )
+    data = {
+        "trust_score": np.array(scores, dtype="float64"),
+        "stars": np.array(stars_out, dtype="float64"),
+        "reviews": np.array(counts, dtype=np.int64),
+    }
+    return _period_frame(data, starts, freq, since, until)
 
 
 # --- replies ------------------------------------------------------------------------------------
@@ -311,15 +458,31 @@ def _reply_hours(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[
     return np.asarray(replied, dtype=bool), hours
 
 
-def reply_stats(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+def reply_stats(
+    reviews: pd.DataFrame,
+    freq: str = "MS",
+    *,
+    since: str | datetime | pd.Timestamp | None = None,
+    until: str | datetime | pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """How many reviews of each period (by ``created_at``) got a reply, and how fast.
 
+    Args:
+        reviews: A review frame.
+        freq: The periods' pandas offset alias (``"MS"``: months).
+        since: Where the time range the reviews cover starts (``None``: where the reviews start).
+            A period starting before it is ``partial``.
+        until: Where that range ends (default: now, UTC). A period ending after it is
+            ``partial``.
+
     Returns:
-        Index ``period``, columns ``reviews``, ``replied`` (int64), ``reply_rate`` (float64, NaN
-        for a period without reviews) and ``median_reply_hours`` (float64, NaN without replies).
+        Index ``period`` (labels such as ``2026-05``), columns ``reviews``, ``replied`` (int64),
+        ``reply_rate`` (float64, NaN for a period without reviews), ``median_reply_hours``
+        (float64, NaN without replies) and ``partial`` (bool).
     """
     frame = _check_frame(reviews, ("created_at", "reply_created_at"))
     freq = _check_freq(freq)
+    _coverage(since, until)
     starts, pos = _bins(_times(frame, "created_at"), freq)
     if len(starts) == 0:
         return _empty_series_frame(
@@ -339,15 +502,13 @@ def reply_stats(reviews: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     medians = pd.Series(hours[timed]).groupby(pos[timed]).median().reindex(range(n))
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(total > 0, done / total, np.nan)
-    return pd.DataFrame(
-        {
-            "reviews": total,
-            "replied": done,
-            "reply_rate": rate.astype("float64"),
-            "median_reply_hours": medians.to_numpy(dtype="float64"),
-        },
-        index=starts,
-    )
+    data = {
+        "reviews": total,
+        "replied": done,
+        "reply_rate": rate.astype("float64"),
+        "median_reply_hours": medians.to_numpy(dtype="float64"),
+    }
+    return _period_frame(data, starts, freq, since, until)
 
 
 # --- several units ------------------------------------------------------------------------------

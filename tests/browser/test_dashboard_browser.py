@@ -2,7 +2,7 @@
 
 What a person does: type a domain into the finder, get its reviews in the explorer, filter to
 1-star reviews in one language, see the table change and the chart redraw (checked on the
-image's pixels), then open a review's detail. Screenshots: test-artifacts/browser/.
+image's pixels), then open a review's detail and export the selection (a browser download). Screenshots: test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -111,6 +112,22 @@ def drive_dashboard(page: Page, name: str, artifacts: Path) -> None:
     page.screenshot(path=artifacts / f"{name}-3-detail.png", full_page=True)
     detail.locator(".tpnb-detail-back").click()
     expect(page.locator(".tpnb-table")).to_be_visible()
+
+    # export: the browser downloads the selection; the page keeps no data: link to the file
+    with page.expect_download() as download_info:
+        page.locator(".tpnb-export").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("reviews-")
+    assert download.suggested_filename.endswith(".csv")
+    exported = pd.read_csv(download.path())
+    assert len(exported) > 0
+    assert set(exported["stars"]) == {1}
+    assert set(exported["language"]) == {code}
+    expect(page.locator(".tpnb-export-link")).to_contain_text(
+        f"sent to your browser as {download.suggested_filename}"
+    )
+    expect(page.locator("a[href^='data:']")).to_have_count(0)
+    page.screenshot(path=artifacts / f"{name}-4-exported.png", full_page=True)
 
 
 def test_dashboard_in_voila(page: Page, voila_url: str, artifacts: Path) -> None:

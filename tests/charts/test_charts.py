@@ -227,6 +227,66 @@ def test_trustscore_history_line_and_star_bands(reviews: pd.DataFrame) -> None:
     assert f"{expected[-1]:.1f}" in texts(ax)
 
 
+# --- partial periods, and the latest TrustScore's label ------------------------------------------
+#: make_reviews' reviews run from 1 Jan 2023 to late August 2024: this ends the covered range in
+#: mid-August, so the last month and the last quarter are partial
+MID_AUGUST = "2024-08-15T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "plot", [plot_ratings_over_time, plot_reply_stats], ids=["volume", "replies"]
+)
+@pytest.mark.parametrize("freq", ["MS", "QS"])
+def test_partial_periods_are_hatched_and_named_in_the_legend(
+    reviews: pd.DataFrame, plot: Callable[..., Axes], freq: str
+) -> None:
+    table = (
+        analysis.ratings_over_time if plot is plot_ratings_over_time else analysis.reply_stats
+    )(reviews, freq, until=MID_AUGUST)
+    assert table["partial"].tolist() == [False] * (len(table) - 1) + [True]
+    ax = plot(reviews, freq=freq, until=MID_AUGUST)
+    drawn = sorted(bars(ax), key=lambda b: b.get_x())
+    assert [bool(b.get_hatch()) for b in drawn] == table["partial"].tolist()
+    legend = twin_of(ax).get_legend()
+    assert "Partial period" in [t.get_text() for t in legend.get_texts()]
+    save_artifact(ax.figure, f"partial_{plot.__name__}_{freq}")
+    # all covered: nothing hatched, no legend entry
+    whole = plot(reviews, freq=freq, until="2030-01-01")
+    assert not any(b.get_hatch() for b in bars(whole))
+    assert "Partial period" not in [t.get_text() for t in twin_of(whole).get_legend().get_texts()]
+
+
+def test_a_partial_trustscore_period_is_hollow_and_says_so_far(reviews: pd.DataFrame) -> None:
+    ax = plot_trustscore_history(reviews, freq="QS", until=MID_AUGUST)
+    line, hollow = ax.lines
+    assert len(hollow.get_xdata()) == 1
+    assert hollow.get_xdata()[0] == line.get_xdata()[-1]
+    assert any("(2024-Q3 so far)" in text for text in texts(ax))
+    whole = plot_trustscore_history(reviews, freq="QS", until="2030-01-01")
+    assert len(whole.lines) == 1
+    assert not any("so far" in text for text in texts(whole))
+
+
+@pytest.mark.parametrize("skew", [0, 3])  # rising to the end, and a company that slid to ~1 star
+def test_the_latest_trustscore_label_stays_clear_of_the_line(skew: int) -> None:
+    reviews = make_reviews(900, skew=skew)
+    ax = plot_trustscore_history(reviews, freq="MS")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(ax.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    (label,) = [t for t in ax.texts if t.get_gid() != "tpnb-subtitle"]
+    box = label.get_window_extent(renderer).padded(1.0)
+    (line,) = ax.lines
+    points = line.get_transform().transform(line.get_xydata())
+    points = points[~np.isnan(points).any(axis=1)]
+    # the line is drawn between its points: all of them left of the label keeps it clear
+    assert (points[:, 0] < box.x0).all()
+    # and the label is inside the axes, not cut off at the right edge
+    assert box.x1 <= ax.get_window_extent(renderer).x1
+
+
 def test_reply_stats_rate_bars_and_median_line(reviews: pd.DataFrame) -> None:
     ax = plot_reply_stats(reviews)
     stats = analysis.reply_stats(reviews)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -119,15 +121,74 @@ def test_detail_view_shows_the_review_and_its_reply(explorer: ReviewExplorer) ->
     assert explorer.table.layout.display == "flex"
 
 
-def test_export_csv_and_parquet(explorer: ReviewExplorer, tmp_path: Path) -> None:
+class SentDownloads:
+    """Records what the explorer's BrowserDownload sends to the browser (name, mime, bytes)."""
+
+    def __init__(self, explorer: ReviewExplorer, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sent: list[tuple[dict[str, Any], bytes]] = []
+
+        def send(content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
+            assert buffers is not None
+            assert len(buffers) == 1
+            self.sent.append((content, bytes(buffers[0])))
+
+        monkeypatch.setattr(explorer.download, "send", send)
+
+
+def test_export_button_downloads_through_the_browser_and_writes_nothing(
+    reviews: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the old export wrote into the working directory
+    explorer = ReviewExplorer(reviews=reviews, progress=False, page_size=10)
+    downloads = SentDownloads(explorer, monkeypatch)
+    explorer.filters.set_stars({5})
+    explorer.export_button.click()
+    assert list(tmp_path.iterdir()) == []
+    [(content, data)] = downloads.sent
+    assert content["kind"] == "tpnb-download"
+    assert content["mime"] == "text/csv"
+    assert content["name"].startswith("reviews-selection-")
+    assert content["name"].endswith(".csv")
+    back = pd.read_csv(io.BytesIO(data))
+    assert list(back["id"]) == list(explorer.value["id"])
+    link = explorer.export_link.value
+    assert f"{len(explorer.value):,} reviews sent to your browser as {content['name']}" in link
+    assert "base64" not in link
+    assert "data:" not in link
+    assert len(link) < 400
+
+    explorer.export_format.value = "parquet"
+    assert explorer.export("parquet") is None
+    content, data = downloads.sent[-1]
+    assert content["mime"] == "application/vnd.apache.parquet"
+    assert list(pd.read_parquet(io.BytesIO(data))["id"]) == list(explorer.value["id"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_dir_keeps_a_copy_of_each_download(
+    explorer: ReviewExplorer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads = SentDownloads(explorer, monkeypatch)
     explorer.filters.set_stars({5})
     csv = explorer.export("csv")
     assert csv is not None
     assert csv.parent == tmp_path
+    [(content, data)] = downloads.sent
+    assert csv.name == content["name"]
+    assert csv.read_bytes() == data
     assert len(pd.read_csv(csv)) == len(explorer.value)
-    assert "tpnb-download" in explorer.export_link.value
-    parquet = explorer.export("parquet")
-    assert parquet is not None
+    assert "a copy is saved to" in explorer.export_link.value
+
+
+def test_export_to_a_named_path_writes_that_file_only(
+    explorer: ReviewExplorer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads = SentDownloads(explorer, monkeypatch)
+    explorer.filters.set_stars({5})
+    parquet = explorer.export("parquet", tmp_path / "mine" / "five-stars.parquet")
+    assert parquet == tmp_path / "mine" / "five-stars.parquet"
+    assert downloads.sent == []
+    assert "saved to" in explorer.export_link.value
     back = pd.read_parquet(parquet)
     assert list(back["id"]) == list(explorer.value["id"])
     expected = explorer.value.reset_index(drop=True)
@@ -135,6 +196,13 @@ def test_export_csv_and_parquet(explorer: ReviewExplorer, tmp_path: Path) -> Non
     # column reads back with object rather than str categories, which compares equal here
     pd.testing.assert_frame_equal(back, expected, check_categorical=False)
     assert list(back.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+
+
+def test_a_download_needs_a_plain_file_name() -> None:
+    from tpnb.widgets.download import BrowserDownload
+
+    with pytest.raises(ValueError, match="plain file name"):
+        BrowserDownload().offer("../notes.csv", b"x", "text/csv")
 
 
 def test_errors_show_in_the_widget(explorer: ReviewExplorer) -> None:

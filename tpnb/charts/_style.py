@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 #: Trustpilot's colour for each star rating (1..5).
@@ -262,12 +262,12 @@ def date_axis(ax: Axes) -> None:
 
 
 def period_positions(
-    index: pd.Index, freq: str, *, fill: float = 0.8
+    index: pd.Index | pd.Series, freq: str, *, fill: float = 0.8
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Bar geometry for a period index: (left edges, widths in days, centres) as matplotlib dates.
 
     Args:
-        index: the DatetimeIndex of period starts returned by tpnb.analysis (UTC).
+        index: the period starts (UTC), e.g. the ``start`` column of a tpnb.analysis table.
         freq: the pandas offset alias the periods were built with.
         fill: share of each period the bar covers.
     """
@@ -280,3 +280,36 @@ def period_positions(
     left = np.asarray(nums, dtype="float64") + days * (1 - fill) / 2
     widths = days * fill
     return left, widths, left + widths / 2
+
+
+#: the hatch of a period the data covers only in part (the current month, a quarter in progress)
+PARTIAL_HATCH = "////"
+
+
+def mark_partial(bars: Any, partial: np.ndarray) -> int:
+    """Hatch the bars of partial periods (paler, outlined) so a short period is not read as a fall.
+
+    Args:
+        bars: the bar container of the periods, in order.
+        partial: one bool per bar (``tpnb.analysis`` tables' ``partial`` column).
+
+    Returns:
+        How many bars were marked.
+    """
+    marked = 0
+    for bar, is_partial in zip(bars, partial, strict=True):
+        if is_partial:
+            bar.set_hatch(PARTIAL_HATCH)
+            bar.set_alpha(0.55)
+            bar.set_edgecolor(MUTED)
+            bar.set_linewidth(0.6)
+            marked += 1
+    return marked
+
+
+def partial_handle() -> Patch:
+    """The legend entry of hatched partial periods."""
+    return Patch(
+        facecolor="white", edgecolor=MUTED, hatch=PARTIAL_HATCH, linewidth=0.6,
+        label="Partial period",
+    )  # fmt: skip

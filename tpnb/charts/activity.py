@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -22,7 +24,9 @@ from tpnb.charts._style import (
     empty_panel,
     freq_word,
     label_bar_end,
+    mark_partial,
     new_axes,
+    partial_handle,
     percent,
     period_positions,
     set_titles,
@@ -42,13 +46,25 @@ def reply_time_unit(hours: np.ndarray) -> tuple[str, float]:
     return "hours", 1.0
 
 
-def plot_reply_stats(reviews: pd.DataFrame, *, freq: str = "MS", ax: Axes | None = None) -> Axes:
+def plot_reply_stats(
+    reviews: pd.DataFrame,
+    *,
+    freq: str = "MS",
+    ax: Axes | None = None,
+    since: str | datetime | pd.Timestamp | None = None,
+    until: str | datetime | pd.Timestamp | None = None,
+) -> Axes:
     """Share of reviews replied to per period (bars) and the median reply time (line, twin axis).
+
+    A period the reviews cover only in part (the current month, a quarter in progress) has a
+    hatched bar, and the legend says "Partial period".
 
     Args:
         reviews: a review frame (public or private) with ``reply_text``/``reply_created_at``.
         freq: pandas offset alias of the periods: "W", "MS", "QS" or "YS".
         ax: Axes to draw on; by default a new figure is made.
+        since: where the time range the reviews cover starts (``None``: where they start).
+        until: where it ends (default: now).
 
     Returns:
         The Axes holding the reply-rate bars (:func:`tpnb.analysis.reply_stats` ``reply_rate``,
@@ -56,15 +72,16 @@ def plot_reply_stats(reviews: pd.DataFrame, *, freq: str = "MS", ax: Axes | None
         past 72 hours, is on the twin axis ``ax.get_shared_x_axes().get_siblings(ax)``.
     """
     reviews = check_reviews(reviews)
-    stats = analysis.reply_stats(reviews, freq=freq)
+    stats = analysis.reply_stats(reviews, freq=freq, since=since, until=until)
     ax = new_axes(ax, (8.0, 4.0))
     title = "Replies to reviews"
     if stats.empty or int(stats["reviews"].sum()) == 0:
         return empty_panel(ax, title)
     word = freq_word(freq)
-    left, widths, centres = period_positions(stats.index, freq)
+    left, widths, centres = period_positions(analysis.period_starts(stats.index), freq)
     rates = stats["reply_rate"].to_numpy(dtype="float64", na_value=np.nan)
-    ax.bar(
+    partial = stats["partial"].to_numpy(dtype=bool)
+    bars = ax.bar(
         left,
         np.nan_to_num(rates, nan=0.0),
         width=widths,
@@ -73,6 +90,7 @@ def plot_reply_stats(reviews: pd.DataFrame, *, freq: str = "MS", ax: Axes | None
         alpha=0.85,
         edgecolor="none",
     )
+    mark_partial(bars, partial)
     ax.xaxis_date()
     date_axis(ax)
     ax.set_ylim(0, 1.08)
@@ -92,16 +110,17 @@ def plot_reply_stats(reviews: pd.DataFrame, *, freq: str = "MS", ax: Axes | None
         twin.spines[side].set_visible(False)
     twin.spines["right"].set_color("#B8B8B8")
     twin.tick_params(colors=INK, labelsize=9, length=3)
+    handles = [
+        Patch(color=BRAND_GREEN, alpha=0.85, label="Replied"),
+        Line2D([], [], color=INK, marker="o", markersize=4, label=f"Median reply time ({unit})"),
+    ]
+    if partial.any():
+        handles.append(partial_handle())
     twin.legend(
-        handles=[
-            Patch(color=BRAND_GREEN, alpha=0.85, label="Replied"),
-            Line2D(
-                [], [], color=INK, marker="o", markersize=4, label=f"Median reply time ({unit})"
-            ),
-        ],
+        handles=handles,
         loc="lower right",
         bbox_to_anchor=(1.0, 1.0),
-        ncols=2,
+        ncols=len(handles),
         frameon=False,
         fontsize=8.5,
         borderaxespad=0.2,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -23,6 +25,7 @@ def plot_dashboard(
     freq: str = "MS",
     title: str | None = None,
     fig: Figure | None = None,
+    until: str | datetime | pd.Timestamp | None = None,
 ) -> Figure:
     """Draw the rating distribution, language mix, ratings over time, TrustScore and replies.
 
@@ -34,6 +37,8 @@ def plot_dashboard(
         freq: pandas offset alias of the time charts' periods: "W", "MS", "QS" or "YS".
         title: headline; default "Reviews at a glance".
         fig: an empty Figure to draw into; by default a new one (13 x 11 inches) is made.
+        until: where the time range the reviews cover ends (default: now); a period it does not
+            cover whole is drawn as partial (see :func:`tpnb.analysis.ratings_over_time`).
 
     Returns:
         The Figure (display it with ``display(fig)`` or as a cell's last expression).
@@ -48,9 +53,9 @@ def plot_dashboard(
     grid = fig.add_gridspec(3, 2, height_ratios=[1.0, 1.05, 1.05])
     plot_rating_distribution(reviews, ax=fig.add_subplot(grid[0, 0]))
     plot_language_mix(reviews, ax=fig.add_subplot(grid[0, 1]))
-    plot_ratings_over_time(reviews, freq=freq, ax=fig.add_subplot(grid[1, :]))
-    plot_trustscore_history(reviews, freq=freq, ax=fig.add_subplot(grid[2, 0]))
-    plot_reply_stats(reviews, freq=freq, ax=fig.add_subplot(grid[2, 1]))
+    plot_ratings_over_time(reviews, freq=freq, ax=fig.add_subplot(grid[1, :]), until=until)
+    plot_trustscore_history(reviews, freq=freq, ax=fig.add_subplot(grid[2, 0]), until=until)
+    plot_reply_stats(reviews, freq=freq, ax=fig.add_subplot(grid[2, 1]), until=until)
     score = analysis.trustscore(reviews)
     n = int(analysis.rating_distribution(reviews)["count"].sum())
     headline = f"{title or 'Reviews at a glance'}  \u00b7  {n:,} reviews"

@@ -38,7 +38,8 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         query: a domain or name to look up at once.
         timezone: the timezone dates are shown in.
         progress: show progress bars while loading.
-        export_dir: folder the explorer's exports go to.
+        export_dir: a folder where the explorer also saves a copy of each export (default: none;
+            exports are browser downloads).
         suggestions: business units offered as cards before a search (see
             :class:`BusinessUnitFinder`; default: the demo's units in demo mode).
         background: passed to :class:`ReviewExplorer` (load in a background thread; default:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import html
 import os
@@ -31,6 +30,7 @@ from tpnb.widgets._base import (
 )
 from tpnb.widgets.controls import FilterBar
 from tpnb.widgets.detail import ReviewDetail
+from tpnb.widgets.download import BrowserDownload
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex, language_counts
 from tpnb.widgets.progress import LoadProgress
 from tpnb.widgets.render import demo_badge_html, plural
@@ -40,8 +40,6 @@ from tpnb.widgets.table import ReviewTable
 __all__ = ["ReviewExplorer"]
 
 ExportFormat = Literal["csv", "parquet"]
-#: largest export offered as an in-page download link (bigger files are only saved to disk)
-MAX_DOWNLOAD_BYTES = 15_000_000
 _MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 #: first characters that make a spreadsheet read a CSV cell as a formula (OWASP, CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -93,6 +91,23 @@ def _write_private(path: Path, selection: pd.DataFrame, fmt: ExportFormat) -> No
         raise
 
 
+def _export_bytes(selection: pd.DataFrame, fmt: ExportFormat) -> bytes:
+    """``selection`` as the bytes of a CSV (formulas defused, UTF-8) or Parquet file."""
+    if fmt == "csv":
+        return csv_safe(selection).to_csv(index=False).encode("utf-8")
+    data: bytes = selection.to_parquet(index=False)
+    return data
+
+
+def _size_text(size: int) -> str:
+    """``size`` bytes for people: ``812 bytes``, ``14 KB``, ``3.2 MB``."""
+    if size < 1_000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1_000:.0f} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
 def _empty_reviews() -> pd.DataFrame:
     return review_frame([])
 
@@ -128,7 +143,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         reviews: a review frame to explore instead of loading one.
         timezone: the timezone dates are shown in (IANA name).
         page_size: rows per page.
-        export_dir: folder exports are written to (default: the working directory).
+        export_dir: a folder where the *Export selection* button also saves a copy of each
+            export (default: none; the button's export is a browser download only).
         progress: show a progress display while loading (``False`` in scripts and tests);
             the client's own tqdm bar is never shown (one display, not two).
         badge: show the "Demo data" badge when the client is in demo mode.
@@ -204,8 +220,9 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.export_button.add_class("tpnb-export")
         self.export_link = w.HTML()
         self.export_link.add_class("tpnb-export-link")
+        self.download = BrowserDownload()
         export_bar = w.HBox(
-            [self.export_format, self.export_button, self.export_link],
+            [self.export_format, self.export_button, self.export_link, self.download],
             layout=w.Layout(align_items="center"),
         )
         export_bar.add_class("tpnb-gap")
@@ -655,41 +672,55 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     # --- export ----------------------------------------------------------------------------------
     @guarded
-    def export(self, fmt: ExportFormat = "csv", path: str | Path | None = None) -> Path:
-        """Write the current selection to a CSV or Parquet file and offer it for download.
+    def export(self, fmt: ExportFormat = "csv", path: str | Path | None = None) -> Path | None:
+        """Export the current selection as CSV or Parquet: a browser download, or a named file.
 
-        The file is private (``0600``; a folder created for it ``0700``): reviews name their
+        Without ``path`` (what the *Export selection* button does) the file is made in memory
+        and sent to the browser, which saves it among its downloads as
+        ``reviews-<unit>-<UTC time>.<fmt>``; nothing is written on the kernel's disk (unless the
+        explorer was given an ``export_dir``: then a copy is saved there too) and nothing is kept
+        in the notebook (see :class:`~tpnb.widgets.download.BrowserDownload`). With ``path`` the
+        file is written there and not downloaded.
+
+        A written file is private (``0600``; a folder created for it ``0700``): reviews name their
         authors. In CSV, text that a spreadsheet would run as a formula (``=...``, ``+``, ``-``,
         ``@``) starts with a ``'`` (see :func:`csv_safe`); Parquet keeps the text as it is.
 
         Args:
             fmt: ``"csv"`` or ``"parquet"``.
-            path: the file to write; by default ``reviews-<unit>-<UTC time>.<fmt>`` in
-                ``export_dir`` (or the working directory).
+            path: the file to write, or ``None`` for a browser download.
 
         Returns:
-            The written file's path.
+            The written file's path, or ``None`` when the export was only a browser download.
         """
         if fmt not in _MIME:
             raise ValueError(f"unknown export format {fmt!r}; allowed: csv, parquet")
-        if path is None:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-            unit = (
-                "".join(c if c.isalnum() or c in "-." else "-" for c in self.business_unit)
-                or "selection"
-            )
-            path = (self.export_dir or Path.cwd()) / f"reviews-{unit}-{stamp}.{fmt}"
-        path = Path(path)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         selection = self.value
-        _write_private(path, selection, fmt)
-        size = path.stat().st_size
-        link = ""
-        if size <= MAX_DOWNLOAD_BYTES:
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
-            link = (
-                f'<a class="tpnb-download" download="{html.escape(path.name)}" '
-                f'href="data:{_MIME[fmt]};base64,{data}">Download {html.escape(path.name)}</a> '
+        reviews = plural(len(selection), "review")
+        if path is not None:
+            written = self._write(Path(path), selection, fmt)
+            self.export_link.value = (
+                f'<span class="tpnb-muted">{reviews} saved to {html.escape(str(written))}</span>'
             )
-        self.export_link.value = f'{link}<span class="tpnb-muted">{len(selection):,} reviews saved to {html.escape(str(path))}</span>'
+            return written
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        unit = (
+            "".join(c if c.isalnum() or c in "-." else "-" for c in self.business_unit)
+            or "selection"
+        )
+        name = f"reviews-{unit}-{stamp}.{fmt}"
+        data = _export_bytes(selection, fmt)
+        self.download.offer(name, data, _MIME[fmt])
+        note = f"{reviews} sent to your browser as {html.escape(name)} ({_size_text(len(data))})"
+        saved: Path | None = None
+        if self.export_dir is not None:
+            saved = self._write(self.export_dir / name, selection, fmt)
+            note += f"; a copy is saved to {html.escape(str(saved))}"
+        self.export_link.value = f'<span class="tpnb-download tpnb-muted">{note}</span>'
+        return saved
+
+    @staticmethod
+    def _write(path: Path, selection: pd.DataFrame, fmt: ExportFormat) -> Path:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_private(path, selection, fmt)
         return path
