@@ -107,8 +107,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # ipywidgets UI on the client's frames, drawn with the charts
     "widgets": frozenset({"client", "charts", "analysis", "text", "frames"}),
     # `tpnb report` runs a notebook in its own kernel, after checking its unit (through the
-    # client, one lookup) and its archive (the store) before the kernel starts
-    "report": frozenset({"tpnb", "client", "store"}),
+    # client, one lookup) and its archive (the store) before the kernel starts; the notebook's
+    # "What reviewers talked about" is rendered from the pure text analysis
+    "report": frozenset({"tpnb", "client", "store", "text"}),
     # pure: charts draw tpnb.analysis numbers from frames' columns
     "charts": frozenset({"analysis", "text", "frames"}),
     "analysis": frozenset({"frames"}),

@@ -19,7 +19,14 @@ import pandas as pd
 import pytest
 
 import tpnb
-from tpnb.report import export_html, last_full_period, parse_period, period_label
+from tpnb.frames import review_frame
+from tpnb.report import (
+    export_html,
+    last_full_period,
+    parse_period,
+    period_label,
+    talked_about_html,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_UNIT = "fjordhus-mobler.example"  # the notebook's demo default
@@ -73,6 +80,78 @@ def test_period_label() -> None:
     assert period_label(parse_period("2026-10")) == "October 2026"
     assert period_label(parse_period("2026-Q3")) == "Q3 2026"
     assert period_label(parse_period("2026")) == "2026"
+
+
+def talk_frame(rows: list[tuple[int, str, str, str]]) -> pd.DataFrame:
+    """A review frame of (stars, title, text, language) rows."""
+    return review_frame(
+        [
+            {"id": f"{i:024x}", "stars": stars, "title": title, "text": body,
+             "language": language, "createdAt": "2026-10-01T12:00:00Z"}
+            for i, (stars, title, body, language) in enumerate(rows)
+        ]
+    )  # fmt: skip
+
+
+def section_rows(page: str, heading: str) -> list[list[str]]:
+    """The cell texts of the table under ``heading`` (unescaped)."""
+    part = page.split(f"<h3>{heading}</h3>", 1)[1].split("<h3>", 1)[0]
+    return [
+        [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
+        for row in re.findall(r"<tr><td>.*?</tr>", part)
+    ]
+
+
+def test_talked_about_lists_what_rose_and_what_the_low_ratings_say() -> None:
+    before = talk_frame([(5, "Lovely", "Lovely staff and quick parcel.", "en")] * 30)
+    now = talk_frame(
+        [(1, "Broken", "The lamp arrived broken.", "en")] * 12
+        + [(5, "Lovely", "Lovely staff and quick parcel.", "en")] * 18
+        + [(1, "Kaputt", "Die Lampe kam kaputt an.", "de")] * 3
+    )
+    page = talked_about_html(now, before)
+    assert "<code>en</code>" in page
+    rose = section_rows(page, "Phrases that rose")
+    assert rose
+    assert rose[0][1:] == ["12", f"{12 / 30:.0%}", "0%"]  # 12 of the 30 reviews in English
+    assert {"lamp arrived broken", "broken"} & {row[0] for row in rose}
+    assert not {"lovely staff", "quick parcel"} & {row[0] for row in rose}  # as common as before
+    low = section_rows(page, "Phrases of the low ratings")
+    assert low
+    assert all(row[1] == "12" and row[2] == "100%" and row[3] == "0%" for row in low)
+    assert not any("kaputt" in row[0] for row in low + rose)  # German is not the main language
+
+
+def test_talked_about_says_why_a_list_is_empty() -> None:
+    same = talk_frame([(5, "Lovely", "Lovely staff and quick parcel.", "en")] * 20)
+    page = talked_about_html(same, same)
+    assert "None stand out: no phrase is clearly more common than before." in page
+    assert "None stand out: no phrase is clearly more common in 1-2 star reviews." in page
+    assert "No reviews in this language in the previous period" in talked_about_html(
+        same, same.iloc[:0]
+    )
+    assert talked_about_html(same.iloc[:0], same) == "<p>No reviews in this period.</p>"
+
+
+def test_talked_about_escapes_hostile_review_text() -> None:
+    hostile = '<script>alert(1)</script> <img src=x onerror=alert(2)> &amp; "quoted"'
+    before = talk_frame([(5, "Fine", "All fine here.", "<b>xx</b>")] * 10)
+    now = talk_frame(
+        [(1, hostile, hostile + " script alert", "<b>xx</b>")] * 10
+        + [(5, "Fine", "All fine here.", "<b>xx</b>")] * 10
+    )
+    page = talked_about_html(now, before)
+    assert "<code>&lt;b&gt;xx&lt;/b&gt;</code>" in page
+    for markup in ("<script", "<img", "<b>", "onerror=alert(2)>"):
+        assert markup not in page
+    low = [row[0] for row in section_rows(page, "Phrases of the low ratings")]
+    assert any("script" in phrase or "onerror" in phrase for phrase in low), low  # listed, as text
+    assert (
+        re.sub(
+            r"</?(p|h3|code|table|thead|tbody|tr|th|td)( class=\"tpnb-phrases\")?>", "", page
+        ).count("<")
+        == 0
+    )
 
 
 def test_export_html_drops_code_and_removed_cells(tmp_path: Path) -> None:
@@ -158,6 +237,8 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     start = period.start_time.tz_localize("UTC")
     end = (period + 1).start_time.tz_localize("UTC")
     in_period = reviews[(reviews.created_at >= start) & (reviews.created_at < end)]
+    previous = (period - 1).start_time.tz_localize("UTC")
+    in_before = reviews[(reviews.created_at >= previous) & (reviews.created_at < start)]
     waiting = in_period[(in_period.stars <= 2) & in_period.reply_text.isna()]
 
     out = tmp_path / "reports" / "october.html"
@@ -205,6 +286,10 @@ def test_report_month(tmp_path: Path, demo_reviews: tuple[pd.Series, pd.DataFram
     assert f"{len(waiting):,} low ratings of the period have no reply yet." in text
     assert "No reviews in this period" not in text
     assert "warning" not in proc.stderr
+    assert "What reviewers talked about" in text
+    talked = talked_about_html(in_period, in_before)
+    assert "<table" in talked  # the demo month has phrases to list
+    assert talked in page
     for title in waiting.sort_values("created_at", ascending=False).title.head(3):
         assert html.escape(str(title)) in page or str(title) in text
 

@@ -194,6 +194,43 @@ def test_each_count_is_the_number_of_reviews_holding_the_phrase(reviews: pd.Data
 
 
 @PROPERTY
+@given(review_sets(languages=("en", "de")))
+def test_uses_phrase_picks_exactly_the_reviews_holding_the_phrase(reviews: pd.DataFrame) -> None:
+    out = text.key_phrases(reviews, min_support=1)
+    finder = text.PhraseFinder(reviews)
+    for lang, phrase, count in zip(out["language"], out["phrase"], out["count"], strict=True):
+        picked = text.uses_phrase(reviews, phrase, language=lang)
+        assert list(picked.index) == list(reviews.index)
+        assert int(picked.sum()) == count
+        assert picked.equals(finder.uses(phrase, language=lang))
+        of_language = reviews[(reviews["language"] == lang).fillna(False)]
+        assert reviews_using(reviews[picked], phrase) == count
+        assert reviews_using(of_language, phrase) == count
+    for word in CONTENT:  # any phrase, listed or not: the same as the plain count
+        assert int(text.uses_phrase(reviews, word).sum()) == reviews_using(reviews, word.lower())
+
+
+def test_uses_phrase_is_whole_words_within_a_clause_and_checks_its_input() -> None:
+    reviews = frame(
+        [
+            {"title": "Happy", "text": "The App crashed."},
+            {"title": "", "text": "apps, app-store and snapp"},
+            {"title": "app", "text": "store"},
+            {"title": "", "text": "the app. Store was shut", "language": "de"},
+        ]
+    )
+    assert text.uses_phrase(reviews, "app").tolist() == [True, True, True, True]
+    assert text.uses_phrase(reviews, "APP  store").tolist() == [False, True, False, False]
+    assert text.uses_phrase(reviews, "app", language="de").tolist() == [False, False, False, True]
+    assert text.uses_phrase(reviews.iloc[:0], "app").empty
+    for bad in ("", " ,. ", None):
+        with pytest.raises(ConfigError, match="phrase must be a string of one or more words"):
+            text.uses_phrase(reviews, bad)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="lacks column"):
+        text.uses_phrase(reviews.drop(columns="text"), "app")
+
+
+@PROPERTY
 @given(review_sets())
 def test_shares_and_mean_stars(reviews: pd.DataFrame) -> None:
     out = text.key_phrases(reviews, min_support=1)

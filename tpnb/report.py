@@ -52,6 +52,7 @@ __all__ = [
     "last_full_period",
     "parse_period",
     "period_label",
+    "talked_about_html",
 ]
 
 REPORT_NOTEBOOK = "05-report.ipynb"
@@ -120,6 +121,111 @@ def period_label(period: pd.Period) -> str:
     if code == "Q":
         return f"Q{period.quarter} {period.year}"
     return str(period.year)
+
+
+#: phrases listed per table of "What reviewers talked about"
+TALKED_ABOUT_PHRASES = 8
+
+
+def _main_language(frame: pd.DataFrame) -> str | None:
+    languages = frame["language"].astype("string").dropna()
+    return str(languages.value_counts().index[0]) if len(languages) else None
+
+
+def _phrase_table(rows: pd.DataFrame, columns: dict[str, Any]) -> str:
+    """An HTML table of phrase rows: every cell escaped (a phrase is review text)."""
+    import html
+
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(str(cell(row)))}</td>" for cell in columns.values())
+        + "</tr>"
+        for _, row in rows.iterrows()
+    )
+    return (
+        f'<table class="tpnb-phrases"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
+def talked_about_html(
+    in_period: pd.DataFrame, in_before: pd.DataFrame, *, n: int = TALKED_ABOUT_PHRASES
+) -> str:
+    """The report's "What reviewers talked about": phrases that rose against the previous period,
+    and phrases of the period's low ratings (:mod:`tpnb.text`), as escaped HTML.
+
+    Both lists are of the period's main language (the language most of its reviews are in).
+    "Rose" is this period's reviews against the previous period's
+    (``key_phrases(by=period)``'s smoothed log odds, ``|z| >= 2``); "low ratings" are the
+    phrases leaning most to the period's 1-2 star reviews against its 4-5 star ones.
+
+    Args:
+        in_period: the period's reviews (a review frame).
+        in_before: the previous period's reviews.
+        n: at most this many phrases per list.
+
+    Returns:
+        HTML: two headed tables, or a sentence saying why a list is empty. Every phrase and
+        language code is escaped.
+    """
+    import html
+
+    import pandas as pd
+
+    from tpnb import text
+
+    language = _main_language(in_period)
+    if language is None:
+        return "<p>No reviews in this period.</p>"
+    parts = [
+        f"<p>Phrases of the period's reviews in <code>{html.escape(language)}</code> "
+        "(its main language).</p>"
+    ]
+    parts.append("<h3>Phrases that rose</h3>")
+    before = in_before[(in_before["language"].astype("string") == language).fillna(False)]
+    if before.empty:
+        parts.append("<p>No reviews in this language in the previous period to compare with.</p>")
+    else:
+        # the two periods as two consecutive quarters: key_phrases compares each with the one before
+        earlier, later = pd.Timestamp("2000-01-01", tz="UTC"), pd.Timestamp("2000-04-01", tz="UTC")
+        both = pd.concat(
+            [before.assign(created_at=earlier), in_period.assign(created_at=later)],
+            ignore_index=True,
+        )
+        rises = text.key_phrases(both, by="quarter", languages=language)
+        rose = text.top_phrases(rises, side="high", n=n, language=language, period=later)
+        if rose.empty:
+            parts.append("<p>None stand out: no phrase is clearly more common than before.</p>")
+        else:
+            parts.append(
+                _phrase_table(
+                    rose,
+                    {
+                        "Phrase": lambda r: r["phrase"],
+                        "Reviews now": lambda r: f"{int(r['count']):,}",
+                        "Share now": lambda r: f"{r['share']:.0%}",
+                        "Share before": lambda r: f"{r['before_share']:.0%}",
+                    },
+                )
+            )
+    parts.append("<h3>Phrases of the low ratings</h3>")
+    phrases = text.key_phrases(in_period, languages=language)
+    low = text.top_phrases(phrases, side="low", n=n, language=language)
+    if low.empty:
+        parts.append("<p>None stand out: no phrase is clearly more common in 1-2 star reviews.</p>")
+    else:
+        parts.append(
+            _phrase_table(
+                low,
+                {
+                    "Phrase": lambda r: r["phrase"],
+                    "1-2 star reviews": lambda r: f"{int(r['low_count']):,}",
+                    "Share of 1-2 stars": lambda r: f"{r['low_share']:.0%}",
+                    "Share of 4-5 stars": lambda r: f"{r['high_share']:.0%}",
+                },
+            )
+        )
+    return "\n".join(parts)
 
 
 def find_report_notebook(explicit: str | Path | None = None) -> Path:

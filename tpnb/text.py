@@ -66,12 +66,15 @@ __all__ = [
     "LOW_STARS",
     "MAX_WORDS",
     "PERIODS",
+    "PhraseFinder",
     "TopicGroups",
     "key_phrases",
     "normalise",
+    "phrase_pattern",
     "stop_words",
     "top_phrases",
     "topic_groups",
+    "uses_phrase",
 ]
 
 #: Values ``key_phrases(by=...)`` accepts (besides None).
@@ -324,6 +327,90 @@ def _phrase_uses(
         reviews_by_doc[first_review[doc][pair_of] + within].astype(np.int64),
         phrase[pair_of],
     )
+
+
+# --- which reviews use a phrase -------------------------------------------------------------------
+# what may stand between two words of a phrase: anything but a word character or a clause mark
+_BETWEEN = r"[^\w.,!?;:()\[\]{}\"“”„«»…•|\n\x1e]+"
+
+
+def phrase_pattern(phrase: str, *, ignore_case: bool = False) -> re.Pattern[str]:
+    """A regular expression that finds ``phrase`` where :func:`key_phrases` sees it: its words
+    whole, in a row, with only spaces, hyphens, apostrophes or symbols between them (no clause
+    mark). Matched against :func:`normalise`-d text; ``ignore_case=True`` for text as written.
+
+    Raises:
+        ConfigError: ``phrase`` has no word.
+    """
+    words = _WORD.findall(normalise(phrase)) if isinstance(phrase, str) else []
+    if not words:
+        raise ConfigError(f"phrase must be a string of one or more words, got {phrase!r}")
+    body = _BETWEEN.join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE if ignore_case else 0)
+
+
+class PhraseFinder:
+    """Which reviews use a phrase: the reviews' words are prepared once, so each look-up (a
+    click in the explorer's "What people say" view) is one vectorised search.
+
+    Args:
+        reviews: a review frame with ``title`` and ``text`` (and ``language``, to look up a
+            phrase of one language).
+
+    Raises:
+        ConfigError: a needed column is missing.
+    """
+
+    def __init__(self, reviews: pd.DataFrame) -> None:
+        frame = _check_frame(reviews, ("title", "text"))
+        title = frame["title"].astype(STRING_DTYPE).fillna("")
+        body = frame["text"].astype(STRING_DTYPE).fillna("")
+        self.documents = (title + "\n" + body).str.normalize("NFKC").str.lower()
+        self.languages = (
+            frame["language"].astype(STRING_DTYPE) if "language" in frame.columns else None
+        )
+
+    def uses(self, phrase: str, *, language: str | None = None) -> pd.Series[bool]:
+        """True for each review that uses ``phrase`` (in ``language``, when given): for a
+        :func:`key_phrases` row, as many as its ``count``. See :func:`uses_phrase`."""
+        pattern = phrase_pattern(phrase)
+        hits = np.zeros(len(self.documents), dtype=bool)
+        if len(hits):
+            # a plain substring search for the longest word first (fast), then the pattern on those
+            longest = max(_WORD.findall(normalise(phrase)), key=len)
+            has_word = self.documents.str.contains(longest, regex=False)
+            where = np.flatnonzero(has_word.to_numpy(dtype=bool, na_value=False))
+            matched = self.documents.iloc[where].str.contains(pattern, regex=True)
+            hits[where[matched.to_numpy(dtype=bool, na_value=False)]] = True
+        found = pd.Series(hits, index=self.documents.index, dtype=bool)
+        if language:
+            if self.languages is None:
+                raise ConfigError("the review frame lacks the language column language= needs")
+            found &= (self.languages == language).fillna(False).astype(bool)
+        return found
+
+
+def uses_phrase(
+    reviews: pd.DataFrame, phrase: str, *, language: str | None = None
+) -> pd.Series[bool]:
+    """Which reviews use ``phrase``, as :func:`key_phrases` counts them: its words, in a row, in
+    the review's title or text (normalised, within one clause); a review in another language
+    than ``language`` (when given) does not count. For the phrase of a :func:`key_phrases` row
+    and that row's language, the number of True values is the row's ``count``. (For many
+    look-ups in the same reviews, a :class:`PhraseFinder` prepares them once.)
+
+    Args:
+        reviews: a review frame with ``title``, ``text`` (and ``language`` for ``language=``).
+        phrase: one to three words (normalised as :func:`normalise`).
+        language: only reviews in this language (a code such as ``"en"``); None for all.
+
+    Returns:
+        A boolean Series on ``reviews``' index.
+
+    Raises:
+        ConfigError: ``phrase`` has no word, or a needed column is missing.
+    """
+    return PhraseFinder(reviews).uses(phrase, language=language)
 
 
 # --- arguments -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
     charts = RatingCharts()                 # .value: the frame it charts
     traitlets.dlink((finder, "value"), (explorer, "business_unit"))
     traitlets.dlink((explorer, "value"), (charts, "value"))
+    phrases = PhraseView.follow(explorer)   # "What people say": click a phrase to list its reviews
 
 Widgets never make HTTP requests themselves: they call the client. The pure filtering logic is
 in :mod:`tpnb.widgets.filtering` and the HTML in :mod:`tpnb.widgets.render`.
@@ -24,11 +25,13 @@ from tpnb.widgets.dashboard import Dashboard, app
 from tpnb.widgets.explorer import ReviewExplorer
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex, filter_reviews
 from tpnb.widgets.finder import BusinessUnitFinder
+from tpnb.widgets.phrases import PhraseView
 from tpnb.widgets.ratings import RatingCharts
 
 __all__ = [
     "BusinessUnitFinder",
     "Dashboard",
+    "PhraseView",
     "RatingCharts",
     "ReviewExplorer",
     "ReviewFilter",

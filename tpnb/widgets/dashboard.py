@@ -11,6 +11,7 @@ import traitlets
 from tpnb.widgets._base import FrameTrait, is_demo, style_widget
 from tpnb.widgets.explorer import ReviewExplorer
 from tpnb.widgets.finder import BusinessUnitFinder
+from tpnb.widgets.phrases import PhraseView
 from tpnb.widgets.ratings import RatingCharts
 from tpnb.widgets.render import demo_badge_html
 
@@ -30,6 +31,8 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         finder: the :class:`BusinessUnitFinder`.
         explorer: the :class:`ReviewExplorer`.
         charts: the :class:`RatingCharts`.
+        phrases: the "What people say" :class:`~tpnb.widgets.phrases.PhraseView` (key phrases of
+            the selection's low and high ratings; a click lists the reviews using a phrase).
         value: the explorer's current selection (a DataFrame).
 
     Args:
@@ -79,6 +82,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         )
         self.charts = RatingCharts(self.explorer.value, size=(9.6, 3.0), defer=0.05)
         self.finder = BusinessUnitFinder(client, badge=False, suggestions=suggestions)
+        self.phrases = PhraseView.follow(self.explorer)
         demo = demo_badge_html() if is_demo(client) else ""
         header = w.HTML(
             '<div style="display:flex;align-items:center;gap:12px">'
@@ -87,7 +91,7 @@ class Dashboard(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         )
         header.add_class("tpnb-header")
         # the charts sit between the explorer's filters and its table: filters drive both
-        self.explorer.extra.children = [self.charts]
+        self.explorer.extra.children = [self.charts, self.phrases]
         self.charts.layout.margin = "10px 0"
         self.charts.dates.layout.display = "none"  # the explorer's date filter applies already
         self.explorer.add_class("tpnb-panel")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import os
+import re
 import tempfile
 import threading
 import time
@@ -18,6 +19,7 @@ import traitlets
 
 from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
 from tpnb.frames import review_frame
+from tpnb.text import PhraseFinder, phrase_pattern
 from tpnb.widgets._base import (
     FrameTrait,
     MessageArea,
@@ -128,6 +130,11 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     Attributes:
         value: the current selection: every review passing the filters, sorted (a DataFrame).
+        filtered: the selection before a picked phrase narrows it (what the "What people say"
+            view, :class:`~tpnb.widgets.phrases.PhraseView`, summarises).
+        phrase: a key phrase ("" for none) that narrows :attr:`value` to the reviews using it
+            (:func:`tpnb.text.uses_phrase`, in ``phrase_language``), marked in the list.
+        phrase_language: the language of :attr:`phrase` ("" for any).
         reviews: all loaded reviews. Assign a review frame to explore it without a client.
         business_unit: the business unit id; assigning one (e.g. linked to a
             :class:`BusinessUnitFinder`'s ``value``) loads its reviews.
@@ -156,7 +163,10 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """
 
     value = FrameTrait()
+    filtered = FrameTrait()
     reviews = FrameTrait()
+    phrase = traitlets.Unicode("")
+    phrase_language = traitlets.Unicode("")
     business_unit = traitlets.Unicode("")
     label = traitlets.Unicode("")
     loading = traitlets.Bool(False)
@@ -195,6 +205,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.progress = progress
         self.export_dir = Path(export_dir) if export_dir is not None else None
         self.index = ReviewIndex(_empty_reviews())
+        # the phrase finder of an index's rows (newest first), made on the first picked phrase
+        self._phrase_finder: tuple[ReviewIndex, PhraseFinder] | None = None
         self.requests_made = 0  # client calls made by this widget (loads and replies)
         self.private = False  # the loaded reviews came from the Customer API
         self.summary = w.HTML()
@@ -254,6 +266,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.export_button.on_click(lambda _b: self.export(self.export_format.value))
         self.observe(self._on_reviews, names="reviews")
         self.observe(self._on_business_unit, names="business_unit")
+        self.observe(lambda _change: self.refresh(page=1), names=["phrase", "phrase_language"])
         self.reviews = reviews if reviews is not None else _empty_reviews()
         if business_unit:
             self.business_unit = business_unit
@@ -530,6 +543,9 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def _on_reviews(self, change: dict[str, Any]) -> None:
         frame: pd.DataFrame = change["new"]
         self.index = ReviewIndex(frame)
+        if self.phrase:
+            with self.hold_trait_notifications():  # a phrase of the earlier reviews goes too
+                self.phrase = self.phrase_language = ""
         self.filters.set_languages(language_counts(frame))  # refresh() narrows them
         self.close_review()
         self.refresh(page=1)
@@ -563,10 +579,22 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 selection, page=1, empty_text="No reviews: the filters exclude them all."
             )
             self.count.value = ""
+            self.filtered = selection
             self.value = selection
             return selection
         selection = self.index.frame(flt)
-        shown = self.table.show(selection, tz=flt.tz, page=page, highlight=flt.text)
+        self.filtered = selection
+        highlight: str | re.Pattern[str] = flt.text
+        using = ""
+        if self.phrase:
+            if self._phrase_finder is None or self._phrase_finder[0] is not self.index:
+                self._phrase_finder = (self.index, PhraseFinder(self.index.ordered))
+            finder = self._phrase_finder[1]
+            uses = finder.uses(self.phrase, language=self.phrase_language or None).to_numpy()
+            selection = selection[uses[self.index.select(flt)]]
+            highlight = phrase_pattern(self.phrase, ignore_case=True)
+            using = f" using “{html.escape(self.phrase)}”"
+        shown = self.table.show(selection, tz=flt.tz, page=page, highlight=highlight)
         # the language choices count what the other filters leave
         self.filters.set_languages(self.index.language_counts(flt))
         total = len(self.reviews)
@@ -577,7 +605,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             of = f" ({source}{total:,}{expected} loaded so far)"
         self.count.value = (
             f'<span class="tpnb-muted">Showing <b>{shown.first:,}\u2013{shown.last:,}</b> of '
-            f"<b>{len(selection):,}</b> {'review' if len(selection) == 1 else 'reviews'}{of}</span>"
+            f"<b>{len(selection):,}</b> {'review' if len(selection) == 1 else 'reviews'}{using}"
+            f"{of}</span>"
         )
         self.value = selection  # last: linked charts redraw after the table is shown
         return selection

@@ -168,18 +168,26 @@ def _truncated(text: str, limit: int, escape: Callable[[str], str] = html.escape
     return f"<details><summary>{escape(cut)}&hellip;</summary>{escape(text)}</details>"
 
 
-def highlight_html(text: str, term: str) -> str:
+def highlight_html(text: str, term: str | re.Pattern[str]) -> str:
     """``text`` escaped, with each case-insensitive occurrence of ``term`` in ``<mark>``.
 
-    The occurrences are found in the plain text and every piece is escaped on its own, so a
-    mark never cuts an HTML entity and the text can never inject markup.
+    ``term`` is a search term (marked wherever it occurs) or a compiled pattern (marked where it
+    matches: :func:`tpnb.text.phrase_pattern` marks a key phrase as whole words). The
+    occurrences are found in the plain text and every piece is escaped on its own, so a mark
+    never cuts an HTML entity and the text can never inject markup.
     """
-    term = term.strip()
-    if not term:
-        return html.escape(text)
+    if isinstance(term, re.Pattern):
+        matches = term.finditer(text)
+    else:
+        term = term.strip()
+        if not term:
+            return html.escape(text)
+        matches = re.finditer(re.escape(term), text, flags=re.IGNORECASE)
     pieces = []
     position = 0
-    for match in re.finditer(re.escape(term), text, flags=re.IGNORECASE):
+    for match in matches:
+        if match.end() == match.start():
+            continue
         pieces.append(html.escape(text[position : match.start()]))
         pieces.append(f'<mark class="tpnb-mark">{html.escape(match.group())}</mark>')
         position = match.end()
@@ -233,14 +241,17 @@ def review_header_html() -> str:
     )
 
 
-def review_row_html(row: pd.Series, tz: str, *, truncate: int = 280, highlight: str = "") -> str:
+def review_row_html(
+    row: pd.Series, tz: str, *, truncate: int = 280, highlight: str | re.Pattern[str] = ""
+) -> str:
     """One review as a table row (a CSS grid matching :func:`review_header_html`).
 
     Args:
         row: one review (``tpnb.frames.review_frame`` columns).
         tz: the timezone dates are shown in.
         truncate: characters of text shown before the rest folds into a ``<details>``.
-        highlight: a search term to mark in the title, the text and the reviewer's name.
+        highlight: a search term (or a compiled pattern, see :func:`highlight_html`) to mark
+            in the title, the text and the reviewer's name.
     """
     text = "" if pd.isna(row.get("text", pd.NA)) else str(row.get("text"))
 

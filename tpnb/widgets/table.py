@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +35,7 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.selection = pd.DataFrame()
         self.empty_text = NO_MATCH
         self.tz = "UTC"
-        self.highlight = ""
+        self.highlight: str | re.Pattern[str] = ""
         self.page = paginate(0, 1, page_size)
         self.header = w.HTML(review_header_html())
         self.rows = w.VBox()
@@ -106,7 +107,7 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         tz: str | None = None,
         page: int | None = None,
         empty_text: str = NO_MATCH,
-        highlight: str = "",
+        highlight: str | re.Pattern[str] = "",
     ) -> Page:
         """Show ``selection`` (all filtered rows, sorted), at ``page`` (default: the current one).
 
@@ -115,7 +116,7 @@ class ReviewTable(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             tz: the timezone dates are shown in (default: unchanged).
             page: the page to show, 1-based (default: the current one, clamped).
             empty_text: what an empty selection says (e.g. "Loading..." while loading).
-            highlight: a search term to mark in the rows.
+            highlight: a search term (or a compiled pattern: a key phrase) to mark in the rows.
         """
         self.selection = selection
         self.empty_text = empty_text

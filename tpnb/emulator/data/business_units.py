@@ -53,7 +53,7 @@ class Unit:
     prefix: str  # order-number prefix of its reference ids
     referring: tuple[str, ...]
     locations: tuple[int, ...]
-    topics: tuple[str, ...]
+    topics: U.Weights  # (topic, complaint weight, praise weight) of its sector
     created: str  # ISO timestamp of the profile's creation
     former: tuple[str, int] | None = None  # (id of the merged unit, merge time in epoch seconds)
 
@@ -73,7 +73,7 @@ def make_unit(
     words = [w for w in spec.display.replace("&", " ").split() if w[0].isalpha()]
     prefix = "".join(w[0] for w in words[:2]).upper() or "ORD"
     referring = (spec.domain, f"www.{spec.domain}", *spec.aliases)
-    topics = U.TOPICS_BY_CATEGORY.get(spec.category, U.RETAIL_TOPICS)
+    topics = U.SECTOR_TOPICS[U.SECTOR_BY_CATEGORY.get(spec.category, "shop")]
     return Unit(index, uid, spec, prefix, referring, locations, topics, created, former)
 
 

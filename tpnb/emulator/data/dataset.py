@@ -227,6 +227,12 @@ class Dataset:
         with self.lock:
             return self.table.find_row(review_id)
 
+    def review_topics(self, row: int) -> tuple[str, ...] | None:
+        """The topics the generator had review ``row`` name (test ground truth, never served by
+        the API; None once its text was written or edited): see :func:`~.texts.plan_topics`."""
+        with self.lock:
+            return self.reviews.topics_of(int(row))
+
     def review_json(self, row: int, base_url: str, *, private: bool = False) -> JSON:
         """§3.2 public review (or §3.3 private review) of ``row``."""
         with self.lock:

@@ -34,7 +34,7 @@ from tpnb.emulator.data.errors import UnknownReview
 from tpnb.emulator.data.formats import STAR_KEYS
 from tpnb.emulator.data.ids import KIND_TEXT, mix64, salt_for
 from tpnb.emulator.data.table import Filters, ReviewTable
-from tpnb.emulator.data.texts import compose_reply, compose_review
+from tpnb.emulator.data.texts import compose_reply, compose_review, plan_topics
 from tpnb.emulator.data.trustscore import computed_at, stars_for_score, trust_score
 
 JSON = dict[str, Any]
@@ -154,10 +154,23 @@ class Reviews:
         custom = self.table.texts.get(row)
         if custom is not None:
             return custom
+        lang = specs.LANGUAGES[int(self.table["lang"][row])]
+        stars = int(self.table["stars"][row])
+        return compose_review(lang, stars, self._planned_topics(row), mix64(self.text_salt + row))
+
+    def topics_of(self, row: int) -> tuple[str, ...] | None:
+        """The topics the generator had review ``row`` name (the ground truth of what its
+        generated text is about; see :func:`~.texts.plan_topics`), or None once its text was
+        written or edited (it is then what the writer says)."""
+        if row in self.table.texts:
+            return None
+        return self._planned_topics(row)
+
+    def _planned_topics(self, row: int) -> tuple[str, ...]:
         t = self.table
         unit = self.units[int(t["bu"][row])]
-        lang = specs.LANGUAGES[int(t["lang"][row])]
-        return compose_review(lang, int(t["stars"][row]), unit.topics, mix64(self.text_salt + row))
+        return plan_topics(unit.topics, int(t["stars"][row]), int(t["created"][row]),
+                           unit.spec.domain, mix64(self.text_salt + row))  # fmt: skip
 
     def reply_text(self, row: int) -> str:
         """The company reply's text: as written, or composed in the review's language."""

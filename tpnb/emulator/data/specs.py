@@ -10,6 +10,12 @@ Stories a chart should show (the constants are public so tests can check them):
 * an incident: Bayside Energy's billing migration (``INCIDENT_START`` .. ``INCIDENT_END``) brings a
   surge of 1-star reviews, then recovery;
 * Pennant Bank starts replying to reviews on ``REPLY_START`` (no reply is older than that).
+
+What reviewers write about follows their sector (``SECTOR_TOPICS``: delivery, sizing and returns
+for a fashion shop; billing, outages and support for energy; the app, fees and login for a bank
+...), weighted differently in complaints and in praise; the incident's complaints are mostly
+billing errors and outages (``INCIDENT_TOPICS``), and before Pennant Bank replied, its complaints
+were more often that customer service never answers (``UNANSWERED_TOPIC``).
 """
 
 from __future__ import annotations
@@ -82,18 +88,41 @@ CATEGORIES: dict[str, tuple[str | None, str]] = {
     "design_studio": ("education_training", "Design Studio"),
 }
 
-# which review topics fit a category (topic names index the phrase banks)
-RETAIL_TOPICS = ("delivery", "service", "price", "quality", "refund", "website")
-SERVICE_TOPICS = ("service", "price", "billing", "website", "refund")
-TRAVEL_TOPICS = ("booking", "service", "price", "refund")
-LOCAL_TOPICS = ("service", "quality", "price")
-TOPICS_BY_CATEGORY = {
-    "bank": SERVICE_TOPICS, "insurance_agency": SERVICE_TOPICS, "energy_supplier": SERVICE_TOPICS,
-    "internet_service_provider": SERVICE_TOPICS, "mobile_phone_store": SERVICE_TOPICS,
-    "travel_agency": TRAVEL_TOPICS, "ferry_service": TRAVEL_TOPICS, "bakery": LOCAL_TOPICS,
-    "optician": LOCAL_TOPICS, "pharmacy": LOCAL_TOPICS, "design_studio": LOCAL_TOPICS,
-    "courier_service": ("delivery", "service", "refund", "website"),
+# What a sector's reviewers write about: topic -> (weight among complaints, weight among praise);
+# a 3-star review weighs each topic by the mean of the two. Topic names index the phrase banks
+# (``refund`` is the returns-and-refunds topic of a shop).
+Weights = tuple[tuple[str, float, float], ...]
+SECTOR_TOPICS: dict[str, Weights] = {
+    "fashion": (("delivery", 3, 3), ("sizing", 3, 2), ("refund", 3, 1), ("quality", 2, 2),
+                ("price", 1, 2), ("service", 2, 2), ("website", 1, 1)),
+    "shop": (("delivery", 4, 3), ("quality", 3, 3), ("refund", 2, 1), ("price", 1, 2),
+             ("service", 2, 2), ("website", 1, 1)),
+    "energy": (("billing", 4, 1), ("outage", 2, 1), ("service", 3, 3), ("price", 2, 3),
+               ("website", 1, 1)),
+    "bank": (("app", 3, 4), ("fees", 3, 2), ("login", 3, 1), ("service", 3, 3)),
+    "telecom": (("outage", 4, 1), ("billing", 3, 1), ("service", 3, 2), ("price", 1, 3),
+                ("app", 1, 1)),
+    "insurance": (("service", 4, 3), ("billing", 2, 1), ("price", 3, 3), ("refund", 3, 1),
+                  ("website", 1, 1)),
+    "travel": (("booking", 3, 3), ("service", 2, 3), ("price", 1, 2), ("refund", 3, 1)),
+    "local": (("service", 2, 4), ("quality", 2, 3), ("price", 2, 1)),
+    "courier": (("delivery", 5, 4), ("service", 2, 2), ("refund", 2, 1), ("website", 1, 1)),
 }  # fmt: skip
+SECTOR_BY_CATEGORY = {
+    "clothing_store": "fashion", "outdoor_sports_store": "fashion", "bank": "bank",
+    "insurance_agency": "insurance", "energy_supplier": "energy",
+    "internet_service_provider": "telecom", "mobile_phone_store": "telecom",
+    "travel_agency": "travel", "ferry_service": "travel", "bakery": "local", "optician": "local",
+    "pharmacy": "local", "design_studio": "local", "courier_service": "courier",
+}  # fmt: skip
+"""Sector of a category; any other category is a ``"shop"``."""
+
+# the stories' topics: during the incident, Bayside Energy's complaints are mostly about billing
+# errors and outages (INCIDENT_TOPICS: (topic, share of the incident window's complaints));
+# before Pennant Bank replied to reviews, its complaints said more often that nobody answers
+INCIDENT_TOPICS = (("billing", 0.55), ("outage", 0.25))
+UNANSWERED_TOPIC = "service"
+UNANSWERED_BOOST = 3.0
 
 
 @dataclass(frozen=True)
