@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pandas as pd
 from kit.clients import client_for
@@ -137,6 +138,79 @@ def measure(scale: float = 1.0) -> dict[str, Any]:
             out["sync_changed_complete"] = archive.review_ids(unit) == set(
                 _newest_first(server, unit)
             )
+    return out
+
+
+#: Trustpilot's documented limit (calls, seconds) that a careful naive script must keep to
+RATE_LIMIT = (833, 300.0)
+RERUNS = 4
+
+
+def naive_paced_seconds(calls: int, measured: float) -> float:
+    """A lower bound of the naive way's wall time under the rate limit: its measured time, or
+    the time the limit alone imposes on its calls (the first 833 free, then 833 per 5 minutes),
+    whichever is longer. A lower bound keeps the ratio against tpnb on the safe side."""
+    count, window = RATE_LIMIT
+    return max(measured, max(0, calls - count) * window / count)
+
+
+def measure_week(scale: float = 1.0) -> dict[str, Any]:
+    """Issue 17 target 2, an analyst's week: one cold full pull of the largest unit, then four
+    re-runs after its pages went stale (changes made before each), side by side with the naive
+    way (the official ``trustpilot`` package walking the pages each time).
+
+    tpnb runs with its default pacing (833 calls / 5 minutes) and the review store, and every
+    frame is compared with the emulator's ground truth. The review store never reads the HTTP
+    cache, so "stale" needs no waiting. The naive way runs unpaced against this emulator (its
+    rate limit lifted) and its time under the limit is :func:`naive_paced_seconds`, a lower
+    bound; its calls are counted by the emulator.
+    """
+    from pulls import Target, pull_naive
+
+    out: dict[str, Any] = {"scale": scale}
+    with serve(scale=scale, rate_limits=((10**9, 300.0),)) as server:
+        ds = server.dataset
+        unit = max(
+            ds.business_unit_ids(),
+            key=lambda u: len(ds.query_reviews(business_unit_id=u, include_reported=True)),
+        )
+        tmp = Path(tempfile.mkdtemp(prefix="tpnb-bench-week-"))
+        paced = {"pace_limits": DEFAULT_PACE_LIMITS}
+        tpnb_requests = naive_requests = 0
+        tpnb_seconds = naive_seconds = 0.0
+        all_equal = True
+        with client_for(server, tmp / "week", review_store=tmp / "reviews.sqlite", **paced) as tp:
+            for run in range(1 + RERUNS):
+                if run:
+                    _change(server, unit, f"week {run}")
+                before, t0 = _requests(server), time.perf_counter()
+                frame = tp.reviews(unit, progress=False)
+                tpnb_seconds += time.perf_counter() - t0
+                tpnb_requests += _requests(server) - before
+                truth = truth_of(server, private=False, business_unit_id=unit).frame
+                try:
+                    pd.testing.assert_frame_equal(frame.sort_values("id", ignore_index=True), truth)
+                except AssertionError:
+                    all_equal = False
+                total = len(frame)
+                target = Target(server.api_url, server.credentials["api_key"], unit, total)
+                before, t0 = _requests(server), time.perf_counter()
+                naive, _ = pull_naive(target)
+                naive_seconds += time.perf_counter() - t0
+                naive_requests += _requests(server) - before
+                all_equal = all_equal and set(naive["id"]) == set(truth["id"])
+            out["requests_saved"] = tp.stats.requests_saved
+        out.update(
+            unit=unit,
+            reviews=total,
+            runs=1 + RERUNS,
+            tpnb_requests=tpnb_requests,
+            tpnb_seconds=tpnb_seconds,
+            naive_requests=naive_requests,
+            naive_seconds=naive_seconds,
+            naive_paced_seconds=naive_paced_seconds(naive_requests, naive_seconds),
+            frames_equal_truth=all_equal,
+        )
     return out
 
 
