@@ -386,6 +386,22 @@ def test_phrases_do_not_cross_clause_marks_or_reviews() -> None:
     assert "lost refund slow" not in phrases
 
 
+def test_words_reviews_are_about_are_not_stop_words() -> None:
+    """stopwords-iso's English list has "bill" and "website": reviews use them as subjects."""
+    listed = set()
+    import stopwordsiso
+
+    for entry in stopwordsiso.stopwords("en"):
+        listed.update(WORDS.findall(entry.lower()))
+    assert {"bill", "website", "call"} <= listed  # the list itself has them ...
+    assert not text.REVIEW_WORDS["en"] & text.stop_words("en")  # ... tpnb does not
+    assert {"great", "not", "never"} <= text.stop_words("en")  # judging words stay stop words
+    rows = [{"stars": 1, "text": "My bill was wrong. The website kept crashing."}] * 3
+    phrases = set(text.key_phrases(frame(rows), min_support=1)["phrase"])
+    assert {"bill", "bill was wrong", "website", "website kept crashing"} <= phrases
+    assert "was wrong" not in phrases
+
+
 def test_keep_words_let_listed_stop_words_edge_phrases() -> None:
     rows = [{"stars": 5, "text": "Great service, never late"}] * 3
     plain = set(text.key_phrases(frame(rows), min_support=1)["phrase"])

@@ -72,7 +72,14 @@ class Client(DataMethods):
         client's pacing (the API's rate limit); returns the function that stops the calls.
 
         For displays of long loads (see :meth:`tpnb.http.pacing.Pacer.watch`).
+
+        Raises:
+            ConfigError: ``listener`` is not callable.
         """
+        if not callable(listener):
+            raise ConfigError(
+                f"listener must be a function taking the seconds to wait, got {listener!r:.60}"
+            )
         return self.connection.pacer.watch(listener)
 
     @property

@@ -9,7 +9,8 @@ A review's words are its ``title`` and ``text`` together, NFKC-normalised and lo
 hyphen or an apostrophe separates words) that does not cross a sentence or clause mark
 (``. , ! ? ; :``, brackets, quotes, a line break), and that neither starts nor ends with a stop
 word of the review's language (the maintained lists of `stopwords-iso`_, through the
-``stopwordsiso`` package), a one-character word or a number: "worth the hassle" is a phrase,
+``stopwordsiso`` package, less the :data:`REVIEW_WORDS` reviews use for their subject, such as
+"bill"), a one-character word or a number: "worth the hassle" is a phrase,
 "the hassle" and "was late" are not. Languages are kept apart: each phrase row belongs to one
 ``language`` (reviews without a language form their own group, with no stop words removed; so
 does a language stopwords-iso has no list for).
@@ -47,7 +48,7 @@ import functools
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -178,6 +179,71 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+#: Words that stopwords-iso's long lists count as stop words but that reviews use for what they
+#: are about, so they may start and end a phrase ("bill" is on the English list, from the Glasgow
+#: information-retrieval list it merges, and "my bill was wrong" is a billing complaint). Only
+#: words naming a subject or a fault; words that only judge ("great", "not", "never") stay stop
+#: words, and ``keep_words`` lets a caller keep them.
+REVIEW_WORDS: Mapping[str, frozenset[str]] = {
+    "en": frozenset(
+        {
+            "bill",
+            "call",
+            "help",
+            "helpful",
+            "website",
+            "site",
+            "homepage",
+            "page",
+            "pages",
+            "order",
+            "orders",
+            "ordered",
+            "ordering",
+            "problem",
+            "problems",
+            "system",
+            "amount",
+            "number",
+            "home",
+            "room",
+            "rooms",
+            "value",
+            "information",
+            "poorly",
+            "promptly",
+            "quickly",
+            "sorry",
+            "unfortunately",
+            "thank",
+            "thanks",
+            "late",
+            "early",
+            "clear",
+            "serious",
+            "useful",
+            "sent",
+            "open",
+            "opened",
+            "miss",
+            "free",
+            "empty",
+            "full",
+            "work",
+            "worked",
+            "working",
+            "works",
+            "date",
+            "fire",
+            "interest",
+            "line",
+            "kind",
+            "welcome",
+        }
+    ),
+}
+
+
 @functools.lru_cache(maxsize=64)
 def stop_words(language: str) -> frozenset[str]:
     """The stop words of an ISO 639-1 language, normalised and split into words as reviews are.
@@ -186,8 +252,9 @@ def stop_words(language: str) -> frozenset[str]:
         language: e.g. ``"en"``, ``"de"``, ``"pl"``.
 
     Returns:
-        The stopwords-iso list for the language (an entry such as "don't" adds "don" and "t"),
-        or an empty set when stopwords-iso has no list for it.
+        The stopwords-iso list for the language (an entry such as "don't" adds "don" and "t")
+        without the language's :data:`REVIEW_WORDS`, or an empty set when stopwords-iso has no
+        list for it.
     """
     import stopwordsiso
 
@@ -196,7 +263,7 @@ def stop_words(language: str) -> frozenset[str]:
     words: set[str] = set()
     for entry in stopwordsiso.stopwords(language):
         words.update(_WORD.findall(normalise(entry)))
-    return frozenset(words)
+    return frozenset(words - REVIEW_WORDS.get(language, frozenset()))
 
 
 def _documents(frame: pd.DataFrame) -> list[str]:

@@ -24,6 +24,10 @@ NOT_DATA = {
     "login_with_code": "None",
     "logout": "bool",
     "sync": "SyncReport",
+    # streams for long-load displays: review JSON page by page (joined: the raw pull)
+    "review_pages": "Iterator[list[Item]]",
+    "private_review_pages": "Iterator[list[Item]]",
+    "watch_pacing": "Callable[[], None]",
 }
 
 

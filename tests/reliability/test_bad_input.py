@@ -28,6 +28,7 @@ from tpnb.errors import TpnbError
 ID = "0123456789abcdef01234567"
 #: A valid value for every required parameter (nothing here is sent: a bad one fails first).
 BASE: dict[str, Any] = {
+    "listener": print,
     "business_unit": ID,
     "review_id": ID,
     "consumer_id": ID,

@@ -255,7 +255,7 @@ class CustomerMethods(MethodsBase):
             walker = Walker(pages.page, collector, Progress(False, "private reviews"), 1)
             walker.by_time(Slice(), newest_first=True)
 
-        yield from stream_walk(walk)
+        return stream_walk(walk)  # a plain return: bad input raised above, before iterating
 
     @overload
     def private_review(self, review_id: str, *, raw: Literal[False] = False) -> pd.DataFrame: ...

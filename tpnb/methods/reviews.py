@@ -271,8 +271,13 @@ class ReviewMethods(MethodsBase):
         Yields:
             Lists of review JSON objects (none empty), newest first.
         """
+        # checked and resolved here, when called, not when the first page is asked for
         with_reported = params.flag(include_reported, "include_reported")
         unit_id = self._unit_id(business_unit)
+        return self._review_pages(unit_id, with_reported)
+
+    def _review_pages(self, unit_id: str, with_reported: bool | None) -> Iterator[list[Item]]:
+        """The generator behind :meth:`review_pages`, for a checked unit id."""
         pages = UnitReviewPages(self.connection, unit_id, include_reported=with_reported)
         seen: set[str] = set()
         first = True

@@ -7,9 +7,13 @@ importing the client layer, so a stand-in object with the same methods works too
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import sys
+import threading
+import time
+import weakref
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
@@ -22,6 +26,7 @@ from tpnb.widgets.render import STYLE, message_html
 __all__ = [
     "FrameTrait",
     "MessageArea",
+    "background",
     "guarded",
     "has_customer_api",
     "in_kernel",
@@ -135,3 +140,38 @@ def style_widget() -> w.HTML:
     style = w.HTML(STYLE, layout=w.Layout(height="0px", margin="0", overflow="hidden"))
     style.add_class("tpnb-style")
     return style
+
+
+#: Widget threads still running (chart drawings, background loads), finished at exit
+_RUNNING: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_EXIT_REGISTERED = threading.Event()
+#: How long the interpreter's exit waits, in all, for the widgets' threads to end
+EXIT_WAIT = 30.0
+
+ThreadT = TypeVar("ThreadT", bound=threading.Thread)
+
+
+def background(thread: ThreadT) -> ThreadT:
+    """Track a widget's daemon thread so the interpreter's exit lets it finish first.
+
+    A daemon thread still drawing a chart (matplotlib's Agg is C++) or building a frame (Arrow)
+    when Python shuts down is stopped inside C++ code, and the process aborts ("terminate
+    called without an active exception"). At exit, pending timers are cancelled and the threads
+    that run are joined (at most :data:`EXIT_WAIT` seconds in all).
+    """
+    if not _EXIT_REGISTERED.is_set():
+        _EXIT_REGISTERED.set()
+        atexit.register(_finish_background_threads)
+    _RUNNING.add(thread)
+    return thread
+
+
+def _finish_background_threads() -> None:
+    deadline = time.monotonic() + EXIT_WAIT
+    threads = list(_RUNNING)
+    for thread in threads:
+        if isinstance(thread, threading.Timer):
+            thread.cancel()  # not started yet: it never will be
+    for thread in threads:
+        if thread.is_alive() and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))

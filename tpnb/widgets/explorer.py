@@ -23,6 +23,7 @@ from tpnb.text import PhraseFinder, phrase_pattern
 from tpnb.widgets._base import (
     FrameTrait,
     MessageArea,
+    background,
     guarded,
     has_customer_api,
     in_kernel,
@@ -300,8 +301,13 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         this call). :meth:`wait` waits for the end.
         """
         load = self._begin(business_unit)
-        thread = threading.Thread(
-            target=self._run_in_background, args=(load,), name="tpnb-explorer-load", daemon=True
+        thread = background(
+            threading.Thread(
+                target=self._run_in_background,
+                args=(load,),
+                name="tpnb-explorer-load",
+                daemon=True,
+            )
         )
         load.thread = thread
         thread.start()

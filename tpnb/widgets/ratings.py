@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from tpnb import charts
 from tpnb.frames import review_frame
-from tpnb.widgets._base import FrameTrait, MessageArea, guarded, style_widget
+from tpnb.widgets._base import FrameTrait, MessageArea, background, guarded, style_widget
 from tpnb.widgets.controls import date_box, read_day
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex
 
@@ -181,7 +181,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         with self._timer_lock:  # coalesce quick changes into one redraw, off the callback
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.defer, self._draw_in_background)
+            self._timer = background(threading.Timer(self.defer, self._draw_in_background))
             self._timer.daemon = True
             self._timer.start()
 
