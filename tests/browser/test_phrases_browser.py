@@ -18,6 +18,8 @@ def test_clicking_a_phrase_filters_the_list_in_voila(
     expect(page.locator(".tpnb-finder-chosen")).to_contain_text("Bayside")
     count = page.locator(".tpnb-explorer-count")
     expect(count).to_contain_text("Showing", timeout=60_000)
+    # the unit streams in: pick a phrase of the whole unit, once every page is in
+    expect(page.get_by_text("loaded so far")).to_have_count(0, timeout=180_000)
     expect(page.locator(".tpnb-row").first).to_be_visible()
     expect(page.locator(".tpnb-row mark")).to_have_count(0)
     count_before = count.inner_text()

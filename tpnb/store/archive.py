@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -205,7 +206,7 @@ class Archive(ArchiveWrites):
                 )
             conn.execute("PRAGMA query_only = ON")
             return
-        conn.execute("PRAGMA journal_mode = WAL")
+        self._use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if kind == "archive" and version == SCHEMA_VERSION:
@@ -223,6 +224,26 @@ class Archive(ArchiveWrites):
             conn.execute("ROLLBACK")
             raise
 
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch to WAL, retrying while another process holds the file (up to the time-out).
+
+        Changing the journal mode needs the file to itself for a moment, and SQLite answers
+        "database is locked" at once, without its busy handler, when two processes open a new
+        archive at the same instant (seen in two syncs started together).
+        """
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+                if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    raise
+                mode = None
+            if str(mode).lower() == "wal" or time.monotonic() >= deadline:
+                return
+            time.sleep(0.02)
+
     def _identify(self, conn: sqlite3.Connection) -> tuple[str, int]:
         """What the file is (reads only): ``("archive" | "unstamped" | "empty", user_version)``.
 
@@ -232,13 +253,19 @@ class Archive(ArchiveWrites):
         Raises:
             ArchiveError: The file is another application's database, or a damaged archive.
         """
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            str(row[0]): str(row[1])
-            for row in conn.execute("SELECT name, type FROM sqlite_master")
-            if not str(row[0]).startswith("sqlite_")
-        }
+        # one read transaction: a process creating the archive meanwhile is seen before or after
+        # its schema and stamp, never in between (tables already there, stamp not yet read)
+        conn.execute("BEGIN")
+        try:
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {
+                str(row[0]): str(row[1])
+                for row in conn.execute("SELECT name, type FROM sqlite_master")
+                if not str(row[0]).startswith("sqlite_")
+            }
+        finally:
+            conn.execute("COMMIT")
         expected = expected_columns()
         if application_id == 0 and not tables and version == 0:
             return "empty", version

@@ -14,6 +14,7 @@ seconds), and again whenever the selection changes while it is open.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import ipywidgets as w
@@ -87,6 +88,9 @@ class PhraseView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.add_class("tpnb-phrases")
         self.toggle.observe(lambda change: setattr(self, "is_open", change["new"]), "value")
         self.clear_button.on_click(lambda _b: self.pick("", ""))
+        # a streaming load refreshes the view from its thread while a click picks a phrase in the
+        # kernel's: the buttons and the "Show all reviews" state are drawn one at a time
+        self._draw_lock = threading.RLock()
         self.observe(self._on_value, names="value")
         self.observe(self._on_open, names="is_open")
         self.observe(lambda _c: self._mark_picked(), names=["phrase", "phrase_language"])
@@ -128,6 +132,10 @@ class PhraseView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     @guarded
     def refresh(self) -> None:
         """Find the phrases of :attr:`value` and show them (done on opening and on changes)."""
+        with self._draw_lock:
+            self._refresh()
+
+    def _refresh(self) -> None:
         self._stale = False
         self.messages.clear()
         reviews = self.value
@@ -185,6 +193,10 @@ class PhraseView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         return click
 
     def _mark_picked(self) -> None:
+        with self._draw_lock:  # the last one drawn reads the latest pick
+            self._draw_picked()
+
+    def _draw_picked(self) -> None:
         for side, _title in _SIDES:
             for button in self.columns[side].children:
                 if isinstance(button, w.Button):
