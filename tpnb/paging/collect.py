@@ -7,7 +7,8 @@ bar appears only once a walk needs a second request.
 
 A collector can also hand each page's new items to a listener (``on_new``) as they are kept:
 :func:`stream_walk` uses that to turn any walk into a generator of pages, for displays that show
-a list while it loads.
+a list while it loads; both it and the walkers' prefetching run their producer ahead of the
+consumer with :func:`run_ahead`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import threading
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
-__all__ = ["Collector", "Item", "Progress", "WalkStopped", "stream_walk"]
+__all__ = ["Collector", "Item", "Progress", "WalkStopped", "run_ahead", "stream_walk"]
 
 Item = dict[str, Any]
 
@@ -141,10 +142,71 @@ class Collector:
 
 
 class WalkStopped(Exception):
-    """Raised inside a walk run by :func:`stream_walk` once its consumer has stopped reading."""
+    """Raised inside a producer run by :func:`run_ahead` once its consumer has stopped reading."""
 
 
 _END = object()
+
+
+def run_ahead(
+    produce: Callable[[Callable[[Any], None]], None], *, depth: int = 2, name: str = "tpnb-ahead"
+) -> Generator[Any, None, None]:
+    """Run ``produce`` in a background thread, up to ``depth`` values ahead of the consumer.
+
+    ``produce`` is called with ``emit``: each value it emits is yielded here, in order. Once the
+    consumer stops reading (the generator is closed), the next ``emit`` raises
+    :class:`WalkStopped`, which ends ``produce``; the thread is joined when the generator closes.
+
+    Args:
+        produce: Pushes its values through the ``emit`` callable it is given.
+        depth: Values the producer may run ahead of the consumer (then ``emit`` waits).
+        name: The thread's name.
+
+    Yields:
+        The values ``produce`` emits.
+
+    Raises:
+        Exception: What ``produce`` raised, once the values emitted before it were yielded.
+    """
+    box: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stopped = threading.Event()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stopped.is_set():
+            try:
+                box.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def emit(value: Any) -> None:
+        if not put((value, None)):
+            raise WalkStopped
+
+    def run() -> None:
+        try:
+            produce(emit)
+        except WalkStopped:
+            return
+        except BaseException as exc:  # handed to the consumer
+            put((_END, exc))
+            return
+        put((_END, None))
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    try:
+        while True:
+            value, error = box.get()
+            if error is not None:
+                raise error
+            if value is _END:
+                return
+            yield value
+    finally:
+        stopped.set()
+        thread.join()
 
 
 def stream_walk(
@@ -166,42 +228,4 @@ def stream_walk(
     Closing the generator stops the walk at its next page (the request in flight ends first;
     the thread is joined).
     """
-    box: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
-    stopped = threading.Event()
-
-    def put(entry: tuple[Any, BaseException | None]) -> bool:
-        while not stopped.is_set():
-            try:
-                box.put(entry, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def hand_over(items: list[Item]) -> None:
-        if not put((items, None)):
-            raise WalkStopped
-
-    def walk() -> None:
-        try:
-            run(Collector(on_new=hand_over))
-        except WalkStopped:
-            return
-        except BaseException as exc:  # handed to the consumer
-            put((_END, exc))
-            return
-        put((_END, None))
-
-    thread = threading.Thread(target=walk, name="tpnb-stream", daemon=True)
-    thread.start()
-    try:
-        while True:
-            items, error = box.get()
-            if error is not None:
-                raise error
-            if items is _END:
-                return
-            yield items
-    finally:
-        stopped.set()
-        thread.join()
+    return run_ahead(lambda emit: run(Collector(on_new=emit)), depth=depth, name="tpnb-stream")

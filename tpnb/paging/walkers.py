@@ -20,7 +20,6 @@ What a walk's pages go into and its progress bar live in :mod:`tpnb.paging.colle
 from __future__ import annotations
 
 import contextlib
-import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -30,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tpnb.errors import ConsistencyError, ResponseError
-from tpnb.paging.collect import Item, Progress
+from tpnb.paging.collect import Item, Progress, run_ahead
 
 API_RECORD_CAP = 100_000
 PER_PAGE = 100
@@ -283,47 +282,15 @@ def _token_pages(
         seen.add(token)
 
 
-_DONE = object()
-
-
 def _prefetched(source: Iterable[Any], depth: int = 2) -> Generator[Any, None, None]:
     """Run ``source`` in a background thread, ``depth`` values ahead of the consumer.
 
     Exceptions of the source are re-raised in the consumer; closing the generator stops the
     thread (after the call it is in) and joins it.
     """
-    box: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
-    cancelled = threading.Event()
 
-    def put(entry: tuple[Any, BaseException | None]) -> bool:
-        while not cancelled.is_set():
-            try:
-                box.put(entry, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def produce(emit: Callable[[Any], None]) -> None:
+        for value in source:
+            emit(value)
 
-    def run() -> None:
-        try:
-            for value in source:
-                if not put((value, None)):
-                    return
-        except BaseException as exc:  # handed to the consumer
-            put((_DONE, exc))
-            return
-        put((_DONE, None))
-
-    thread = threading.Thread(target=run, name="tpnb-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            value, error = box.get()
-            if error is not None:
-                raise error
-            if value is _DONE:
-                return
-            yield value
-    finally:
-        cancelled.set()
-        thread.join()
+    return run_ahead(produce, depth=depth, name="tpnb-prefetch")
