@@ -91,12 +91,12 @@ def test_widgets_never_talk_http() -> None:
 # --------------------------------------------------------------------------- the layer table
 #: Parts of tpnb any part of the client side may import: the leaves (stdlib only, besides
 #: ``errors``).
-LEAVES = frozenset({"config", "errors", "params"})
+LEAVES = frozenset({"config", "errors", "files", "params"})
 #: Every part of tpnb: a subpackage (``http``) or a top-level module (``client``); ``tpnb`` is
 #: the package's own ``__init__``.
 PARTS = frozenset(
     {"tpnb", "cli", "widgets", "report", "charts", "analysis", "text", "client", "methods", "store"}
-    | {"paging", "endpoints", "http", "frames", "config", "errors", "params", "emulator"}
+    | {"paging", "endpoints", "http", "frames", "config", "errors", "files", "params", "emulator"}
 )
 #: What each part may import from the rest of tpnb at run time (besides itself and
 #: :data:`LEAVES`); everything else would point up or sideways.
@@ -126,6 +126,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # the leaves: errors at the bottom
     "config": frozenset({"errors"}),
     "params": frozenset({"errors"}),
+    "files": frozenset(),
     "errors": frozenset(),
     # the emulator shares nothing with the client side, not even the leaves
     "emulator": frozenset(),

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tpnb.files import write_private
+
 if TYPE_CHECKING:  # pandas is imported when used: `tpnb --help` builds every subcommand's parser
     import pandas as pd
 
@@ -273,23 +275,6 @@ def export_html(notebook: Any, output: str | Path, *, title: str | None = None) 
     path = Path(output)
     write_private(path, body.encode("utf-8"))
     return path
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` readable by its owner only (``0600``), all or nothing.
-
-    The bytes go to a temporary file in the same folder (``mkstemp`` creates it ``0600``), which
-    is renamed over ``path`` once complete. The folder must exist.
-    """
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 #: How the command line names :func:`check_arguments`'s arguments in its messages.

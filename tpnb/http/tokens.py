@@ -66,7 +66,6 @@ import logging
 import math
 import os
 import secrets
-import tempfile
 import threading
 import time
 from collections import deque
@@ -80,6 +79,7 @@ import requests
 
 from tpnb.config import Settings
 from tpnb.errors import AuthError, TransportError, server_message
+from tpnb.files import write_private
 from tpnb.http.cachepolicy import fingerprint
 
 __all__ = [
@@ -670,16 +670,7 @@ class TokenStore:
     def write(self, key: str, token: Mapping[str, Any]) -> None:
         """Write atomically: a 0600 temp file in the same directory, then ``os.replace``."""
         self._ensure_dir()
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".token-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(dict(token), handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path(key))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(self.path(key), json.dumps(dict(token)).encode("utf-8"))
 
     def delete(self, key: str) -> None:
         """Remove an identity's token file (and its lock file)."""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
-import os
 import re
-import tempfile
 import threading
 import time
 from datetime import datetime, timezone
@@ -18,6 +15,7 @@ import pandas as pd
 import traitlets
 
 from tpnb.errors import AuthError, ConfigError, ForbiddenError, NotFoundError
+from tpnb.files import write_private
 from tpnb.frames import review_frame
 from tpnb.text import PhraseFinder, phrase_pattern
 from tpnb.widgets._base import (
@@ -69,29 +67,6 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
             na_action="ignore",
         )
     return out
-
-
-def _write_private(path: Path, selection: pd.DataFrame, fmt: ExportFormat) -> None:
-    """Write ``selection`` to ``path`` readable by its owner only (``0600``), all or nothing.
-
-    The file is written under a temporary name in the same folder (created ``0600`` by
-    :func:`tempfile.mkstemp`) and renamed over ``path`` once complete.
-    """
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        if fmt == "csv":
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-                csv_safe(selection).to_csv(handle, index=False)
-        else:
-            with os.fdopen(descriptor, "wb") as handle:
-                selection.to_parquet(handle, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _export_bytes(selection: pd.DataFrame, fmt: ExportFormat) -> bytes:
@@ -757,5 +732,5 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     @staticmethod
     def _write(path: Path, selection: pd.DataFrame, fmt: ExportFormat) -> Path:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_private(path, selection, fmt)
+        write_private(path, _export_bytes(selection, fmt))
         return path
