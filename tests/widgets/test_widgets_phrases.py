@@ -111,6 +111,33 @@ def test_the_view_follows_the_selection_and_the_pick_survives_filters(
     assert emulator.admin.request_count == requests
 
 
+def test_a_new_selection_relabels_the_same_buttons(
+    loaded: tuple[ReviewExplorer, PhraseView, Any],
+) -> None:
+    """While a unit streams in the phrases are found again at every update: the buttons on the
+    page stay the same widgets, relabelled, so a click in the browser never lands on a button
+    that was just replaced; a click picks what the button shows now."""
+    explorer, view, _emulator = loaded
+    before = {side: buttons(view, side) for side in ("low", "high")}
+    shown_before = {side: list(view.shown[side]) for side in ("low", "high")}
+    explorer.filters.star_buttons[0].value = True  # 1 and 5 stars: other phrases, other counts
+    explorer.filters.star_buttons[4].value = True
+    assert view.shown["low"]
+    assert view.shown["high"]
+    assert view.shown != shown_before
+    for side in ("low", "high"):
+        now = buttons(view, side)
+        if view.shown[side]:
+            assert [id(b) for b in now] == [id(b) for b in before[side]][: len(now)]
+            assert [b.description.rsplit(" (", 1)[0] for b in now] == view.shown[side]
+    first = buttons(view, "low")[0]
+    first.click()
+    assert explorer.phrase == view.shown["low"][0]
+    assert "tpnb-phrase-picked" in first._dom_classes
+    first.click()
+    assert explorer.phrase == ""
+
+
 def test_a_closed_view_finds_nothing_until_opened() -> None:
     reviews = pd.DataFrame(
         {

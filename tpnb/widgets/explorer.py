@@ -242,7 +242,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.export_button.on_click(lambda _b: self.export(self.export_format.value))
         self.observe(self._on_reviews, names="reviews")
         self.observe(self._on_business_unit, names="business_unit")
-        self.observe(lambda _change: self.refresh(page=1), names=["phrase", "phrase_language"])
+        self.observe(lambda _change: self._on_filters(), names=["phrase", "phrase_language"])
         self.reviews = reviews if reviews is not None else _empty_reviews()
         if business_unit:
             self.business_unit = business_unit

@@ -76,6 +76,7 @@ class PhraseView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.clear_button.layout.display = "none"
         self.messages = MessageArea()
         self.columns: dict[str, w.VBox] = {}  # side -> the box of its phrase buttons
+        self._buttons: dict[str, list[w.Button]] = {side: [] for side, _title in _SIDES}
         side_boxes = []
         for side, title in _SIDES:
             self.columns[side] = w.VBox()
@@ -166,31 +167,43 @@ class PhraseView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.shown = {"low": [], "high": []}
         for side, _title in _SIDES:
             top = tops[side]
-            buttons = []
             if len(top) == 0:
                 self.columns[side].children = [w.HTML(message_html("None stand out.", "info"))]
                 continue
-            for phrase, count in zip(top["phrase"], top["count"], strict=True):
-                button = w.Button(
-                    description=f"{phrase} ({int(count):,})",
-                    tooltip=f"{phrase}: used by {int(count):,} reviews",
-                    layout=w.Layout(width="auto"),
-                )
-                button.add_class("tpnb-phrase")
-                button.add_class(f"tpnb-phrase-{side}")
-                button.on_click(self._clicker(str(phrase), language or ""))
+            buttons = []
+            for i, (phrase, count) in enumerate(zip(top["phrase"], top["count"], strict=True)):
+                button = self._button(side, i)
+                button.description = f"{phrase} ({int(count):,})"
+                button.tooltip = f"{phrase}: used by {int(count):,} reviews"
                 button.tpnb_phrase = str(phrase)
+                button.tpnb_language = language or ""
                 buttons.append(button)
                 self.shown[side].append(str(phrase))
-            self.columns[side].children = buttons
+            if list(self.columns[side].children) != buttons:
+                self.columns[side].children = buttons
         self._mark_picked()
 
-    def _clicker(self, phrase: str, language: str) -> Any:
-        def click(_button: w.Button) -> None:
-            same = self.phrase == phrase and self.phrase_language == language
-            self.pick("" if same else phrase, language)
+    def _button(self, side: str, position: int) -> w.Button:
+        """The phrase button at ``position`` of ``side``, made once and then relabelled.
 
-        return click
+        While a unit streams in, the phrases are found again at every update; relabelling the
+        same buttons keeps them on the page, so a click in the browser is never lost on a button
+        that was just replaced by a new one.
+        """
+        pool = self._buttons[side]
+        while len(pool) <= position:
+            button = w.Button(layout=w.Layout(width="auto"))
+            button.add_class("tpnb-phrase")
+            button.add_class(f"tpnb-phrase-{side}")
+            button.on_click(self._on_click)
+            pool.append(button)
+        return pool[position]
+
+    def _on_click(self, button: w.Button) -> None:
+        """Pick the phrase the button shows (the same one again drops it)."""
+        phrase, language = button.tpnb_phrase, button.tpnb_language
+        same = self.phrase == phrase and self.phrase_language == language
+        self.pick("" if same else phrase, language)
 
     def _mark_picked(self) -> None:
         with self._draw_lock:  # the last one drawn reads the latest pick
