@@ -210,8 +210,9 @@ def paced_rows(emu: EmulatorProcess, target: Target, wait_max_age: bool) -> list
             )
             return rows
         pause = cold_end + REVIEW_LIST_MAX_AGE + 2 - time.monotonic()
-        print(f"  waiting {pause:.0f} s for the review pages' max-age to pass")
-        time.sleep(max(0.0, pause))
+        if pause > 0:
+            print(f"  waiting {pause:.0f} s for the review pages' max-age to pass")
+            time.sleep(pause)
         emu.clear_requests()
         before = tp.stats.snapshot()
         again, secs, _ = _timed(pull_tpnb, tp, target.unit)
