@@ -19,7 +19,8 @@ import pytest
 from kit.clients import client_for
 from kit.server import domain_of, unit_sizes
 
-from tpnb.widgets import Dashboard, ReviewExplorer
+from tpnb import text
+from tpnb.widgets import Dashboard, PhraseView, ReviewExplorer
 
 OWNED = "maison-lumiere.example"  # the demo business user's unit (private reviews)
 NOT_OWNED = "liberty-parcel.example"  # 444 public reviews at scale 0.05: 5 pages
@@ -248,3 +249,47 @@ def test_the_dashboard_shows_card_first_reviews_and_chart_with_the_first_page(
 def test_bad_loading_options_are_named(options: dict[str, Any], named: str) -> None:
     with pytest.raises(ValueError, match=named):
         ReviewExplorer(progress=False, **options)
+
+
+def test_a_phrase_page_and_open_review_picked_while_loading_are_kept(
+    server: Any, tmp_path: Path
+) -> None:
+    """What the user did while the unit streamed in survives the next pages: the picked phrase
+    (it was dropped by the next update), the page of the list and the review opened."""
+    client = client_for(server, tmp_path)
+    watched = Watched(client)
+    explorer = ReviewExplorer(watched, page_size=10, update_every=0)
+    view = PhraseView.follow(explorer, is_open=True)
+    picked: dict[str, Any] = {}
+
+    def look() -> dict[str, Any]:
+        if len(watched.looks) == 1:  # the second page is in: pick, turn the page, open one
+            button = view.columns["low"].children[0]
+            button.click()
+            picked["phrase"] = explorer.phrase
+            explorer.table.next_button.click()
+            picked["page"] = explorer.table.page.number
+            picked["review"] = str(explorer.value["id"].iloc[10])
+            explorer.open_review(picked["review"])
+        return {"phrase": explorer.phrase, "page": explorer.table.page.number}
+
+    watched.look = look
+    try:
+        explorer.business_unit = NOT_OWNED
+        full = client.reviews(NOT_OWNED, progress=False)
+    finally:
+        client.close()
+    assert picked["phrase"]
+    assert picked["page"] == 2
+    assert all(look["phrase"] == picked["phrase"] for look in watched.looks[1:])
+    assert all(look["page"] == 2 for look in watched.looks[1:])
+    assert explorer.complete
+    pd.testing.assert_frame_equal(explorer.reviews, full)
+    assert explorer.phrase == view.phrase == picked["phrase"]
+    language = explorer.phrase_language
+    expected = text.uses_phrase(full, picked["phrase"], language=language)
+    assert set(explorer.value["id"]) == set(full.loc[expected.to_numpy(), "id"])
+    assert f"using \u201c{picked['phrase']}\u201d" in explorer.count.value
+    assert explorer.table.page.number == 2
+    assert explorer.detail.layout.display == "flex"  # the review opened is still open
+    assert explorer.detail.review["id"] == picked["review"]

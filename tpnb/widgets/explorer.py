@@ -174,6 +174,7 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.background = background
         self.update_every = float(update_every)
         self._lock = threading.RLock()  # display updates from the load thread and the kernel's
+        self._replacing: int | None = None  # the thread swapping in updated reviews, if any
         self._current: StreamingLoad | None = None
         self._unit_name = ""  # the loaded unit's display name (when no label is given)
         self._looked_up_total: int | None = None  # the count the last lookup set
@@ -522,6 +523,8 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.value = empty  # nothing of an earlier unit stays on screen while this one loads
 
     def _on_reviews(self, change: dict[str, Any]) -> None:
+        if self._replacing == threading.get_ident():
+            return  # the same reviews, updated: see _replace_reviews
         frame: pd.DataFrame = change["new"]
         self.index = ReviewIndex(frame)
         if self.phrase:
@@ -670,13 +673,17 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.detail.show(self._row(review_id), self.filters.timezone.value)
 
     def _replace_reviews(self, frame: pd.DataFrame) -> None:
-        """Swap in an updated frame of the same reviews, keeping filters, page and detail view."""
-        with self.hold_trait_notifications():
-            self.unobserve(self._on_reviews, names="reviews")
-            try:
-                self.reviews = frame
-            finally:
-                self.observe(self._on_reviews, names="reviews")
+        """Swap in an updated frame of the same reviews, keeping filters, page and detail view.
+
+        The other observers of :attr:`reviews` (the charts) see the new frame; :meth:`_on_reviews`,
+        which starts a new unit's reviews afresh, is skipped. (Not with ``unobserve`` inside
+        ``hold_trait_notifications``: the held change is delivered after the observer is back.)
+        """
+        self._replacing = threading.get_ident()
+        try:
+            self.reviews = frame
+        finally:
+            self._replacing = None
         self.index = ReviewIndex(frame)
         self.refresh()
 
