@@ -24,7 +24,16 @@ Order of operations:
    consumers' other archived reviews. With nothing new, a later sync costs 3 requests (the
    unit, the newest page, the reviews deletions list);
 4. cross-check: the archive's count of the unit against the unit's total
-   (``count_difference``, remote minus archived; a warning when it is not 0).
+   (``count_difference``, remote minus archived; a warning when it is not 0, or not the known
+   gap below).
+
+Whether the unit's total counts reviews that no public list shows is unknown
+(/work/shared/docs/trustpilot-api.md §3.1). If it does, a complete walk lists ``lists_gap``
+fewer reviews than the total, for good. The caller that established such a gap (two adjacent
+refreshes, one of them a full walk, finding the same positive difference: see
+:class:`tpnb.store.reviewstore.ReviewStore`) records it with :func:`record_lists_gap`; later
+syncs carry it in their report, a full walk counts as complete when it lists ``total -
+lists_gap`` reviews, and a difference equal to it is no longer warned about.
 
 What a public-only sync cannot see: the private fields (reference ids, referral e-mails, tags,
 Find Reviewer); an edit, a new or changed reply, a report or new likes of a review beyond the
@@ -38,6 +47,7 @@ the Public API (``count_difference`` says so).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable
@@ -91,6 +101,7 @@ def run_public(
     report.first_sync = state is None or state.mode != "public"
     counts = unit.get("numberOfReviews")
     total = int(counts.get("total") or 0) if isinstance(counts, dict) else None
+    report.lists_gap = known_lists_gap(state)
     archived = archive.review_ids(unit_id)
     recheck_from = iso(started - recheck)
     seen_archived = False
@@ -131,7 +142,7 @@ def run_public(
                 archive.carry_consumer_counts(conn, listed)
             if first:
                 remote = {str(item["id"]) for item in listed}
-                if total is not None and len(remote) == total:
+                if total is not None and len(remote) == total - report.lists_gap:
                     gone = sorted(archived - remote)
                     report.removed_ids += archive.delete_reviews(conn, gone, origin="sync")
                 else:
@@ -140,7 +151,7 @@ def run_public(
     report.archived = archive.count(unit_id)
     if total is not None:
         report.count_difference = total - report.archived
-        if report.count_difference:
+        if report.count_difference and report.count_difference != report.lists_gap:
             logger.warning(
                 "tpnb sync: %s has %d reviews, the archive %d: a public-only sync cannot tell "
                 "which; sync with full=True to re-list them all",
@@ -166,6 +177,28 @@ def run_public(
             ),
         )
     return report
+
+
+def known_lists_gap(state: SyncState | None) -> int:
+    """The lists' gap recorded in a unit's last sync report (0 when none is)."""
+    if state is None or not state.last_report:
+        return 0
+    try:
+        gap = json.loads(state.last_report).get("lists_gap", 0)
+    except (ValueError, AttributeError):
+        return 0
+    return gap if isinstance(gap, int) and gap > 0 else 0
+
+
+def record_lists_gap(archive: Any, unit_id: str, gap: int) -> None:
+    """Record ``gap`` as the unit's lists' gap in its sync state (see the module doc)."""
+    state = archive.sync_state(unit_id)
+    if state is None:
+        raise ValueError(f"no sync state for {unit_id}: sync the unit first")
+    report = json.loads(state.last_report) if state.last_report else {}
+    report["lists_gap"] = gap
+    with archive.transaction() as conn:
+        archive.save_sync_state(conn, dataclasses.replace(state, last_report=json.dumps(report)))
 
 
 def _parse(text: str) -> datetime:

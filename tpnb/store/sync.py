@@ -583,6 +583,9 @@ class SyncReport:
     audited_windows: int = 0
     unverified_windows: int = 0
     count_difference: int = 0
+    #: Reviews the unit's count holds that no public list shows (reviews hidden from lists, where
+    #: the API counts them: see :func:`tpnb.store.public.run_public`); 0 while none is known.
+    lists_gap: int = 0
     requests: int = 0
     cache_hits: int = 0
     archived: int = 0
