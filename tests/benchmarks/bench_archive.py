@@ -21,8 +21,10 @@ state (no unit is marked synced, which no measurement here reads).
 "benchmarks"``, shared by every checkout) beside a stamp: the seeds, the scale, the archive
 format and a hash of the code that shapes the rows (the emulator's data generator and the
 store's schema and writes). A file is rebuilt only when it is missing or its stamp differs (the 1M
-archive: 1.5 GB, written in 566 s on the 2-CPU VM while other jobs ran; about 90 µs of CPU per
-review, half rendering the JSON, half the archive's write path).
+archive: 1.5 GB, written in 185 s on the 2-CPU VM at load 2, 373 s at load 8). The write path
+costs about 87 µs of CPU per review, of which the ``reviews_created`` index (``created_at, id``,
+for a date range of every unit) is 12 µs: 100,133 reviews written with it and without it, 87 and
+75 µs each (median of 3, 2026-12-03).
 
 **Measured** on each archive, with 0 API calls (the archive is local; no client is made):
 
@@ -31,6 +33,22 @@ review, half rendering the JSON, half the archive's write path).
 * the reviews frame's memory per review (``Archive.all_reviews()``: every unit, all time,
   ``memory_usage(deep=True)``);
 * a ReviewExplorer filter change on that frame (``bench_explorer_filter``), median.
+
+**Last measured** (2026-12-03, the 2-CPU VM under load 8-10 from other jobs: wall times are
+inflated up to 4x, CPU times are the ones to compare). 100k -> 1M, CPU:
+
+* the largest unit, 49,482 -> 123,753 rows (x2.5): 2.6 s -> 6.0 s (x2.3), linear;
+* a year of all units, 26,355 -> 265,121 rows (x10.1): 1.2 s -> 11.5 s (x9.8), linear. The query
+  searches ``reviews_created`` and reads the year's rows only, newest first without a sort (its
+  SQL part: 0.07 s -> 0.7 s); before that index it scanned every review and sorted the year
+  (0.19 s -> 1.8 s; the whole read 1.1 s -> 13.3 s, x11.9);
+* every review of every unit, 99,843 -> 998,278 rows: 1M 47.9 s (67.9 s before the index, which
+  also gives the default order without sorting the archive);
+* the explorer's filter change on 998,278 rows: median 62-66 ms CPU (77-91 ms with ``np.isin``
+  instead of the filters' lookup tables, same process and load), 150-210 ms wall at load 10, so
+  not checked on an idle machine; on 99,843 rows 12-17 ms CPU: x4-5 for x10 rows. What grows with
+  the rows is copying the selection into ``explorer.value`` (``DataFrame.take``: ~125 ms CPU for
+  600,000 of the 1M rows; no copy when nothing is filtered out), linear in the selected rows.
 """
 
 from __future__ import annotations

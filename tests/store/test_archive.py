@@ -26,6 +26,7 @@ from tpnb.store import (
     UnknownUnitError,
     export_parquet,
 )
+from tpnb.store.queries import ReviewQuery
 from tpnb.store.schema import APPLICATION_ID, SCHEMA_VERSION, iso, review_row
 
 UNIT = "5f0c0c0c0c0c0c0c0c0c0c01"
@@ -498,3 +499,52 @@ def test_all_reviews_is_public_by_default_and_keeps_one_set_of_categories(
     assert set(frame["language"].cat.categories) == {"en", "da", "de", "sv"}
     with pytest.raises(ConfigError, match="reference_id"):
         archive.all_reviews(reference_id="x")  # a private filter on the public columns
+
+
+def _plan(archive: Archive, **filters: Any) -> str:
+    """SQLite's plan of the query ``all_reviews(**filters)`` runs, as one line."""
+    sql, args = ReviewQuery.build(filters, private=False).sql(None)
+    return "; ".join(str(row[3]) for row in archive._read(f"EXPLAIN QUERY PLAN {sql}", args))
+
+
+YEAR = {"since": "2024-01-20", "until": "2024-04-15"}
+
+
+def test_a_date_range_of_every_unit_searches_the_created_index(archive: Archive) -> None:
+    reviews = _two_units(archive)
+    plan = _plan(archive, **YEAR)
+    assert "SEARCH r USING INDEX reviews_created (created_at>? AND created_at<?)" in plan
+    assert "TEMP B-TREE" not in plan  # newest first straight from the index, no sort
+    frame = archive.all_reviews(**YEAR)
+    keep = _expected(
+        reviews, lambda r: "2024-01-20" <= r["createdAt"] < "2024-04-15" and not r["reportData"]
+    )
+    assert list(frame["id"]) == keep
+
+
+def test_an_archive_made_before_the_created_index_gets_it_on_a_writable_open(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    with Archive(path) as archive:
+        _two_units(archive)
+        before = archive.all_reviews(private=True, **YEAR)
+    with contextlib.closing(sqlite3.connect(path)) as conn:  # the archive as tpnb made it before
+        conn.execute("DROP INDEX reviews_created")
+
+    def indexes() -> set[str]:
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+
+    assert "reviews_created" not in indexes()
+    with Archive(path, read_only=True) as archive:  # reads, creates nothing, same rows
+        assert "reviews_created" not in _plan(archive, **YEAR)
+        pd.testing.assert_frame_equal(archive.all_reviews(private=True, **YEAR), before)
+    assert "reviews_created" not in indexes()
+    with Archive(path) as archive:
+        assert "USING INDEX reviews_created" in _plan(archive, **YEAR)
+        pd.testing.assert_frame_equal(archive.all_reviews(private=True, **YEAR), before)
+        assert len(archive.all_reviews(private=True)) == 60
+    assert "reviews_created" in indexes()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -183,3 +183,24 @@ def test_missing_dates_come_last_newest_first_and_first_oldest_first(reviews: pd
 def test_the_whole_frame_newest_first_is_not_copied(index: ReviewIndex) -> None:
     assert index.frame(ReviewFilter()) is index.ordered
     assert index.frame(ReviewFilter()) is index.frame(ReviewFilter())
+
+
+@pytest.mark.parametrize("dtype", ["category", "string[pyarrow]", "object"])
+def test_stars_and_languages_select_the_same_rows_for_every_column_dtype(
+    reviews: pd.DataFrame, dtype: str
+) -> None:
+    frame = reviews.copy()
+    frame.loc[frame.index[::7], "language"] = pd.NA  # a review without a language
+    frame.loc[frame.index[::11], "stars"] = pd.NA  # and one without a rating
+    frame["language"] = frame["language"].astype(dtype)
+    index = ReviewIndex(frame)
+    language = frame["language"].astype("string")
+    for stars, languages in [({1}, {"de"}), ({2, 5}, {"en", "da", "xx"}), (set(), {"en"})]:
+        out = index.frame(ReviewFilter(stars=stars, languages=languages))
+        keep = language.isin(languages).fillna(False)
+        if stars:
+            keep &= frame["stars"].isin(stars).fillna(False)
+        assert len(out) > 0
+        assert set(out["id"]) == set(frame.loc[keep, "id"])
+    counts = dict(index.language_counts(ReviewFilter(stars={1})))
+    assert counts == language[frame["stars"] == 1].value_counts().to_dict()

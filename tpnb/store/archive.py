@@ -38,6 +38,7 @@ from tpnb.store.schema import (
     TABLES_ADDED_AFTER_1,
     SyncState,
     expected_columns,
+    expected_indexes,
 )
 from tpnb.store.writes import ArchiveWrites, now_iso
 
@@ -189,7 +190,10 @@ class Archive(ArchiveWrites):
     def _prepare(self, conn: sqlite3.Connection) -> None:
         """Set a new connection up, creating or upgrading the schema when needed.
 
-        Nothing is written before the file is known to be a tpnb archive (or empty).
+        Nothing is written before the file is known to be a tpnb archive (or empty). A writable
+        open also creates the indexes the archive lacks (made by an earlier tpnb): a one-time
+        write of a few seconds per million reviews, under the write lock. A read-only open
+        creates nothing; its queries give the same rows, without the missing index.
         """
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         kind, version = self._identify(conn)
@@ -209,11 +213,15 @@ class Archive(ArchiveWrites):
         self._use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        if kind == "archive" and version == SCHEMA_VERSION:
+        if kind == "archive" and version == SCHEMA_VERSION and not _missing_indexes(conn):
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            # an older format, or an index added after the archive was made (every statement
+            # of the DDL is IF NOT EXISTS: what the archive has stays as it is)
+            if conn.execute("PRAGMA user_version").fetchone()[
+                0
+            ] < SCHEMA_VERSION or _missing_indexes(conn):
                 for statement in DDL.split(";"):
                     if statement.strip():
                         conn.execute(statement)
@@ -486,7 +494,8 @@ class Archive(ArchiveWrites):
         :meth:`private_reviews`). One frame rather than a ``pandas.concat`` of per-unit frames:
         one read of the archive, and the categorical columns keep one set of categories (a
         concat of frames whose categories differ falls back to plain strings, at several times
-        the memory).
+        the memory). A date range reads the ``reviews_created`` index: only the reviews in the
+        range are read, already in the default order (newest first), not every review.
 
         Example::
 
@@ -660,6 +669,14 @@ def _unit_window(
         where += " AND created_at < ?"
         args.append(until)
     return where, args
+
+
+def _missing_indexes(conn: sqlite3.Connection) -> frozenset[str]:
+    """The indexes of :data:`~tpnb.store.schema.DDL` that the archive lacks."""
+    present = {
+        str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    return expected_indexes() - present
 
 
 def _writable(path: Path) -> bool:

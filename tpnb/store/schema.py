@@ -24,6 +24,10 @@ from tpnb.frames.schemas import PRIVATE_REVIEW_SCHEMA
 
 #: Bumped when the tables change; stored in ``PRAGMA user_version``. Format 2 added
 #: ``deletion_cursors``; an archive of format 1 gets it on its first writable open.
+#: Indexes are not part of the format: every tpnb reads an archive with or without them, and
+#: SQLite keeps every index up to date for any writer, so an index added later (such as
+#: ``reviews_created``) is created on the archive's next writable open without a format bump
+#: (an older tpnb still opens the archive; a read-only open reads without the index, slower).
 SCHEMA_VERSION = 2
 #: The tables each format added after format 1 (an unstamped format-1 archive lacks them).
 TABLES_ADDED_AFTER_1 = frozenset({"deletion_cursors"})
@@ -65,6 +69,9 @@ CREATE TABLE IF NOT EXISTS reviews (
     stored_at        TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reviews_unit_created ON reviews(business_unit_id, created_at);
+-- reviews of every unit in a date range (all_reviews(since=, until=)), newest first without a
+-- sort: the id breaks ties in created_at as the queries order them
+CREATE INDEX IF NOT EXISTS reviews_created ON reviews(created_at, id);
 CREATE INDEX IF NOT EXISTS reviews_pending ON reviews(needs_completion) WHERE needs_completion = 1;
 CREATE TABLE IF NOT EXISTS replies (
     review_id        TEXT PRIMARY KEY REFERENCES reviews(id) ON DELETE CASCADE,
@@ -121,6 +128,21 @@ def expected_columns() -> dict[str, frozenset[str]]:
             table: frozenset(r[1] for r in memory.execute(f"PRAGMA table_info({table})"))
             for table in tables
         }
+    finally:
+        memory.close()
+
+
+@cache
+def expected_indexes() -> frozenset[str]:
+    """The names of the indexes :data:`DDL` creates (read from an in-memory copy of the schema)."""
+    memory = sqlite3.connect(":memory:")
+    try:
+        memory.executescript(DDL)
+        return frozenset(
+            str(r[0])
+            for r in memory.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            if not str(r[0]).startswith("sqlite_")
+        )
     finally:
         memory.close()
 
