@@ -57,7 +57,7 @@ def make_reviews(n: int = 900, *, seed: int = 7, skew: int = 0) -> pd.DataFrame:
             "stars": pd.array(stars, dtype="Int8"),
             "title": pd.array([f"Review {i}" for i in range(n)], dtype="string"),
             "text": pd.array(["Some text."] * n, dtype="string"),
-            "language": pd.Categorical(language),
+            "language": pd.array(language, dtype="string"),
             "created_at": pd.Series(created),
             "is_verified": pd.array(rng.random(n) < 0.7, dtype="boolean"),
             "reply_text": pd.array(np.where(replied, "Thank you!", None), dtype="string"),

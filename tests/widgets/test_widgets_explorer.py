@@ -192,9 +192,8 @@ def test_export_to_a_named_path_writes_that_file_only(
     back = pd.read_parquet(parquet)
     assert list(back["id"]) == list(explorer.value["id"])
     expected = explorer.value.reset_index(drop=True)
-    # plain to_parquet keeps every dtype (list columns read back as lists); an all-null category
-    # column reads back with object rather than str categories, which compares equal here
-    pd.testing.assert_frame_equal(back, expected, check_categorical=False)
+    # plain to_parquet keeps every dtype (list columns read back as lists)
+    pd.testing.assert_frame_equal(back, expected)
     assert list(back.dtypes.astype(str)) == list(expected.dtypes.astype(str))
 
 

@@ -7,8 +7,9 @@ the docs (:func:`schema_markdown`) and the tests.
 Conventions: snake_case columns, nested objects flattened (``companyReply.text`` -> ``reply_text``),
 lists kept as Python lists (``None`` when the API sends null or nothing), UTC timestamps
 (``datetime64[us, UTC]``), ``stars`` as ``Int8``, nullable ``boolean``/``Int*``/``Float64``,
-``category`` for language, country and other small enumerations, the ``string`` dtype for text and
-ids, NA for nulls. An empty input gives the same columns and dtypes.
+the ``string`` dtype (pyarrow-backed) for text, ids, language, country and other enumerations (no
+column is categorical), NA for nulls. Every frame of one schema has the same columns and dtypes,
+whatever its rows (also an empty one), so ``pd.concat`` of them keeps those dtypes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each column kind fixes one pandas dtype (:data:`DTYPES`); :func:`typed` turns the list of values
 walked out of the JSON into an array of that dtype. Why lists are ``object`` columns of Python lists
-and how ``category`` columns are built: see :mod:`tpnb.frames.schema`.
+and why no column is categorical: see :mod:`tpnb.frames.schema`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ except ImportError:  # pragma: no cover - pyarrow ships with the test and parque
 
 Kind = Literal[
     "string",
-    "category",
     "int8",
     "int32",
     "int64",
@@ -37,11 +36,9 @@ Kind = Literal[
 
 STRING_DTYPE = pd.StringDtype()
 DATETIME_DTYPE = pd.DatetimeTZDtype(unit="us", tz="UTC")
-_CATEGORY_VALUES = pd.StringDtype(na_value=np.nan)  # pandas 3's default ``str`` dtype
 
 DTYPES: dict[str, Any] = {
     "string": STRING_DTYPE,
-    "category": pd.CategoricalDtype(),
     "int8": pd.Int8Dtype(),
     "int32": pd.Int32Dtype(),
     "int64": pd.Int64Dtype(),
@@ -55,7 +52,6 @@ DTYPES: dict[str, Any] = {
 }
 DTYPE_NAMES: dict[str, str] = {
     "string": "string",
-    "category": "category",
     "int8": "Int8",
     "int32": "Int32",
     "int64": "Int64",
@@ -196,21 +192,10 @@ def _string_array(values: list[Any], dtype: pd.StringDtype = STRING_DTYPE) -> An
     return pd.array(values, dtype=dtype)
 
 
-def _category_array(values: list[Any]) -> Any:
-    # categories in pandas' default ``str`` dtype, as pandas itself (and read_parquet) makes them
-    out = _string_array(values, _CATEGORY_VALUES).astype("category")
-    if len(out.categories) == 0:  # all null: pyarrow would write it as a null-valued dictionary
-        no_categories = pd.CategoricalDtype(pd.Index([], dtype=_CATEGORY_VALUES))
-        out = pd.Categorical.from_codes(np.full(len(values), -1, np.int8), dtype=no_categories)
-    return out
-
-
 def typed(kind: str, values: list[Any]) -> Any:
     """One column's values (from the JSON) as a pandas array of ``kind``'s dtype."""
     if kind == "string":
         return _string_array(values)
-    if kind == "category":
-        return _category_array(values)
     if kind == "datetime":
         return _datetime_array(values)
     if kind in ("list", "tags", "objects"):

@@ -492,10 +492,9 @@ class Archive(ArchiveWrites):
 
         Takes the filters of :meth:`reviews` (or, with ``private=True``, of
         :meth:`private_reviews`). One frame rather than a ``pandas.concat`` of per-unit frames:
-        one read of the archive, and the categorical columns keep one set of categories (a
-        concat of frames whose categories differ falls back to plain strings, at several times
-        the memory). A date range reads the ``reviews_created`` index: only the reviews in the
-        range are read, already in the default order (newest first), not every review.
+        one read of the archive (a concat keeps the same dtypes, but reads once per unit). A date
+        range reads the ``reviews_created`` index: only the reviews in the range are read, already
+        in the default order (newest first), not every review.
 
         Example::
 

@@ -56,7 +56,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
-        if isinstance(series.dtype, pd.CategoricalDtype):
+        if isinstance(series.dtype, pd.CategoricalDtype):  # a frame of the caller's own
             series = series.astype("object")
         elif not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue

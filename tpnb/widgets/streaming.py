@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 __all__ = ["StreamingLoad", "append_reviews"]
 
@@ -57,25 +56,13 @@ class StreamingLoad:
 
 
 def append_reviews(loaded: pd.DataFrame, page: pd.DataFrame) -> pd.DataFrame:
-    """``loaded`` with the rows of ``page`` after it, the category columns kept as categories.
+    """``loaded`` with the rows of ``page`` after it (a new frame; an empty side is not copied).
 
-    ``pd.concat`` turns a category column into ``str`` when the two frames' categories differ
-    (every new page brings new consumer locations); here their categories are united (sorted,
-    as :func:`tpnb.frames.review_frame` builds them).
+    Review frames of one schema have identical dtypes whatever their rows (no column is
+    categorical), so a plain ``pd.concat`` keeps every dtype.
     """
     if loaded.empty:
         return page
     if page.empty:
         return loaded
-    joined = pd.concat([loaded, page], ignore_index=True)
-    for column in loaded.columns:
-        if isinstance(loaded[column].dtype, pd.CategoricalDtype) and isinstance(
-            page[column].dtype, pd.CategoricalDtype
-        ):
-            united = union_categoricals(
-                [loaded[column].array, page[column].array],
-                sort_categories=True,
-                ignore_order=True,
-            )
-            joined[column] = pd.Categorical(united)
-    return joined
+    return pd.concat([loaded, page], ignore_index=True)
