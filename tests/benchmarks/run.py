@@ -404,7 +404,13 @@ def filtered_rows(emu: EmulatorProcess) -> list[Row]:
         resp.raise_for_status()
         return str(resp.json()["id"])
 
-    results = bench_filtered.measure(lambda tmp: _client(emu, tmp), unit_id, emu.request_count)
+    def connect(tmp: Path) -> Any:
+        # each pull as a user runs it, on a key idle for 5 minutes: each client paces its own
+        # calls, not the ones an earlier client (an earlier row) left in the server's window
+        emu.admin("DELETE", "/rate-limits")
+        return _client(emu, tmp)
+
+    results = bench_filtered.measure(connect, unit_id, emu.request_count)
     return [
         Row(
             f"1. {r['pull']}: {r['rows']:,} rows, minimum {r['minimum']:,} pages",
