@@ -65,6 +65,15 @@ def test_tree_matches_the_docstring() -> None:
     assert issubclass(ConfigError, ValueError)
 
 
+def test_a_rate_limit_error_says_how_long_the_api_asked_to_wait() -> None:
+    response = _response(429, {"message": "Too many requests"})
+    error = api_error_for(response, method="GET", path="/x", retry_after=240.0)
+    assert isinstance(error, RateLimitError)
+    assert error.retry_after == 240.0
+    assert "the API asks to wait 240 s, longer than tpnb waits by itself" in str(error)
+    assert "TPNB_RETRY_AFTER_MAX" in str(error)
+
+
 def test_every_exception_class_is_drawn_in_the_docstring_tree() -> None:
     doc = errors.__doc__ or ""
     classes = [
@@ -97,7 +106,11 @@ def test_status_maps_to_class(status: int, cls: type[APIError]) -> None:
     assert error.status == status
     assert error.message == "nope"
     assert error.path == "/x"
-    assert str(error) == f"HTTP {status} for GET /x: nope"
+    if cls is RateLimitError:  # what it means and what to do
+        assert str(error).startswith("HTTP 429 for GET /x: nope: still refused after tpnb's")
+        assert "another client or process is probably using the same api key" in str(error)
+    else:
+        assert str(error) == f"HTTP {status} for GET /x: nope"
 
 
 @pytest.mark.parametrize(

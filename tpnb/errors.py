@@ -260,6 +260,9 @@ class RateLimitError(APIError):
 
     retry_after: float | None = None
 
+    def __str__(self) -> str:
+        return f"{super().__str__()}: {_rate_limit_hint(self.retry_after)}"
+
 
 class ServerError(APIError):
     """5xx: the server failed, still failing after the retries."""
@@ -313,6 +316,20 @@ def _short_field(value: Any, secrets: Iterable[str]) -> str | None:
         return None
     text = _clean(str(value), secrets)
     return text if text and len(text) <= _MAX_FIELD_CHARS else None
+
+
+def _rate_limit_hint(retry_after: float | None) -> str:
+    """What a 429 that tpnb did not wait out means, and what to do."""
+    why = (
+        f"the API asks to wait {retry_after:.0f} s, longer than tpnb waits by itself "
+        "(TPNB_RETRY_AFTER_MAX)"
+        if retry_after is not None
+        else "still refused after tpnb's retries"
+    )
+    return (
+        f"{why}; tpnb paces its own calls, so another client or process is probably using the "
+        "same api key: wait, then run again"
+    )
 
 
 def _hint(status: int, *texts: str) -> str | None:
