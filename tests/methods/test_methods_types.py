@@ -28,6 +28,8 @@ NOT_DATA = {
     "review_pages": "Iterator[list[Item]]",
     "private_review_pages": "Iterator[list[Item]]",
     "watch_pacing": "Callable[[], None]",
+    # the widgets' load through the review store (None: no store, stream review_pages)
+    "streamed_reviews": "pd.DataFrame | None",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -276,7 +276,9 @@ class ReviewMethods(MethodsBase):
         unit_id = self._unit_id(business_unit)
         return self._review_pages(unit_id, with_reported)
 
-    def _review_pages(self, unit_id: str, with_reported: bool | None) -> Iterator[list[Item]]:
+    def _review_pages(
+        self, unit_id: str, with_reported: bool | None
+    ) -> Generator[list[Item], None, None]:
         """The generator behind :meth:`review_pages`, for a checked unit id."""
         pages = UnitReviewPages(self.connection, unit_id, include_reported=with_reported)
         seen: set[str] = set()
@@ -301,6 +303,80 @@ class ReviewMethods(MethodsBase):
         )
         if everything:
             yield everything
+
+    def streamed_reviews(
+        self,
+        business_unit: str,
+        on_page: Callable[[list[Item]], None],
+        *,
+        include_reported: bool = False,
+    ) -> pd.DataFrame | None:
+        """A unit's public reviews through the review store, the pages of a first load shown as
+        they arrive (the explorer's and the dashboard's load).
+
+        * **The store holds the unit**: it is refreshed as :meth:`reviews` refreshes it (about
+          3 requests: the unit's count, the newest page, the Deletions API) and the stored
+          reviews are returned; ``on_page`` is not called.
+        * **It does not yet**: the store's first full walk is the newest-first ``all-reviews``
+          walk of :meth:`review_pages` (reported reviews included, as the store keeps them),
+          and each page's reviews (without the reported ones unless ``include_reported``) go
+          to ``on_page`` as they arrive. At the end the unit is stored in one transaction, and
+          the stored reviews are returned: what ``reviews(business_unit)`` gives, so the next
+          load (and the next :meth:`reviews`) costs a handful of requests.
+
+        An exception raised by ``on_page`` (e.g. a widget's load being cancelled) stops the
+        walk and is re-raised; nothing of that walk is stored. The store is held (its thread
+        lock and its file's sync lock) while the walk runs: a :meth:`reviews` call for any unit
+        of the same store waits for the end. When the store's count does not agree with the
+        unit's even after a second full walk (the unit keeps changing), the last walk's reviews
+        are returned.
+
+        Args:
+            business_unit: A 24-hex id or a domain.
+            on_page: Called with each page's new reviews (review JSON, newest first, none
+                empty) during a first load.
+            include_reported: Include reviews that are reported (hidden by default).
+
+        Returns:
+            The reviews (a review frame), or ``None`` without a review store
+            (``review_store="off"``): the caller streams :meth:`review_pages` itself.
+        """
+        if not callable(on_page):
+            raise ConfigError(
+                f"on_page must be a function taking a list of reviews, got {on_page!r}"
+            )
+        with_reported = bool(params.flag(include_reported, "include_reported"))
+        unit_id = self._unit_id(business_unit)
+        store = self._review_store()
+        if store is None:
+            return None
+        walks: list[list[Item]] = []
+
+        def visible(items: list[Item]) -> list[Item]:
+            if with_reported:
+                return items
+            return [item for item in items if not item.get("reportData")]
+
+        def full_walk() -> list[Item]:
+            stream = not walks  # a repeated walk (counts that did not agree) is not shown again
+            items: list[Item] = []
+            walks.append(items)
+            with contextlib.closing(self._review_pages(unit_id, True)) as pages:
+                for page in pages:
+                    items.extend(page)
+                    shown = visible(page) if stream else []
+                    if shown:
+                        on_page(shown)
+            return items
+
+        refresh = store.refresh(self, unit_id, full_walk=full_walk)
+        if not refresh.verified:
+            return read_frame(frames.review_frame, visible(walks[-1]), business_unit_id=unit_id)
+        frame: pd.DataFrame = store.reviews(unit_id, include_reported=with_reported)
+        if not refresh.full:  # a direct walk needs at least one page per 100 reviews answered
+            pages_needed = max(1, -(-len(frame) // PER_PAGE))
+            self.connection.stats.add("requests_saved", max(0, pages_needed - refresh.requests))
+        return frame
 
     def _stored_reviews(
         self,
