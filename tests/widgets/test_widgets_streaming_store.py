@@ -139,16 +139,42 @@ def test_a_cancelled_first_load_stores_nothing_and_frees_the_store(
     pd.testing.assert_frame_equal(by_id(stored), truth)
 
 
-def test_without_a_store_the_explorer_streams_the_pages(server: Any, tmp_path: Path) -> None:
+def review_list_requests(server: Any, since: int) -> int:
+    """Requests for a review list (``.../reviews``, ``.../all-reviews``) after the ``since``-th."""
+    return sum(1 for _method, path in server.admin.requests[since:] if path.endswith("reviews"))
+
+
+def test_without_a_store_the_loaded_frame_is_kept_for_the_next_load_and_reviews(
+    server: Any, tmp_path: Path
+) -> None:
     client = client_for(server, tmp_path)  # review_store="off"
-    explorer = ReviewExplorer(client, progress=False, update_every=0)
+    assert client.review_store is None
+    seen = PagesSeen(client)
+    explorer = ReviewExplorer(seen, progress=False, update_every=0)
     try:
-        assert client.streamed_reviews(UNIT, lambda page: None) is None
         explorer.business_unit = UNIT
-        full = client.reviews(UNIT, progress=False)
+        first = explorer.reviews
+        streamed_pages = len(seen.pages)
+        explorer.business_unit = ""
+        before = len(server.admin.requests)
+        explorer.business_unit = UNIT  # the pages are fresh: the kept frame, no page request
+        second = explorer.reviews
+        second_lists = review_list_requests(server, before)
+        private_tries = sum(
+            1 for _m, path in server.admin.requests[before:] if path.startswith("/v1/private/")
+        )
+        before = api_requests(server)
+        again = client.reviews(UNIT, progress=False)
+        notebook_requests = api_requests(server) - before
+        fresh = client.reviews(UNIT, fresh=True, progress=False)
     finally:
         client.close()
-    pd.testing.assert_frame_equal(explorer.reviews, full)
+    assert streamed_pages == -(-len(fresh) // 100) > 1
+    assert len(seen.pages) == streamed_pages  # nothing streamed the second time
+    assert second_lists == private_tries == 1  # only the Customer API's try (not this user's)
+    assert notebook_requests == 0
+    for frame in (first, second, again):
+        pd.testing.assert_frame_equal(frame, fresh)
 
 
 def test_streamed_reviews_names_a_bad_page_handler(server: Any, tmp_path: Path) -> None:

@@ -74,6 +74,20 @@ class UnitReviewPages:
         return total if isinstance(total, int) else None
 
 
+def reviews_key(
+    unit_id: str,
+    server_filters: tuple[Any, ...],
+    start: Any,
+    end: Any,
+    order: tuple[str, ...] | None,
+    with_reported: bool | None,
+    row_limit: int | None,
+) -> tuple[Any, ...]:
+    """The key of a ``reviews()`` frame in the client's frame cache (:mod:`tpnb.http.results`):
+    its checked arguments (the server-side filters in ``reviews()``'s order)."""
+    return ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
+
+
 class ReviewMethods(MethodsBase):
     """Public service reviews: a unit's reviews, one review, latest, likes; consumers."""
 
@@ -247,7 +261,7 @@ class ReviewMethods(MethodsBase):
                 return stored
         if fresh:
             return self._fresh_frame(walk.collect, business_unit_id=unit_id)
-        key = ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
+        key = reviews_key(unit_id, server_filters, start, end, order, with_reported, row_limit)
         return self._kept_review_frame(key, walk.collect, business_unit_id=unit_id)
 
     def review_pages(
@@ -310,7 +324,7 @@ class ReviewMethods(MethodsBase):
         on_page: Callable[[list[Item]], None],
         *,
         include_reported: bool = False,
-    ) -> pd.DataFrame | None:
+    ) -> pd.DataFrame:
         """A unit's public reviews through the review store, the pages of a first load shown as
         they arrive (the explorer's and the dashboard's load).
 
@@ -337,9 +351,14 @@ class ReviewMethods(MethodsBase):
                 empty) during a first load.
             include_reported: Include reviews that are reported (hidden by default).
 
+        Without a review store (``review_store="off"``) the pages of :meth:`review_pages` go to
+        ``on_page`` and their frame is kept in the client's frame cache, as ``reviews()`` keeps
+        its own: while every page is fresh in the HTTP cache, the next load and the next
+        ``reviews(business_unit)`` cost no request (the kept frame is returned, ``on_page`` not
+        called).
+
         Returns:
-            The reviews (a review frame), or ``None`` without a review store
-            (``review_store="off"``): the caller streams :meth:`review_pages` itself.
+            The reviews (a review frame): what ``reviews(business_unit)`` gives.
         """
         if not callable(on_page):
             raise ConfigError(
@@ -349,7 +368,7 @@ class ReviewMethods(MethodsBase):
         unit_id = self._unit_id(business_unit)
         store = self._review_store()
         if store is None:
-            return None
+            return self._streamed_without_store(unit_id, on_page, with_reported)
         walks: list[list[Item]] = []
 
         def visible(items: list[Item]) -> list[Item]:
@@ -376,6 +395,28 @@ class ReviewMethods(MethodsBase):
         if not refresh.full:  # a direct walk needs at least one page per 100 reviews answered
             pages_needed = max(1, -(-len(frame) // PER_PAGE))
             self.connection.stats.add("requests_saved", max(0, pages_needed - refresh.requests))
+        return frame
+
+    def _streamed_without_store(
+        self, unit_id: str, on_page: Callable[[list[Item]], None], with_reported: bool
+    ) -> pd.DataFrame:
+        """:meth:`streamed_reviews` with ``review_store="off"``: the frame ``reviews()`` kept
+        while its pages are fresh in the HTTP cache (no request), else the pages of
+        :meth:`review_pages` to ``on_page``, their frame kept for the next load and the next
+        ``reviews()`` as that call keeps its own."""
+        key = reviews_key(unit_id, (None,) * 6, None, None, None, with_reported, None)
+        results = self.connection.results
+        kept: pd.DataFrame | None = results.get(key)
+        if kept is not None:
+            return kept
+        items: list[Item] = []
+        with results.recording() as recording:
+            with contextlib.closing(self._review_pages(unit_id, with_reported)) as pages:
+                for page in pages:
+                    items.extend(page)
+                    on_page(page)
+            frame = read_frame(frames.review_frame, items, business_unit_id=unit_id)
+        results.put(key, frame, recording)
         return frame
 
     def _stored_reviews(

@@ -452,12 +452,12 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """The reviews (private ones, or public ones) page by page, newest first, shown as
         they arrive.
 
-        Public reviews go through the client's review store when it has one
-        (:meth:`tpnb.Client.streamed_reviews`): a unit stored before is refreshed (a handful
-        of requests) and shown at once; a new one streams in while the store keeps it, and the
-        final frame is the stored one (what ``client.reviews()`` gives). Otherwise (private
-        reviews, ``review_store="off"``) the pages of ``review_pages`` stream in and the final
-        frame is built once from every page, as ``client.reviews()`` builds it.
+        Public reviews come through :meth:`tpnb.Client.streamed_reviews`: with a review store,
+        a unit stored before is refreshed (a handful of requests) and shown at once, and a new
+        one streams in while the store keeps it; without one, the pages stream in and their
+        frame is kept in the client's frame cache (a frame kept there is shown at once). The
+        final frame is what ``client.reviews()`` gives. Private reviews stream in from
+        ``private_review_pages`` and their final frame is built once from every page.
 
         The first page is shown at once; after that the display is refreshed at most every
         :attr:`update_every` seconds (each refresh re-indexes what is loaded).
@@ -497,11 +497,10 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                         self.progress_display.show_loaded(load.loaded)
 
         try:
-            stored = getattr(self.client, "streamed_reviews", None)
-            if not private and stored is not None:
-                frame: pd.DataFrame | None = stored(load.business_unit, take)
-                if frame is not None:  # None: no review store, stream the pages below
-                    return None if load.cancelled.is_set() else frame
+            streamed = getattr(self.client, "streamed_reviews", None)
+            if not private and streamed is not None:
+                frame: pd.DataFrame = streamed(load.business_unit, take)
+                return None if load.cancelled.is_set() else frame
             if private:
                 pages = self.client.private_review_pages(load.business_unit)
             else:
