@@ -269,8 +269,9 @@ class ReviewMethods(MethodsBase):
     ) -> Iterator[list[Item]]:
         """A unit's public reviews page by page as they arrive, newest first (review JSON).
 
-        For displays that show a big unit while it loads (the dashboard's first reviews come
-        with the first request): each value is the reviews one ``all-reviews`` page added, not
+        For displays that show a big unit while it loads (the first reviews come with the
+        first request; the explorer and the dashboard use :meth:`streamed_reviews`, which walks
+        this through the review store): each value is the reviews one ``all-reviews`` page added, not
         seen on an earlier page. Read to the end, the values joined are exactly
         ``reviews(business_unit, include_reported=..., raw=True)``, in the same order. Where
         ``all-reviews`` is refused, that pull is made instead and yielded as one list.
@@ -345,17 +346,17 @@ class ReviewMethods(MethodsBase):
         unit's even after a second full walk (the unit keeps changing), the last walk's reviews
         are returned.
 
-        Args:
-            business_unit: A 24-hex id or a domain.
-            on_page: Called with each page's new reviews (review JSON, newest first, none
-                empty) during a first load.
-            include_reported: Include reviews that are reported (hidden by default).
-
         Without a review store (``review_store="off"``) the pages of :meth:`review_pages` go to
         ``on_page`` and their frame is kept in the client's frame cache, as ``reviews()`` keeps
         its own: while every page is fresh in the HTTP cache, the next load and the next
         ``reviews(business_unit)`` cost no request (the kept frame is returned, ``on_page`` not
         called).
+
+        Args:
+            business_unit: A 24-hex id or a domain.
+            on_page: Called with each page's new reviews (review JSON, newest first, none
+                empty) during a first load.
+            include_reported: Include reviews that are reported (hidden by default).
 
         Returns:
             The reviews (a review frame): what ``reviews(business_unit)`` gives.
