@@ -377,11 +377,21 @@ class ReviewMethods(MethodsBase):
                 return items
             return [item for item in items if not item.get("reportData")]
 
+        # a first load: its first page is asked for (and shown) before the store's refresh
+        # sends the unit's and the Deletions API's requests; the walk goes on inside it
+        started = None if store.holds(unit_id) else self._review_pages(unit_id, True)
+        first: list[Item] = []
+
         def full_walk() -> list[Item]:
             stream = not walks  # a repeated walk (counts that did not agree) is not shown again
             items: list[Item] = []
             walks.append(items)
-            with contextlib.closing(self._review_pages(unit_id, True)) as pages:
+            if stream and started is not None:
+                items.extend(first)
+                pages = started
+            else:
+                pages = self._review_pages(unit_id, True)
+            with contextlib.closing(pages):
                 for page in pages:
                     items.extend(page)
                     shown = visible(page) if stream else []
@@ -389,7 +399,17 @@ class ReviewMethods(MethodsBase):
                         on_page(shown)
             return items
 
-        refresh = store.refresh(self, unit_id, full_walk=full_walk)
+        try:
+            # the store's requests bypass the HTTP cache (a cached page could hide new reviews)
+            with self.connection.session.cache_disabled():
+                if started is not None:
+                    first = next(started, [])
+                    if visible(first):
+                        on_page(visible(first))
+                refresh = store.refresh(self, unit_id, full_walk=full_walk)
+        finally:
+            if started is not None:
+                started.close()  # when the refresh did not walk (another process stored it)
         if not refresh.verified:
             return read_frame(frames.review_frame, visible(walks[-1]), business_unit_id=unit_id)
         frame: pd.DataFrame = store.reviews(unit_id, include_reported=with_reported)
