@@ -36,18 +36,27 @@ def server(make_emulator: Any) -> Any:
 
 
 class PagesSeen:
-    """A client whose ``streamed_reviews`` pages are counted (what the explorer was shown)."""
+    """A client whose ``streamed_reviews`` pages are counted (what the explorer was shown), with
+    the emulator's request count when each load asked and when its first page was shown."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, server: Any) -> None:
         self.client = client
+        self.server = server
         self.pages: list[int] = []
         self.on_page: Any = None
+        self.requests_before_first_page: list[int] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
 
     def streamed_reviews(self, business_unit: str, on_page: Any) -> Any:
+        asked = api_requests(self.server)
+        shown: list[int] = []
+
         def counted(page: list[Any]) -> None:
+            if not shown:
+                shown.append(len(page))
+                self.requests_before_first_page.append(api_requests(self.server) - asked)
             self.pages.append(len(page))
             if self.on_page is not None:
                 self.on_page(page)
@@ -58,7 +67,7 @@ class PagesSeen:
 
 def test_the_second_load_of_a_unit_costs_a_handful_of_requests(server: Any, tmp_path: Path) -> None:
     client = client_for(server, tmp_path, review_store=tmp_path / "reviews.sqlite")
-    seen = PagesSeen(client)
+    seen = PagesSeen(client, server)
     explorer = ReviewExplorer(seen, progress=False, update_every=0)
     bu = unit_id(server, UNIT)
     try:
@@ -85,6 +94,8 @@ def test_the_second_load_of_a_unit_costs_a_handful_of_requests(server: Any, tmp_
     # the first load streamed its pages in (the explorer showed each) and walked every page
     assert streamed_pages == pages > 1
     assert first_requests >= pages
+    # the first page came before the store's own requests (the unit, the Deletions API)
+    assert seen.requests_before_first_page == [1]
     # the second: the lookup, then the store's refresh (the unit, the newest page, the
     # Deletions API); no page was streamed again
     assert second_requests <= 4 < first_requests
@@ -101,7 +112,7 @@ def test_a_cancelled_first_load_stores_nothing_and_frees_the_store(
     server: Any, tmp_path: Path
 ) -> None:
     client = client_for(server, tmp_path, review_store=tmp_path / "reviews.sqlite")
-    seen = PagesSeen(client)
+    seen = PagesSeen(client, server)
     first_shown, release = threading.Event(), threading.Event()
 
     def hold(_page: list[Any]) -> None:
@@ -149,7 +160,7 @@ def test_without_a_store_the_loaded_frame_is_kept_for_the_next_load_and_reviews(
 ) -> None:
     client = client_for(server, tmp_path)  # review_store="off"
     assert client.review_store is None
-    seen = PagesSeen(client)
+    seen = PagesSeen(client, server)
     explorer = ReviewExplorer(seen, progress=False, update_every=0)
     try:
         explorer.business_unit = UNIT
