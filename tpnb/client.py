@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,16 +49,19 @@ class Client(DataMethods):
         super().__init__(connection)
         self._store: ReviewStore | None = None
         self._store_closed = False
+        # a widget's background load and the notebook may open the store at the same time
+        self._store_opening = threading.Lock()
 
     @property
     def review_store(self) -> ReviewStore | None:
         """The local review store behind :meth:`reviews` and :meth:`all_reviews`
         (:mod:`tpnb.store.reviewstore`), opened on first use; ``None`` with
         ``review_store="off"`` or after :meth:`close`."""
-        if self._store is None and not self._store_closed:
-            self._store = open_review_store(self.settings, demo=self.demo)
-            self._store_closed = self._store is None
-        return self._store
+        with self._store_opening:
+            if self._store is None and not self._store_closed:
+                self._store = open_review_store(self.settings, demo=self.demo)
+                self._store_closed = self._store is None
+            return self._store
 
     def _review_store(self) -> ReviewStore | None:
         return self.review_store
@@ -121,10 +125,11 @@ class Client(DataMethods):
     def close(self) -> None:
         """Close the connection (and stop the demo emulator) and the review store (a temporary
         one is removed)."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-        self._store_closed = True
+        with self._store_opening:
+            store, self._store = self._store, None
+            self._store_closed = True
+        if store is not None:
+            store.close()
         self.connection.close()
 
     def __enter__(self) -> Client:

@@ -36,7 +36,8 @@ def review_count(server: Any, bu_id: str) -> int:
 
 
 class Watched:
-    """A client whose page generators call ``look()`` each time the next page is asked for."""
+    """A client that calls ``look()`` after the explorer was given each page (public pages:
+    through ``streamed_reviews``; private ones: when the next page is asked for)."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -51,8 +52,12 @@ class Watched:
             yield page
             self.looks.append(self.look())  # the explorer has shown that page by now
 
-    def review_pages(self, business_unit: str) -> Iterator[list[Any]]:
-        return self._watched(self.client.review_pages(business_unit))
+    def streamed_reviews(self, business_unit: str, on_page: Any) -> Any:
+        def watched(page: list[Any]) -> None:
+            on_page(page)
+            self.looks.append(self.look())  # the explorer has shown that page by now
+
+        return self.client.streamed_reviews(business_unit, watched)
 
     def private_review_pages(self, business_unit: str) -> Iterator[list[Any]]:
         return self._watched(self.client.private_review_pages(business_unit))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -72,6 +72,20 @@ class UnitReviewPages:
         counts = data.get("numberOfReviews") if isinstance(data, dict) else None
         total = counts.get("total") if isinstance(counts, dict) else None
         return total if isinstance(total, int) else None
+
+
+def reviews_key(
+    unit_id: str,
+    server_filters: tuple[Any, ...],
+    start: Any,
+    end: Any,
+    order: tuple[str, ...] | None,
+    with_reported: bool | None,
+    row_limit: int | None,
+) -> tuple[Any, ...]:
+    """The key of a ``reviews()`` frame in the client's frame cache (:mod:`tpnb.http.results`):
+    its checked arguments (the server-side filters in ``reviews()``'s order)."""
+    return ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
 
 
 class ReviewMethods(MethodsBase):
@@ -247,7 +261,7 @@ class ReviewMethods(MethodsBase):
                 return stored
         if fresh:
             return self._fresh_frame(walk.collect, business_unit_id=unit_id)
-        key = ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
+        key = reviews_key(unit_id, server_filters, start, end, order, with_reported, row_limit)
         return self._kept_review_frame(key, walk.collect, business_unit_id=unit_id)
 
     def review_pages(
@@ -255,8 +269,9 @@ class ReviewMethods(MethodsBase):
     ) -> Iterator[list[Item]]:
         """A unit's public reviews page by page as they arrive, newest first (review JSON).
 
-        For displays that show a big unit while it loads (the dashboard's first reviews come
-        with the first request): each value is the reviews one ``all-reviews`` page added, not
+        For displays that show a big unit while it loads (the first reviews come with the
+        first request; the explorer and the dashboard use :meth:`streamed_reviews`, which walks
+        this through the review store): each value is the reviews one ``all-reviews`` page added, not
         seen on an earlier page. Read to the end, the values joined are exactly
         ``reviews(business_unit, include_reported=..., raw=True)``, in the same order. Where
         ``all-reviews`` is refused, that pull is made instead and yielded as one list.
@@ -276,7 +291,9 @@ class ReviewMethods(MethodsBase):
         unit_id = self._unit_id(business_unit)
         return self._review_pages(unit_id, with_reported)
 
-    def _review_pages(self, unit_id: str, with_reported: bool | None) -> Iterator[list[Item]]:
+    def _review_pages(
+        self, unit_id: str, with_reported: bool | None
+    ) -> Generator[list[Item], None, None]:
         """The generator behind :meth:`review_pages`, for a checked unit id."""
         pages = UnitReviewPages(self.connection, unit_id, include_reported=with_reported)
         seen: set[str] = set()
@@ -301,6 +318,127 @@ class ReviewMethods(MethodsBase):
         )
         if everything:
             yield everything
+
+    def streamed_reviews(
+        self,
+        business_unit: str,
+        on_page: Callable[[list[Item]], None],
+        *,
+        include_reported: bool = False,
+    ) -> pd.DataFrame:
+        """A unit's public reviews through the review store, the pages of a first load shown as
+        they arrive (the explorer's and the dashboard's load).
+
+        * **The store holds the unit**: it is refreshed as :meth:`reviews` refreshes it (about
+          3 requests: the unit's count, the newest page, the Deletions API) and the stored
+          reviews are returned; ``on_page`` is not called.
+        * **It does not yet**: the store's first full walk is the newest-first ``all-reviews``
+          walk of :meth:`review_pages` (reported reviews included, as the store keeps them),
+          and each page's reviews (without the reported ones unless ``include_reported``) go
+          to ``on_page`` as they arrive. At the end the unit is stored in one transaction, and
+          the stored reviews are returned: what ``reviews(business_unit)`` gives, so the next
+          load (and the next :meth:`reviews`) costs a handful of requests.
+
+        An exception raised by ``on_page`` (e.g. a widget's load being cancelled) stops the
+        walk and is re-raised; nothing of that walk is stored. The store is held (its thread
+        lock and its file's sync lock) while the walk runs: a :meth:`reviews` call for any unit
+        of the same store waits for the end. When the store's count does not agree with the
+        unit's even after a second full walk (the unit keeps changing), the last walk's reviews
+        are returned.
+
+        Without a review store (``review_store="off"``) the pages of :meth:`review_pages` go to
+        ``on_page`` and their frame is kept in the client's frame cache, as ``reviews()`` keeps
+        its own: while every page is fresh in the HTTP cache, the next load and the next
+        ``reviews(business_unit)`` cost no request (the kept frame is returned, ``on_page`` not
+        called).
+
+        Args:
+            business_unit: A 24-hex id or a domain.
+            on_page: Called with each page's new reviews (review JSON, newest first, none
+                empty) during a first load.
+            include_reported: Include reviews that are reported (hidden by default).
+
+        Returns:
+            The reviews (a review frame): what ``reviews(business_unit)`` gives.
+        """
+        if not callable(on_page):
+            raise ConfigError(
+                f"on_page must be a function taking a list of reviews, got {on_page!r}"
+            )
+        with_reported = bool(params.flag(include_reported, "include_reported"))
+        unit_id = self._unit_id(business_unit)
+        store = self._review_store()
+        if store is None:
+            return self._streamed_without_store(unit_id, on_page, with_reported)
+        walks: list[list[Item]] = []
+
+        def visible(items: list[Item]) -> list[Item]:
+            if with_reported:
+                return items
+            return [item for item in items if not item.get("reportData")]
+
+        # a first load: its first page is asked for (and shown) before the store's refresh
+        # sends the unit's and the Deletions API's requests; the walk goes on inside it
+        started = None if store.holds(unit_id) else self._review_pages(unit_id, True)
+        first: list[Item] = []
+
+        def full_walk() -> list[Item]:
+            stream = not walks  # a repeated walk (counts that did not agree) is not shown again
+            items: list[Item] = []
+            walks.append(items)
+            if stream and started is not None:
+                items.extend(first)
+                pages = started
+            else:
+                pages = self._review_pages(unit_id, True)
+            with contextlib.closing(pages):
+                for page in pages:
+                    items.extend(page)
+                    shown = visible(page) if stream else []
+                    if shown:
+                        on_page(shown)
+            return items
+
+        try:
+            # the store's requests bypass the HTTP cache (a cached page could hide new reviews)
+            with self.connection.session.cache_disabled():
+                if started is not None:
+                    first = next(started, [])
+                    if visible(first):
+                        on_page(visible(first))
+                refresh = store.refresh(self, unit_id, full_walk=full_walk)
+        finally:
+            if started is not None:
+                started.close()  # when the refresh did not walk (another process stored it)
+        if not refresh.verified:
+            return read_frame(frames.review_frame, visible(walks[-1]), business_unit_id=unit_id)
+        frame: pd.DataFrame = store.reviews(unit_id, include_reported=with_reported)
+        if not refresh.full:  # a direct walk needs at least one page per 100 reviews answered
+            pages_needed = max(1, -(-len(frame) // PER_PAGE))
+            self.connection.stats.add("requests_saved", max(0, pages_needed - refresh.requests))
+        return frame
+
+    def _streamed_without_store(
+        self, unit_id: str, on_page: Callable[[list[Item]], None], with_reported: bool
+    ) -> pd.DataFrame:
+        """:meth:`streamed_reviews` with ``review_store="off"``: the frame ``reviews()`` kept
+        while its pages are fresh in the HTTP cache (no request), else the pages of
+        :meth:`review_pages` to ``on_page``, their frame kept for the next load and the next
+        ``reviews()`` as that call keeps its own."""
+        key = reviews_key(unit_id, (None,) * 6, None, None, None, with_reported, None)
+        results = self.connection.results
+        kept: pd.DataFrame | None = results.get(key)
+        if kept is not None:
+            return kept
+        items: list[Item] = []
+        with results.recording() as recording:
+            with contextlib.closing(self._review_pages(unit_id, with_reported)) as pages:
+                for page in pages:
+                    items.extend(page)
+                    on_page(page)
+            frame = read_frame(frames.review_frame, items, business_unit_id=unit_id)
+        results.put(key, frame, recording)
+        return frame
 
     def _stored_reviews(
         self,

@@ -35,7 +35,7 @@ from tpnb.widgets.download import BrowserDownload
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex, language_counts
 from tpnb.widgets.progress import LoadProgress
 from tpnb.widgets.render import demo_badge_html, plural
-from tpnb.widgets.streaming import StreamingLoad, append_reviews
+from tpnb.widgets.streaming import LoadCancelled, StreamingLoad, append_reviews
 from tpnb.widgets.table import ReviewTable
 
 __all__ = ["ReviewExplorer"]
@@ -103,6 +103,9 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     what is loaded, and the count says so ("of 12,400 of 124,000 loaded so far"). In a
     notebook or Voila, assigning :attr:`business_unit` loads in a background thread (the
     widget stays usable; choosing another unit cancels the load); :meth:`wait` waits for it.
+    With the client's review store on, public reviews load through it
+    (:meth:`tpnb.Client.streamed_reviews`): a unit loaded before (here or by ``tp.reviews()``)
+    shows at once after a refresh of a handful of requests, and a first load fills the store.
 
     Attributes:
         value: the current selection: every review passing the filters, sorted (a DataFrame).
@@ -425,9 +428,15 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """The reviews (private ones, or public ones) page by page, newest first, shown as
         they arrive.
 
+        Public reviews come through :meth:`tpnb.Client.streamed_reviews`: with a review store,
+        a unit stored before is refreshed (a handful of requests) and shown at once, and a new
+        one streams in while the store keeps it; without one, the pages stream in and their
+        frame is kept in the client's frame cache (a frame kept there is shown at once). The
+        final frame is what ``client.reviews()`` gives. Private reviews stream in from
+        ``private_review_pages`` and their final frame is built once from every page.
+
         The first page is shown at once; after that the display is refreshed at most every
-        :attr:`update_every` seconds (each refresh re-indexes what is loaded). The final frame
-        is built once from every page, as ``client.reviews()`` builds it.
+        :attr:`update_every` seconds (each refresh re-indexes what is loaded).
 
         Returns:
             Every review, or ``None`` when the load was cancelled.
@@ -435,37 +444,50 @@ class ReviewExplorer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         watch = getattr(self.client, "watch_pacing", None)
         if watch is not None and self.progress and load.stop_watching is None:
             load.stop_watching = watch(lambda seconds: self._on_pace_wait(load, seconds))
-        if private:
-            pages = self.client.private_review_pages(load.business_unit)
-        else:
-            pages = self.client.review_pages(load.business_unit)
         unit_id = load.unit_id or None
         items: list[dict[str, Any]] = []
         pending: list[dict[str, Any]] = []
         shown_at: float | None = None
-        try:
-            for page in pages:
-                if load.cancelled.is_set():
-                    return None
-                items.extend(page)
-                pending.extend(page)
-                load.loaded = len(items)
-                now = time.monotonic()
-                if shown_at is None or now - shown_at >= self.update_every:
-                    part = review_frame(pending, private=private, business_unit_id=unit_id)
-                    if private:
-                        with self._lock:
-                            if self._is_current(load):
-                                self.private = True  # replies allowed from the first page
-                    self._show_part(load, part)
-                    pending = []
-                    shown_at = time.monotonic()
-                elif self.progress:
+
+        def take(page: list[dict[str, Any]]) -> None:
+            """Show one page (or just count it, between display refreshes)."""
+            nonlocal pending, shown_at
+            if load.cancelled.is_set():
+                raise LoadCancelled(load.business_unit)
+            items.extend(page)
+            pending.extend(page)
+            load.loaded = len(items)
+            now = time.monotonic()
+            if shown_at is None or now - shown_at >= self.update_every:
+                part = review_frame(pending, private=private, business_unit_id=unit_id)
+                if private:
                     with self._lock:
                         if self._is_current(load):
-                            self.progress_display.show_loaded(load.loaded)
-        finally:
-            pages.close()
+                            self.private = True  # replies allowed from the first page
+                self._show_part(load, part)
+                pending = []
+                shown_at = time.monotonic()
+            elif self.progress:
+                with self._lock:
+                    if self._is_current(load):
+                        self.progress_display.show_loaded(load.loaded)
+
+        try:
+            streamed = getattr(self.client, "streamed_reviews", None)
+            if not private and streamed is not None:
+                frame: pd.DataFrame = streamed(load.business_unit, take)
+                return None if load.cancelled.is_set() else frame
+            if private:
+                pages = self.client.private_review_pages(load.business_unit)
+            else:
+                pages = self.client.review_pages(load.business_unit)
+            try:
+                for page in pages:
+                    take(page)
+            finally:
+                pages.close()
+        except LoadCancelled:
+            return None
         if load.cancelled.is_set():
             return None
         return review_frame(items, private=private, business_unit_id=unit_id)

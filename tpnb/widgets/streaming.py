@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["StreamingLoad", "append_reviews"]
+__all__ = ["LoadCancelled", "StreamingLoad", "append_reviews"]
+
+
+class LoadCancelled(Exception):
+    """Raised in a load's page handler once another load replaced it: stops the walk (and,
+    through the review store, its first full walk, of which nothing is then stored)."""
 
 
 @dataclass
