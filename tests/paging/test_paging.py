@@ -5,6 +5,7 @@ The walks against the real emulator over HTTP are in ``tests/methods/``.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from typing import Any
@@ -184,3 +185,76 @@ def test_progress_bar_shown_for_multi_page(capsys: pytest.CaptureFixture[str]) -
     with Progress(True, "walk", total=5) as bar:
         _flatten(walk_pages(PagedList(500), "reviews", progress=bar))
     assert "walk" in capsys.readouterr().err
+
+
+def _pages_noting_frozen(frozen: list[int], pages: int = 3) -> Any:
+    """A walk of ``pages`` pages of one new item each; notes the frozen object count per page."""
+    for n in range(pages):
+        frozen.append(gc.get_freeze_count())
+        yield [{"id": f"r{n}", "nested": {"links": [{"href": f"/r{n}"}]}}]
+
+
+def test_fill_keeps_pages_out_of_gc_passes_until_the_walk_ends() -> None:
+    assert gc.get_freeze_count() == 0
+    frozen: list[int] = []
+    items = Collector().fill(_pages_noting_frozen(frozen))
+    assert [i["id"] for i in items] == ["r0", "r1", "r2"]
+    assert frozen[0] == 0  # nothing kept yet
+    assert frozen[1] > 0  # the first page (and all else alive then) is out of the passes
+    assert gc.get_freeze_count() == 0  # all moved back when the walk ended
+
+
+def test_fill_gc_shelter_lasts_until_the_last_of_two_walks() -> None:
+    outer_frozen: list[int] = []
+    inner_frozen: list[int] = []
+    after_inner: list[int] = []
+
+    def outer() -> Any:
+        for n, page in enumerate(_pages_noting_frozen(outer_frozen)):
+            if n == 1:  # another walk runs and ends inside this one
+                Collector().fill(_pages_noting_frozen(inner_frozen))
+                after_inner.append(gc.get_freeze_count())
+            yield page
+
+    Collector().fill(outer())
+    assert after_inner[0] > 0  # the inner walk's end did not unfreeze the outer one's pages
+    assert gc.get_freeze_count() == 0
+
+
+def test_fill_with_a_listener_leaves_gc_alone() -> None:
+    frozen: list[int] = []
+    seen: list[int] = []
+    Collector(on_new=lambda items: seen.append(len(items))).fill(_pages_noting_frozen(frozen))
+    assert seen == [1, 1, 1]
+    assert frozen == [0, 0, 0]
+
+
+def test_fill_unfreezes_when_the_walk_raises() -> None:
+    def failing() -> Any:
+        yield [{"id": "a"}]
+        raise ConsistencyError("the list moved")
+
+    with pytest.raises(ConsistencyError):
+        Collector().fill(failing())
+    assert gc.get_freeze_count() == 0
+
+
+def test_fill_leaves_an_application_s_own_freeze_and_a_disabled_collector_alone() -> None:
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # what a server does before forking workers
+    try:
+        theirs = gc.get_freeze_count()
+        frozen: list[int] = []
+        Collector().fill(_pages_noting_frozen(frozen))
+        assert frozen == [theirs] * 3  # tpnb froze nothing more
+        assert gc.get_freeze_count() == theirs  # and did not unfreeze theirs
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        frozen = []
+        Collector().fill(_pages_noting_frozen(frozen))
+        assert frozen == [0, 0, 0]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

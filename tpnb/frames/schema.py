@@ -239,7 +239,7 @@ class Schema:
         for c in self.columns:
             values = _column_values(c, rows, levels)
             default = defaults.get(c.name)
-            if default is not None:
+            if default is not None and None in values:
                 values = [default if v is None else v for v in values]
             try:
                 data[c.name] = typed(c.kind, values)
@@ -276,6 +276,8 @@ def _column_values(
     missing = MISSING if column.kind == "present" else None
     values: list[Any] | None = None
     for path in paths:
+        if values is not None and None not in values and MISSING not in values:
+            break  # every row has a value: the alternatives would change nothing
         parent = _level(rows, path[:-1], levels)
         # map(dict.get, ...) runs the whole column in C: the hot loop of the converter
         got = list(map(dict.get, parent, repeat(path[-1]), repeat(missing)))

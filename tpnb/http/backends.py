@@ -2,7 +2,10 @@
 
 Each session gets its own backend object (sessions sharing one would share its settings, the
 identity ``key_fn`` included). SQLite and Redis store JSON, never pickle: a cache that several
-people share must not run code when an entry is loaded.
+people share must not run code when an entry is loaded. SQLite stores each entry as one line of
+JSON (status, headers, the redacted request...) followed by the response body as received
+(:data:`SQLITE_SERIALIZER`): base64-encoding a 137 KB review page into the JSON and decoding it
+again cost more CPU than the whole SQLite write, and made the file a third larger.
 
 A corrupted SQLite cache file (not a database, or a damaged one) is rebuilt, not reported: a cache
 is disposable. Before opening, a cheap probe reads the schema and counts each table's rows; when
@@ -21,17 +24,25 @@ import time
 from pathlib import Path
 from typing import Any
 
+import attrs
 import filelock
 import platformdirs
 from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
+from requests_cache.models.response import CachedResponse
 from requests_cache.serializers import SerializerPipeline, Stage
 from requests_cache.serializers.preconf import json_preconf_stage
 
 from tpnb.config import Settings
 from tpnb.errors import ConfigError
 
-__all__ = ["JSON_SERIALIZER", "build_backend", "default_cache_path", "repair_sqlite_cache"]
+__all__ = [
+    "JSON_SERIALIZER",
+    "SQLITE_SERIALIZER",
+    "build_backend",
+    "default_cache_path",
+    "repair_sqlite_cache",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +53,35 @@ _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 #: written by the C encoder, several times faster than the pure-Python one ``indent`` forces
 JSON_SERIALIZER = SerializerPipeline(
     [json_preconf_stage, Stage(dumps=json.dumps, loads=json.loads)], name="json", is_binary=False
+)
+
+
+def _dump_entry(value: Any) -> bytes:
+    """A cache entry as stored in SQLite: a response without its body as one line of JSON (as
+    :data:`JSON_SERIALIZER` writes it), a newline, then the body's bytes as received; any other
+    value as one line of JSON."""
+    if not isinstance(value, CachedResponse):
+        return json.dumps(json_preconf_stage.dumps(value)).encode()
+    bodiless = attrs.evolve(value, content=None)  # type: ignore[arg-type]  # None: not in the JSON
+    head = json_preconf_stage.dumps(bodiless)
+    return json.dumps(head).encode() + b"\n" + (value.content or b"")
+
+
+def _load_entry(entry: bytes) -> Any:
+    """The value :func:`_dump_entry` stored; anything else raises (requests-cache: a miss)."""
+    head, newline, body = bytes(entry).partition(b"\n")  # JSON text never holds a raw newline
+    value = json_preconf_stage.loads(json.loads(head))
+    if newline:
+        if not isinstance(value, CachedResponse):
+            raise ValueError("a body after a cache entry that is not a response")
+        value._content = body
+    return value
+
+
+#: SQLite's serializer: JSON for everything but the body, stored as received (see the module
+#: docstring); its name is part of every cache key, so entries of another format are never read
+SQLITE_SERIALIZER = SerializerPipeline(
+    [Stage(dumps=_dump_entry, loads=_load_entry)], name="json+body", is_binary=True
 )
 
 
@@ -62,7 +102,7 @@ def build_backend(settings: Settings, *, namespace: str = "tpnb") -> BaseCache:
         repair_sqlite_cache(path)
         if not path.exists():  # create it private: the cache holds API answers
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        return SQLiteCache(path, serializer=JSON_SERIALIZER, wal=True, busy_timeout=30_000)
+        return SQLiteCache(path, serializer=SQLITE_SERIALIZER, wal=True, busy_timeout=30_000)
     except (OSError, sqlite3.Error) as error:
         raise ConfigError(
             f"cannot open the HTTP cache file {path}: {type(error).__name__}: {error}; check its "

@@ -9,8 +9,9 @@ What the mix adds to a plain session, and the traps it closes (see
   through a redirect (the history would keep the request headers).
 - cache keys are partitioned by identity via a custom ``key_fn``; each session builds its own
   backend object, so two sessions never share a ``key_fn``.
-- SQLite (WAL, in the user cache directory) is the default backend; Redis and SQLite use the JSON
-  serializer, never pickle (a shared backend must not run code on load).
+- SQLite (WAL, in the user cache directory) is the default backend; Redis stores JSON and SQLite
+  a line of JSON followed by the body as received, never pickle (a shared backend must not run
+  code on load).
 - the credentials are attached per request by :mod:`tpnb.http.connection` (``apikey`` header on every
   call, bearer only on private calls) and the names used are exactly those requests-cache redacts.
 

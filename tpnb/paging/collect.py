@@ -9,14 +9,27 @@ A collector can also hand each page's new items to a listener (``on_new``) as th
 :func:`stream_walk` uses that to turn any walk into a generator of pages, for displays that show
 a list while it loads; both it and the walkers' prefetching run their producer ahead of the
 consumer with :func:`run_ahead`.
+
+While :meth:`Collector.fill` keeps a walk's pages for one result, the objects alive after each
+page are moved out of the way of Python's cyclic garbage collector (``gc.freeze()``; all moved
+back with ``gc.unfreeze()`` when the last such walk ends). A full pull keeps about 1.5 million
+dicts and lists (124,000 reviews), and the collector's full passes over them, again and again as
+they grow, cost more CPU than parsing them (measured: 2.3 s of collector time against 1.8 s of
+``json.loads`` for 124,000 reviews). Nothing is lost: review JSON holds no reference cycles (it is
+freed by reference counting), garbage made meanwhile is still collected, and garbage that was
+alive at a freeze waits only until the walk ends. A collector with a listener (a streaming
+display, whose walk may run for minutes beside a UI drawing charts) is left to the usual passes,
+and so is everything in a process that froze objects itself (``gc.freeze()`` before a fork) or
+turned the collector off: tpnb never unfreezes what it did not freeze.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import queue
 import threading
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 __all__ = ["Collector", "Item", "Progress", "WalkStopped", "run_ahead", "stream_walk"]
@@ -65,6 +78,39 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _GcShelter:
+    """Moves what walks keep out of the cyclic garbage collector's passes (see the module
+    docstring); counts the walks that use it, so the last one to end moves everything back."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._walks = 0
+        self._active = False  # whether the walks running now may freeze (see open)
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[Callable[[], None]]:
+        """Yields ``keep()``, called after each kept page; ``gc.unfreeze()`` after the last walk."""
+        with self._lock:
+            if self._walks == 0:  # an application that froze objects itself keeps its freeze
+                self._active = gc.isenabled() and gc.get_freeze_count() == 0
+            self._walks += 1
+            active = self._active
+        try:
+            yield gc.freeze if active else _nothing
+        finally:
+            with self._lock:
+                self._walks -= 1
+                if self._walks == 0 and active:
+                    gc.unfreeze()
+
+
+def _nothing() -> None:
+    """``keep()`` of a shelter that may not freeze: the collector's usual passes."""
+
+
+_SHELTER = _GcShelter()
 
 
 class Collector:
@@ -124,12 +170,19 @@ class Collector:
         Returns:
             The kept items, in first-seen order.
         """
-        with contextlib.closing(pages):
+        with contextlib.closing(pages), self._sheltered() as keep:
             for items in pages:
                 self.add(items)
                 if self.full:
                     break
+                keep()
         return self.items
+
+    def _sheltered(self) -> contextlib.AbstractContextManager[Callable[[], None]]:
+        """The garbage-collector shelter of :meth:`fill` (none with a listener: module docstring)."""
+        if self.on_new is not None:
+            return contextlib.nullcontext(lambda: None)
+        return _SHELTER.open()
 
     def seen(self, items: Iterable[Item]) -> bool:
         """Whether any of ``items`` was seen before (kept or not)."""
