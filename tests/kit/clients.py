@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tpnb.client import Client
 from tpnb.config import Settings
 from tpnb.http.connection import Connection
@@ -69,10 +67,12 @@ def token_pacing_window(seconds: float = 1.0) -> Iterator[None]:
     """
     from tpnb.http import tokens
 
-    count, _ = tokens.TOKEN_REQUEST_LIMIT
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tokens, "TOKEN_REQUEST_LIMIT", (count, seconds))
+    saved = tokens.TOKEN_REQUEST_LIMIT
+    tokens.TOKEN_REQUEST_LIMIT = (saved[0], seconds)
+    try:
         yield
+    finally:
+        tokens.TOKEN_REQUEST_LIMIT = saved
 
 
 def settings_for(
