@@ -11,10 +11,15 @@ tokens under the test's ``tmp_path``, never waits on tpnb's own pacing and retri
 * ``cache_backend="sqlite"``: a cache file at ``tmp_path / "cache.sqlite"`` (the default is the
   memory cache); any other keyword is a :class:`~tpnb.config.Settings` field. The review store
   of ``reviews()`` is off unless a test asks for one (``review_store="memory"`` or a path).
+
+:func:`token_pacing_window` scales tpnb's own token-request pacing (5 a minute) down to tests whose
+emulator tokens live a second or two.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +50,29 @@ FAST: dict[str, Any] = {
     "token_refresh_skew": 0.2,
     "pace_limits": NO_PACING,
 }
+
+
+@contextlib.contextmanager
+def token_pacing_window(seconds: float = 1.0) -> Iterator[None]:
+    """tpnb paces token requests per ``seconds`` instead of per minute while the block runs.
+
+    tpnb sends at most ``TOKEN_REQUEST_LIMIT[0]`` token requests (logins and refreshes) per
+    client in ``TOKEN_REQUEST_LIMIT[1]`` seconds (5 a minute) and sleeps out the rest of the
+    window. Against tokens that live 100 hours that never happens; against an emulator whose
+    tokens live a second or two, a test would wait out whole minutes of real time (about 55 s per
+    wait). This keeps the count and the pacing code, on a window as short as the tokens.
+
+    Args:
+        seconds: The pacing window.
+    """
+    from tpnb.http import tokens
+
+    saved = tokens.TOKEN_REQUEST_LIMIT
+    tokens.TOKEN_REQUEST_LIMIT = (saved[0], seconds)
+    try:
+        yield
+    finally:
+        tokens.TOKEN_REQUEST_LIMIT = saved
 
 
 def settings_for(

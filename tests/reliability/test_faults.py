@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from kit.clients import FAST, client_for
+from kit.clients import FAST, client_for, token_pacing_window
 from kit.ledger import LEDGER
 from kit.server import GENEROUS_RATE_LIMITS, biggest_unit
 from kit.truth import (
@@ -109,11 +109,17 @@ def rate_storm(server: EmulatorServer, seed: int) -> Iterator[None]:
 
 @contextlib.contextmanager
 def short_tokens(server: EmulatorServer, seed: int) -> Iterator[None]:
-    server.admin.set_token_lifetime(1.0 + seed * 0.5)
+    lifetime = 1.0 + seed * 0.5
+    server.admin.set_token_lifetime(lifetime)
     at = 8 + 7 * seed
     try:
-        with after_requests(
-            server, [(at, server.admin.expire_tokens), (at + 20, server.admin.expire_tokens)]
+        # tokens of a second: tpnb paces token requests per second, not per minute (a slow
+        # export under load otherwise waits out a minute of real time after 5 refreshes)
+        with (
+            token_pacing_window(lifetime),
+            after_requests(
+                server, [(at, server.admin.expire_tokens), (at + 20, server.admin.expire_tokens)]
+            ),
         ):
             yield
     finally:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from kit.clients import settings_for
+from kit.clients import settings_for, token_pacing_window
 from kit.ledger import LEDGER
 from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
 from kit.truth import COMPLETE, WRONG
@@ -29,6 +29,14 @@ from tpnb.http.connection import Connection
 ROW = "a second identity per grant"
 REDIRECT = "http://127.0.0.1:9/callback"
 LIFETIME = 2.0  # seconds: the emulator's tokens expire while the test runs
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _short_token_pacing() -> Iterator[None]:
+    """Every check renews tokens (each 403 once, each expiry): tpnb's pacing of token requests
+    runs on a window as short as the tokens' lifetime instead of a minute."""
+    with token_pacing_window(LIFETIME / 2):
+        yield
 
 
 @pytest.fixture(scope="module")
