@@ -53,7 +53,8 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 4
 DEFAULT_BACKOFF_FACTOR = 0.5
 DEFAULT_BACKOFF_MAX = 30.0
-DEFAULT_RETRY_AFTER_MAX = 120.0
+#: The 833-calls window's length: a 429 from it asks for at most this; the hour's window for more.
+DEFAULT_RETRY_AFTER_MAX = 300.0
 DEFAULT_TOKEN_REFRESH_SKEW = 300.0
 #: Trustpilot's guidance: at most 833 calls per 5 minutes and 10,000 per hour (calls, seconds).
 DEFAULT_PACE_LIMITS: tuple[tuple[int, float], ...] = ((833, 300.0), (10_000, 3600.0))
@@ -185,7 +186,8 @@ class Settings:
         max_retries: Retries after the first attempt (connection errors, 429, 500/502/503/504).
         backoff_factor: Base of the exponential back-off, in seconds.
         backoff_max: Longest back-off between two attempts.
-        retry_after_max: Longest ``Retry-After`` honoured; a longer one fails at once.
+        retry_after_max: Longest ``Retry-After`` honoured (default 300 s, the 5-minute window of
+            the rate limit, as long as tpnb's own pacing may wait); a longer one fails at once.
         pace_limits: ``(calls, seconds)`` windows the client never exceeds (it sleeps instead).
         token_refresh_skew: Refresh this many seconds before the token expires (at most a tenth
             of the token's lifetime).

@@ -52,8 +52,8 @@ def measure(
     """
     out = []
     for name, domain, keywords in PULLS:
-        tp = connect(Path(tempfile.mkdtemp(prefix="tpnb-bench-filtered-")))
         unit = unit_id(domain)  # before counting: tpnb would look a domain up as well
+        tp = connect(Path(tempfile.mkdtemp(prefix="tpnb-bench-filtered-")))
         with tp:
             before = count()
             frame = tp.reviews(unit, progress=False, **keywords)

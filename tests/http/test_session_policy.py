@@ -229,3 +229,28 @@ def test_settings_expiry_feeds_policy() -> None:
     r = requests.Response()
     r.url = BASE + "/business-units/abc/reviews"
     assert not keep(r)
+
+
+def test_a_hold_makes_every_call_wait_and_is_announced() -> None:
+    """A 429's Retry-After holds the pacer: the next call of any thread waits the rest of it,
+    told to the watchers first; a shorter hold does not shorten a longer one."""
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer([(1000, 60.0)], clock=lambda: now[0], sleep=sleep)
+    told: list[float] = []
+    pacer.watch(told.append)
+    pacer.hold(30.0)
+    pacer.hold(5.0)  # an earlier, longer hold is kept
+    now[0] += 10.0
+    assert pacer.delay() == 20.0
+    assert pacer.acquire() == 20.0
+    assert told == slept == [20.0]
+    assert pacer.acquire() == 0.0  # the hold is over
+    pacer.hold(0.0)
+    pacer.hold(-1.0)  # nothing to hold
+    assert pacer.delay() == 0.0

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from kit.clients import client_for, settings_for
 from kit.paths import REPO
 from kit.server import GENEROUS_RATE_LIMITS, GENEROUS_REFRESH_LIMIT
@@ -198,3 +199,57 @@ def test_pacing_budget_never_meets_a_429(load_server: EmulatorServer, tmp_path: 
             t.join()
     assert not failures, f"refused after {done[0]} calls: {failures[0]}"
     assert done[0] > window[0] * 2, "the run should span several rate windows"
+
+
+def test_a_429_from_calls_made_elsewhere_holds_every_call_and_says_so(
+    load_server: EmulatorServer, tmp_path: Path
+) -> None:
+    """Another user of the key (a second notebook, a colleague's tool) filled the window the
+    client paces itself in: the server's 429 and its Retry-After hold every thread's next call
+    (announced to the pace watchers, like the client's own waits), the refused call is retried,
+    and the threads meet no further 429."""
+    window = (30, 3.0)
+    load_server.admin.reset_rate_limits()
+    load_server.admin.set_rate_limits([window])
+    tp = client_for(
+        load_server, tmp_path, pace_limits=(window,), retry_after_max=10.0, timeout=10.0
+    )
+    unit = sorted(load_server.dataset.user_by_username(tp.settings.username).business_unit_ids)[0]
+    announced: list[float] = []
+    done = [0]
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        for _ in range(12):
+            try:
+                tp.connection.get_json(
+                    f"/private/business-units/{unit}/reviews", {"perPage": 1}, private=True
+                )
+            except RateLimitError as exc:
+                failures.append(exc)
+                return
+            with lock:
+                done[0] += 1
+
+    with tp:
+        tp.connection.pacer.watch(announced.append)
+        for _ in range(10):  # calls with the same key from elsewhere: not this client's pacer
+            answer = requests.get(
+                load_server.api_url + f"/business-units/{unit}",
+                headers={"apikey": load_server.credentials["api_key"]},
+                timeout=10,
+            )
+            assert answer.status_code == 200
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        stats = tp.stats.snapshot()
+    assert not failures, f"refused after {done[0]} calls: {failures[0]}"
+    assert done[0] == 48
+    # every retry here is a 429 (no faults): at least the first; at most the calls already on
+    # the wire when it came back, one per thread; none after the hold
+    assert 1 <= stats.retries <= 4
+    assert any(wait > 0.5 for wait in announced), announced  # the hold was announced

@@ -115,6 +115,7 @@ class Connection:
             local=self.local,
             sleep=sleep,
             secrets=self._secrets,
+            hold=self.pacer.hold,
         )
         adapter = CountingAdapter(self.pacer, self.stats, self.local)
         self.session.mount("http://", adapter)

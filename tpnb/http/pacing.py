@@ -12,6 +12,10 @@ machine; :data:`MARGIN` (1%) stretches the windows further for clock-rate differ
 
 Whoever shows a long load (a widget's progress display) can :meth:`Pacer.watch` the waits: a
 listener is called with the seconds a call is about to wait, just before the wait begins.
+
+The key's calls may also come from elsewhere (another notebook, another tool): the server then
+answers 429 with a ``Retry-After``, and :meth:`Pacer.hold` makes every call of this client wait
+that long, announced like any other wait, before the refused call is retried.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class Pacer:
         self._lock = threading.Lock()
         self._sent: list[list[float]] = [[] for _ in self.limits]  # sorted stamps
         self._listeners: list[PaceListener] = []
+        self._held_until = 0.0  # no call before this clock time (a server's Retry-After)
 
     def watch(self, listener: PaceListener) -> Callable[[], None]:
         """Call ``listener(seconds)`` each time a call is about to wait ``seconds`` for a limit.
@@ -105,8 +110,20 @@ class Pacer:
         with self._lock:
             return self._delay(self._clock())
 
+    def hold(self, seconds: float) -> None:
+        """Let no call go for ``seconds`` from now: the server answered 429 with a Retry-After.
+
+        Every thread's next call waits (announced to the watchers like any pacing wait), not
+        only the one the server refused: calls made meanwhile would be refused too, and would
+        count against the key. An earlier, longer hold is kept.
+        """
+        if not seconds > 0:
+            return
+        with self._lock:
+            self._held_until = max(self._held_until, self._clock() + float(seconds))
+
     def _delay(self, now: float) -> float:
-        wait = 0.0
+        wait = max(0.0, self._held_until - now)
         for (calls, seconds), sent in zip(self._windows, self._sent, strict=True):
             del sent[: bisect.bisect_right(sent, now - seconds)]
             if len(sent) >= calls:

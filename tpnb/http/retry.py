@@ -8,7 +8,9 @@ Retried (``max_retries`` times after the first attempt):
 
 The wait before retry ``n`` (0-based) is the server's ``Retry-After`` when it sent one, else
 ``backoff_factor * 2**n`` scaled by a random factor in [0.5, 1.5), capped at ``backoff_max``.
-A ``Retry-After`` longer than ``retry_after_max`` is not waited for: the error is raised at once.
+A ``Retry-After`` longer than ``retry_after_max`` (default 300 s: the 833-calls window, what tpnb's
+own pacing may wait) is not waited for: the error is raised at once. A 429's wait holds every
+call of the client (:meth:`tpnb.http.pacing.Pacer.hold`), not only the refused one.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class RetryPolicy:
     max_retries: int = 4
     backoff_factor: float = 0.5
     backoff_max: float = 30.0
-    retry_after_max: float = 120.0
+    retry_after_max: float = 300.0
 
     def should_retry_status(self, method: str, status: int) -> bool:
         """True when a response with ``status`` to ``method`` may be retried."""

@@ -101,6 +101,8 @@ class Transport:
         local: The per-thread flags :class:`CountingAdapter` sets.
         sleep: Sleeps between attempts.
         secrets: The credentials to redact from error messages.
+        hold: Called with a 429's wait, to hold every call of the client that long
+            (:meth:`tpnb.http.pacing.Pacer.hold`); None: only the refused call sleeps.
     """
 
     def __init__(
@@ -114,6 +116,7 @@ class Transport:
         local: threading.local,
         sleep: Callable[[float], None],
         secrets: Callable[[], tuple[str, ...]],
+        hold: Callable[[float], None] | None = None,
     ) -> None:
         self.settings = settings
         self.session = session
@@ -123,6 +126,7 @@ class Transport:
         self.local = local
         self._sleep = sleep
         self._secrets = secrets
+        self._hold = hold
 
     def send(
         self,
@@ -214,6 +218,9 @@ class Transport:
                         "tpnb: %s %s answered %s; retry %d in %.1f s",
                         method, path, response.status_code, attempt + 1, wait,
                     )  # fmt: skip
+                    if response.status_code == 429 and self._hold is not None:
+                        self._hold(wait)  # every call waits, announced; the retry too
+                        wait = 0.0
                     self._retry_wait(wait)
                     attempt += 1
                     continue
