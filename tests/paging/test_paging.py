@@ -243,11 +243,11 @@ def test_fill_leaves_an_application_s_own_freeze_and_a_disabled_collector_alone(
     assert gc.get_freeze_count() == 0
     gc.freeze()  # what a server does before forking workers
     try:
-        theirs = gc.get_freeze_count()
+        theirs = gc.get_freeze_count()  # frozen objects freed meanwhile lower it a little
         frozen: list[int] = []
         Collector().fill(_pages_noting_frozen(frozen))
-        assert frozen == [theirs] * 3  # tpnb froze nothing more
-        assert gc.get_freeze_count() == theirs  # and did not unfreeze theirs
+        assert max(frozen) <= theirs  # tpnb froze nothing more
+        assert gc.get_freeze_count() > theirs // 2  # and did not unfreeze theirs (0 then)
     finally:
         gc.unfreeze()
     gc.disable()

@@ -29,6 +29,7 @@ ID = "0123456789abcdef01234567"
 #: A valid value for every required parameter (nothing here is sent: a bad one fails first).
 BASE: dict[str, Any] = {
     "listener": print,
+    "on_page": print,
     "business_unit": ID,
     "review_id": ID,
     "consumer_id": ID,
