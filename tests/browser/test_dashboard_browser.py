@@ -71,6 +71,8 @@ def drive_dashboard(page: Page, name: str, artifacts: Path) -> None:
     expect(count).to_contain_text("Showing")
     expect(page.locator(".tpnb-row").first).to_be_visible()
     expect(page.locator(CHART_IMG)).to_be_visible()
+    # the unit streams in; the language labels carry counts that grow until it is all in
+    expect(page.get_by_text("loaded so far")).to_have_count(0, timeout=180_000)
 
     # the rating distribution: all stars first (mostly green), then 1-star only (red)
     page.locator(".tpnb-chart-type select").select_option(label="Rating distribution")
