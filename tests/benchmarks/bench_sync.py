@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.clients import client_for
+from kit.server import user_unit_sizes
 
 from tpnb.emulator import serve
 from tpnb.store import Archive, export_parquet
@@ -33,12 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     with serve(scale=args.scale, rate_limits=((10**9, 300.0),)) as server:
         ds = server.dataset
-        user = ds.user_by_username(server.credentials["username"])
-        assert user is not None
-        sizes = {
-            u: len(ds.query_reviews(business_unit_id=u, include_reported=True))
-            for u in user.business_unit_ids
-        }
+        sizes = user_unit_sizes(server)
         unit = max(sizes, key=lambda u: sizes[u])
         n = sizes[unit]
         tmp = Path(tempfile.mkdtemp(prefix="tpnb-bench-sync-"))

@@ -55,6 +55,16 @@ def user_units(server: Any, username: str) -> list[str]:
     return sorted(user.business_unit_ids)
 
 
+def user_unit_sizes(server: Any) -> dict[str, int]:
+    """The demo business user's units and their review counts (reported ones included: what a
+    private sync archives), by id."""
+    ds = server.dataset
+    return {
+        bu: len(ds.query_reviews(business_unit_id=bu, include_reported=True))
+        for bu in user_units(server, server.credentials["username"])
+    }
+
+
 def other_client(server: Any) -> Any:
     """An api client of the data set other than the demo one."""
     demo = server.credentials["api_key"]

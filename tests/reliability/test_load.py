@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +164,39 @@ def test_processes_and_threads_share_cache_and_tokens(
     assert 1 <= posts <= allowed, f"{posts} token requests in {elapsed:.0f} s (at most {allowed})"
 
 
+class PrivateCalls:
+    """Threads making uncached calls (private lists are never cached: every call reaches the
+    emulator); counts them and keeps the first 429 that stops a thread."""
+
+    def __init__(self, tp: Any, unit: str) -> None:
+        self.tp, self.unit = tp, unit
+        self.done = 0
+        self.failures: list[RateLimitError] = []
+        self._lock = threading.Lock()
+
+    def _work(self, more: Callable[[int], bool]) -> None:
+        n = 0
+        while more(n):
+            try:
+                self.tp.connection.get_json(
+                    f"/private/business-units/{self.unit}/reviews", {"perPage": 1}, private=True
+                )
+            except RateLimitError as exc:
+                self.failures.append(exc)
+                return
+            with self._lock:
+                self.done += 1
+            n += 1
+
+    def run(self, *, threads: int, more: Callable[[int], bool]) -> None:
+        """Run ``threads`` threads, each calling while ``more(calls it made)``; wait for them."""
+        started = [threading.Thread(target=self._work, args=(more,)) for _ in range(threads)]
+        for t in started:
+            t.start()
+        for t in started:
+            t.join()
+
+
 @pytest.mark.slow
 def test_pacing_budget_never_meets_a_429(load_server: EmulatorServer, tmp_path: Path) -> None:
     """A client paced at the emulator's own limits, with no retries, is never refused."""
@@ -174,31 +207,12 @@ def test_pacing_budget_never_meets_a_429(load_server: EmulatorServer, tmp_path: 
         load_server, tmp_path, pace_limits=(window,), max_retries=0, timeout=10.0, fast=True
     )
     unit = sorted(load_server.dataset.user_by_username(tp.settings.username).business_unit_ids)[0]
-    failures: list[BaseException] = []
-    done = [0]
-    lock = threading.Lock()
     deadline = time.monotonic() + min(SECONDS, 8.0)
-
-    def work() -> None:
-        while time.monotonic() < deadline:
-            try:  # private lists are never cached: every call reaches the emulator
-                tp.connection.get_json(
-                    f"/private/business-units/{unit}/reviews", {"perPage": 1}, private=True
-                )
-            except RateLimitError as exc:
-                failures.append(exc)
-                return
-            with lock:
-                done[0] += 1
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
+    calls = PrivateCalls(tp, unit)
     with tp:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    assert not failures, f"refused after {done[0]} calls: {failures[0]}"
-    assert done[0] > window[0] * 2, "the run should span several rate windows"
+        calls.run(threads=4, more=lambda _n: time.monotonic() < deadline)
+    assert not calls.failures, f"refused after {calls.done} calls: {calls.failures[0]}"
+    assert calls.done > window[0] * 2, "the run should span several rate windows"
 
 
 def test_a_429_from_calls_made_elsewhere_holds_every_call_and_says_so(
@@ -216,21 +230,7 @@ def test_a_429_from_calls_made_elsewhere_holds_every_call_and_says_so(
     )
     unit = sorted(load_server.dataset.user_by_username(tp.settings.username).business_unit_ids)[0]
     announced: list[float] = []
-    done = [0]
-    lock = threading.Lock()
-    failures: list[BaseException] = []
-
-    def work() -> None:
-        for _ in range(12):
-            try:
-                tp.connection.get_json(
-                    f"/private/business-units/{unit}/reviews", {"perPage": 1}, private=True
-                )
-            except RateLimitError as exc:
-                failures.append(exc)
-                return
-            with lock:
-                done[0] += 1
+    calls = PrivateCalls(tp, unit)
 
     with tp:
         tp.connection.pacer.watch(announced.append)
@@ -241,14 +241,10 @@ def test_a_429_from_calls_made_elsewhere_holds_every_call_and_says_so(
                 timeout=10,
             )
             assert answer.status_code == 200
-        threads = [threading.Thread(target=work) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        calls.run(threads=4, more=lambda n: n < 12)
         stats = tp.stats.snapshot()
-    assert not failures, f"refused after {done[0]} calls: {failures[0]}"
-    assert done[0] == 48
+    assert not calls.failures, f"refused after {calls.done} calls: {calls.failures[0]}"
+    assert calls.done == 48
     # every retry here is a 429 (no faults): at least the first; at most the calls already on
     # the wire when it came back, one per thread; none after the hold
     assert 1 <= stats.retries <= 4

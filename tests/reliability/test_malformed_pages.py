@@ -18,7 +18,7 @@ import pytest
 from kit.clients import client_for
 from kit.faultproxy import MALFORMED_LIST_ANSWERS, FaultProxy, Rule
 from kit.ledger import LEDGER
-from kit.server import biggest_unit
+from kit.server import biggest_unit, user_unit_sizes
 from kit.truth import CLEAR, COMPLETE, WRONG, judge, run_export, truth_of, window
 
 from tpnb.emulator import EmulatorServer
@@ -48,13 +48,7 @@ def several_pages_unit(server: EmulatorServer) -> str:
     The re-sync fails at its second list answer whatever the unit's size, so the first sync
     need not archive the largest unit (3,700 reviews at this scale, about 9 times the time).
     """
-    ds = server.dataset
-    user = ds.user_by_username(server.credentials["username"])
-    assert user is not None
-    sizes = {
-        bu: len(ds.query_reviews(business_unit_id=bu, include_reported=True))
-        for bu in user.business_unit_ids
-    }
+    sizes = user_unit_sizes(server)
     return min((bu for bu, size in sizes.items() if size > 300), key=sizes.__getitem__)
 
 
