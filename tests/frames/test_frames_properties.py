@@ -147,3 +147,47 @@ def test_lists_round_trip(labels: list[str], tags: list[tuple[str, str]]) -> Non
     df = F.review_frame([{"complianceLabels": labels, "tags": tag_dicts}], private=True)
     assert df["compliance_labels"].iloc[0] == labels
     assert df["tags"].iloc[0] == tag_dicts
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), timestamp_text()), max_size=8))
+def test_timestamp_columns_every_format(column: list[tuple[str, datetime] | None]) -> None:
+    """A column of the API's timestamp forms (mixed, with nulls) reads as the instants they
+    denote, whichever parser reads it (Arrow's for zoned forms, pandas' once a zone-less one is
+    in the column)."""
+    texts = [None if c is None else c[0] for c in column]
+    got = F.review_frame([{"id": str(i), "createdAt": t} for i, t in enumerate(texts)])
+    expected = [pd.NaT if c is None else pd.Timestamp(c[1]) for c in column]
+    assert got["created_at"].tolist() == expected  # NaT is one object: equal to itself here
+    assert str(got["created_at"].dtype) == "datetime64[us, UTC]"
+
+
+# ISO 8601 forms beyond the API's: fractions of 1-9 digits, offsets with and without a colon
+# or minutes, a space or "T", any year from 1 to 9999
+_ISO_FORM = st.tuples(
+    st.datetimes(datetime(1, 1, 1), datetime(9999, 12, 31)),
+    st.sampled_from(["T", " "]),
+    st.integers(0, 9),
+    st.sampled_from(["Z", "", "+00:00", "+0200", "-05", "+05:30", "-00:00"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ISO_FORM, min_size=1, max_size=5))
+def test_fast_timestamp_parser_agrees_with_pandas(
+    forms: list[tuple[datetime, str, int, str]],
+) -> None:
+    """Where Arrow's parser reads a column, it reads what pandas' ISO 8601 parser reads (a
+    zone-less time as UTC, nanoseconds cut to microseconds); where it cannot, pandas does."""
+    from tpnb.frames.arrays import _datetime_array
+
+    texts = []
+    for t, sep, digits, zone in forms:
+        frac = f".{t.microsecond:06d}{t.microsecond % 7:03d}"[: digits + 1] if digits else ""
+        texts.append(t.strftime(f"%Y-%m-%d{sep}%H:%M:%S") + frac + zone)
+    try:
+        expected = pd.to_datetime(texts, utc=True, format="ISO8601").as_unit("us")
+    except (ValueError, OverflowError):
+        return  # pandas refuses it too (a year out of its range with an offset, say)
+    got = _datetime_array(texts)
+    assert list(got) == list(expected), texts

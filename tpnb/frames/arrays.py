@@ -105,8 +105,28 @@ def parse_timestamp(value: object) -> pd.Timestamp | None:
     )
 
 
+#: the Arrow type of :data:`DATETIME_DTYPE`
+_ARROW_UTC_US = _pa.timestamp("us", tz="UTC") if _pa is not None else None
+
+
 def _datetime_array(values: list[Any]) -> Any:
+    """A ``datetime64[us, UTC]`` array of ISO 8601 strings (or datetimes, dates, ``None``).
+
+    Arrow's ISO 8601 parser reads the API's timestamps (``...Z``, offsets, up to microseconds)
+    about 10x faster than ``pd.to_datetime``. It refuses what it cannot read exactly (no zone,
+    nanoseconds, other forms); those columns go to pandas' ISO 8601 parser, which treats a
+    zone-less time as UTC, and then value by value, so an error names the bad value. Where Arrow
+    reads a value, pandas reads the same instant (tested on both).
+    """
     if all(v is None or v.__class__ is str for v in values):
+        if _ARROW_UTC_US is not None:
+            try:
+                parsed = _pa.array(values, type=_pa.large_string()).cast(_ARROW_UTC_US)
+            except (_pa.ArrowException, TypeError, ValueError):
+                pass  # not all in the form Arrow reads: pandas below
+            else:
+                stamps = parsed.to_numpy(zero_copy_only=False)  # datetime64[us], NaT for null
+                return pd.array(stamps, dtype=DATETIME_DTYPE)  # UTC wall times: the same instants
         try:
             idx = pd.to_datetime(values, utc=True, format="ISO8601")
             return idx.as_unit("us").array
