@@ -60,3 +60,44 @@ def test_subpackages_are_attributes_after_import_tpnb(name: str, attribute: str)
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["True", "True"]
+
+
+def _declared_distributions() -> set[str]:
+    import re
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(tpnb.__file__).parents[1] / "pyproject.toml").read_text())
+    names = project["project"]["dependencies"]
+    return {re.split(r"[<>=!~;\[ ]", n, maxsplit=1)[0].lower().replace("_", "-") for n in names}
+
+
+def test_every_module_level_import_is_a_declared_dependency() -> None:
+    """A third-party module imported at the top of a tpnb module (outside ``try``: those are
+    optional) comes from a distribution named in ``[project] dependencies``, not from whatever
+    another dependency happens to pull in (``attrs`` came through requests-cache)."""
+    import ast
+    from importlib.metadata import packages_distributions
+    from pathlib import Path
+
+    stdlib = set(sys.stdlib_module_names)
+    providers = packages_distributions()
+    declared = _declared_distributions()
+    missing = set()
+    root = Path(tpnb.__file__).parent
+    for path in root.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top in stdlib or top in ("tpnb", "__future__"):
+                    continue
+                dists = {d.lower().replace("_", "-") for d in providers.get(top, [top])}
+                if not dists & declared:
+                    missing.add(f"{path.relative_to(root)}: {top} ({', '.join(sorted(dists))})")
+    assert not missing, sorted(missing)
