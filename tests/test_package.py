@@ -67,7 +67,7 @@ def _declared_distributions() -> set[str]:
     import tomllib
     from pathlib import Path
 
-    project = tomllib.loads((Path(tpnb.__file__).parents[1] / "pyproject.toml").read_text())
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
     names = project["project"]["dependencies"]
     return {re.split(r"[<>=!~;\[ ]", n, maxsplit=1)[0].lower().replace("_", "-") for n in names}
 
