@@ -28,10 +28,11 @@ itself. Measured in one run:
 * target 6 (kept from issue 9): the cold pull's calls (minimum + a small constant) and its
   waits under pacing; a warm pull within max-age (0 calls; where the paced cold pull itself
   outlasts the pages' max-age, the pull made at once is reported instead); after max-age (304
-  revalidations only; not with ``--quick``); the frame's memory against the naive way's (the ``trustpilot``
-  package walking the pages, ``pandas.json_normalize`` + ``concat``); a ReviewExplorer filter
-  change on the largest unit; ``import tpnb``; ``tpnb.connect()`` in demo mode; an incremental
-  sync with nothing new; key phrases of the pulled reviews (``bench_text``).
+  revalidations only; not with ``--quick``); the frame's memory against the naive way's (the
+  ``trustpilot`` package walking the pages, ``pandas.json_normalize`` + ``concat``); a
+  ReviewExplorer filter change on the largest unit; ``import tpnb``; ``tpnb.connect()`` in demo
+  mode; an incremental sync with nothing new; key phrases of the pulled reviews
+  (``bench_text``).
 
 Absolute times on shared machines are noise, so the CPU target is a ratio of things measured in
 the same run (floor and tpnb rounds interleaved). The table is printed and written to
@@ -215,8 +216,8 @@ def paced_rows(emu: EmulatorProcess, target: Target, wait_max_age: bool) -> list
                 f"the pages' {REVIEW_LIST_MAX_AGE:.0f} s max-age; --quick measures a pull "
                 "within max-age)", "report (pages past max-age: 304 revalidations)",
                 f"{warm_req:,} calls, {warm.revalidations:,} answered 304, {warm.cache_hits:,} "
-                f"fresh hits, {warm_s:.0f} s; with the review store (row 7) a re-run costs "
-                "3-4 calls", None))  # fmt: skip
+                f"fresh hits, {warm_s:.0f} s (a re-run through the review store: row 7)",
+                None))  # fmt: skip
         if not wait_max_age:
             rows.append(
                 Row("6. after max-age", "only 304 revalidations", "skipped (--quick)", None)
