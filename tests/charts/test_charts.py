@@ -466,3 +466,14 @@ def test_public_names() -> None:
         "figure_png",
         "mark_selection",
     } == set(charts.__all__)
+
+
+def test_figure_png_keeps_the_figure_size_or_crops_tight(reviews: pd.DataFrame) -> None:
+    ax = plot_ratings_over_time(reviews, freq="MS")
+    fig = ax.figure
+    full = mpimg.imread(io.BytesIO(figure_png(fig, scale=2.0, tight=False)), format="png")
+    cropped = mpimg.imread(io.BytesIO(figure_png(fig, scale=2.0)), format="png")
+    width, height = fig.get_size_inches() * fig.dpi * 2
+    assert full.shape[:2] == (round(height), round(width))  # the figure as it is, twice the dpi
+    assert cropped.shape[:2] != full.shape[:2]  # the tight crop measures the drawing instead
+    assert_not_blank(full)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import struct
 import threading
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from tpnb.widgets._base import FrameTrait, MessageArea, background, guarded, sty
 from tpnb.widgets.controls import date_box, read_day
 from tpnb.widgets.filtering import ReviewFilter, ReviewIndex
 
-__all__ = ["CHARTS", "PERIODS", "RatingCharts", "chart_png"]
+__all__ = ["CHARTS", "PERIODS", "RatingCharts"]
 
 
 def _with_freq(plot: Callable[..., Axes]) -> Callable[[pd.DataFrame, str, Axes], Axes]:
@@ -41,19 +40,6 @@ CHARTS: dict[str, tuple[str, Callable[[pd.DataFrame, str, Axes], Axes], bool]] =
 }
 #: period label -> pandas offset alias
 PERIODS: dict[str, str] = {"Week": "W", "Month": "MS", "Quarter": "QS"}
-
-
-def chart_png(fig: Figure) -> bytes:
-    """The widget's PNG of a chart: twice the figure's resolution (shown at its nominal size).
-
-    The figure's constrained layout fits the chart to it already, so the PNG is the figure as
-    it is, not cropped to a tight bounding box: measuring that crop is one more pass over every
-    text of the figure (besides the layout's and the rendering's), about a fifth of a drawing,
-    and the first chart of a streamed load waits for the whole drawing.
-    """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi * 2.0, facecolor="white")
-    return buffer.getvalue()
 
 
 class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
@@ -254,7 +240,7 @@ class RatingCharts(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             ax = draw(reviews, self.freq, fig.add_subplot())
             if selection:
                 charts.mark_selection(ax, len(reviews))
-        png = chart_png(fig)
+        png = charts.figure_png(fig, scale=2.0, tight=False)  # shown at half: sharp on HiDPI
         width, _height = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
         self.image.width = str(width // 2)
         self.image.value = png
