@@ -76,16 +76,18 @@ class UnitReviewPages:
 
 def reviews_key(
     unit_id: str,
-    server_filters: tuple[Any, ...],
-    start: Any,
-    end: Any,
-    order: tuple[str, ...] | None,
-    with_reported: bool | None,
-    row_limit: int | None,
+    server_filters: tuple[Any, ...] = (),
+    start: Any = None,
+    end: Any = None,
+    order: tuple[str, ...] | None = None,
+    with_reported: bool | None = False,
+    row_limit: int | None = None,
 ) -> tuple[Any, ...]:
     """The key of a ``reviews()`` frame in the client's frame cache (:mod:`tpnb.http.results`):
-    its checked arguments (the server-side filters in ``reviews()``'s order)."""
-    return ("reviews", unit_id, *server_filters, start, end, order, with_reported, row_limit)
+    its checked arguments. Server-side filters that are ``None`` (not asked for) are left out,
+    so a call without any has the same key whichever filters ``reviews()`` may gain."""
+    asked = tuple(server_filters) if any(f is not None for f in server_filters) else ()
+    return ("reviews", unit_id, asked, start, end, order, with_reported, row_limit)
 
 
 class ReviewMethods(MethodsBase):
@@ -425,7 +427,7 @@ class ReviewMethods(MethodsBase):
         while its pages are fresh in the HTTP cache (no request), else the pages of
         :meth:`review_pages` to ``on_page``, their frame kept for the next load and the next
         ``reviews()`` as that call keeps its own."""
-        key = reviews_key(unit_id, (None,) * 6, None, None, None, with_reported, None)
+        key = reviews_key(unit_id, with_reported=with_reported)  # reviews(unit_id)'s key
         results = self.connection.results
         kept: pd.DataFrame | None = results.get(key)
         if kept is not None:
