@@ -181,7 +181,7 @@ class Collector:
     def _sheltered(self) -> contextlib.AbstractContextManager[Callable[[], None]]:
         """The garbage-collector shelter of :meth:`fill` (none with a listener: module docstring)."""
         if self.on_new is not None:
-            return contextlib.nullcontext(lambda: None)
+            return contextlib.nullcontext(_nothing)
         return _SHELTER.open()
 
     def seen(self, items: Iterable[Item]) -> bool:
