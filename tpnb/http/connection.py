@@ -20,7 +20,6 @@ Order of operations for :meth:`Connection.get_json` (and the write methods):
 
 from __future__ import annotations
 
-import json as jsonlib
 import logging
 import shutil
 import threading
@@ -40,6 +39,7 @@ from tpnb.errors import (
     api_error_for,
 )
 from tpnb.http.cachepolicy import fingerprint
+from tpnb.http.jsonbody import decode_json
 from tpnb.http.pacing import Pacer
 from tpnb.http.results import ResultCache
 from tpnb.http.retry import RetryPolicy, parse_retry_after
@@ -312,7 +312,7 @@ class Connection:
         if parsed is not UNPARSED:
             return parsed
         try:
-            return jsonlib.loads(response.content)
+            return decode_json(response.content)
         except ValueError:
             pass  # raised below: a chained decode error would keep the whole body
         raise APIError(

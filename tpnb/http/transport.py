@@ -7,7 +7,8 @@ Order of operations for :meth:`Transport.send` (one logical request):
 2. below the cache, :class:`CountingAdapter` paces the request (:class:`~tpnb.http.pacing.Pacer`, it
    sleeps rather than exceed a limit), counts it in :class:`~tpnb.http.stats.Stats`, and rewrites
    an invalid ``Expires`` or an absurd ``max-age`` in the answer before the cache reads them;
-3. a 200 JSON answer to a GET (or a replayable POST) is parsed once; a body that does not parse
+3. a 200 JSON answer to a GET (or a replayable POST) is parsed once
+   (:func:`~tpnb.http.jsonbody.decode_json`); a body that does not parse
    was cut short: its cached copy is dropped and the request retried. Where a list is due
    (``list_key``), an answer that is not an object holding a list under that key (``{}``,
    ``null``, ``{"reviews": null}``, an empty 200, a 204, an unsolicited 304) is treated the same
@@ -22,7 +23,6 @@ Order of operations for :meth:`Transport.send` (one logical request):
 from __future__ import annotations
 
 import contextlib
-import json as jsonlib
 import logging
 import threading
 from collections.abc import Callable
@@ -35,6 +35,7 @@ from requests.adapters import HTTPAdapter
 from tpnb.config import Settings
 from tpnb.errors import ConfigError, ResponseError, TransportError, redact
 from tpnb.http.cachepolicy import sanitize_cache_headers
+from tpnb.http.jsonbody import decode_json
 from tpnb.http.pacing import Pacer
 from tpnb.http.results import ResultCache
 from tpnb.http.retry import RetryPolicy, parse_retry_after
@@ -236,7 +237,7 @@ class Transport:
         if "json" not in response.headers.get("Content-Type", "") or not response.content:
             return UNPARSED
         try:
-            return jsonlib.loads(response.content)
+            return decode_json(response.content)
         except ValueError:
             pass  # raised below, without chaining the decode error (it holds the body)
         cache_key = getattr(response, "cache_key", None)
@@ -250,7 +251,7 @@ class Transport:
         parsed = getattr(response, "tpnb_json", UNPARSED)
         if response.status_code == 200 and parsed is UNPARSED and response.content:
             with contextlib.suppress(ValueError):
-                parsed = jsonlib.loads(response.content)
+                parsed = decode_json(response.content)
                 response.tpnb_json = parsed  # type: ignore[attr-defined]
         if isinstance(parsed, dict) and isinstance(parsed.get(key), list):
             return
