@@ -515,3 +515,24 @@ def test_schema_lookup_and_errors() -> None:
         F.REVIEW_SCHEMA["nope"]
     with pytest.raises(ValueError, match="no such review column"):
         F.REVIEW_SCHEMA.build([], defaults={"nope": 1})
+
+
+def test_one_key_read_as_presence_and_as_a_value() -> None:
+    """A key read by a ``present`` column and by a value column of the same level: the presence
+    column tells a missing key (NA) from a null (False), the value column reads both as NA."""
+    from tpnb.frames.schema import Schema, column
+
+    schema = Schema(
+        "thing",
+        "Things",
+        (
+            column("has_note", "present", "note", "whether a note is there"),
+            column("note", "string", "note", "the note"),
+            column("note_author", "string", "meta.author|note", "who wrote it, else the note"),
+        ),
+    )
+    frame = schema.build([{"note": "a"}, {"note": None}, {}, {"note": "b", "meta": {"author": "x"}}])
+    assert frame["has_note"].tolist() == [True, False, pd.NA, True]
+    assert frame["note"].tolist() == ["a", pd.NA, pd.NA, "b"]
+    assert frame["note_author"].tolist() == ["a", pd.NA, pd.NA, "x"]
+    assert frame.dtypes.tolist() == [pd.BooleanDtype(), F.STRING_DTYPE, F.STRING_DTYPE]
