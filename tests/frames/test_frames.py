@@ -531,7 +531,9 @@ def test_one_key_read_as_presence_and_as_a_value() -> None:
             column("note_author", "string", "meta.author|note", "who wrote it, else the note"),
         ),
     )
-    frame = schema.build([{"note": "a"}, {"note": None}, {}, {"note": "b", "meta": {"author": "x"}}])
+    frame = schema.build(
+        [{"note": "a"}, {"note": None}, {}, {"note": "b", "meta": {"author": "x"}}]
+    )
     assert frame["has_note"].tolist() == [True, False, pd.NA, True]
     assert frame["note"].tolist() == ["a", pd.NA, pd.NA, "b"]
     assert frame["note_author"].tolist() == ["a", pd.NA, pd.NA, "x"]
