@@ -12,6 +12,7 @@ import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -547,3 +548,36 @@ def test_an_archive_made_before_the_created_index_gets_it_on_a_writable_open(
     assert "reviews_created" in indexes()
     with contextlib.closing(sqlite3.connect(path)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_decode_rows_in_chunks_keeps_order_and_leaves_gc_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stored reviews are decoded a chunk at a time, each chunk moved out of the collector's
+    passes while the next is decoded; the result is every row in order, and nothing stays
+    frozen afterwards."""
+    import gc
+
+    from tpnb.store import archive as archive_module
+
+    monkeypatch.setattr(archive_module, "DECODE_CHUNK", 3)
+    frozen: list[int] = []
+    real_loads = json.loads
+
+    def noting_loads(text: str) -> Any:
+        frozen.append(gc.get_freeze_count())
+        return real_loads(text)
+
+    monkeypatch.setattr(archive_module, "json", SimpleNamespace(loads=noting_loads))
+    texts = [
+        json.dumps({"id": f"r{i}", "consumer": {"links": [{"href": f"/c{i}"}]}}) for i in range(7)
+    ]
+    assert gc.get_freeze_count() == 0
+    records = archive_module._decode_rows(texts)
+    assert records == [real_loads(t) for t in texts]
+    assert len(frozen) == 3  # chunks of 3, 3 and 1
+    assert frozen[0] == 0  # nothing decoded yet
+    assert frozen[1] > 0  # the first chunk is out of the passes while the second is decoded
+    assert frozen[2] > 0
+    assert gc.get_freeze_count() == 0
+    assert archive_module._decode_rows([]) == []

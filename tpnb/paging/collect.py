@@ -32,7 +32,15 @@ import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
-__all__ = ["Collector", "Item", "Progress", "WalkStopped", "run_ahead", "stream_walk"]
+__all__ = [
+    "Collector",
+    "Item",
+    "Progress",
+    "WalkStopped",
+    "gc_shelter",
+    "run_ahead",
+    "stream_walk",
+]
 
 Item = dict[str, Any]
 
@@ -111,6 +119,13 @@ def _nothing() -> None:
 
 
 _SHELTER = _GcShelter()
+
+
+def gc_shelter() -> contextlib.AbstractContextManager[Callable[[], None]]:
+    """The garbage-collector shelter :meth:`Collector.fill` keeps its pages in, for other code
+    that builds a large result of JSON objects piece by piece (the archive decodes its rows
+    so): yields ``keep()``, to call after each piece; see the module docstring."""
+    return _SHELTER.open()
 
 
 class Collector:
