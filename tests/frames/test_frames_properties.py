@@ -191,3 +191,55 @@ def test_fast_timestamp_parser_agrees_with_pandas(
         return  # pandas refuses it too (a year out of its range with an offset, say)
     got = _datetime_array(texts)
     assert list(got) == list(expected), texts
+
+
+def _walk(item: dict[str, Any], source: str) -> Any:
+    """A column's value read the plain way, one row at a time: the first ``|`` alternative
+    whose path holds a value (a null, a missing key or a non-object on the way holds none)."""
+    for path in source.split("|"):
+        value: Any = item
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None:
+            return value
+    return None
+
+
+#: the later alternatives of the review columns that read two paths, each a key the samples lack
+_ALTERNATIVES = (("locationId",), ("businessUnitId",), ("consumer", "name"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(reviews(private=True), st.data())
+def test_text_and_presence_columns_hold_what_each_row_holds(
+    data: tuple[list[dict[str, Any]], list[datetime | None]], draw: st.DataObject
+) -> None:
+    """The converter reads a level's keys for all rows at once; read row by row, the plain way,
+    every text column and every presence column holds the same values (later alternatives
+    included: each row may carry them, beside or instead of the first)."""
+    payload, _ = data
+    for review in payload:
+        for *parents, key in _ALTERNATIVES:
+            holder = review
+            for parent in parents:
+                holder = holder.get(parent) if isinstance(holder, dict) else None
+            if isinstance(holder, dict) and draw.draw(st.booleans()):
+                holder[key] = draw.draw(st.none() | st.text(max_size=10))
+    df = F.review_frame(payload, private=True)
+    checked = 0
+    for c in F.PRIVATE_REVIEW_SCHEMA.columns:
+        if c.kind not in ("string", "present") or not c.source:
+            continue
+        checked += 1
+        got = [None if pd.isna(v) else v for v in df[c.name]]
+        if c.kind == "string":
+            assert got == [_walk(r, c.source) for r in payload], c.name
+        else:
+            parent, _, key = c.source.rpartition(".")
+            holders = [_walk(r, parent) if parent else r for r in payload]
+            want = [
+                None if not isinstance(h, dict) or key not in h else h[key] is not None
+                for h in holders
+            ]
+            assert got == want, c.name
+    assert checked >= 20  # the text and presence columns of a private review (24 today)
