@@ -149,7 +149,7 @@ class Schema:
             raise ValueError(f"schema {self.name!r} declares a column twice")
 
     @cached_property
-    def _read_plan(self) -> dict[tuple[str, ...], LevelKeys]:
+    def _reads(self) -> dict[tuple[str, ...], LevelKeys]:
         """The keys :meth:`build` reads at each level of the JSON (:func:`_read_plan`)."""
         return _read_plan(self.columns)
 
@@ -240,7 +240,7 @@ class Schema:
         unknown = set(defaults) - set(self.names)
         if unknown:
             raise ValueError(f"no such {self.name} column(s) {sorted(unknown)}")
-        reader = _Reader(rows, self._read_plan)
+        reader = _Reader(rows, self._reads)
         data: dict[str, Any] = {}
         for c in self.columns:
             values = _column_values(c, reader, len(rows))
@@ -283,8 +283,8 @@ class _Reader:
 
     A level's keys are all read in one pass over its objects, row by row: each object is read
     while it is in the CPU's cache. Reading column by column (``map(dict.get, rows, ...)`` per
-    column) walks all the objects once per column, and on a full pull (124,000 reviews, 34
-    columns) that cost three times as much: each of those reads missed the cache.
+    column) walked all the objects once per column, each read missing the cache: on a full pull
+    (124,000 reviews, 34 columns) 0.95 s of reading against 0.55 s row by row.
     """
 
     def __init__(self, rows: list[Row], plan: dict[tuple[str, ...], LevelKeys]) -> None:

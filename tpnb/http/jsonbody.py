@@ -3,13 +3,13 @@
 Every answer tpnb reads is decoded here once (:class:`~tpnb.http.transport.Transport` checks the
 body and leaves the result on the response). A 100-review page is about 137 KB of JSON; orjson
 reads it in about half the time ``json.loads`` takes (measured on the emulator's pages: 264 against
-521 µs), which is a tenth of a cold pull's client CPU.
+521 µs), which saves about a tenth of a cold pull's client CPU.
 
 The result is what ``json.loads`` would return, with one difference: an integer beyond 64 bits
 (outside ``-2**63 .. 2**64 - 1``) is read as the nearest float, as orjson reads it (and so
 the standard library, when it reads a body orjson refused), and as
 JavaScript's ``JSON.parse`` reads every number (the API's own web clients; I-JSON, RFC 7493, asks
-senders not to write such numbers, and no Trustpilot field holds one). orjson reads strict RFC 8259
+senders not to write such numbers, and the API's documented integers are counts, stars and likes). orjson reads strict RFC 8259
 JSON and nothing else, so a body it refuses is handed to ``json.loads``, which reads more: ``NaN``
 and ``Infinity``, lone surrogate escapes, a UTF-8 byte order mark and UTF-16/32 bodies. A body
 neither reads raises :class:`ValueError` (``json.JSONDecodeError``, with the standard library's
