@@ -581,3 +581,75 @@ def test_decode_rows_in_chunks_keeps_order_and_leaves_gc_as_it_was(
     assert frozen[2] > 0
     assert gc.get_freeze_count() == 0
     assert archive_module._decode_rows([]) == []
+
+
+def test_review_reads_build_their_frame_a_chunk_at_a_time(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read is decoded and made into a frame FRAME_CHUNK rows at a time, then concatenated:
+    the result is the frame of all the stored JSON at once, with the schema's dtypes, and the
+    unit a review is filed under fills the chunks whose JSON names none (here chunks of 7 mix
+    the two units)."""
+    import tpnb.frames
+    from tpnb.store import archive as archive_module
+
+    reviews = _two_units(archive)
+    filed = {r["id"]: OTHER if r["businessUnit"] is None else UNIT for r in reviews}
+    built: list[int] = []
+    real_frame = tpnb.frames.review_frame
+
+    def counting_frame(records: Any, **kwargs: Any) -> pd.DataFrame:
+        built.append(len(records))
+        return real_frame(records, **kwargs)
+
+    monkeypatch.setattr(archive_module, "FRAME_CHUNK", 7)
+    monkeypatch.setattr(tpnb.frames, "review_frame", counting_frame)
+    for private in (True, False):
+        built.clear()
+        frame = archive.all_reviews(private=private)
+        stored = archive.all_reviews(private=private, raw=True)
+        assert built == [7] * (len(stored) // 7) + [len(stored) % 7]
+        want = real_frame(stored, private=private)
+        want["business_unit_id"] = pd.array([filed[i] for i in want["id"]], dtype="string")
+        pd.testing.assert_frame_equal(frame, want)
+        assert frame.index.equals(pd.RangeIndex(len(stored)))
+    for unit in (UNIT, OTHER):  # one unit: the caller's id fills the JSON's gaps
+        frame = archive.private_reviews(unit, stars=[1, 2, 3])
+        stored = archive.private_reviews(unit, stars=[1, 2, 3], raw=True)
+        pd.testing.assert_frame_equal(
+            frame, real_frame(stored, private=True, business_unit_id=unit)
+        )
+    nothing = archive.all_reviews(language="xx")
+    pd.testing.assert_frame_equal(nothing, real_frame([]))
+
+
+def test_a_chunked_read_is_one_snapshot_of_the_archive(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviews written by another connection while a read builds its chunks are not in it (one
+    SQL statement reads one snapshot in WAL mode), and the next read has them."""
+    import tpnb.frames
+    from tpnb.store import archive as archive_module
+
+    reviews = _two_units(archive)
+    before = archive.all_reviews(private=True)
+    real_frame = tpnb.frames.review_frame
+    writes = 0
+
+    def writing_frame(records: Any, **kwargs: Any) -> pd.DataFrame:
+        nonlocal writes
+        if writes == 0:  # after the first chunk was read: a writer adds and deletes reviews
+            with Archive(archive.path) as writer, writer.transaction() as conn:
+                writer.upsert_reviews(
+                    conn, [make_review(500 + i) for i in range(3)], unit_id=UNIT, private=True
+                )
+                writer.delete_reviews(conn, [reviews[0]["id"]], origin="sync")
+            writes += 1
+        return real_frame(records, **kwargs)
+
+    monkeypatch.setattr(archive_module, "FRAME_CHUNK", 5)
+    monkeypatch.setattr(tpnb.frames, "review_frame", writing_frame)
+    pd.testing.assert_frame_equal(archive.all_reviews(private=True), before)
+    assert writes == 1
+    after = archive.all_reviews(private=True)
+    assert len(after) == len(before) + 3 - 1
