@@ -34,21 +34,22 @@ for a date range of every unit) is 12 µs: 100,133 reviews written with it and w
   ``memory_usage(deep=True)``);
 * a ReviewExplorer filter change on that frame (``bench_explorer_filter``), median.
 
-**Last measured** (2026-12-03, the 2-CPU VM under load 8-10 from other jobs: wall times are
-inflated up to 4x, CPU times are the ones to compare). 100k -> 1M, CPU:
+**Last measured** (2026-12-04, standalone ``bench_archive.py`` on the quiet 2-CPU VM, median CPU
+of 3; before -> after reading in chunks of ``tpnb.store.archive.FRAME_CHUNK``). 100k -> 1M:
 
-* the largest unit, 49,482 -> 123,753 rows (x2.5): 2.6 s -> 6.0 s (x2.3), linear;
-* a year of all units, 26,355 -> 265,121 rows (x10.1): 1.2 s -> 11.5 s (x9.8), linear. The query
-  searches ``reviews_created`` and reads the year's rows only, newest first without a sort (its
-  SQL part: 0.07 s -> 0.7 s); before that index it scanned every review and sorted the year
-  (0.19 s -> 1.8 s; the whole read 1.1 s -> 13.3 s, x11.9);
-* every review of every unit, 99,843 -> 998,278 rows: 1M 47.9 s (67.9 s before the index, which
-  also gives the default order without sorting the archive);
-* the explorer's filter change on 998,278 rows: median 62-66 ms CPU (77-91 ms with ``np.isin``
-  instead of the filters' lookup tables, same process and load), 150-210 ms wall at load 10, so
-  not checked on an idle machine; on 99,843 rows 12-17 ms CPU: x4-5 for x10 rows. What grows with
-  the rows is copying the selection into ``explorer.value`` (``DataFrame.take``: ~125 ms CPU for
-  600,000 of the 1M rows; no copy when nothing is filtered out), linear in the selected rows.
+* the largest unit, 49,482 -> 123,753 rows (x2.5): 1.0 -> 2.5 s before, 1.1 -> 2.8 s after
+  (alternating the two in one process: 2.26 s one frame, 2.12 s in chunks of 20,000): linear;
+* a year of all units, 26,355 -> 265,121 rows (x10.1): 0.44 -> 5.0 s before, 0.48 -> 5.7 s
+  after (alternating: 4.74 and 4.79 s): x11-12, close to linear. The query searches
+  ``reviews_created`` and reads the year's rows only, newest first without a sort;
+* every review of every unit, 99,843 -> 998,278 rows (x10.0): 1.8 -> 40.7 s before (x23), 1.9
+  -> 24.0 s after (x13; x10.7 in a run that timed the parts: decode x10.9, frame x11.0, SQL
+  read and concat x9.6). Before, all 998,278 reviews were decoded before the frame was built:
+  a 5.4 GB peak, and 10 of the decode's 16 s were the kernel handing the process fresh memory.
+  In chunks the peak is 1.2 GB;
+* the explorer's filter change on 998,278 rows: median 69-75 ms wall; on 99,843 rows 10-12 ms.
+  What grows with the rows is copying the selection into ``explorer.value``
+  (``DataFrame.take``), linear in the selected rows.
 """
 
 from __future__ import annotations
@@ -216,10 +217,12 @@ def measure_archive(size: str, repeats: int, *, log: Any = print) -> dict[str, A
 def measure_in_fresh_interpreter(size: str, repeats: int) -> dict[str, Any]:
     """:func:`measure_archive` in a new Python process, as a user's notebook loads an archive.
 
-    ``run.py`` measures these rows after an hour of other rows in its own process; the same
-    loads there took up to twice the CPU they take in a fresh interpreter (4.6 s against 2.5 s
-    for the 1M archive's largest unit, 2026-12-04), which made the growth from 100k to 1M look
-    worse than it is. The build log goes to stderr, the result comes back as JSON.
+    ``run.py`` used to measure these rows in its own process, after an hour of other rows: its
+    report of 2026-12-04 (17:06-18:01 UTC) had 4.6 s of CPU for the 1M archive's largest unit,
+    which takes 2.5 s in a fresh interpreter on the same VM. The cause was not reproduced (a
+    6-million-object heap, or the store and week rows run first at scale 0.1, changed nothing),
+    so each archive is now measured on its own, whatever the rows before it left behind. The
+    build log goes to stderr, the result comes back as JSON.
     """
     done = subprocess.run(
         [sys.executable, __file__, "--size", size, "--repeats", str(repeats), "--json"],
