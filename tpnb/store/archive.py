@@ -718,7 +718,7 @@ DECODE_CHUNK = 2000
 #: frames are then concatenated. Decoding every row before building one frame held all the
 #: decoded JSON at once: for the 998,278 reviews of the 1M benchmark archive a 5.4 GB peak and
 #: 41 s of CPU (a third of it the kernel handing the process fresh memory), against 1.2 GB and
-#: 23 s in chunks; 100k reviews take 2.0 s either way (tests/benchmarks/bench_archive.py).
+#: 23-24 s in chunks; 100k reviews take about 1.9 s either way (tests/benchmarks/bench_archive.py).
 FRAME_CHUNK = 20_000
 
 
