@@ -6,13 +6,13 @@ reads it in about half the time ``json.loads`` takes (measured on the emulator's
 521 µs), which saves about a tenth of a cold pull's client CPU.
 
 The result is what ``json.loads`` would return, with one difference: an integer beyond 64 bits
-(outside ``-2**63 .. 2**64 - 1``) is read as the nearest float, as orjson reads it (and so
-the standard library, when it reads a body orjson refused), and as
-JavaScript's ``JSON.parse`` reads every number (the API's own web clients; I-JSON, RFC 7493, asks
-senders not to write such numbers, and the API's documented integers are counts, stars and likes). orjson reads strict RFC 8259
-JSON and nothing else, so a body it refuses is handed to ``json.loads``, which reads more: ``NaN``
-and ``Infinity``, lone surrogate escapes, a UTF-8 byte order mark and UTF-16/32 bodies. A body
-neither reads raises :class:`ValueError` (``json.JSONDecodeError``, with the standard library's
+(outside ``-2**63 .. 2**64 - 1``) is read as the nearest float, as orjson reads it (and so the
+standard library, when it reads a body orjson refused), and as JavaScript's ``JSON.parse`` reads
+every number (the API's own web clients; I-JSON, RFC 7493, asks senders not to write such
+numbers, and the API's documented integers are counts, stars and likes). orjson reads strict
+RFC 8259 JSON and nothing else, so a body it refuses is handed to ``json.loads``, which reads
+more: ``NaN`` and ``Infinity``, lone surrogate escapes, a UTF-8 byte order mark and UTF-16/32
+bodies. A body neither reads raises :class:`ValueError` (``json.JSONDecodeError``, with the standard library's
 message), as ``json.loads`` alone did. Where orjson reads a body, the values are the standard
 library's (tested with generated documents and numbers in ``tests/http/test_jsonbody.py``).
 """
