@@ -12,9 +12,10 @@ every number (the API's own web clients; I-JSON, RFC 7493, asks senders not to w
 numbers, and the API's documented integers are counts, stars and likes). orjson reads strict
 RFC 8259 JSON and nothing else, so a body it refuses is handed to ``json.loads``, which reads
 more: ``NaN`` and ``Infinity``, lone surrogate escapes, a UTF-8 byte order mark and UTF-16/32
-bodies. A body neither reads raises :class:`ValueError` (``json.JSONDecodeError``, with the standard library's
-message), as ``json.loads`` alone did. Where orjson reads a body, the values are the standard
-library's (tested with generated documents and numbers in ``tests/http/test_jsonbody.py``).
+bodies. A body neither reads raises :class:`ValueError` (``json.JSONDecodeError``, with the
+standard library's message), as ``json.loads`` alone did. Where orjson reads a body, the values
+are the standard library's (tested with generated documents and numbers in
+``tests/http/test_jsonbody.py``).
 """
 
 from __future__ import annotations
